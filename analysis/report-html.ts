@@ -1,0 +1,251 @@
+import { formatCell, type Cell } from './csv.js';
+import { formatLimit, formatNumber, formatPercent, padCount } from './format.js';
+import { KIND_LABELS, personTables, type PersonTable } from './tables.js';
+import type { GroupResult, UnitResult, WaveResults } from './types.js';
+import { isUnchanged } from './uncertainty.js';
+
+export interface ReportOptions {
+  /** e.g. "An Giang"; appears in the title. */
+  province?: string;
+  title?: string;
+  /** Shown under the title, e.g. the date the report was produced (the library never reads the clock). */
+  subtitle?: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+function counted(n: number, noun: string, rest: string, leadingCo = false): string {
+  if (n === 0) return `không có ${noun} ${rest}`;
+  return `${leadingCo ? 'có ' : ''}${padCount(n)} ${noun} ${rest}`;
+}
+
+/**
+ * The provincial report's summary of one kind, e.g. "Bình quân Chỉ số hài lòng của các sở,
+ * ban, ngành đạt 88,56 %, tăng 1,92 điểm % so với năm 2022 (86,64 %); có 05 cơ quan …".
+ */
+export function summarySentence(group: GroupResult, results: WaveResults): string {
+  const { subject, noun } = KIND_LABELS[group.kind];
+  const { settings } = results;
+  if (group.average === null) return `Chưa có phiếu hợp lệ của ${subject}.`;
+  let text = `Bình quân Chỉ số hài lòng của ${subject} đạt ${formatPercent(group.average)}`;
+  if (results.previous && group.prevAverage !== null && group.delta !== null) {
+    const since = `so với năm ${results.previous.year} (${formatPercent(group.prevAverage)})`;
+    text += isUnchanged(group.delta)
+      ? `, không thay đổi ${since}`
+      : `, ${group.delta > 0 ? 'tăng' : 'giảm'} ${formatNumber(Math.abs(group.delta))} điểm % ${since}`;
+  }
+  const high = formatLimit(settings.bandLimits.high);
+  const mid = formatLimit(settings.bandLimits.mid);
+  text +=
+    '; ' +
+    [
+      counted(group.bandCounts.high, noun, `có Chỉ số hài lòng từ ${high} % trở lên`, true),
+      counted(group.bandCounts.mid, noun, `từ ${mid} % đến dưới ${high} %`),
+      counted(group.bandCounts.low, noun, `dưới ${mid} %`),
+    ].join(', ');
+  if (results.previous) {
+    const moves = [counted(group.rising, noun, 'tăng'), counted(group.falling, noun, 'giảm')];
+    if (group.unchanged > 0) moves.push(counted(group.unchanged, noun, 'không đổi'));
+    if (group.new > 0) moves.push(counted(group.new, noun, 'mới (không so sánh)'));
+    text += '; ' + moves.join(', ');
+  }
+  return `${text}. Điểm CCHC: ${formatNumber(group.parPoints!)}/${formatLimit(settings.parMaxPoints)}.`;
+}
+
+interface Series {
+  label: string;
+  values: (number | null)[];
+  color: string;
+}
+
+const THIS_YEAR_COLOR = '#1f5fa8';
+const LAST_YEAR_COLOR = '#a9c4e6';
+
+/** Horizontal bars on a 0–100 axis: a cut axis would exaggerate differences of a few points. */
+export function barChartSvg(title: string, categories: string[], series: Series[]): string {
+  const width = 720;
+  const labelWidth = 240;
+  const plotWidth = width - labelWidth - 60;
+  const barHeight = 9;
+  const rowHeight = series.length * barHeight + 8;
+  const top = 40;
+  const height = top + categories.length * rowHeight + 24;
+  const x = (v: number) => labelWidth + (Math.max(0, Math.min(100, v)) / 100) * plotWidth;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}">`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<text x="0" y="14" font-size="13" font-weight="bold">${escapeHtml(title)}</text>`,
+  ];
+  series.forEach((s, i) => {
+    const lx = labelWidth + i * 120;
+    parts.push(
+      `<rect x="${lx}" y="22" width="10" height="10" fill="${s.color}"/>`,
+      `<text x="${lx + 14}" y="31" font-size="10">${escapeHtml(s.label)}</text>`,
+    );
+  });
+  for (let g = 0; g <= 100; g += 20) {
+    parts.push(
+      `<line x1="${x(g)}" y1="${top - 4}" x2="${x(g)}" y2="${height - 20}" stroke="#ddd"/>`,
+      `<text x="${x(g)}" y="${height - 8}" font-size="9" text-anchor="middle">${g}</text>`,
+    );
+  }
+  categories.forEach((name, row) => {
+    const y0 = top + row * rowHeight;
+    parts.push(
+      `<text x="${labelWidth - 6}" y="${y0 + rowHeight / 2 + 3}" font-size="10" text-anchor="end">${escapeHtml(name)}</text>`,
+    );
+    series.forEach((s, i) => {
+      const v = s.values[row];
+      const y = y0 + 4 + i * barHeight;
+      if (v === null) {
+        parts.push(`<text x="${labelWidth + 4}" y="${y + 8}" font-size="8">–</text>`);
+        return;
+      }
+      parts.push(
+        `<rect x="${labelWidth}" y="${y}" width="${(x(v) - labelWidth).toFixed(2)}" height="${barHeight - 1}" fill="${s.color}"/>`,
+        `<text x="${(x(v) + 3).toFixed(2)}" y="${y + 7.5}" font-size="8">${escapeHtml(formatNumber(v))}</text>`,
+      );
+    });
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+function chartsForKind(group: GroupResult, units: UnitResult[], results: WaveResults): string {
+  const { group: groupLabel } = KIND_LABELS[group.kind];
+  const year = String(results.year);
+  const prev = results.previous;
+  const names = units.map((u) => u.name);
+  const indexSeries: Series[] = [{ label: `Năm ${year}`, values: units.map((u) => u.index), color: THIS_YEAR_COLOR }];
+  if (prev) indexSeries.push({ label: `Năm ${prev.year}`, values: units.map((u) => u.prevIndex), color: LAST_YEAR_COLOR });
+  const charts = [barChartSvg(`Chỉ số hài lòng – ${groupLabel}`, names, indexSeries)];
+  if (prev?.source === 'published') {
+    charts.push(
+      `<p class="note">Số liệu năm ${prev.year} chỉ có Chỉ số hài lòng đã công bố của từng đơn vị (không có phiếu gốc), nên chỉ so sánh được chỉ số chung; biểu đồ theo từng yếu tố không được vẽ.</p>`,
+    );
+  } else {
+    for (const element of results.elements) {
+      const series: Series[] = [
+        { label: `Năm ${year}`, values: units.map((u) => u.elements[element.code] ?? null), color: THIS_YEAR_COLOR },
+      ];
+      if (prev) {
+        series.push({
+          label: `Năm ${prev.year}`,
+          values: units.map((u) => u.prevElements?.[element.code] ?? null),
+          color: LAST_YEAR_COLOR,
+        });
+      }
+      charts.push(barChartSvg(`Yếu tố ${element.code}. ${element.label} – ${groupLabel}`, names, series));
+    }
+  }
+  return charts.map((c) => `<figure>${c}</figure>`).join('\n');
+}
+
+function tableHtml(t: PersonTable): string {
+  const cell = (v: Cell, i: number) => {
+    const numeric = typeof v === 'number';
+    return `<td${numeric ? ' class="num"' : ''}>${escapeHtml(formatCell(v, t.formats[i]))}</td>`;
+  };
+  return [
+    `<h3>${escapeHtml(t.name)}</h3>`,
+    '<table><thead><tr>',
+    ...t.columns.map((c) => `<th>${escapeHtml(c)}</th>`),
+    '</tr></thead><tbody>',
+    ...t.rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`),
+    '</tbody></table>',
+  ].join('');
+}
+
+/** The criteria table of the report keeps the averages only; per-unit values are in the CSV/XLSX. */
+function reportTables(results: WaveResults): PersonTable[] {
+  const tables = personTables(results);
+  const criteria = tables[2];
+  const keep = criteria.columns.length - results.units.length;
+  tables[2] = {
+    ...criteria,
+    columns: criteria.columns.slice(0, keep),
+    formats: criteria.formats.slice(0, keep),
+    rows: criteria.rows.map((r) => r.slice(0, keep)),
+  };
+  return tables;
+}
+
+const PRINT_CSS = `
+@page { size: A4; margin: 15mm 12mm; }
+@page wide { size: A4 landscape; margin: 12mm; }
+body { font-family: "Times New Roman", "Noto Serif", serif; font-size: 12pt; color: #000; max-width: 190mm; margin: 0 auto; }
+h1 { font-size: 15pt; text-align: center; text-transform: uppercase; }
+h2 { font-size: 13pt; margin-top: 1.2em; }
+h3 { font-size: 11pt; }
+p.summary { text-align: justify; }
+p.note { font-size: 10pt; font-style: italic; }
+figure { margin: 0.5em 0; break-inside: avoid; }
+section.tables { page: wide; max-width: none; }
+table { border-collapse: collapse; font-size: 8pt; margin-bottom: 1em; width: 100%; }
+th, td { border: 1px solid #555; padding: 2px 4px; vertical-align: top; }
+th { background: #eee; }
+td.num { text-align: right; white-space: nowrap; }
+tr { break-inside: avoid; }
+@media print { h2 { break-after: avoid; } }
+`;
+
+/** A printable Vietnamese report like the provincial one: summary, method note, charts, tables. */
+export function reportHtml(results: WaveResults, options: ReportOptions = {}): string {
+  const title =
+    options.title ??
+    `Báo cáo kết quả khảo sát Chỉ số hài lòng về sự phục vụ hành chính năm ${results.year}` +
+      (options.province ? ` – tỉnh ${options.province}` : '');
+  const { settings, tracking, previous } = results;
+  const confidence = `${formatLimit(settings.confidence * 100)} %`;
+  const trackingSentence =
+    tracking.total.planned !== null
+      ? `Kế hoạch ${formatNumber(tracking.total.planned, 0)} phiếu; thu về ${formatNumber(tracking.total.returned, 0)} phiếu (đạt ${formatPercent(tracking.total.returnRate!)} kế hoạch); ${formatNumber(tracking.total.counted, 0)} phiếu hợp lệ được tính chỉ số.`
+      : `Thu về ${formatNumber(tracking.total.returned, 0)} phiếu; ${formatNumber(tracking.total.counted, 0)} phiếu hợp lệ được tính chỉ số.`;
+  const method = [
+    `Phiếu hợp lệ là phiếu trả lời ít nhất ${formatLimit(settings.validity.minAnsweredShare * 100)} % số tiêu chí. Chỉ số của tiêu chí là tỷ lệ câu trả lời "Hài lòng" hoặc "Rất hài lòng" trên số câu trả lời (không tính câu bỏ trống, không ý kiến); chỉ số yếu tố là bình quân các tiêu chí; Chỉ số hài lòng của đơn vị là bình quân 5 yếu tố.`,
+    `Khoảng tin cậy ${confidence} của từng chỉ số được ước lượng từ số liệu từng người trả lời bằng phương pháp jackknife (bỏ lần lượt từng phiếu), có hiệu chỉnh quần thể hữu hạn khi biết số người đủ điều kiện khảo sát. Mức tăng/giảm được coi là có ý nghĩa thống kê khi vượt quá sai số chọn mẫu ở độ tin cậy ${confidence}.`,
+    previous?.source === 'published'
+      ? `Số liệu năm ${previous.year} là kết quả đã công bố (không có phiếu gốc), nên phép kiểm định chỉ tính sai số chọn mẫu của năm ${results.year}.`
+      : '',
+    `Đơn vị có dưới ${settings.minRespondents} phiếu hợp lệ được đánh dấu và không xếp hạng.`,
+  ].filter(Boolean);
+  const body = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    options.subtitle ? `<p style="text-align:center">${escapeHtml(options.subtitle)}</p>` : '',
+    '<h2>1. Kết quả chung</h2>',
+    ...results.groups.map((g) => `<p class="summary">${escapeHtml(summarySentence(g, results))}</p>`),
+    `<p class="summary">${escapeHtml(trackingSentence)}</p>`,
+    ...results.warnings.map((w) => `<p class="note">Lưu ý: ${escapeHtml(w)}</p>`),
+    '<h2>2. Phương pháp</h2>',
+    ...method.map((m) => `<p class="note">${escapeHtml(m)}</p>`),
+    '<h2>3. Biểu đồ</h2>',
+    ...results.groups.map(
+      (g) =>
+        `<h3>${escapeHtml(KIND_LABELS[g.kind].group)}</h3>\n` +
+        chartsForKind(
+          g,
+          results.units.filter((u) => u.kind === g.kind),
+          results,
+        ),
+    ),
+    '<section class="tables"><h2>4. Các bảng số liệu</h2>',
+    ...reportTables(results).map(tableHtml),
+    '</section>',
+  ];
+  return [
+    '<!doctype html>',
+    '<html lang="vi"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${PRINT_CSS}</style>`,
+    '</head><body>',
+    ...body.filter(Boolean),
+    '</body></html>',
+  ].join('\n');
+}

@@ -1,0 +1,232 @@
+import type { Cell, CellFormat } from './csv.js';
+import { formatLimit } from './format.js';
+import type { Band, UnitKind, WaveResults } from './types.js';
+
+/** SIPAS.md s.11, in this order; A…E are the element codes of the default questionnaire. */
+export const UNIT_TABLE_COLUMNS = [
+  'wave',
+  'unit_code',
+  'unit_name',
+  'unit_kind',
+  'respondents',
+  'index',
+  'ci_low',
+  'ci_high',
+  'prev_index',
+  'delta',
+  'significant',
+  'band',
+  'par_points',
+  'A',
+  'B',
+  'C',
+  'D',
+  'E',
+] as const;
+
+/** The machine-readable columns for these results: equal to UNIT_TABLE_COLUMNS for the default questionnaire. */
+export function unitTableColumns(results: WaveResults): string[] {
+  return [...UNIT_TABLE_COLUMNS.slice(0, 13), ...results.elements.map((e) => e.code)];
+}
+
+/** Unrounded numbers, '.' decimals; keys as in unitTableColumns. */
+export function unitTableRows(results: WaveResults): Record<string, string | number | boolean | null>[] {
+  return results.units.map((u) => ({
+    wave: results.year,
+    unit_code: u.code,
+    unit_name: u.name,
+    unit_kind: u.kind,
+    respondents: u.respondents,
+    index: u.index,
+    ci_low: u.ciLow,
+    ci_high: u.ciHigh,
+    prev_index: u.prevIndex,
+    delta: u.delta,
+    significant: u.significant,
+    band: u.band,
+    par_points: u.parPoints,
+    ...Object.fromEntries(results.elements.map((e) => [e.code, u.elements[e.code] ?? null])),
+  }));
+}
+
+export const KIND_LABELS: Record<UnitKind, { group: string; subject: string; noun: string }> = {
+  department: { group: 'Sở, ban, ngành', subject: 'các sở, ban, ngành', noun: 'cơ quan' },
+  district: { group: 'UBND cấp huyện', subject: 'UBND các huyện, thị xã, thành phố', noun: 'đơn vị' },
+  commune: { group: 'UBND cấp xã', subject: 'UBND các xã, phường, đặc khu', noun: 'đơn vị' },
+};
+
+export function bandLabel(band: Band, results: WaveResults): string {
+  const high = formatLimit(results.settings.bandLimits.high);
+  const mid = formatLimit(results.settings.bandLimits.mid);
+  if (band === 'high') return `Từ ${high} % trở lên`;
+  if (band === 'mid') return `Từ ${mid} % đến dưới ${high} %`;
+  return `Dưới ${mid} %`;
+}
+
+export const NEW_UNIT_DELTA = 'mới';
+
+export interface PersonTable {
+  /** Sheet name (Vietnamese, at most 31 characters for Excel). */
+  name: string;
+  columns: string[];
+  /** Per column: how numbers are shown in CSV and formatted in XLSX. */
+  formats: CellFormat[];
+  rows: Cell[][];
+}
+
+interface Column<T> {
+  header: string;
+  format: CellFormat;
+  value: (row: T) => Cell;
+}
+
+function table<T>(name: string, columns: Column<T>[], rows: T[]): PersonTable {
+  return {
+    name,
+    columns: columns.map((c) => c.header),
+    formats: columns.map((c) => c.format),
+    rows: rows.map((r) => columns.map((c) => c.value(r))),
+  };
+}
+
+/** The five person-readable SIPAS tables of SIPAS.md s.11, headed in Vietnamese. */
+export function personTables(results: WaveResults): PersonTable[] {
+  const { settings } = results;
+  const prevYear = results.previous ? `năm ${results.previous.year}` : 'năm trước';
+  const confidence = `${Math.round(settings.confidence * 100)} %`;
+  const points = `Điểm CCHC (/${formatLimit(settings.parMaxPoints)})`;
+  const kinds = results.groups.map((g) => g.kind);
+
+  const units = table(
+    'Chỉ số theo đơn vị',
+    [
+      { header: 'Mã đơn vị', format: 'text', value: (u) => u.code },
+      { header: 'Tên đơn vị', format: 'text', value: (u) => u.name },
+      { header: 'Nhóm đơn vị', format: 'text', value: (u) => KIND_LABELS[u.kind].group },
+      { header: 'Số phiếu hợp lệ', format: 'integer', value: (u) => u.respondents },
+      { header: 'Chỉ số hài lòng', format: 'percent', value: (u) => u.index },
+      { header: `Khoảng tin cậy ${confidence}: cận dưới`, format: 'percent', value: (u) => u.ciLow },
+      { header: `Khoảng tin cậy ${confidence}: cận trên`, format: 'percent', value: (u) => u.ciHigh },
+      { header: `Chỉ số ${prevYear}`, format: 'percent', value: (u) => u.prevIndex },
+      { header: 'Tăng/giảm (điểm %)', format: 'number', value: (u) => (u.isNew ? NEW_UNIT_DELTA : u.delta) },
+      { header: 'Thay đổi có ý nghĩa thống kê', format: 'text', value: (u) => u.significant },
+      { header: 'Mức', format: 'text', value: (u) => (u.band ? bandLabel(u.band, results) : null) },
+      { header: 'Xếp hạng trong nhóm', format: 'integer', value: (u) => u.rank },
+      { header: points, format: 'number', value: (u) => u.parPoints },
+      ...results.elements.map(
+        (e): Column<(typeof results.units)[number]> => ({
+          header: `${e.code}. ${e.label}`,
+          format: 'percent',
+          value: (u) => u.elements[e.code] ?? null,
+        }),
+      ),
+      {
+        header: 'Ghi chú',
+        format: 'text',
+        value: (u) => (u.belowMinimum ? `Dưới ${settings.minRespondents} phiếu hợp lệ, không xếp hạng` : null),
+      },
+    ],
+    results.units,
+  );
+
+  const groups = table(
+    'Theo nhóm đơn vị',
+    [
+      { header: 'Nhóm đơn vị', format: 'text', value: (g) => KIND_LABELS[g.kind].group },
+      { header: 'Số đơn vị', format: 'integer', value: (g) => g.units },
+      { header: 'Số phiếu hợp lệ', format: 'integer', value: (g) => g.respondents },
+      { header: 'Bình quân Chỉ số hài lòng', format: 'percent', value: (g) => g.average },
+      { header: `Bình quân ${prevYear}`, format: 'percent', value: (g) => g.prevAverage },
+      { header: 'Tăng/giảm (điểm %)', format: 'number', value: (g) => g.delta },
+      { header: bandLabel('high', results), format: 'integer', value: (g) => g.bandCounts.high },
+      { header: bandLabel('mid', results), format: 'integer', value: (g) => g.bandCounts.mid },
+      { header: bandLabel('low', results), format: 'integer', value: (g) => g.bandCounts.low },
+      { header: 'Số đơn vị tăng', format: 'integer', value: (g) => g.rising },
+      { header: 'Số đơn vị giảm', format: 'integer', value: (g) => g.falling },
+      { header: 'Số đơn vị không đổi', format: 'integer', value: (g) => g.unchanged },
+      { header: 'Số đơn vị mới', format: 'integer', value: (g) => g.new },
+      { header: points, format: 'number', value: (g) => g.parPoints },
+    ],
+    results.groups,
+  );
+
+  const criteria = table(
+    'Theo tiêu chí',
+    [
+      { header: 'Mã tiêu chí', format: 'text', value: (c) => c.code },
+      { header: 'Yếu tố', format: 'text', value: (c) => c.element },
+      { header: 'Nội dung tiêu chí', format: 'text', value: (c) => c.label },
+      { header: 'Bình quân các đơn vị', format: 'percent', value: (c) => c.overall },
+      ...kinds.map(
+        (k): Column<(typeof results.criteria)[number]> => ({
+          header: `Bình quân ${KIND_LABELS[k].group}`,
+          format: 'percent',
+          value: (c) => c.byKind[k] ?? null,
+        }),
+      ),
+      { header: 'Gộp tất cả phiếu', format: 'percent', value: (c) => c.pooled },
+      ...results.units.map(
+        (u): Column<(typeof results.criteria)[number]> => ({
+          header: `${u.code} – ${u.name}`,
+          format: 'percent',
+          value: (c) => c.units[u.code] ?? null,
+        }),
+      ),
+    ],
+    results.criteria,
+  );
+
+  type TrackingLike = Omit<(typeof results.tracking.rows)[number], 'unitCode' | 'unitName' | 'kind'> & {
+    unitCode: string | null;
+    unitName: string;
+  };
+  const trackingRows: TrackingLike[] = [
+    ...results.tracking.rows,
+    { ...results.tracking.total, unitCode: null, unitName: 'Tổng cộng' },
+  ];
+  const tracking = table<TrackingLike>(
+    'Theo dõi phiếu',
+    [
+      { header: 'Mã đơn vị', format: 'text', value: (t) => t.unitCode },
+      { header: 'Tên đơn vị', format: 'text', value: (t) => t.unitName },
+      { header: 'Kế hoạch', format: 'integer', value: (t) => t.planned },
+      { header: 'Số mẫu đã chọn', format: 'integer', value: (t) => t.drawn },
+      { header: 'Đã phát', format: 'integer', value: (t) => t.dispatched },
+      { header: 'Không phát được', format: 'integer', value: (t) => t.undeliverable },
+      { header: 'Từ chối', format: 'integer', value: (t) => t.refused },
+      { header: 'Phiếu giấy thu về', format: 'integer', value: (t) => t.paperReturned },
+      { header: 'Trả lời qua mã QR', format: 'integer', value: (t) => t.qrAnswered },
+      { header: 'Nhập từ tệp', format: 'integer', value: (t) => t.imported },
+      { header: 'Tổng số phiếu thu về', format: 'integer', value: (t) => t.returned },
+      { header: 'Tỷ lệ thu về so với kế hoạch', format: 'percent', value: (t) => t.returnRate },
+      { header: 'Phiếu hợp lệ (theo dõi)', format: 'integer', value: (t) => t.valid },
+      { header: 'Phiếu tính chỉ số', format: 'integer', value: (t) => t.counted },
+    ],
+    trackingRows,
+  );
+
+  const share = (count: number, base: number) => (base > 0 ? (100 * count) / base : null);
+  const profileRows = results.profile.flatMap((p) =>
+    p.rows.map((r) => [
+      p.label + (p.multi ? ' (nhiều lựa chọn)' : ''),
+      r.label,
+      r.overall,
+      share(r.overall, p.base.overall),
+      ...kinds.flatMap((k) => [r.byKind[k] ?? 0, share(r.byKind[k] ?? 0, p.base.byKind[k] ?? 0)]),
+    ]),
+  );
+  const profile: PersonTable = {
+    name: 'Thông tin người trả lời',
+    columns: [
+      'Câu hỏi',
+      'Lựa chọn',
+      'Tất cả: số phiếu',
+      'Tất cả: tỷ lệ',
+      ...kinds.flatMap((k) => [`${KIND_LABELS[k].group}: số phiếu`, `${KIND_LABELS[k].group}: tỷ lệ`]),
+    ],
+    formats: ['text', 'text', 'integer', 'percent', ...kinds.flatMap((): CellFormat[] => ['integer', 'percent'])],
+    rows: profileRows,
+  };
+
+  return [units, groups, criteria, tracking, profile];
+}
