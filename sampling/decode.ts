@@ -1,0 +1,122 @@
+import { Sha256 } from './sha256';
+import type { ByteSource } from './types';
+
+/** A condition that stops the import as a whole; the message is shown to the administrator. */
+export class FatalFrameError extends Error {}
+
+export const NOT_TEXT =
+  'Tệp không phải tệp CSV văn bản (có byte nhị phân hoặc không đúng mã UTF-8/UTF-16); hãy mở bằng Excel và lưu lại dạng "CSV UTF-8".';
+const SPREADSHEET =
+  'Tệp là bảng tính Excel (.xlsx/.xls), không phải tệp CSV văn bản; hãy mở bằng Excel và lưu lại dạng "CSV UTF-8".';
+
+type Decoder = InstanceType<typeof TextDecoder>;
+
+const SNIFF_BYTES = 1024;
+const MAX_CARRY = 1 << 20;
+
+export interface DecodeState {
+  encoding: string;
+  sha256: string;
+  bytesRead: number;
+}
+
+function detectEncoding(head: Uint8Array): string {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  const ole = head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0;
+  if (zip || ole) throw new FatalFrameError(SPREADSHEET);
+  return 'utf-8';
+}
+
+/**
+ * Decodes the byte stream into NFC text, hashing the raw bytes on the way.
+ *
+ * Each yielded piece ends just after a line break (except the last), because NFC composition
+ * never crosses a line break: normalising piece by piece then gives the same text as
+ * normalising the whole file, without holding it.
+ */
+export async function* decodeFrame(input: ByteSource, state: DecodeState): AsyncGenerator<string> {
+  const hash = new Sha256();
+  let decoder: Decoder | null = null;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let carry = '';
+
+  const start = (bytes: Uint8Array, final: boolean): string => {
+    state.encoding = detectEncoding(bytes);
+    decoder = new TextDecoder(state.encoding, { fatal: true });
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: !final });
+    } catch {
+      throw new FatalFrameError(NOT_TEXT);
+    }
+    const head = text.slice(0, SNIFF_BYTES);
+    // Text files hold no NUL and almost no other C0 controls; binary files are full of them.
+    const controls = head.match(/[\x00-\x08\x0e-\x1f]/g);
+    if (head.includes('\x00') || (controls !== null && controls.length > 8)) throw new FatalFrameError(NOT_TEXT);
+    return text;
+  };
+
+  const emit = (text: string, final: boolean): string | null => {
+    const all = carry + text;
+    if (final) {
+      carry = '';
+      return all.normalize('NFC');
+    }
+    let cut = Math.max(all.lastIndexOf('\n'), all.lastIndexOf('\r')) + 1;
+    // Without line breaks the text is not a CSV; the parser reports that, the carry must not grow.
+    if (cut === 0 && all.length > MAX_CARRY) cut = all.length;
+    carry = all.slice(cut);
+    return cut === 0 ? null : all.slice(0, cut).normalize('NFC');
+  };
+
+  for await (const chunk of input) {
+    const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk);
+    hash.update(bytes);
+    state.bytesRead += bytes.length;
+    let text: string;
+    if (decoder === null) {
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes < SNIFF_BYTES) continue;
+      text = start(concat(pending, pendingBytes), false);
+      pending = [];
+    } else {
+      try {
+        text = (decoder as Decoder).decode(bytes, { stream: true });
+      } catch {
+        throw new FatalFrameError(`${NOT_TEXT} (lỗi mã hóa gần byte ${state.bytesRead.toLocaleString('vi-VN')})`);
+      }
+    }
+    const piece = emit(text, false);
+    if (piece !== null) yield piece;
+  }
+
+  let tail: string;
+  if (decoder === null) {
+    tail = pendingBytes === 0 ? '' : start(concat(pending, pendingBytes), true);
+  } else {
+    try {
+      tail = (decoder as Decoder).decode();
+    } catch {
+      throw new FatalFrameError(`${NOT_TEXT} (tệp kết thúc giữa một ký tự)`);
+    }
+  }
+  state.sha256 = hash.hex();
+  const last = emit(tail, true);
+  if (last !== null && last !== '') yield last;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

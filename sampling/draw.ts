@@ -1,0 +1,260 @@
+/*
+ * The draw: simple random sampling without replacement within each unit, made reproducible
+ * and checkable by ordering people with a keyed hash instead of a pseudo-random stream.
+ *
+ * Method 'hmac-sha256-rank-v1', for a seed S:
+ *   1. Every eligible row belongs to a person. personKey = 'id:' + identity number (spaces,
+ *      dots and dashes removed, upper case) when the row has one, else 'na:' + name + U+0000 +
+ *      address, both NFC, accents removed (đ → d), lower case, whitespace collapsed.
+ *   2. rank(person) = HMAC-SHA-256(key = UTF-8(S), message = UTF-8(unitCode + U+0000 + personKey)),
+ *      read as a 256-bit big-endian number (equivalently: compare the lowercase hex strings).
+ *   3. In each unit, people sorted by rank ascending: the first n are the primary sample, the
+ *      next ceil(n · r / 100) the reserve list, in that order.
+ *   4. A person with several eligible dossiers in the unit is described by the dossier with the
+ *      smallest HMAC-SHA-256(S, 'dossier' + U+0000 + dossierCode).
+ *
+ * Why this way: HMAC output is uniform and independent across people for a seed nobody could
+ * predict, so taking the n smallest is a uniformly random n-subset with no modulo bias; the
+ * ranks do not depend on the order of the rows in the file, so a re-sorted export gives the
+ * same sample; and anyone can re-check a published draw with any HMAC tool (e.g.
+ * `printf 'CMO\0id:0901…' | openssl dgst -sha256 -hmac SEED`) without this code. Only the k
+ * smallest ranks per unit are kept while streaming (a bounded max-heap), so memory is
+ * O(sample), and the rank is computed once per distinct person.
+ */
+import { plannedUpperBound, allocate, validateAllocation } from './allocate';
+import { readFrame, type EligibleRow } from './frame';
+import { HmacSha256, compareDigests } from './sha256';
+import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, SampleLine, UnitDraw } from './types';
+
+export const SAMPLING_METHOD = 'hmac-sha256-rank-v1';
+/** Bump whenever any rule above or in the frame reading changes what a draw selects. */
+export const SAMPLING_CODE_VERSION = 'sipas-sampling-1.0.0';
+
+interface Candidate {
+  rank: Int32Array;
+  personKey: string;
+  dossierRank: Int32Array;
+  entry: DrawnEntry;
+}
+
+/**
+ * A fresh copy of a field kept beyond the current chunk. Papa's fields are slices of the
+ * chunk's text, and a kept slice would keep the whole chunk alive.
+ */
+function own(text: string): string {
+  return text === '' ? '' : text.split('').join('');
+}
+
+function nullable(text: string): string | null {
+  return text === '' ? null : own(text);
+}
+
+function describe(row: EligibleRow): DrawnEntry {
+  return {
+    unitCode: row.unitCode,
+    role: 'primary',
+    rank: 0,
+    dossierCode: own(row.dossierCode),
+    procedure: nullable(row.optional('procedure')),
+    resultDate: own(row.resultDate),
+    channel: nullable(row.optional('channel')),
+    applicant: {
+      name: own(row.name),
+      type: row.organisation ? 'organisation' : 'individual',
+      idNumber: nullable(row.idNumber),
+      phone: nullable(row.optional('phone')),
+      address: nullable(row.address),
+    },
+  };
+}
+
+/** The k smallest ranks of one unit, largest on top so it is the one evicted. */
+class UnitSelection {
+  private readonly heap: Candidate[] = [];
+  private readonly members = new Map<string, Candidate>();
+
+  constructor(private readonly capacity: number) {}
+
+  /** Would a person of this rank be kept? */
+  admits(rank: Int32Array): boolean {
+    if (this.heap.length < this.capacity) return true;
+    return this.capacity > 0 && compareDigests(rank, this.heap[0].rank) < 0;
+  }
+
+  add(candidate: Candidate): void {
+    const heap = this.heap;
+    if (heap.length >= this.capacity) {
+      this.members.delete(heap[0].personKey);
+      heap[0] = candidate;
+      this.siftDown(0);
+    } else {
+      heap.push(candidate);
+      this.siftUp(heap.length - 1);
+    }
+    this.members.set(candidate.personKey, candidate);
+  }
+
+  member(personKey: string): Candidate | undefined {
+    return this.members.get(personKey);
+  }
+
+  ordered(): Candidate[] {
+    return [...this.heap].sort((a, b) => compareDigests(a.rank, b.rank));
+  }
+
+  private siftUp(i: number): void {
+    const heap = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (compareDigests(heap[i].rank, heap[parent].rank) <= 0) return;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+
+  private siftDown(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let largest = i;
+      if (left < heap.length && compareDigests(heap[left].rank, heap[largest].rank) > 0) largest = left;
+      if (right < heap.length && compareDigests(heap[right].rank, heap[largest].rank) > 0) largest = right;
+      if (largest === i) return;
+      [heap[i], heap[largest]] = [heap[largest], heap[i]];
+      i = largest;
+    }
+  }
+}
+
+function reserveSize(planned: number, reservePercent: number): number {
+  return Math.ceil((planned * reservePercent) / 100);
+}
+
+export async function drawSample(input: ByteSource, options: DrawOptions): Promise<DrawResult> {
+  const { seed, allocation, reservePercent } = options;
+  validateAllocation(allocation);
+  if (seed === '') throw new RangeError('Cần một chuỗi hạt giống (seed) không rỗng để bốc mẫu.');
+  if (!(reservePercent >= 0 && reservePercent <= 1000)) {
+    throw new RangeError(`Tỷ lệ dự phòng phải từ 0 đến 1000 % (nhận được ${reservePercent}).`);
+  }
+
+  const bound = plannedUpperBound(allocation);
+  const capacity = bound + reserveSize(bound, reservePercent);
+  const selections = new Map(options.units.map((u) => [u.code, new UnitSelection(capacity)]));
+  const hmac = new HmacSha256(seed);
+  const rank = new Int32Array(8);
+  const dossierRank = new Int32Array(8);
+
+  const scan = await readFrame(input, options, (row) => {
+    const selection = selections.get(row.unitCode)!;
+    if (row.newPerson) {
+      hmac.digestInto(row.unitCode + '\u0000' + row.personKey, rank);
+      if (!selection.admits(rank)) return;
+      hmac.digestInto('dossier\u0000' + row.dossierCode, dossierRank);
+      selection.add({ rank: rank.slice(), personKey: own(row.personKey), dossierRank: dossierRank.slice(), entry: describe(row) });
+      return;
+    }
+    // A person already ranked: only matters if kept, and then only if this dossier hashes lower.
+    const kept = selection.member(row.personKey);
+    if (kept === undefined) return;
+    hmac.digestInto('dossier\u0000' + row.dossierCode, dossierRank);
+    if (compareDigests(dossierRank, kept.dossierRank) < 0) {
+      kept.dossierRank = dossierRank.slice();
+      kept.entry = describe(row);
+    }
+  });
+
+  const result: DrawResult = {
+    ok: scan.ok,
+    ...(scan.fatal !== undefined ? { fatal: scan.fatal } : {}),
+    sha256: scan.sha256,
+    seed,
+    allocation,
+    reservePercent,
+    method: SAMPLING_METHOD,
+    codeVersion: SAMPLING_CODE_VERSION,
+    report: scan.report,
+    units: [],
+    entries: [],
+  };
+  if (!scan.ok) return result;
+
+  const planned = allocate(scan.report.eligibleByUnit, allocation);
+  const codes = options.units.map((u) => u.code).sort(byCodeUnits);
+  for (const code of codes) {
+    const ordered = selections.get(code)!.ordered();
+    const n = planned[code];
+    const drawn = Math.min(n, ordered.length);
+    const reserve = Math.min(reserveSize(n, reservePercent), ordered.length - drawn);
+    ordered.slice(0, drawn + reserve).forEach((c, i) => {
+      const primary = i < drawn;
+      result.entries.push({ ...c.entry, role: primary ? 'primary' : 'reserve', rank: primary ? i + 1 : i - drawn + 1 });
+    });
+    const unit: UnitDraw = {
+      unitCode: code,
+      eligible: scan.report.eligibleByUnit[code],
+      planned: n,
+      drawn,
+      reserve,
+      shortfall: n - drawn,
+    };
+    result.units.push(unit);
+  }
+  return result;
+}
+
+/** Plain UTF-16 order, the same on every machine and locale. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sampleLines(result: DrawResult): SampleLine[] {
+  return result.entries.map((e) => ({ unitCode: e.unitCode, role: e.role, rank: e.rank, dossierCode: e.dossierCode }));
+}
+
+function lineOrder(a: SampleLine, b: SampleLine): number {
+  return (
+    byCodeUnits(a.unitCode, b.unitCode) ||
+    (a.role === b.role ? 0 : a.role === 'primary' ? -1 : 1) ||
+    a.rank - b.rank ||
+    byCodeUnits(a.dossierCode, b.dossierCode)
+  );
+}
+
+function describeLine(line: SampleLine): string {
+  const list = line.role === 'primary' ? 'danh sách chính' : 'danh sách dự phòng';
+  return `đơn vị ${line.unitCode}, ${list}, thứ tự ${line.rank}`;
+}
+
+/**
+ * Compares a stored sample with a re-run, independent of the order the lines are given in.
+ * `expected` is what was published, `actual` what the re-run produced.
+ */
+export function compareSamples(
+  expected: SampleLine[],
+  actual: SampleLine[],
+): { identical: true } | { identical: false; firstDifference: string } {
+  const a = [...expected].sort(lineOrder);
+  const b = [...actual].sort(lineOrder);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined) {
+      return { identical: false, firstDifference: `Chạy lại có thêm dòng không có trong mẫu đã lưu: ${describeLine(y)}, mã hồ sơ ${y.dossierCode}.` };
+    }
+    if (y === undefined) {
+      return { identical: false, firstDifference: `Mẫu đã lưu có dòng mà chạy lại không có: ${describeLine(x)}, mã hồ sơ ${x.dossierCode}.` };
+    }
+    if (lineOrder(x, y) !== 0) {
+      const sameSlot = x.unitCode === y.unitCode && x.role === y.role && x.rank === y.rank;
+      return {
+        identical: false,
+        firstDifference: sameSlot
+          ? `Khác nhau ở ${describeLine(x)}: mẫu đã lưu là hồ sơ ${x.dossierCode}, chạy lại ra hồ sơ ${y.dossierCode}.`
+          : `Khác nhau: mẫu đã lưu có ${describeLine(x)} (hồ sơ ${x.dossierCode}), chạy lại có ${describeLine(y)} (hồ sơ ${y.dossierCode}).`,
+      };
+    }
+  }
+  return { identical: true };
+}

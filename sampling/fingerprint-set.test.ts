@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { FingerprintSet } from './fingerprint-set';
+
+describe('FingerprintSet', () => {
+  it('stores values, finds repeats after growing, and handles the zero fingerprint', () => {
+    const set = new FingerprintSet(16);
+    for (let i = 0; i < 10_000; i++) expect(set.insert(i * 7919, i ^ 0x5bd1e995, i)).toBe(-1);
+    expect(set.size).toBe(10_000);
+    for (let i = 0; i < 10_000; i += 97) {
+      const slot = set.insert(i * 7919, i ^ 0x5bd1e995, -1);
+      expect(slot).toBeGreaterThanOrEqual(0);
+      expect(set.valueAt(slot)).toBe(i);
+    }
+    expect(set.insert(0, 0, 5)).toBe(-1);
+    const zero = set.insert(0, 0, 6);
+    expect(set.valueAt(zero)).toBe(5);
+    set.setValueAt(zero, -5);
+    expect(set.valueAt(set.insert(0, 0, 0))).toBe(-5);
+  });
+});

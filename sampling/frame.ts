@@ -1,0 +1,359 @@
+import Papa from 'papaparse';
+import { parseDate } from './dates';
+import { decodeFrame, FatalFrameError, type DecodeState } from './decode';
+import { FingerprintSet } from './fingerprint-set';
+import { FIELD_LABELS, REQUIRED_FIELDS, mapColumns, type Field } from './headers';
+import { Fingerprint, cleanField, fold, isUsableAddress, normaliseIdNumber } from './text';
+import type { ByteSource, FrameOptions, FrameScan, ImportReport } from './types';
+
+const MAX_LISTED_REJECTIONS = 1000;
+const MAX_LISTED_UNKNOWN_UNITS = 1000;
+// A record longer than this is an unclosed quote swallowing the rest of the file, not data.
+const MAX_RECORD_CHARS = 1 << 20;
+const CACHE_LIMIT = 4096;
+const NO_LINE_BREAK = 'Tệp không có dấu xuống dòng sau dòng tiêu đề; đây không phải tệp CSV hợp lệ.';
+
+export const REASON = {
+  missingDossier: 'Thiếu mã hồ sơ',
+  duplicateDossier: 'Mã hồ sơ bị trùng',
+  missingUnit: 'Thiếu đơn vị giải quyết',
+  unknownUnit: 'Đơn vị không thuộc đợt khảo sát',
+  missingName: 'Thiếu họ tên người nộp',
+  missingDate: 'Thiếu ngày trả kết quả',
+  badDate: 'Ngày trả kết quả không hợp lệ',
+} as const;
+
+const ORGANISATION_TYPES = new Set([
+  'to chuc', 'tc', 'doanh nghiep', 'dn', 'cong ty', 'co quan', 'organisation', 'organization', 'org', 'company',
+]);
+
+/**
+ * One eligible row as handed to a consumer. The object is reused for every row so a large
+ * frame creates no per-row garbage here; a consumer that keeps a row must copy what it needs.
+ */
+export interface EligibleRow {
+  unitCode: string;
+  /** 'id:' + identity number, or 'na:' + folded name + NUL + folded address. */
+  personKey: string;
+  /** False when the same person was already seen, eligible, in this unit. */
+  newPerson: boolean;
+  dossierCode: string;
+  resultDate: string;
+  name: string;
+  organisation: boolean;
+  idNumber: string;
+  address: string;
+  /** Fields only a drawn row needs, read on demand. */
+  optional(field: 'procedure' | 'phone' | 'channel'): string;
+}
+
+export type RowConsumer = (row: EligibleRow) => void;
+
+function emptyReport(options: FrameOptions): ImportReport {
+  const zero = () => Object.fromEntries(options.units.map((u) => [u.code, 0]));
+  return {
+    rowsRead: 0,
+    rowsAccepted: 0,
+    rowsRejected: 0,
+    rejections: [],
+    rejectionCounts: {},
+    duplicateDossierCodes: 0,
+    personsMerged: 0,
+    eligibleByUnit: zero(),
+    rowsByUnit: zero(),
+    ineligible: { outsidePeriod: 0, noAddress: 0, organisation: 0 },
+    unknownUnits: [],
+    unitsWithoutRows: [],
+    encoding: '',
+    delimiter: '',
+    columns: [],
+    ignoredColumns: [],
+  };
+}
+
+/** The separator is whichever of , ; tab occurs most often in the header line. */
+function detectDelimiter(headerLine: string): string {
+  let best = ',';
+  let bestCount = 0;
+  for (const d of [',', ';', '\t']) {
+    const count = headerLine.split(d).length - 1;
+    if (count > bestCount) {
+      best = d;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function isBlank(record: string[]): boolean {
+  for (const cell of record) if (cell.trim() !== '') return false;
+  return true;
+}
+
+class FrameReader {
+  readonly report: ImportReport;
+  private readonly unitByKey = new Map<string, string>();
+  private readonly unitCache = new Map<string, string | null>();
+  private readonly dateCache = new Map<string, string | null>();
+  private readonly typeCache = new Map<string, boolean>();
+  private readonly unknownUnits = new Map<string, number>();
+  private readonly dossiers = new FingerprintSet(1 << 16);
+  private readonly persons = new FingerprintSet(1 << 16);
+  private readonly fingerprint = new Fingerprint();
+  private readonly requireAddress: boolean;
+  private readonly excludeOrganisations: boolean;
+  private readonly from: string;
+  private readonly to: string;
+  private col = {} as Record<Field, number>;
+  private cells: string[] = [];
+  private readonly row: EligibleRow;
+
+  constructor(
+    private readonly options: FrameOptions,
+    private readonly consume: RowConsumer | undefined,
+  ) {
+    this.report = emptyReport(options);
+    for (const unit of options.units) {
+      this.unitByKey.set(fold(unit.name.normalize('NFC')), unit.code);
+    }
+    // Codes win over names when a code happens to read like another unit's name.
+    for (const unit of options.units) this.unitByKey.set(fold(unit.code.normalize('NFC')), unit.code);
+    this.requireAddress = options.requirePostalAddress ?? true;
+    this.excludeOrganisations = options.excludeOrganisations ?? false;
+    this.from = options.period?.from ?? '';
+    this.to = options.period?.to ?? '\uffff';
+    const reader = this;
+    this.row = {
+      unitCode: '', personKey: '', newPerson: false, dossierCode: '', resultDate: '', name: '',
+      organisation: false, idNumber: '', address: '',
+      optional(field) {
+        const i = reader.col[field];
+        return i < 0 ? '' : cleanField(reader.cells[i]);
+      },
+    };
+  }
+
+  useHeader(headers: string[]): void {
+    const mapped = mapColumns(headers);
+    this.col = mapped.index;
+    this.report.columns = mapped.columns;
+    this.report.ignoredColumns = mapped.ignoredColumns;
+    const required = this.requireAddress ? [...REQUIRED_FIELDS, 'address' as const] : REQUIRED_FIELDS;
+    const missing = required.filter((f) => mapped.index[f] === -1);
+    if (missing.length > 0) {
+      const names = missing.map((f) => `${FIELD_LABELS[f]} (${f})`).join(', ');
+      throw new FatalFrameError(`Thiếu cột bắt buộc: ${names}. Dòng tiêu đề đọc được: ${headers.join(' | ')}.`);
+    }
+  }
+
+  private reject(rowNumber: number, reason: string, field?: Field, value?: string, detail?: string): void {
+    const report = this.report;
+    report.rowsRejected++;
+    report.rejectionCounts[reason] = (report.rejectionCounts[reason] ?? 0) + 1;
+    if (report.rejections.length < MAX_LISTED_REJECTIONS) {
+      report.rejections.push({
+        row: rowNumber,
+        ...(field ? { field: FIELD_LABELS[field] } : {}),
+        ...(value !== undefined ? { value } : {}),
+        reason: detail ? `${reason} ${detail}` : reason,
+      });
+    }
+  }
+
+  private unitOf(value: string): string | null {
+    let code = this.unitCache.get(value);
+    if (code === undefined) {
+      code = this.unitByKey.get(fold(value)) ?? null;
+      if (this.unitCache.size >= CACHE_LIMIT) this.unitCache.clear();
+      this.unitCache.set(value, code);
+    }
+    return code;
+  }
+
+  private dateOf(value: string): string | null {
+    let date = this.dateCache.get(value);
+    if (date === undefined) {
+      date = parseDate(value);
+      if (this.dateCache.size >= CACHE_LIMIT) this.dateCache.clear();
+      this.dateCache.set(value, date);
+    }
+    return date;
+  }
+
+  private isOrganisation(value: string): boolean {
+    if (value === '') return false;
+    let organisation = this.typeCache.get(value);
+    if (organisation === undefined) {
+      organisation = ORGANISATION_TYPES.has(fold(value));
+      if (this.typeCache.size >= CACHE_LIMIT) this.typeCache.clear();
+      this.typeCache.set(value, organisation);
+    }
+    return organisation;
+  }
+
+  processRecord(cells: string[], rowNumber: number): void {
+    if (isBlank(cells)) return;
+    const col = this.col;
+    const report = this.report;
+    report.rowsRead++;
+
+    const dossierCode = cleanField(cells[col.dossier_code]);
+    if (dossierCode === '') return this.reject(rowNumber, REASON.missingDossier, 'dossier_code');
+    const fp = this.fingerprint.of(dossierCode);
+    const seen = this.dossiers.insert(fp.hi, fp.lo, rowNumber);
+    if (seen !== -1) {
+      const first = this.dossiers.valueAt(seen);
+      if (first > 0) {
+        report.duplicateDossierCodes++;
+        // Negative marks a code already counted, so a third copy is not counted again.
+        this.dossiers.setValueAt(seen, -first);
+      }
+      return this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode, `(đã có ở dòng ${Math.abs(first)})`);
+    }
+
+    const unitValue = cleanField(cells[col.unit_code]);
+    if (unitValue === '') return this.reject(rowNumber, REASON.missingUnit, 'unit_code');
+    const unitCode = this.unitOf(unitValue);
+    if (unitCode === null) {
+      const count = this.unknownUnits.get(unitValue);
+      if (count !== undefined) this.unknownUnits.set(unitValue, count + 1);
+      else if (this.unknownUnits.size < MAX_LISTED_UNKNOWN_UNITS) this.unknownUnits.set(unitValue, 1);
+      return this.reject(rowNumber, REASON.unknownUnit, 'unit_code', unitValue);
+    }
+
+    const name = cleanField(cells[col.applicant_name]);
+    if (name === '') return this.reject(rowNumber, REASON.missingName, 'applicant_name');
+
+    const dateValue = cleanField(cells[col.result_date]);
+    if (dateValue === '') return this.reject(rowNumber, REASON.missingDate, 'result_date');
+    const resultDate = this.dateOf(dateValue);
+    if (resultDate === null) return this.reject(rowNumber, REASON.badDate, 'result_date', dateValue);
+
+    report.rowsAccepted++;
+    report.rowsByUnit[unitCode]++;
+
+    if (resultDate < this.from || resultDate > this.to) {
+      report.ineligible.outsidePeriod++;
+      return;
+    }
+    const organisation = col.applicant_type >= 0 && this.isOrganisation(cleanField(cells[col.applicant_type]));
+    if (organisation && this.excludeOrganisations) {
+      report.ineligible.organisation++;
+      return;
+    }
+    const address = col.address >= 0 ? cleanField(cells[col.address]) : '';
+    if (this.requireAddress && !isUsableAddress(address)) {
+      report.ineligible.noAddress++;
+      return;
+    }
+
+    const idNumber = col.id_number >= 0 ? normaliseIdNumber(cleanField(cells[col.id_number])) : '';
+    const personKey = idNumber !== '' ? 'id:' + idNumber : 'na:' + fold(name) + '\u0000' + fold(address);
+    const pf = this.fingerprint.of(unitCode + '\u0000' + personKey);
+    const newPerson = this.persons.insert(pf.hi, pf.lo, 0) === -1;
+    if (newPerson) report.eligibleByUnit[unitCode]++;
+    else report.personsMerged++;
+
+    if (this.consume) {
+      const row = this.row;
+      this.cells = cells;
+      row.unitCode = unitCode;
+      row.personKey = personKey;
+      row.newPerson = newPerson;
+      row.dossierCode = dossierCode;
+      row.resultDate = resultDate;
+      row.name = name;
+      row.organisation = organisation;
+      row.idNumber = idNumber;
+      row.address = address;
+      this.consume(row);
+    }
+  }
+
+  finishReport(): void {
+    const report = this.report;
+    report.unknownUnits = [...this.unknownUnits].map(([value, rows]) => ({ value, rows }));
+    report.unitsWithoutRows = this.options.units.map((u) => u.code).filter((c) => report.rowsByUnit[c] === 0);
+  }
+}
+
+/**
+ * Reads the frame once, streaming: bytes → text → CSV records → validated rows. Memory is the
+ * current chunk, the two fingerprint sets and whatever `consume` keeps.
+ */
+export async function readFrame(input: ByteSource, options: FrameOptions, consume?: RowConsumer): Promise<FrameScan> {
+  const reader = new FrameReader(options, consume);
+  const report = reader.report;
+  const state: DecodeState = { encoding: '', sha256: '', bytesRead: 0 };
+  const fail = (fatal: string): FrameScan => {
+    reader.finishReport();
+    report.encoding = state.encoding;
+    return { ok: false, fatal, sha256: state.sha256, report };
+  };
+
+  let parser: Papa.Parser | null = null;
+  let partial = '';
+  let recordNumber = 0;
+  let headerSeen = false;
+
+  const feed = (text: string, final: boolean): void => {
+    if (parser === null) {
+      const firstBreak = text.search(/[\r\n]/);
+      if (firstBreak === -1 && !final) {
+        if (text.length > MAX_RECORD_CHARS) throw new FatalFrameError(NO_LINE_BREAK);
+        partial = text;
+        return;
+      }
+      const headerLine = firstBreak === -1 ? text : text.slice(0, firstBreak);
+      report.delimiter = detectDelimiter(headerLine);
+      // '\n' also splits CRLF files: the stray '\r' ends up as trailing space and is trimmed,
+      // and Papa accepts whitespace between a closing quote and the line break.
+      const newline = text.includes('\n') || !text.includes('\r') ? '\n' : '\r';
+      parser = new Papa.Parser({ delimiter: report.delimiter, newline, quoteChar: '"' });
+    }
+    const results = parser.parse(text, 0, !final);
+    const records = results.data as string[][];
+    for (let i = 0; i < records.length; i++) {
+      recordNumber++;
+      if (!headerSeen) {
+        if (isBlank(records[i])) continue;
+        headerSeen = true;
+        reader.useHeader(records[i].map((h) => h.replace(/^\uFEFF/, '')));
+        continue;
+      }
+      reader.processRecord(records[i], recordNumber);
+    }
+    partial = final ? '' : text.slice(results.meta.cursor);
+    if (partial.length > MAX_RECORD_CHARS) {
+      throw new FatalFrameError(
+        `Dấu ngoặc kép (") mở ở dòng ${recordNumber + 1} không được đóng, nên phần còn lại của tệp bị đọc thành một ô; hãy kiểm tra lại tệp.`,
+      );
+    }
+  };
+
+  try {
+    for await (const text of decodeFrame(input, state)) feed(partial + text, false);
+    feed(partial, true);
+  } catch (error) {
+    if (error instanceof FatalFrameError) return fail(error.message);
+    return fail(`Không đọc được tệp: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+
+  report.encoding = state.encoding;
+  reader.finishReport();
+  if (state.bytesRead === 0 || !headerSeen) return fail('Tệp rỗng: không có dòng nào.');
+  if (report.rowsRead === 0) return fail('Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.');
+  if (options.strict && report.rowsRejected > 0) {
+    return {
+      ok: false,
+      fatal: `Chế độ nghiêm ngặt: ${report.rowsRejected} dòng bị từ chối nên không nhập dòng nào; hãy sửa tệp theo danh sách lỗi rồi nhập lại.`,
+      sha256: state.sha256,
+      report,
+    };
+  }
+  return { ok: true, sha256: state.sha256, report };
+}
+
+export function scanFrame(input: ByteSource, options: FrameOptions): Promise<FrameScan> {
+  return readFrame(input, options);
+}

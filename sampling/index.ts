@@ -1,0 +1,18 @@
+export { scanFrame } from './frame';
+export { allocate } from './allocate';
+export { drawSample, sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_METHOD } from './draw';
+export type {
+  UnitRef,
+  FrameOptions,
+  ByteSource,
+  FrameScan,
+  ImportReport,
+  Rejection,
+  Allocation,
+  DrawOptions,
+  DrawResult,
+  DrawnEntry,
+  UnitDraw,
+  SampleLine,
+  Role,
+} from './types';

@@ -1,0 +1,57 @@
+import { createHash, createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { HmacSha256, Sha256, compareDigests, wordsToHex } from './sha256';
+
+function bytesOf(length: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 131 + 7) & 255);
+}
+
+describe('Sha256', () => {
+  it('matches FIPS 180-4 vectors and the platform hash across block boundaries and split updates', () => {
+    const abc = new Sha256();
+    abc.update(new TextEncoder().encode('abc'));
+    expect(abc.hex()).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 70_001]) {
+      const data = bytesOf(length);
+      for (const split of [0, 1, 63, Math.floor(length / 2)]) {
+        const h = new Sha256();
+        h.update(data.subarray(0, split));
+        h.update(data.subarray(split));
+        expect(h.hex()).toBe(createHash('sha256').update(data).digest('hex'));
+      }
+    }
+  });
+});
+
+describe('HmacSha256', () => {
+  it('matches RFC 4231 test case 2', () => {
+    const out = new Int32Array(8);
+    new HmacSha256('Jefe').digestInto('what do ya want for nothing?', out);
+    expect(wordsToHex(out)).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  });
+
+  it('matches the platform HMAC for long keys and multi-block, non-ASCII messages', () => {
+    const out = new Int32Array(8);
+    const keys = ['', 'seed-1', 'khóa bí mật', 'k'.repeat(65), 'k'.repeat(200)];
+    const messages = ['', 'CMO\u0000id:090143164966', 'na:nguyen van an\u0000so 1', 'Đặng Thị Ánh 😀'.repeat(7), 'x'.repeat(55), 'x'.repeat(56), 'y'.repeat(64), 'z'.repeat(300), '\ud800x'];
+    for (const key of keys) {
+      const hmac = new HmacSha256(key);
+      for (const message of messages) {
+        hmac.digestInto(message, out);
+        expect(wordsToHex(out)).toBe(createHmac('sha256', key).update(message).digest('hex'));
+      }
+    }
+  });
+
+  it('orders digests as their hex strings order', () => {
+    const hmac = new HmacSha256('order');
+    const digests = Array.from({ length: 200 }, (_, i) => {
+      const d = new Int32Array(8);
+      hmac.digestInto(`m${i}`, d);
+      return d;
+    });
+    const byWords = [...digests].sort(compareDigests).map(wordsToHex);
+    const byHex = digests.map(wordsToHex).sort();
+    expect(byWords).toEqual(byHex);
+  });
+});

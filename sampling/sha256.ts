@@ -1,0 +1,201 @@
+// SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104) in plain TypeScript, so the
+// library needs no platform crypto module and the per-row HMAC avoids the cost of
+// creating a native hash object for every row: the keyed inner and outer states are
+// computed once per seed and reused.
+
+const K = Int32Array.from([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+const IV = Int32Array.from([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
+
+const W = new Int32Array(64);
+
+function compress(state: Int32Array, bytes: Uint8Array, offset: number): void {
+  const w = W;
+  for (let i = 0; i < 16; i++) {
+    const o = offset + i * 4;
+    w[i] = (bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3];
+  }
+  for (let i = 16; i < 64; i++) {
+    const x = w[i - 15];
+    const y = w[i - 2];
+    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+    w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+  }
+  let a = state[0], b = state[1], c = state[2], d = state[3];
+  let e = state[4], f = state[5], g = state[6], h = state[7];
+  for (let i = 0; i < 64; i++) {
+    const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
+    const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    h = g; g = f; f = e; e = (d + t1) | 0;
+    d = c; c = b; b = a; a = (t1 + t2) | 0;
+  }
+  state[0] = (state[0] + a) | 0; state[1] = (state[1] + b) | 0;
+  state[2] = (state[2] + c) | 0; state[3] = (state[3] + d) | 0;
+  state[4] = (state[4] + e) | 0; state[5] = (state[5] + f) | 0;
+  state[6] = (state[6] + g) | 0; state[7] = (state[7] + h) | 0;
+}
+
+/** Appends the 0x80 marker, zero fill and 64-bit bit length, then compresses the tail. */
+function finish(state: Int32Array, block: Uint8Array, used: number, totalBytes: number): void {
+  block[used++] = 0x80;
+  if (used > 56) {
+    block.fill(0, used, 64);
+    compress(state, block, 0);
+    used = 0;
+  }
+  block.fill(0, used, 56);
+  const bits = totalBytes * 8;
+  const high = Math.floor(bits / 0x100000000);
+  const low = bits >>> 0;
+  block[56] = high >>> 24; block[57] = high >>> 16; block[58] = high >>> 8; block[59] = high;
+  block[60] = low >>> 24; block[61] = low >>> 16; block[62] = low >>> 8; block[63] = low;
+  compress(state, block, 0);
+}
+
+export function wordsToHex(words: Int32Array): string {
+  let hex = '';
+  for (let i = 0; i < words.length; i++) hex += (words[i] >>> 0).toString(16).padStart(8, '0');
+  return hex;
+}
+
+export class Sha256 {
+  private readonly state = IV.slice();
+  private readonly block = new Uint8Array(64);
+  private used = 0;
+  private total = 0;
+
+  update(data: Uint8Array): void {
+    let i = 0;
+    this.total += data.length;
+    if (this.used > 0) {
+      const take = Math.min(64 - this.used, data.length);
+      this.block.set(data.subarray(0, take), this.used);
+      this.used += take;
+      i = take;
+      if (this.used < 64) return;
+      compress(this.state, this.block, 0);
+      this.used = 0;
+    }
+    for (; i + 64 <= data.length; i += 64) compress(this.state, data, i);
+    if (i < data.length) {
+      this.block.set(data.subarray(i), 0);
+      this.used = data.length - i;
+    }
+  }
+
+  hex(): string {
+    const state = this.state.slice();
+    finish(state, this.block.slice(), this.used, this.total);
+    return wordsToHex(state);
+  }
+}
+
+/** Big-endian unsigned comparison of two digests; the same order as comparing their hex strings. */
+export function compareDigests(a: Int32Array, b: Int32Array): number {
+  for (let i = 0; i < 8; i++) {
+    const x = a[i] >>> 0;
+    const y = b[i] >>> 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+export class HmacSha256 {
+  private readonly inner = IV.slice();
+  private readonly outer = IV.slice();
+  private readonly state = new Int32Array(8);
+  private readonly outerBlock = new Uint8Array(64);
+  private message = new Uint8Array(256);
+
+  constructor(key: string) {
+    let keyBytes = new TextEncoder().encode(key);
+    if (keyBytes.length > 64) {
+      const h = new Sha256();
+      h.update(keyBytes);
+      keyBytes = Uint8Array.from(h.hex().match(/../g)!.map((x) => parseInt(x, 16)));
+    }
+    const pad = new Uint8Array(64);
+    pad.set(keyBytes);
+    const block = new Uint8Array(64);
+    for (let i = 0; i < 64; i++) block[i] = pad[i] ^ 0x36;
+    compress(this.inner, block, 0);
+    for (let i = 0; i < 64; i++) block[i] = pad[i] ^ 0x5c;
+    compress(this.outer, block, 0);
+  }
+
+  /**
+   * HMAC of the UTF-8 encoding of `text`, written into `out` as eight big-endian words.
+   * `out` is caller-owned so the hot loop allocates nothing.
+   */
+  digestInto(text: string, out: Int32Array): void {
+    const length = this.encode(text);
+    const message = this.message;
+    const state = this.state;
+    state.set(this.inner);
+    let offset = 0;
+    for (; offset + 64 <= length; offset += 64) compress(state, message, offset);
+    // The tail is finished in place: encode() left room for one more block after the text.
+    const tail = message.subarray(offset, offset + 64);
+    finish(state, tail, length - offset, 64 + length);
+
+    const ob = this.outerBlock;
+    for (let i = 0; i < 8; i++) {
+      const v = state[i];
+      ob[i * 4] = v >>> 24; ob[i * 4 + 1] = v >>> 16; ob[i * 4 + 2] = v >>> 8; ob[i * 4 + 3] = v;
+    }
+    out.set(this.outer);
+    finish(out, ob, 32, 96);
+  }
+
+  private encode(text: string): number {
+    // Worst case 3 bytes per UTF-16 unit, plus a spare block for the padding.
+    if (this.message.length < text.length * 3 + 128) {
+      this.message = new Uint8Array(text.length * 3 + 128);
+    }
+    const m = this.message;
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) {
+        m[n++] = c;
+      } else if (c < 0x800) {
+        m[n++] = 0xc0 | (c >> 6);
+        m[n++] = 0x80 | (c & 63);
+      } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+        const lo = text.charCodeAt(i + 1);
+        if (lo >= 0xdc00 && lo < 0xe000) {
+          i++;
+          c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+          m[n++] = 0xf0 | (c >> 18);
+          m[n++] = 0x80 | ((c >> 12) & 63);
+          m[n++] = 0x80 | ((c >> 6) & 63);
+          m[n++] = 0x80 | (c & 63);
+        } else {
+          m[n++] = 0xef; m[n++] = 0xbf; m[n++] = 0xbd;
+        }
+      } else if (c >= 0xd800 && c < 0xe000) {
+        // Lone surrogate: encoded as U+FFFD, as TextEncoder does.
+        m[n++] = 0xef; m[n++] = 0xbf; m[n++] = 0xbd;
+      } else {
+        m[n++] = 0xe0 | (c >> 12);
+        m[n++] = 0x80 | ((c >> 6) & 63);
+        m[n++] = 0x80 | (c & 63);
+      }
+    }
+    return n;
+  }
+}

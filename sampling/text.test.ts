@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { Fingerprint, cleanField, fold, isUsableAddress, normaliseIdNumber } from './text';
+
+describe('fold', () => {
+  it('removes accents, folds đ and case, collapses whitespace, and is the same for NFC and NFD input', () => {
+    expect(fold('  Đặng   Thị\tÁnh ')).toBe('dang thi anh');
+    expect(fold('Nguyễn Văn Ánh'.normalize('NFD'))).toBe(fold('Nguyễn Văn Ánh'.normalize('NFC')));
+    expect(fold('Sở Tư pháp')).toBe('so tu phap');
+    expect(fold('Plain ASCII')).toBe('plain ascii');
+  });
+});
+
+describe('cleanField', () => {
+  it('trims and turns an embedded line break into a space', () => {
+    expect(cleanField(undefined)).toBe('');
+    expect(cleanField('  a  ')).toBe('a');
+    expect(cleanField(' Số 1, đường A,\r\n  phường B ')).toBe('Số 1, đường A, phường B');
+  });
+});
+
+describe('normaliseIdNumber', () => {
+  it('strips separators, restores the leading zero Excel drops, and discards scientific notation', () => {
+    expect(normaliseIdNumber('090 143.164-966')).toBe('090143164966');
+    expect(normaliseIdNumber('90143164966')).toBe('090143164966');
+    expect(normaliseIdNumber('9.01432E+10')).toBe('');
+    expect(normaliseIdNumber('9,01432E+10')).toBe('');
+    expect(normaliseIdNumber('0312345678-001')).toBe('0312345678001');
+    expect(normaliseIdNumber('b1234567')).toBe('B1234567');
+    expect(normaliseIdNumber('')).toBe('');
+  });
+});
+
+describe('isUsableAddress', () => {
+  it('accepts a real address and refuses blanks and placeholders', () => {
+    expect(isUsableAddress('Số 1, đường Lê Lợi')).toBe(true);
+    expect(isUsableAddress('Ấp Mỹ Hòa')).toBe(true);
+    for (const bad of ['', '-', '0', '...', 'Không có', 'không rõ', 'N/A']) expect(isUsableAddress(bad)).toBe(false);
+  });
+});
+
+describe('Fingerprint', () => {
+  it('is stable and separates near-identical strings', () => {
+    const f = new Fingerprint();
+    const seen = new Set<string>();
+    for (let i = 0; i < 50_000; i++) {
+      f.of(`CMO\u0000id:0890${String(i).padStart(8, '0')}`);
+      seen.add(`${f.hi}:${f.lo}`);
+    }
+    expect(seen.size).toBe(50_000);
+    const a = new Fingerprint().of('x');
+    const b = new Fingerprint().of('x');
+    expect([a.hi, a.lo]).toEqual([b.hi, b.lo]);
+  });
+});

@@ -1,0 +1,131 @@
+export interface UnitRef {
+  code: string;
+  name: string;
+}
+
+export interface FrameOptions {
+  /** The wave's units; a row may name its unit by code or by name. */
+  units: UnitRef[];
+  /** ISO yyyy-mm-dd, inclusive; rows outside are read but not eligible. */
+  period?: { from: string; to: string };
+  /** Default true: rows with no usable address are not eligible. */
+  requirePostalAddress?: boolean;
+  /** Default false. */
+  excludeOrganisations?: boolean;
+  /** When true, any rejected row makes the scan fail so that nothing is committed. */
+  strict?: boolean;
+}
+
+/** Raw bytes of the frame file, read once, in order (a Node read stream or a web stream). */
+export type ByteSource = AsyncIterable<Uint8Array>;
+
+export interface Rejection {
+  /** Row number as Excel shows it: the header is row 1. */
+  row: number;
+  field?: string;
+  value?: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  /** Non-empty data rows. */
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  /** The first 1000 rejected rows. */
+  rejections: Rejection[];
+  /** Every rejected row, counted by reason. */
+  rejectionCounts: Record<string, number>;
+  /** Dossier codes that occur on more than one row. */
+  duplicateDossierCodes: number;
+  /** Eligible dossiers that belong to a person already counted in the same unit. */
+  personsMerged: number;
+  /** Distinct eligible persons per unit code (N). */
+  eligibleByUnit: Record<string, number>;
+  /** Accepted rows per unit code. */
+  rowsByUnit: Record<string, number>;
+  /** Accepted rows that are not eligible, by the first reason that applies. */
+  ineligible: { outsidePeriod: number; noAddress: number; organisation: number };
+  unknownUnits: { value: string; rows: number }[];
+  /** Codes of the wave's units that have no accepted row. */
+  unitsWithoutRows: string[];
+  encoding: string;
+  delimiter: string;
+  columns: { field: string; header: string }[];
+  ignoredColumns: string[];
+}
+
+export interface FrameScan {
+  ok: boolean;
+  /** Why nothing can be imported, in one Vietnamese sentence. */
+  fatal?: string;
+  /** SHA-256 of the raw bytes; '' when reading stopped before the end of the file. */
+  sha256: string;
+  report: ImportReport;
+}
+
+export type Allocation =
+  | { kind: 'fixed'; perUnit: number }
+  | { kind: 'proportional'; total: number; min?: number; max?: number }
+  | { kind: 'margin'; margin: number; max?: number };
+
+export interface DrawOptions extends FrameOptions {
+  seed: string;
+  allocation: Allocation;
+  /** Reserves per unit are ceil(planned × reservePercent / 100). */
+  reservePercent: number;
+}
+
+export type Role = 'primary' | 'reserve';
+
+export interface DrawnEntry {
+  unitCode: string;
+  role: Role;
+  /** 1-based within unit and role. */
+  rank: number;
+  dossierCode: string;
+  procedure: string | null;
+  /** ISO yyyy-mm-dd. */
+  resultDate: string;
+  channel: string | null;
+  applicant: {
+    name: string;
+    type: 'individual' | 'organisation';
+    idNumber: string | null;
+    phone: string | null;
+    address: string | null;
+  };
+}
+
+export interface UnitDraw {
+  unitCode: string;
+  eligible: number;
+  planned: number;
+  drawn: number;
+  reserve: number;
+  shortfall: number;
+}
+
+export interface DrawResult {
+  ok: boolean;
+  fatal?: string;
+  sha256: string;
+  seed: string;
+  allocation: Allocation;
+  reservePercent: number;
+  method: string;
+  codeVersion: string;
+  report: ImportReport;
+  /** One per wave unit, by unit code. Empty when ok is false. */
+  units: UnitDraw[];
+  /** By unit code, primary before reserve, then rank. Empty when ok is false. */
+  entries: DrawnEntry[];
+}
+
+/** One drawn line as stored, which is all `draw verify` compares. */
+export interface SampleLine {
+  unitCode: string;
+  role: Role;
+  rank: number;
+  dossierCode: string;
+}
