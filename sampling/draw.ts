@@ -213,13 +213,12 @@ export function sampleLines(result: DrawResult): SampleLine[] {
   return result.entries.map((e) => ({ unitCode: e.unitCode, role: e.role, rank: e.rank, dossierCode: e.dossierCode }));
 }
 
+function slotOrder(a: SampleLine, b: SampleLine): number {
+  return byCodeUnits(a.unitCode, b.unitCode) || (a.role === b.role ? 0 : a.role === 'primary' ? -1 : 1) || a.rank - b.rank;
+}
+
 function lineOrder(a: SampleLine, b: SampleLine): number {
-  return (
-    byCodeUnits(a.unitCode, b.unitCode) ||
-    (a.role === b.role ? 0 : a.role === 'primary' ? -1 : 1) ||
-    a.rank - b.rank ||
-    byCodeUnits(a.dossierCode, b.dossierCode)
-  );
+  return slotOrder(a, b) || byCodeUnits(a.dossierCode, b.dossierCode);
 }
 
 function describeLine(line: SampleLine): string {
@@ -237,24 +236,27 @@ export function compareSamples(
 ): { identical: true } | { identical: false; firstDifference: string } {
   const a = [...expected].sort(lineOrder);
   const b = [...actual].sort(lineOrder);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+  // Walk both lists slot by slot, so one missing line is reported as missing, not as a shift.
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
     const x = a[i];
-    const y = b[i];
-    if (x === undefined) {
-      return { identical: false, firstDifference: `Chạy lại có thêm dòng không có trong mẫu đã lưu: ${describeLine(y)}, mã hồ sơ ${y.dossierCode}.` };
+    const y = b[j];
+    const order = x === undefined ? 1 : y === undefined ? -1 : slotOrder(x, y);
+    if (order < 0) {
+      return { identical: false, firstDifference: `Mẫu đã lưu có ${describeLine(x)} (hồ sơ ${x.dossierCode}) mà chạy lại không có.` };
     }
-    if (y === undefined) {
-      return { identical: false, firstDifference: `Mẫu đã lưu có dòng mà chạy lại không có: ${describeLine(x)}, mã hồ sơ ${x.dossierCode}.` };
+    if (order > 0) {
+      return { identical: false, firstDifference: `Chạy lại có thêm ${describeLine(y)} (hồ sơ ${y.dossierCode}) không có trong mẫu đã lưu.` };
     }
-    if (lineOrder(x, y) !== 0) {
-      const sameSlot = x.unitCode === y.unitCode && x.role === y.role && x.rank === y.rank;
+    if (x.dossierCode !== y.dossierCode) {
       return {
         identical: false,
-        firstDifference: sameSlot
-          ? `Khác nhau ở ${describeLine(x)}: mẫu đã lưu là hồ sơ ${x.dossierCode}, chạy lại ra hồ sơ ${y.dossierCode}.`
-          : `Khác nhau: mẫu đã lưu có ${describeLine(x)} (hồ sơ ${x.dossierCode}), chạy lại có ${describeLine(y)} (hồ sơ ${y.dossierCode}).`,
+        firstDifference: `Khác nhau ở ${describeLine(x)}: mẫu đã lưu là hồ sơ ${x.dossierCode}, chạy lại ra hồ sơ ${y.dossierCode}.`,
       };
     }
+    i++;
+    j++;
   }
   return { identical: true };
 }
