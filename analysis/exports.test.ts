@@ -5,7 +5,7 @@ import { responsesWithShare, settings, unit } from './fixtures/builders.js';
 import { toCsv } from './csv.js';
 import { formatNumber, formatPercent } from './format.js';
 import { defaultQuestionnaire } from './questionnaire.js';
-import { personTables, UNIT_TABLE_COLUMNS, unitTableColumns, unitTableRows } from './tables.js';
+import { channelTable, personTableCsv, personTables, UNIT_TABLE_COLUMNS, unitTableColumns, unitTableRows } from './tables.js';
 import { computeWaveResults } from './wave-results.js';
 import { toXlsx } from './xlsx.js';
 
@@ -95,7 +95,7 @@ describe('person-readable tables', () => {
 
   it('show comma decimals, "%" cells and "mới" for new units in CSV, and survive a round trip', () => {
     const t = tables[0];
-    const csv = toCsv(t.rows, t.columns, { bom: true, formats: t.formats });
+    const csv = personTableCsv(t);
     expect(csv.startsWith('\uFEFFMã đơn vị,Tên đơn vị,')).toBe(true);
     const parsed = Papa.parse<string[]>(csv.slice(1), { skipEmptyLines: true });
     const header = parsed.data[0];
@@ -111,6 +111,12 @@ describe('person-readable tables', () => {
     expect(moi[col('Tăng/giảm (điểm %)')]).toBe('mới');
     expect(moi[col('Xếp hạng trong nhóm')]).toBe('');
     expect(moi[col('Ghi chú')]).toBe('Dưới 10 phiếu hợp lệ, không xếp hạng');
+  });
+
+  it('include the index by response channel, only for channels used', () => {
+    const t = channelTable(results);
+    expect(t.columns).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Phiếu giấy: số phiếu', 'Phiếu giấy: chỉ số']);
+    expect(t.rows[1]).toEqual(['SLDTBXH', 'Sở Lao động - Thương binh và Xã hội', 25, 92]);
   });
 
   it('total the tracking table', () => {

@@ -10,9 +10,12 @@ export {
   unitTableColumns,
   unitTableRows,
   personTables,
+  personTableCsv,
+  channelTable,
   KIND_LABELS,
   NEW_UNIT_DELTA,
   type PersonTable,
 } from './tables.js';
 export { toXlsx } from './xlsx.js';
 export { reportHtml, summarySentence, type ReportOptions } from './report-html.js';
+export { parsePublishedIndexes, parseDecimal, type PublishedParseResult } from './published.js';

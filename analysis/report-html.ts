@@ -1,6 +1,6 @@
 import { formatCell, type Cell } from './csv.js';
 import { formatLimit, formatNumber, formatPercent, padCount } from './format.js';
-import { KIND_LABELS, personTables, type PersonTable } from './tables.js';
+import { channelTable, KIND_LABELS, personTables, type PersonTable } from './tables.js';
 import type { GroupResult, UnitResult, WaveResults } from './types.js';
 import { isUnchanged } from './uncertainty.js';
 
@@ -163,7 +163,10 @@ function tableHtml(t: PersonTable): string {
   ].join('');
 }
 
-/** The criteria table of the report keeps the averages only; per-unit values are in the CSV/XLSX. */
+/**
+ * The criteria table of the report keeps the averages only (per-unit values are in the
+ * CSV/XLSX); the report adds the index by response channel.
+ */
 function reportTables(results: WaveResults): PersonTable[] {
   const tables = personTables(results);
   const criteria = tables[2];
@@ -174,7 +177,7 @@ function reportTables(results: WaveResults): PersonTable[] {
     formats: criteria.formats.slice(0, keep),
     rows: criteria.rows.map((r) => r.slice(0, keep)),
   };
-  return tables;
+  return [...tables, channelTable(results)];
 }
 
 const PRINT_CSS = `

@@ -1,6 +1,6 @@
-import type { Cell, CellFormat } from './csv.js';
+import { toCsv, type Cell, type CellFormat } from './csv.js';
 import { formatLimit } from './format.js';
-import type { Band, UnitKind, WaveResults } from './types.js';
+import { RESPONSE_CHANNELS, type Band, type ResponseChannel, type UnitKind, type WaveResults } from './types.js';
 
 /** SIPAS.md s.11, in this order; A…E are the element codes of the default questionnaire. */
 export const UNIT_TABLE_COLUMNS = [
@@ -229,4 +229,30 @@ export function personTables(results: WaveResults): PersonTable[] {
   };
 
   return [units, groups, criteria, tracking, profile];
+}
+
+/** A person-readable table as CSV that Excel opens with Vietnamese intact (UTF-8 with BOM). */
+export function personTableCsv(t: PersonTable): string {
+  return toCsv(t.rows, t.columns, { bom: true, formats: t.formats });
+}
+
+const CHANNEL_LABELS: Record<ResponseChannel, string> = { paper: 'Phiếu giấy', qr: 'Qua mã QR', import: 'Nhập từ tệp' };
+
+/** Unit index by response channel (paper vs QR), to see whether the channel shifts answers. */
+export function channelTable(results: WaveResults): PersonTable {
+  const channels = RESPONSE_CHANNELS.filter((ch) => results.byChannel.some((u) => u.channels[ch].respondents > 0));
+  return {
+    name: 'Theo kênh trả lời',
+    columns: [
+      'Mã đơn vị',
+      'Tên đơn vị',
+      ...channels.flatMap((ch) => [`${CHANNEL_LABELS[ch]}: số phiếu`, `${CHANNEL_LABELS[ch]}: chỉ số`]),
+    ],
+    formats: ['text', 'text', ...channels.flatMap((): CellFormat[] => ['integer', 'percent'])],
+    rows: results.byChannel.map((u) => [
+      u.unitCode,
+      u.unitName,
+      ...channels.flatMap((ch) => [u.channels[ch].respondents, u.channels[ch].index]),
+    ]),
+  };
 }
