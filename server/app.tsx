@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ErrorPage } from '../survey-web/pages/error-page';
+import type { AppDeps, AppEnv } from './app-env';
+import { UserError } from './errors';
+import { loadUser, sameOriginPosts } from './middleware/auth';
+import { authRoutes } from './routes/auth-routes';
+import { homeRoutes } from './routes/home-routes';
+import { waveRoutes } from './routes/wave-routes';
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(loadUser);
+  app.use(sameOriginPosts);
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', authRoutes);
+  app.route('/', homeRoutes);
+  app.route('/waves', waveRoutes);
+
+  app.notFound((c) => c.html(<ErrorPage status={404} message={`Không có trang ${c.req.path}`} user={c.var.user} />, 404));
+  app.onError((error, c) => {
+    const wantsJson = c.req.header('accept')?.includes('application/json') ?? false;
+    if (error instanceof UserError || error instanceof HTTPException) {
+      const status = error.status as 400 | 401 | 403 | 404 | 409;
+      const details = error instanceof UserError ? error.details : [];
+      if (wantsJson) return c.json({ error: error.message, details }, status);
+      return c.html(<ErrorPage status={status} message={error.message} details={details} user={c.var.user} />, status);
+    }
+    // Log the kind and place of the failure, never request bodies: they may hold personal data.
+    console.error(`Lỗi ${c.req.method} ${c.req.path}:`, error);
+    return c.html(<ErrorPage status={500} message="Lỗi máy chủ, thông tin đã được ghi lại." user={c.var.user} />, 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,51 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Config } from '../config';
+import type { Db } from '../db/connect';
+import { UserError } from '../errors';
+
+export interface CliContext {
+  db: Db;
+  config: Config;
+  /** The account name written to the audit log for this command. */
+  actor: string;
+}
+
+export interface CliResult {
+  /** A short human summary. */
+  text: string;
+  /** The machine-readable result printed with --json. */
+  json: unknown;
+}
+
+export interface CliCommand {
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(ctx: CliContext, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<CliResult>;
+}
+
+export function parseCommandArgs(command: CliCommand, args: string[]) {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { ...command.options, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    throw new UserError(`${(error as Error).message}. Cách dùng: ${command.usage}`);
+  }
+}
+
+export function requireOption(values: Record<string, string | boolean | undefined>, name: string, usage: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UserError(`thiếu --${name}. Cách dùng: ${usage}`);
+  return value.trim();
+}
+
+export function requireYear(values: Record<string, string | boolean | undefined>, usage: string): number {
+  const raw = requireOption(values, 'wave', usage);
+  const year = Number(raw);
+  if (!Number.isInteger(year)) throw new UserError(`--wave "${raw}" không phải là năm`);
+  return year;
+}

@@ -1,0 +1,9 @@
+import type { CliCommand } from './command';
+import { migrateCommand, unitsImportCommand, waveCreateCommand } from './wave-commands';
+
+/** Every command of `npm run sipas -- …`, by its words (SIPAS.md section 13). */
+export const commands: Record<string, CliCommand> = {
+  migrate: migrateCommand,
+  'wave create': waveCreateCommand,
+  'units import': unitsImportCommand,
+};

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import { UserError } from '../errors';
+import { migrateToLatest } from '../db/connect';
+import { createWave, importUnits } from '../services/waves';
+import { requireOption, requireYear, type CliCommand } from './command';
+
+export const migrateCommand: CliCommand = {
+  usage: 'migrate',
+  options: {},
+  async run(ctx) {
+    const applied = await migrateToLatest(ctx.db);
+    return {
+      text: applied.length > 0 ? `Đã áp dụng ${applied.length} bước nâng cấp: ${applied.join(', ')}` : 'Cơ sở dữ liệu đã ở phiên bản mới nhất',
+      json: { applied },
+    };
+  },
+};
+
+export const waveCreateCommand: CliCommand = {
+  usage: 'wave create --year 2023 [--name "…"]',
+  options: { year: { type: 'string' }, name: { type: 'string' } },
+  async run(ctx, values) {
+    const raw = requireOption(values, 'year', this.usage);
+    const year = Number(raw);
+    if (!Number.isInteger(year)) throw new UserError(`--year "${raw}" không phải là năm`);
+    const wave = await createWave(ctx.db, { year, name: values.name as string | undefined, actor: ctx.actor });
+    return { text: `Đã tạo đợt ${wave.year} "${wave.name}" với phiếu khảo sát mặc định`, json: wave };
+  },
+};
+
+export function readInputFile(file: string | undefined, usage: string): Buffer {
+  if (!file) throw new UserError(`thiếu tệp. Cách dùng: ${usage}`);
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw new UserError(`không đọc được tệp ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export const unitsImportCommand: CliCommand = {
+  usage: 'units import --wave 2023 <units.csv>',
+  options: { wave: { type: 'string' } },
+  async run(ctx, values, positionals) {
+    const year = requireYear(values, this.usage);
+    const units = await importUnits(ctx.db, year, readInputFile(positionals[0], this.usage), ctx.actor);
+    const counts = new Map<string, number>();
+    for (const unit of units) counts.set(unit.kind, (counts.get(unit.kind) ?? 0) + 1);
+    const byKind = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
+    return { text: `Đã nhập ${units.length} đơn vị cho đợt ${year} (${byKind})`, json: { wave: year, units } };
+  },
+};

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-22T13-45-initial';
+
+/** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T13-45-initial': initial,
+};

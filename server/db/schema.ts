@@ -1,0 +1,209 @@
+import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+
+/**
+ * The typed shape of the database. Timestamps are ISO-8601 text and booleans are 0/1
+ * integers so that the same queries run on SQLite and PostgreSQL.
+ */
+
+export type WaveStatus = 'setup' | 'drawn' | 'collecting' | 'closed';
+export type UnitKind = 'department' | 'district' | 'commune';
+export type Role = 'admin' | 'analyst' | 'clerk' | 'supervisor';
+export type QuestionnaireStatus =
+  | 'drawn'
+  | 'dispatched'
+  | 'undeliverable'
+  | 'refused'
+  | 'returned-paper'
+  | 'answered-qr'
+  | 'invalid'
+  | 'replaced';
+export type ResponseChannel = 'paper' | 'qr' | 'import';
+/** counted: the questionnaire's one response; review: a later duplicate kept for a person to look at. */
+export type ResponseState = 'counted' | 'review' | 'invalid' | 'pending';
+
+export interface WaveTable {
+  year: number;
+  name: string;
+  status: WaveStatus;
+  /** JSON of WaveSettings */
+  settings: string;
+  created_at: string;
+  closed_at: string | null;
+  personal_data_purged_at: string | null;
+}
+
+export interface UnitTable {
+  id: Generated<number>;
+  wave_year: number;
+  code: string;
+  name: string;
+  kind: UnitKind;
+  /** JSON array of last year's unit codes; NULL = not given (same code last year). */
+  predecessors: string | null;
+  sort_order: number;
+}
+
+export interface QuestionnaireVersionTable {
+  id: Generated<number>;
+  wave_year: number;
+  version: string;
+  /** JSON of the Questionnaire */
+  definition: string;
+  created_at: string;
+}
+
+export interface FrameImportTable {
+  id: Generated<number>;
+  wave_year: number;
+  file_name: string;
+  file_sha256: string;
+  /** Where the raw file waits for its draw; NULL once deleted (after publish or purge). */
+  stored_path: string | null;
+  strict: number;
+  rows_read: number;
+  rows_accepted: number;
+  rows_rejected: number;
+  /** JSON of the import report (no personal data: row numbers, reasons, counts). */
+  report: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface DrawTable {
+  id: Generated<number>;
+  wave_year: number;
+  frame_import_id: number;
+  frame_sha256: string;
+  seed: string;
+  /** JSON of the Allocation */
+  allocation: string;
+  reserve_percent: number;
+  method: string;
+  code_version: string;
+  /** JSON: per unit eligible N, planned n, drawn, reserve, shortfall */
+  unit_summary: string;
+  status: 'draft' | 'published' | 'superseded';
+  created_at: string;
+  created_by: string | null;
+  published_at: string | null;
+}
+
+/** One drawn person: no personal data here, see ContactTable. */
+export interface SampleEntryTable {
+  id: Generated<number>;
+  draw_id: number;
+  wave_year: number;
+  unit_code: string;
+  role: 'primary' | 'reserve';
+  rank: number;
+  dossier_code: string;
+  procedure: string | null;
+  result_date: string | null;
+  submission_channel: string | null;
+}
+
+/** Personal data of drawn people, apart so it can be purged and kept from analysts. */
+export interface ContactTable {
+  sample_entry_id: number;
+  applicant_name: string;
+  applicant_type: 'individual' | 'organisation';
+  id_number: string | null;
+  phone: string | null;
+  address: string | null;
+}
+
+export interface QuestionnaireTable {
+  id: Generated<number>;
+  wave_year: number;
+  sample_entry_id: number;
+  unit_code: string;
+  code: string;
+  token: string;
+  status: QuestionnaireStatus;
+  /** 1 when the questionnaire may be printed and sent (primaries at once, reserves on replacement). */
+  released: number;
+  replaces_id: number | null;
+  status_changed_at: string;
+}
+
+export interface ResponseTable {
+  id: Generated<number>;
+  wave_year: number;
+  /** NULL for anonymous bulk imports that only name a unit. */
+  questionnaire_id: number | null;
+  unit_code: string;
+  channel: ResponseChannel;
+  state: ResponseState;
+  /** JSON object of profile answers (codes); the free-text comment is kept in its own column. */
+  profile: string;
+  comment: string | null;
+  created_at: string;
+  entered_by: string | null;
+  note: string | null;
+}
+
+export interface AnswerTable {
+  response_id: number;
+  item_code: string;
+  /** 1..5, NULL = blank or "không ý kiến" */
+  value: number | null;
+}
+
+export interface PreviousIndexTable {
+  wave_year: number;
+  unit_code: string;
+  unit_name: string;
+  index_value: number;
+  respondents: number | null;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  role: Role;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  expires_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string | null;
+  action: string;
+  wave_year: number | null;
+  /** JSON; never personal data. */
+  detail: string;
+}
+
+export interface Database {
+  waves: WaveTable;
+  units: UnitTable;
+  questionnaire_versions: QuestionnaireVersionTable;
+  frame_imports: FrameImportTable;
+  draws: DrawTable;
+  sample_entries: SampleEntryTable;
+  contacts: ContactTable;
+  questionnaires: QuestionnaireTable;
+  responses: ResponseTable;
+  answers: AnswerTable;
+  previous_indexes: PreviousIndexTable;
+  users: UserTable;
+  sessions: SessionTable;
+  audit_log: AuditLogTable;
+}
+
+export type WaveRow = Selectable<WaveTable>;
+export type NewUnit = Insertable<UnitTable>;
+export type UnitRow = Selectable<UnitTable>;
+export type ResponseRow = Selectable<ResponseTable>;
+export type QuestionnaireRow = Selectable<QuestionnaireTable>;
+export type QuestionnaireUpdate = Updateable<QuestionnaireTable>;
+
+/** What repository functions take first: the database or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../db/connect';
+import type { Role } from '../db/schema';
+import { countUsers, insertUser } from '../repositories/users';
+import { listWaves } from '../repositories/waves';
+import { createWave, importUnits } from '../services/waves';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEMO_YEAR = 2023;
+
+export interface DemoAccount {
+  username: string;
+  role: Role;
+  password: string;
+}
+
+/**
+ * On an empty database, sets up An Giang's 2023 wave so a new user sees something real at
+ * once, and one account per role. Passwords are random and written to a file readable only
+ * by the owner, so a restart can still show how to sign in.
+ */
+export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<{ seeded: boolean; accountsFile: string }> {
+  const accountsFile = path.join(dataDir, 'demo-accounts.txt');
+  if ((await listWaves(db)).length > 0 || (await countUsers(db)) > 0) return { seeded: false, accountsFile };
+  await createWave(db, { year: DEMO_YEAR, name: 'SIPAS 2023 — An Giang (dữ liệu mẫu)', actor: 'demo' });
+  await importUnits(db, DEMO_YEAR, fs.readFileSync(path.join(here, 'units-2023.csv')), 'demo');
+  const accounts: DemoAccount[] = (['admin', 'analyst', 'clerk', 'supervisor'] as Role[]).map((role) => ({
+    username: role === 'clerk' ? 'buudien' : role,
+    role,
+    password: randomBytes(9).toString('base64url'),
+  }));
+  for (const account of accounts) await insertUser(db, account);
+  fs.writeFileSync(accountsFile, accounts.map((a) => `${a.username}\t${a.password}\t(${a.role})`).join('\n') + '\n', { mode: 0o600 });
+  return { seeded: true, accountsFile };
+}

@@ -1,0 +1,70 @@
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Executor, Role } from '../db/schema';
+
+const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+export interface User {
+  id: number;
+  username: string;
+  role: Role;
+}
+
+export const ROLES: Role[] = ['admin', 'analyst', 'clerk', 'supervisor'];
+const SESSION_DAYS = 7;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, 32);
+  return `scrypt$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64');
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length);
+  return timingSafeEqual(expected, actual);
+}
+
+export async function insertUser(db: Executor, user: { username: string; role: Role; password: string }): Promise<User> {
+  const { id } = await db
+    .insertInto('users')
+    .values({ username: user.username, role: user.role, password_hash: await hashPassword(user.password), created_at: new Date().toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, username: user.username, role: user.role };
+}
+
+export async function countUsers(db: Executor): Promise<number> {
+  const { n } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+export async function authenticate(db: Executor, username: string, password: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  if (!row || !(await verifyPassword(password, row.password_hash))) return undefined;
+  return { id: row.id, username: row.username, role: row.role };
+}
+
+export async function createSession(db: Executor, userId: number): Promise<string> {
+  const id = randomBytes(32).toString('base64url');
+  const expires = new Date(Date.now() + SESSION_DAYS * 86_400_000).toISOString();
+  await db.insertInto('sessions').values({ id, user_id: userId, expires_at: expires }).execute();
+  return id;
+}
+
+export async function findSessionUser(db: Executor, sessionId: string): Promise<User | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.username', 'users.role', 'sessions.expires_at'])
+    .where('sessions.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!row || row.expires_at < new Date().toISOString()) return undefined;
+  return { id: row.id, username: row.username, role: row.role };
+}
+
+export async function deleteSession(db: Executor, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}

@@ -1,0 +1,95 @@
+import type { Database, Executor, WaveStatus } from '../db/schema';
+
+/** Per-wave rules that SIPAS.md calls configurable: data, not code. */
+export interface WaveSettings {
+  parMaxPoints: number;
+  bandLimits: { high: number; mid: number };
+  /** A response counts when at least this share of the criteria is answered. */
+  validity: { minAnsweredShare: number };
+  minRespondents: number;
+  confidence: number;
+  doubleEntry: boolean;
+  excludeOrganisations: boolean;
+  /** Period of result dates eligible for the draw, ISO dates inclusive. */
+  period: { from: string; to: string } | null;
+}
+
+export const defaultWaveSettings: WaveSettings = {
+  parMaxPoints: 32,
+  bandLimits: { high: 90, mid: 80 },
+  validity: { minAnsweredShare: 0.5 },
+  minRespondents: 10,
+  confidence: 0.95,
+  doubleEntry: false,
+  excludeOrganisations: false,
+  period: null,
+};
+
+export interface Wave {
+  year: number;
+  name: string;
+  status: WaveStatus;
+  settings: WaveSettings;
+  createdAt: string;
+  closedAt: string | null;
+  personalDataPurgedAt: string | null;
+}
+
+function toWave(row: Database['waves']): Wave {
+  return {
+    year: row.year,
+    name: row.name,
+    status: row.status,
+    settings: { ...defaultWaveSettings, ...(JSON.parse(row.settings) as Partial<WaveSettings>) },
+    createdAt: row.created_at,
+    closedAt: row.closed_at,
+    personalDataPurgedAt: row.personal_data_purged_at,
+  };
+}
+
+export async function insertWave(db: Executor, wave: { year: number; name: string; settings?: Partial<WaveSettings> }): Promise<Wave> {
+  const row = {
+    year: wave.year,
+    name: wave.name,
+    status: 'setup' as const,
+    settings: JSON.stringify({ ...defaultWaveSettings, ...wave.settings }),
+    created_at: new Date().toISOString(),
+    closed_at: null,
+    personal_data_purged_at: null,
+  };
+  await db.insertInto('waves').values(row).execute();
+  return toWave(row);
+}
+
+export async function findWave(db: Executor, year: number): Promise<Wave | undefined> {
+  const row = await db.selectFrom('waves').selectAll().where('year', '=', year).executeTakeFirst();
+  return row && toWave(row);
+}
+
+export async function listWaves(db: Executor): Promise<(Wave & { unitCount: number })[]> {
+  const rows = await db
+    .selectFrom('waves')
+    .selectAll('waves')
+    .select((eb) =>
+      eb.selectFrom('units').whereRef('units.wave_year', '=', 'waves.year').select((e) => e.fn.countAll<number>().as('n')).as('unit_count'),
+    )
+    .orderBy('year', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...toWave(r), unitCount: Number(r.unit_count ?? 0) }));
+}
+
+export async function updateWaveStatus(db: Executor, year: number, status: WaveStatus): Promise<void> {
+  await db
+    .updateTable('waves')
+    .set({ status, ...(status === 'closed' ? { closed_at: new Date().toISOString() } : {}) })
+    .where('year', '=', year)
+    .execute();
+}
+
+export async function updateWaveSettings(db: Executor, year: number, settings: WaveSettings): Promise<void> {
+  await db.updateTable('waves').set({ settings: JSON.stringify(settings) }).where('year', '=', year).execute();
+}
+
+export async function markPersonalDataPurged(db: Executor, year: number): Promise<void> {
+  await db.updateTable('waves').set({ personal_data_purged_at: new Date().toISOString() }).where('year', '=', year).execute();
+}

@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { WavePage } from '../../survey-web/pages/wave-page';
+import type { AppEnv } from '../app-env';
+import { UserError } from '../errors';
+import { requireRole } from '../middleware/auth';
+import { listUnits } from '../repositories/units';
+import { importUnits, requireWave } from '../services/waves';
+
+export function parseYear(value: string): number {
+  const year = Number(value);
+  if (!Number.isInteger(year)) throw new UserError(`"${value}" không phải là năm`, 404);
+  return year;
+}
+
+export const waveRoutes = new Hono<AppEnv>()
+  .get('/:year', async (c) => {
+    const { db } = c.var.deps;
+    const wave = await requireWave(db, parseYear(c.req.param('year')));
+    return c.html(<WavePage wave={wave} units={await listUnits(db, wave.year)} user={c.var.user} />);
+  })
+  .post('/:year/units', requireRole('admin'), async (c) => {
+    const { db } = c.var.deps;
+    const year = parseYear(c.req.param('year'));
+    const body = await c.req.parseBody();
+    const file = body.file;
+    if (!(file instanceof File) || file.size === 0) throw new UserError('Chưa chọn tệp danh sách đơn vị');
+    const wave = await requireWave(db, year);
+    try {
+      const units = await importUnits(db, year, new Uint8Array(await file.arrayBuffer()), c.var.user?.username ?? null);
+      return c.html(<WavePage wave={wave} units={units} user={c.var.user} message={{ kind: 'ok', text: `Đã nhập ${units.length} đơn vị` }} />);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      const units = await listUnits(db, year);
+      return c.html(
+        <WavePage wave={wave} units={units} user={c.var.user} message={{ kind: 'error', text: error.message, details: error.details }} />,
+        400,
+      );
+    }
+  });

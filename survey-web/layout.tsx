@@ -1,0 +1,104 @@
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+
+/**
+ * One small stylesheet, inlined: citizens open pages on slow phones, so no extra request and
+ * no framework. Large touch targets and high contrast by default.
+ */
+export const baseCss = `
+*{box-sizing:border-box}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1a1a1a;background:#fff}
+header.top{background:#0b4f8a;color:#fff;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+header.top a{color:#fff}
+main{padding:1rem;max-width:72rem;margin:0 auto}
+h1{font-size:1.4rem;margin:.5rem 0 1rem}
+h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef3f8}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.error{background:#fde8e8;border:1px solid #b91c1c;color:#7f1d1d;padding:.75rem;margin:1rem 0}
+.ok{background:#e7f6ec;border:1px solid #15803d;color:#14532d;padding:.75rem;margin:1rem 0}
+.muted{color:#555}
+button,.button{font:inherit;padding:.5rem 1rem;min-height:44px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;border-radius:4px;cursor:pointer;text-decoration:none;display:inline-block}
+button.secondary,.button.secondary{background:#fff;color:#0b4f8a}
+input,select,textarea{font:inherit;padding:.4rem;min-height:44px;border:1px solid #666;border-radius:4px}
+label{display:block;margin:.5rem 0 .25rem;font-weight:600}
+form.inline{display:inline}
+fieldset{border:1px solid #bbb;margin:.75rem 0;padding:.5rem .75rem}
+legend{font-weight:600}
+:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+@media print{header.top,nav,.no-print{display:none}main{max-width:none;padding:0}}
+`;
+
+export interface LayoutProps {
+  title: string;
+  user?: { username: string; role: string } | null;
+  children?: Child;
+  /** Extra CSS for one page (kept inline for the same reason as the base). */
+  css?: string;
+  /** Citizen pages drop the staff header to stay light and free of staff links. */
+  bare?: boolean;
+}
+
+export function Layout({ title, user, children, css, bare }: LayoutProps) {
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="vi">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <style>{raw(baseCss + (css ?? ''))}</style>
+      </head>
+      <body>
+        {bare ? null : (
+          <header class="top">
+            <strong>
+              <a href="/">SIPAS</a>
+            </strong>
+            <span>Khảo sát sự hài lòng về sự phục vụ hành chính</span>
+            <span style="margin-left:auto">
+              {user ? (
+                <>
+                  {user.username} ({roleLabel(user.role)}){' '}
+                  <form class="inline" method="post" action="/dang-xuat">
+                    <button class="secondary" type="submit">
+                      Đăng xuất
+                    </button>
+                  </form>
+                </>
+              ) : (
+                <a href="/dang-nhap">Đăng nhập</a>
+              )}
+            </span>
+          </header>
+        )}
+        <main>{children}</main>
+      </body>
+      </html>
+    </>
+  );
+}
+
+export function roleLabel(role: string): string {
+  return (
+    { admin: 'quản trị', analyst: 'phân tích', clerk: 'bưu điện', supervisor: 'giám sát' } as Record<string, string>
+  )[role] ?? role;
+}
+
+export function ErrorBox({ message, details }: { message: string; details?: string[] }) {
+  return (
+    <div class="error" role="alert">
+      <p style="margin:0">{message}</p>
+      {details && details.length > 0 ? (
+        <ul>
+          {details.slice(0, 1000).map((d) => (
+            <li>{d}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

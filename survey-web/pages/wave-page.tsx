@@ -1,0 +1,80 @@
+import { ErrorBox, Layout } from '../layout';
+import { waveStatusLabel } from './home-page';
+
+export interface WavePageUnit {
+  code: string;
+  name: string;
+  kind: string;
+  predecessors: string[] | null;
+}
+
+export const unitKindLabel: Record<string, string> = {
+  department: 'Sở, ban, ngành',
+  district: 'UBND cấp huyện',
+  commune: 'UBND cấp xã',
+};
+
+export function WavePage(props: {
+  wave: { year: number; name: string; status: string };
+  units: WavePageUnit[];
+  user: { username: string; role: string } | null;
+  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+}) {
+  const { wave, units, user } = props;
+  const kinds = ['department', 'district', 'commune'].filter((k) => units.some((u) => u.kind === k));
+  return (
+    <Layout title={`${wave.name} — SIPAS`} user={user}>
+      <h1>
+        {wave.name} <span class="muted">({waveStatusLabel[wave.status] ?? wave.status})</span>
+      </h1>
+      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
+      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
+      <nav aria-label="Các bước của đợt khảo sát">
+        <ul>
+          <li>
+            <a href={`/waves/${wave.year}`}>Đơn vị ({units.length})</a>
+          </li>
+        </ul>
+      </nav>
+      <h2>Đơn vị được khảo sát: {units.length}</h2>
+      {kinds.map((kind) => {
+        const ofKind = units.filter((u) => u.kind === kind);
+        return (
+          <section>
+            <h3>
+              {unitKindLabel[kind]} ({ofKind.length})
+            </h3>
+            <table>
+              <thead>
+                <tr>
+                  <th>Mã</th>
+                  <th>Tên đơn vị</th>
+                  <th>Đơn vị năm trước</th>
+                </tr>
+              </thead>
+              <tbody>
+                {ofKind.map((u) => (
+                  <tr>
+                    <td>{u.code}</td>
+                    <td>{u.name}</td>
+                    <td>{u.predecessors === null ? <span class="muted">cùng mã</span> : u.predecessors.length === 0 ? 'mới' : u.predecessors.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        );
+      })}
+      {user?.role === 'admin' && wave.status === 'setup' ? (
+        <section class="no-print">
+          <h2>Nhập danh sách đơn vị</h2>
+          <form method="post" action={`/waves/${wave.year}/units`} enctype="multipart/form-data">
+            <label for="units-file">Tệp CSV: unit_code,unit_name,unit_kind[,predecessors]</label>
+            <input id="units-file" type="file" name="file" accept=".csv,text/csv" required />{' '}
+            <button type="submit">Nhập</button>
+          </form>
+        </section>
+      ) : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../server/app';
+import { runCli } from '../server/cli/run-cli';
+import { seedDemoIfEmpty } from '../server/demo/seed-demo';
+import { listUnits } from '../server/repositories/units';
+import { createWave, importUnits } from '../server/services/waves';
+import { createTestDeps } from './support/test-deps';
+
+const root = path.resolve(__dirname, '..');
+const unitsFixture = fs.readFileSync(path.join(root, 'server/demo/units-2023.csv'));
+
+describe('database and demo wave', () => {
+  let deps: Awaited<ReturnType<typeof createTestDeps>>;
+  beforeEach(async () => {
+    deps = await createTestDeps();
+  });
+  afterEach(() => deps.cleanup());
+
+  it('migrates an empty database to every table, in WAL mode', async () => {
+    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%' order by name`.execute(deps.db);
+    expect(tables.rows.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['answers', 'audit_log', 'contacts', 'draws', 'frame_imports', 'previous_indexes', 'questionnaire_versions', 'questionnaires', 'responses', 'sample_entries', 'sessions', 'units', 'users', 'waves']),
+    );
+    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(deps.db);
+    expect(mode.rows[0].journal_mode).toBe('wal');
+  });
+
+  it('seeds the demo wave once and the home page lists it with 28 units', async () => {
+    expect((await seedDemoIfEmpty(deps.db, deps.dir)).seeded).toBe(true);
+    expect((await seedDemoIfEmpty(deps.db, deps.dir)).seeded).toBe(false);
+    const app = createApp(deps);
+    const home = await (await app.request('/')).text();
+    expect(home).toMatch(/<a href="\/waves\/2023">2023<\/a>/);
+    expect(home).toMatch(/<td class="num">28<\/td>/);
+    const wavePage = await (await app.request('/waves/2023')).text();
+    expect(wavePage).toContain('Sở, ban, ngành (17)');
+    expect(wavePage).toContain('UBND cấp huyện (11)');
+    expect(wavePage).toContain('Sở Văn hóa, Thể thao và Du lịch');
+    expect(fs.readFileSync(path.join(deps.dir, 'demo-accounts.txt'), 'utf8')).toMatch(/^admin\t\S+\t\(admin\)$/m);
+  });
+
+  it('a bad unit file imports nothing and keeps the previous list', async () => {
+    await createWave(deps.db, { year: 2024, actor: 'test' });
+    await importUnits(deps.db, 2024, unitsFixture, 'test');
+    const bad = Buffer.from('unit_code,unit_name,unit_kind\nAAA,Đơn vị A,department\nAAA,Đơn vị B,department\n');
+    await expect(importUnits(deps.db, 2024, bad, 'test')).rejects.toThrowError(/dòng 3, cột unit_code: mã "AAA" trùng với dòng 2/);
+    expect(await listUnits(deps.db, 2024)).toHaveLength(28);
+  });
+
+  it('only an administrator can upload units; the error is shown on the page', async () => {
+    await createWave(deps.db, { year: 2024, actor: 'test' });
+    const { signIn } = await import('./support/test-deps');
+    const admin = await signIn(deps, 'admin');
+    const analyst = await signIn(deps, 'analyst');
+    const app = createApp(deps);
+    const upload = (cookie: string, text: string) => {
+      const form = new FormData();
+      form.set('file', new File([text], 'units.csv', { type: 'text/csv' }));
+      return app.request('/waves/2024/units', { method: 'POST', body: form, headers: { cookie } });
+    };
+    expect((await upload(analyst, 'unit_code,unit_name,unit_kind\nA,B,department\n')).status).toBe(403);
+    const bad = await upload(admin, 'unit_code,unit_name\nA,B\n');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('thiếu cột unit_kind');
+    const good = await upload(admin, 'unit_code,unit_name,unit_kind\nSNV,Sở Nội vụ,department\n');
+    expect(good.status).toBe(200);
+    expect(await listUnits(deps.db, 2024)).toEqual([{ code: 'SNV', name: 'Sở Nội vụ', kind: 'department', predecessors: null }]);
+  });
+});
+
+describe('command line', () => {
+  it('migrate, wave create and units import work on a new database file and keep the data', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-cli-'));
+    const env = { DATABASE_URL: path.join(dir, 'nested', 'sipas.db') };
+    try {
+      expect((await runCli(['migrate'], env, dir)).code).toBe(0);
+      const created = await runCli(['wave', 'create', '--year', '2023', '--json'], env, dir);
+      expect(created.code).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({ year: 2023, status: 'setup' });
+      const unitsFile = path.join(dir, 'units.csv');
+      fs.writeFileSync(unitsFile, unitsFixture);
+      const imported = await runCli(['units', 'import', '--wave', '2023', unitsFile], env, dir);
+      expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('Đã nhập 28 đơn vị') });
+      const again = await runCli(['wave', 'create', '--year', '2023'], env, dir);
+      expect(again.code).toBe(1);
+      expect(again.stderr.trim().split('\n')).toEqual(['Lỗi: Đợt khảo sát năm 2023 đã có']);
+      const missing = await runCli(['units', 'import', '--wave', '2023', path.join(dir, 'nope.csv')], env, dir);
+      expect(missing.stderr).toMatch(/không đọc được tệp .*nope\.csv: ENOENT/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Starts `npm start` for real and returns what it printed when it exits or after it is stopped. */
+function startPlatform(env: Record<string, string>, stopAfterMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), stopAfterMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('starting the platform', () => {
+  it('stops with one line when the port is taken', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-port-'));
+    try {
+      const { code, output } = await startPlatform({ PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: path.join(dir, 'x.db') }, 20_000);
+      expect(code).toBe(1);
+      const errorLines = output.split('\n').filter((l) => l.startsWith('Không khởi động được'));
+      expect(errorLines).toEqual([`Không khởi động được SIPAS: cổng ${port} đang được chương trình khác dùng: dừng chương trình đó hoặc đặt PORT=<cổng khác>`]);
+      expect(output).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with one line when the data folder cannot be written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-ro-'));
+    const blockingFile = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(blockingFile, '');
+    try {
+      const { code, output } = await startPlatform({ PORT: '0', DATABASE_URL: path.join(blockingFile, 'data', 'x.db') }, 20_000);
+      expect(code).toBe(1);
+      expect(output.trim()).toBe(`Không khởi động được SIPAS: Không ghi được vào thư mục dữ liệu ${path.join(blockingFile, 'data')}: hãy cấp quyền ghi hoặc đặt DATABASE_URL tới một thư mục khác`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves the demo wave, shuts down on SIGTERM and keeps the data across a restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-run-'));
+    const env = { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: path.join(dir, 'data', 'sipas.db') };
+    try {
+      const first = await startPlatform(env, 6_000);
+      expect(first.output).toContain('Đã tạo đợt mẫu An Giang 2023');
+      expect(first.output).toContain('Nhận SIGTERM');
+      expect(first.code).toBe(0);
+      const second = await startPlatform(env, 6_000);
+      expect(second.output).not.toContain('Đã tạo đợt mẫu');
+      expect(second.output).toMatch(/^\s+admin\t/m);
+      const { db } = await createTestDepsAt(env.DATABASE_URL);
+      expect(await listUnits(db, 2023)).toHaveLength(28);
+      await db.destroy();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function createTestDepsAt(file: string) {
+  const { openDatabase } = await import('../server/db/connect');
+  return { db: openDatabase({ kind: 'sqlite', file }) };
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../server/app';
+import type { AppDeps } from '../../server/app-env';
+import { loadConfig } from '../../server/config';
+import { migrateToLatest, openDatabase } from '../../server/db/connect';
+import { insertUser } from '../../server/repositories/users';
+import type { Role } from '../../server/db/schema';
+
+/** A real SQLite file in a fresh temporary folder, migrated; removed by `cleanup`. */
+export async function createTestDeps(): Promise<AppDeps & { dir: string; cleanup: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-test-'));
+  const config = loadConfig({ DATABASE_URL: path.join(dir, 'sipas.db'), PORT: '0' }, dir);
+  const db = openDatabase(config.database);
+  await migrateToLatest(db);
+  return {
+    db,
+    config,
+    dir,
+    cleanup: async () => {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates an account and signs it in through the real form; returns the Cookie header to send. */
+export async function signIn(deps: AppDeps, role: Role, username: string = `${role}-test`): Promise<string> {
+  const password = `pw-${username}-123`;
+  await insertUser(deps.db, { username, role, password });
+  const app = createApp(deps);
+  const response = await app.request('/dang-nhap', {
+    method: 'POST',
+    body: new URLSearchParams({ username, password, next: '/' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const cookie = response.headers.get('set-cookie');
+  if (response.status !== 303 || !cookie) throw new Error(`sign-in failed: ${response.status}`);
+  return cookie.split(';')[0];
+}
