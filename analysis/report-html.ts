@@ -118,8 +118,10 @@ export function barChartSvg(title: string, categories: string[], series: Series[
   return parts.join('');
 }
 
-function chartsForKind(group: GroupResult, units: UnitResult[], results: WaveResults): string {
+function chartsForKind(group: GroupResult, unsorted: UnitResult[], results: WaveResults): string {
   const { group: groupLabel } = KIND_LABELS[group.kind];
+  // Highest index first, as readers look for their unit's standing.
+  const units = [...unsorted].sort((a, b) => (b.index ?? -1) - (a.index ?? -1));
   const year = String(results.year);
   const prev = results.previous;
   const names = units.map((u) => u.name);
