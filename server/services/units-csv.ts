@@ -4,7 +4,7 @@ import { CsvError, parseCsv, type RowProblem } from './csv-text';
 
 const KINDS: UnitKind[] = ['department', 'district', 'commune'];
 const REQUIRED = ['unit_code', 'unit_name', 'unit_kind'] as const;
-const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,19}$/;
+const CODE_PATTERN = /^[A-Z0-9]{1,12}$/;
 
 export type UnitsCsvResult = { ok: true; units: Unit[] } | { ok: false; problems: RowProblem[] };
 
@@ -33,7 +33,7 @@ export function parseUnitsCsv(bytes: Uint8Array): UnitsCsvResult {
     const name = values.unit_name ?? '';
     const kind = (values.unit_kind ?? '').toLowerCase();
     if (!code) problems.push({ row, field: 'unit_code', message: 'thiếu mã đơn vị' });
-    else if (!CODE_PATTERN.test(code)) problems.push({ row, field: 'unit_code', message: `mã "${code}" chỉ được gồm chữ không dấu, số, - và _ (tối đa 20 ký tự)` });
+    else if (!CODE_PATTERN.test(code)) problems.push({ row, field: 'unit_code', message: `mã "${code}" chỉ được gồm chữ cái không dấu và chữ số (tối đa 12 ký tự)` });
     else if (firstRowOfCode.has(code)) problems.push({ row, field: 'unit_code', message: `mã "${code}" trùng với dòng ${firstRowOfCode.get(code)}` });
     else firstRowOfCode.set(code, row);
     if (!name) problems.push({ row, field: 'unit_name', message: 'thiếu tên đơn vị' });

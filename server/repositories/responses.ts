@@ -1,0 +1,87 @@
+import type { Executor, ResponseChannel, ResponseState } from '../db/schema';
+
+export interface NewResponse {
+  waveYear: number;
+  questionnaireId: number | null;
+  unitCode: string;
+  channel: ResponseChannel;
+  state: ResponseState;
+  /** item code → 1..5, or null for blank / "không ý kiến" */
+  answers: Record<string, number | null>;
+  /** profile item code → option code(s); the free-text comment goes in `comment` */
+  profile: Record<string, string | string[] | null>;
+  comment: string | null;
+  enteredBy: string | null;
+  note?: string | null;
+}
+
+/** Stores a response and its answers; call it inside the request's transaction. */
+export async function insertResponse(db: Executor, response: NewResponse): Promise<number> {
+  const { id } = await db
+    .insertInto('responses')
+    .values({
+      wave_year: response.waveYear,
+      questionnaire_id: response.questionnaireId,
+      unit_code: response.unitCode,
+      channel: response.channel,
+      state: response.state,
+      profile: JSON.stringify(response.profile),
+      comment: response.comment,
+      created_at: new Date().toISOString(),
+      entered_by: response.enteredBy,
+      note: response.note ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const answers = Object.entries(response.answers).map(([item_code, value]) => ({ response_id: id, item_code, value }));
+  if (answers.length > 0) await db.insertInto('answers').values(answers).execute();
+  return id;
+}
+
+export interface StoredResponse {
+  id: number;
+  questionnaireId: number | null;
+  unitCode: string;
+  channel: ResponseChannel;
+  state: ResponseState;
+  answers: Record<string, number | null>;
+  profile: Record<string, string | string[] | null>;
+}
+
+/**
+ * The responses of a wave in the given states, with their answers, for analysis. Comments are
+ * left out: free text may name people.
+ */
+export async function listResponses(db: Executor, waveYear: number, states: ResponseState[] = ['counted']): Promise<StoredResponse[]> {
+  const rows = await db
+    .selectFrom('responses')
+    .select(['id', 'questionnaire_id', 'unit_code', 'channel', 'state', 'profile'])
+    .where('wave_year', '=', waveYear)
+    .where('state', 'in', states)
+    .orderBy('id')
+    .execute();
+  const byId = new Map<number, StoredResponse>();
+  for (const r of rows) {
+    byId.set(r.id, {
+      id: r.id,
+      questionnaireId: r.questionnaire_id,
+      unitCode: r.unit_code,
+      channel: r.channel,
+      state: r.state,
+      answers: {},
+      profile: JSON.parse(r.profile) as StoredResponse['profile'],
+    });
+  }
+  const answers = await db
+    .selectFrom('answers')
+    .innerJoin('responses', 'responses.id', 'answers.response_id')
+    .select(['answers.response_id', 'answers.item_code', 'answers.value'])
+    .where('responses.wave_year', '=', waveYear)
+    .where('responses.state', 'in', states)
+    .execute();
+  for (const a of answers) {
+    const response = byId.get(a.response_id);
+    if (response) response.answers[a.item_code] = a.value;
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { issueQuestionnaireCodes, makeQuestionnaireCode, newQrToken, normaliseQuestionnaireCode } from './questionnaire-codes';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+describe('questionnaire codes', () => {
+  const units = ['SNV', 'SGTVT', 'LXU', 'CDO', 'X1', 'BQLKKT'];
+  const codes = units.flatMap((u) => issueQuestionnaireCodes(2023, u, 120));
+
+  it('prints as wave-unit-sequence-check and reads back from what a clerk types', () => {
+    expect(codes[0]).toMatch(/^23-SNV-0001-[0-9A-Z]$/);
+    for (const code of codes) {
+      expect(normaliseQuestionnaireCode(code)).toBe(code);
+      expect(normaliseQuestionnaireCode(code.replace(/-/g, '').toLowerCase())).toBe(code);
+    }
+  });
+
+  it('skips sequence numbers whose check would need an unprintable symbol', () => {
+    const skipped = Array.from({ length: 400 }, (_, i) => i + 1).filter((seq) => makeQuestionnaireCode(2023, 'SNV', seq) === null);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(issueQuestionnaireCodes(2023, 'SNV', 400).some((c) => skipped.some((s) => c.includes(`-${String(s).padStart(4, '0')}-`)))).toBe(false);
+  });
+
+  it('rejects every single-character typo', () => {
+    let tried = 0;
+    for (const code of codes) {
+      const compact = code.replace(/-/g, '');
+      for (let i = 0; i < compact.length; i++) {
+        for (const ch of ALPHABET) {
+          if (ch === compact[i]) continue;
+          tried++;
+          expect(normaliseQuestionnaireCode(compact.slice(0, i) + ch + compact.slice(i + 1))).toBeNull();
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(200_000);
+  });
+
+  it('rejects every swap of two neighbouring characters', () => {
+    for (const code of codes) {
+      const compact = code.replace(/-/g, '');
+      for (let i = 0; i + 1 < compact.length; i++) {
+        if (compact[i] === compact[i + 1]) continue;
+        const swapped = compact.slice(0, i) + compact[i + 1] + compact[i] + compact.slice(i + 2);
+        expect(normaliseQuestionnaireCode(swapped)).toBeNull();
+      }
+    }
+  });
+
+  it('issues unique, unguessable tokens of at least 128 bits', () => {
+    const tokens = new Set(Array.from({ length: 20_000 }, newQrToken));
+    expect(tokens.size).toBe(20_000);
+    for (const token of [...tokens].slice(0, 100)) {
+      expect(token).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      expect(Buffer.from(token, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+    }
+  });
+});
