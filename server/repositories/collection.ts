@@ -1,0 +1,86 @@
+import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
+
+/** A drawn person's questionnaire as collection sees it: codes and status, no personal data. */
+export interface CollectionQuestionnaire {
+  id: number;
+  waveYear: number;
+  unitCode: string;
+  code: string;
+  token: string;
+  status: QuestionnaireStatus;
+  /** May be printed and sent: primaries at publish, reserves once they replace someone. */
+  released: boolean;
+}
+
+const columns = ['id', 'wave_year', 'unit_code', 'code', 'token', 'status', 'released'] as const;
+
+function toQuestionnaire(row: { id: number; wave_year: number; unit_code: string; code: string; token: string; status: QuestionnaireStatus; released: number }): CollectionQuestionnaire {
+  return { id: row.id, waveYear: row.wave_year, unitCode: row.unit_code, code: row.code, token: row.token, status: row.status, released: row.released === 1 };
+}
+
+export async function findQuestionnaireByToken(db: Executor, token: string): Promise<CollectionQuestionnaire | undefined> {
+  const row = await db.selectFrom('questionnaires').select(columns).where('token', '=', token).executeTakeFirst();
+  return row && toQuestionnaire(row);
+}
+
+export async function findQuestionnaireByCode(db: Executor, code: string): Promise<CollectionQuestionnaire | undefined> {
+  const row = await db.selectFrom('questionnaires').select(columns).where('code', '=', code).executeTakeFirst();
+  return row && toQuestionnaire(row);
+}
+
+export async function findQuestionnaireById(db: Executor, id: number): Promise<CollectionQuestionnaire | undefined> {
+  const row = await db.selectFrom('questionnaires').select(columns).where('id', '=', id).executeTakeFirst();
+  return row && toQuestionnaire(row);
+}
+
+/** Every questionnaire of a wave by printed code, for checking a whole import file at once. */
+export async function mapQuestionnairesByCode(db: Executor, waveYear: number): Promise<Map<string, CollectionQuestionnaire>> {
+  const rows = await db.selectFrom('questionnaires').select(columns).where('wave_year', '=', waveYear).execute();
+  return new Map(rows.map((r) => [r.code, toQuestionnaire(r)]));
+}
+
+/**
+ * Takes the write lock on one questionnaire before reading its responses. The UPDATE changes
+ * nothing, but SQLite grants the database write lock to its transaction (waiting out another
+ * writer under busy_timeout instead of failing on a stale snapshot), and PostgreSQL locks the
+ * row: either way the check for an earlier counted response and the insert that follows cannot
+ * interleave with another submission for the same questionnaire.
+ */
+export async function lockQuestionnaire(db: Executor, id: number): Promise<CollectionQuestionnaire | undefined> {
+  await db.updateTable('questionnaires').set((eb) => ({ status: eb.ref('status') })).where('id', '=', id).execute();
+  return findQuestionnaireById(db, id);
+}
+
+export interface ResponseSummary {
+  id: number;
+  channel: ResponseChannel;
+  state: ResponseState;
+  createdAt: string;
+}
+
+/** The questionnaire's counted response, if any. */
+export async function findCountedResponse(db: Executor, questionnaireId: number): Promise<ResponseSummary | undefined> {
+  const row = await db
+    .selectFrom('responses')
+    .select(['id', 'channel', 'state', 'created_at'])
+    .where('questionnaire_id', '=', questionnaireId)
+    .where('state', '=', 'counted')
+    .executeTakeFirst();
+  return row && { id: row.id, channel: row.channel, state: row.state, createdAt: row.created_at };
+}
+
+export async function setQuestionnaireStatus(db: Executor, id: number, status: QuestionnaireStatus): Promise<void> {
+  await db.updateTable('questionnaires').set({ status, status_changed_at: new Date().toISOString() }).where('id', '=', id).execute();
+}
+
+export async function countResponsesByState(db: Executor, waveYear: number): Promise<Record<ResponseState, number>> {
+  const rows = await db
+    .selectFrom('responses')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('wave_year', '=', waveYear)
+    .groupBy('state')
+    .execute();
+  const counts: Record<ResponseState, number> = { counted: 0, review: 0, invalid: 0, pending: 0 };
+  for (const r of rows) counts[r.state] = Number(r.n);
+  return counts;
+}

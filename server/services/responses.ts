@@ -1,0 +1,194 @@
+import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
+import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
+import { UserError } from '../errors';
+import { findCountedResponse, lockQuestionnaire, setQuestionnaireStatus } from '../repositories/collection';
+import { findQuestionnaire } from '../repositories/questionnaire-versions';
+import { insertResponse } from '../repositories/responses';
+import { findWave, type WaveSettings } from '../repositories/waves';
+
+/**
+ * The rules every channel follows when it records a response (QR form, post-office entry, CSV
+ * import), SIPAS.md section 8:
+ * - answers only for the questionnaire's criteria, 1–5 or blank; profile codes from its lists;
+ * - fewer answered criteria than the wave's `validity.minAnsweredShare` → kept as 'invalid';
+ * - one response per questionnaire: the first valid one is 'counted', any later one is kept
+ *   as 'review' with a note, never dropped or overwritten;
+ * - a closed wave takes no more responses.
+ */
+
+export const MAX_COMMENT_LENGTH = 2000;
+
+export interface ResponseInput {
+  waveYear: number;
+  /** null for anonymous bulk imports that only name a unit. */
+  questionnaireId: number | null;
+  unitCode: string;
+  channel: ResponseChannel;
+  /** criterion code → 1..5, or null for blank / "không ý kiến"; missing criteria are blanks. */
+  answers: Record<string, number | null>;
+  /** profile item code → option code (single) or codes (multi); the comment goes in `comment`. */
+  profile: Record<string, string | string[] | null>;
+  comment: string | null;
+  /** Account that keyed or imported it; null for a citizen's own QR submission. */
+  enteredBy: string | null;
+}
+
+export interface RecordedResponse {
+  responseId: number;
+  state: ResponseState;
+  /** Why the response is not counted ('review' or 'invalid'); null when counted. */
+  note: string | null;
+  /** The questionnaire's status afterwards; null for anonymous imports. */
+  questionnaireStatus: QuestionnaireStatus | null;
+}
+
+export interface FieldProblem {
+  /** Criterion or profile item code, `comment`, `unit_code` or `questionnaire`. */
+  field: string;
+  message: string;
+}
+
+/** Bad input: every problem, each naming its field, so a form can show them next to the fields. */
+export class ResponseValidationError extends UserError {
+  override name = 'ResponseValidationError';
+  constructor(readonly problems: FieldProblem[]) {
+    super(
+      `Phiếu trả lời có ${problems.length} lỗi: ${problems.slice(0, 3).map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      400,
+      problems.map((p) => `${p.field}: ${p.message}`),
+    );
+  }
+}
+
+export interface CleanResponse {
+  /** Every criterion of the questionnaire, blanks as null. */
+  answers: Record<string, number | null>;
+  profile: Record<string, string | string[] | null>;
+  comment: string | null;
+  answered: number;
+  valid: boolean;
+}
+
+/**
+ * Checks answers, profile and comment against the questionnaire and applies the validity rule.
+ * Pure, so a whole import file is checked before anything is written.
+ */
+export function checkResponse(
+  questionnaire: Questionnaire,
+  settings: Pick<WaveSettings, 'validity'>,
+  input: Pick<ResponseInput, 'answers' | 'profile' | 'comment'>,
+): { ok: true; response: CleanResponse } | { ok: false; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const codes = criterionCodes(questionnaire);
+  const answers: Record<string, number | null> = Object.fromEntries(codes.map((c) => [c, null]));
+  for (const [code, value] of Object.entries(input.answers)) {
+    if (!(code in answers)) {
+      problems.push({ field: code, message: `không phải tiêu chí của phiếu ${questionnaire.version}` });
+    } else if (value !== null && !(Number.isInteger(value) && value >= 1 && value <= 5)) {
+      problems.push({ field: code, message: `giá trị "${value}" không hợp lệ: chỉ nhận 1–5 hoặc để trống (không ý kiến)` });
+    } else {
+      answers[code] = value;
+    }
+  }
+
+  const profile: Record<string, string | string[] | null> = {};
+  const items = new Map(questionnaire.profile.filter((p) => p.kind !== 'text').map((p) => [p.code, p]));
+  for (const [code, value] of Object.entries(input.profile)) {
+    const item = items.get(code);
+    if (!item) {
+      problems.push({ field: code, message: 'không phải câu hỏi thông tin chung của phiếu' });
+      continue;
+    }
+    const chosen = value === null ? [] : Array.isArray(value) ? value : [value];
+    const unknown = chosen.filter((v) => !item.options.some((o) => o.code === v));
+    if (unknown.length > 0) {
+      problems.push({ field: code, message: `lựa chọn "${unknown.join('", "')}" không có trong câu hỏi "${item.label}"` });
+    } else if (item.kind === 'single' && chosen.length > 1) {
+      problems.push({ field: code, message: `câu hỏi "${item.label}" chỉ chọn một` });
+    } else if (item.kind === 'multi' && new Set(chosen).size !== chosen.length) {
+      problems.push({ field: code, message: `câu hỏi "${item.label}" có lựa chọn bị lặp` });
+    } else if (item.kind === 'multi' && item.maxChoices !== undefined && chosen.length > item.maxChoices) {
+      problems.push({ field: code, message: `chọn tối đa ${item.maxChoices} (đã chọn ${chosen.length})` });
+    } else if (chosen.length > 0) {
+      profile[code] = item.kind === 'multi' ? chosen : chosen[0];
+    }
+  }
+
+  const comment = input.comment?.normalize('NFC').trim() || null;
+  if (comment !== null && comment.length > MAX_COMMENT_LENGTH) {
+    problems.push({ field: 'comment', message: `ý kiến dài ${comment.length} ký tự, tối đa ${MAX_COMMENT_LENGTH}` });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const answered = Object.values(answers).filter((v) => v !== null).length;
+  return { ok: true, response: { answers, profile, comment, answered, valid: isValid(answered, codes.length, settings) } };
+}
+
+/** SIPAS.md section 8: valid when at least the configured share of criteria is answered. */
+export function isValid(answered: number, criteria: number, settings: Pick<WaveSettings, 'validity'>): boolean {
+  // The small tolerance keeps 8 of 16 valid at a share of 0.5 despite floating point.
+  return criteria > 0 && answered / criteria >= settings.validity.minAnsweredShare - 1e-9;
+}
+
+/** Fewest answered criteria that make a response valid. */
+export function minAnswered(criteria: number, settings: Pick<WaveSettings, 'validity'>): number {
+  return Math.ceil(criteria * settings.validity.minAnsweredShare - 1e-9);
+}
+
+const channelLabel: Record<ResponseChannel, string> = { paper: 'phiếu giấy', qr: 'QR', import: 'nhập tệp' };
+
+/**
+ * Records one response under the rules above. Call it inside the transaction opened at the
+ * request boundary: the questionnaire is locked first, so the check for an earlier counted
+ * response and the insert are atomic even when two submissions for one token arrive together.
+ * Throws ResponseValidationError for bad input and UserError for a closed wave or a
+ * questionnaire that is not the wave's; nothing is written then.
+ */
+export async function recordResponse(trx: Executor, input: ResponseInput): Promise<RecordedResponse> {
+  const wave = await findWave(trx, input.waveYear);
+  if (!wave) throw new UserError(`Không có đợt khảo sát năm ${input.waveYear}`, 404);
+  if (wave.status === 'closed') throw new UserError(`Đợt khảo sát ${wave.year} đã kết thúc, không nhận thêm phiếu trả lời`, 409);
+  const questionnaire = await findQuestionnaire(trx, wave.year);
+  if (!questionnaire) throw new UserError(`Đợt ${wave.year} chưa có phiếu khảo sát`, 409);
+
+  const checked = checkResponse(questionnaire, wave.settings, input);
+  if (!checked.ok) throw new ResponseValidationError(checked.problems);
+  const clean = checked.response;
+  const invalidNote = clean.valid
+    ? null
+    : `Chỉ trả lời ${clean.answered}/${criterionCodes(questionnaire).length} tiêu chí, cần ít nhất ${minAnswered(criterionCodes(questionnaire).length, wave.settings)} để được tính`;
+
+  if (input.questionnaireId === null) {
+    const unit = await trx.selectFrom('units').select('code').where('wave_year', '=', wave.year).where('code', '=', input.unitCode).executeTakeFirst();
+    if (!unit) throw new ResponseValidationError([{ field: 'unit_code', message: `đơn vị "${input.unitCode}" không có trong đợt ${wave.year}` }]);
+    const state: ResponseState = clean.valid ? 'counted' : 'invalid';
+    const responseId = await insertResponse(trx, { ...input, ...clean, state, note: invalidNote });
+    return { responseId, state, note: invalidNote, questionnaireStatus: null };
+  }
+
+  const target = await lockQuestionnaire(trx, input.questionnaireId);
+  if (!target || target.waveYear !== wave.year) {
+    throw new ResponseValidationError([{ field: 'questionnaire', message: `phiếu số ${input.questionnaireId} không thuộc đợt ${wave.year}` }]);
+  }
+  if (target.unitCode !== input.unitCode) {
+    throw new ResponseValidationError([{ field: 'unit_code', message: `phiếu ${target.code} thuộc đơn vị ${target.unitCode}, không phải ${input.unitCode}` }]);
+  }
+  const earlier = await findCountedResponse(trx, target.id);
+  let state: ResponseState;
+  let note: string | null;
+  let status = target.status;
+  if (!clean.valid) {
+    state = 'invalid';
+    note = invalidNote;
+    if (!earlier) status = 'invalid';
+  } else if (earlier) {
+    state = 'review';
+    note = `Phiếu ${target.code} đã có câu trả lời được tính (số ${earlier.id}, ${channelLabel[earlier.channel]}, ${earlier.createdAt}); câu trả lời này (${channelLabel[input.channel]}) được giữ lại để xem xét`;
+  } else {
+    state = 'counted';
+    note = null;
+    status = input.channel === 'qr' ? 'answered-qr' : 'returned-paper';
+  }
+  const responseId = await insertResponse(trx, { ...input, ...clean, state, note });
+  if (status !== target.status) await setQuestionnaireStatus(trx, target.id, status);
+  return { responseId, state, note, questionnaireStatus: status };
+}
