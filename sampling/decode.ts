@@ -4,7 +4,7 @@ import type { ByteSource } from './types';
 /** A condition that stops the import as a whole; the message is shown to the administrator. */
 export class FatalFrameError extends Error {}
 
-export const NOT_TEXT =
+const NOT_TEXT =
   'Tệp không phải tệp CSV văn bản (có byte nhị phân hoặc không đúng mã UTF-8/UTF-16); hãy mở bằng Excel và lưu lại dạng "CSV UTF-8".';
 const SPREADSHEET =
   'Tệp là bảng tính Excel (.xlsx/.xls), không phải tệp CSV văn bản; hãy mở bằng Excel và lưu lại dạng "CSV UTF-8".';
@@ -74,7 +74,7 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
   };
 
   for await (const chunk of input) {
-    const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk);
+    const bytes = chunk;
     hash.update(bytes);
     state.bytesRead += bytes.length;
     let text: string;

@@ -32,7 +32,7 @@ export const SAMPLING_CODE_VERSION = 'sipas-sampling-1.0.0';
 
 interface Candidate {
   rank: Int32Array;
-  personKey: string;
+  personId: number;
   dossierRank: Int32Array;
   entry: DrawnEntry;
 }
@@ -71,7 +71,7 @@ function describe(row: EligibleRow): DrawnEntry {
 /** The k smallest ranks of one unit, largest on top so it is the one evicted. */
 class UnitSelection {
   private readonly heap: Candidate[] = [];
-  private readonly members = new Map<string, Candidate>();
+  private readonly members = new Map<number, Candidate>();
 
   constructor(private readonly capacity: number) {}
 
@@ -84,18 +84,18 @@ class UnitSelection {
   add(candidate: Candidate): void {
     const heap = this.heap;
     if (heap.length >= this.capacity) {
-      this.members.delete(heap[0].personKey);
+      this.members.delete(heap[0].personId);
       heap[0] = candidate;
       this.siftDown(0);
     } else {
       heap.push(candidate);
       this.siftUp(heap.length - 1);
     }
-    this.members.set(candidate.personKey, candidate);
+    this.members.set(candidate.personId, candidate);
   }
 
-  member(personKey: string): Candidate | undefined {
-    return this.members.get(personKey);
+  member(personId: number): Candidate | undefined {
+    return this.members.get(personId);
   }
 
   ordered(): Candidate[] {
@@ -149,16 +149,16 @@ export async function drawSample(input: ByteSource, options: DrawOptions): Promi
   const scan = await readFrame(input, options, (row) => {
     const selection = selections.get(row.unitCode)!;
     if (row.newPerson) {
-      hmac.digestInto(row.unitCode + '\u0000' + row.personKey, rank);
+      hmac.start().add(row.unitCode).add('\u0000').add(row.personKind).add(row.personBody).finishInto(rank);
       if (!selection.admits(rank)) return;
-      hmac.digestInto('dossier\u0000' + row.dossierCode, dossierRank);
-      selection.add({ rank: rank.slice(), personKey: own(row.personKey), dossierRank: dossierRank.slice(), entry: describe(row) });
+      hmac.start().add('dossier\u0000').add(row.dossierCode).finishInto(dossierRank);
+      selection.add({ rank: rank.slice(), personId: row.personId, dossierRank: dossierRank.slice(), entry: describe(row) });
       return;
     }
     // A person already ranked: only matters if kept, and then only if this dossier hashes lower.
-    const kept = selection.member(row.personKey);
+    const kept = selection.member(row.personId);
     if (kept === undefined) return;
-    hmac.digestInto('dossier\u0000' + row.dossierCode, dossierRank);
+    hmac.start().add('dossier\u0000').add(row.dossierCode).finishInto(dossierRank);
     if (compareDigests(dossierRank, kept.dossierRank) < 0) {
       kept.dossierRank = dossierRank.slice();
       kept.entry = describe(row);

@@ -3,7 +3,7 @@ import { FingerprintSet } from './fingerprint-set';
 
 describe('FingerprintSet', () => {
   it('stores values, finds repeats after growing, and handles the zero fingerprint', () => {
-    const set = new FingerprintSet(16);
+    const set = new FingerprintSet(16, true);
     for (let i = 0; i < 10_000; i++) expect(set.insert(i * 7919, i ^ 0x5bd1e995, i)).toBe(-1);
     expect(set.size).toBe(10_000);
     for (let i = 0; i < 10_000; i += 97) {
@@ -16,5 +16,12 @@ describe('FingerprintSet', () => {
     expect(set.valueAt(zero)).toBe(5);
     set.setValueAt(zero, -5);
     expect(set.valueAt(set.insert(0, 0, 0))).toBe(-5);
+  });
+
+  it('works as a plain set without values', () => {
+    const set = new FingerprintSet(16, false);
+    for (let i = 0; i < 5_000; i++) expect(set.insert(i, ~i, 0)).toBe(-1);
+    for (let i = 0; i < 5_000; i += 7) expect(set.insert(i, ~i, 0)).toBeGreaterThanOrEqual(0);
+    expect(set.size).toBe(5_000);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Open-addressing hash set of 64-bit fingerprints with one 32-bit value per entry, held in
- * typed arrays: 12 bytes per slot instead of the ~80 a JavaScript Set of strings costs, which
- * is what keeps de-duplication of a multi-million-row frame within the memory budget.
+ * Open-addressing hash set of 64-bit fingerprints, optionally with one 32-bit value per entry,
+ * held in typed arrays: 8 or 12 bytes per slot instead of the ~80 a JavaScript Set of strings
+ * costs, which is what keeps de-duplication of a multi-million-row frame within the budget.
  */
 export class FingerprintSet {
   private keys: Int32Array;
@@ -9,11 +9,14 @@ export class FingerprintSet {
   private mask: number;
   size = 0;
 
-  constructor(initialCapacity = 1024) {
+  constructor(
+    initialCapacity: number,
+    private readonly withValues: boolean,
+  ) {
     let capacity = 16;
     while (capacity < initialCapacity) capacity *= 2;
     this.keys = new Int32Array(capacity * 2);
-    this.vals = new Int32Array(capacity);
+    this.vals = new Int32Array(withValues ? capacity : 0);
     this.mask = capacity - 1;
   }
 
@@ -36,7 +39,7 @@ export class FingerprintSet {
     }
     keys[slot * 2] = hi;
     keys[slot * 2 + 1] = lo;
-    this.vals[slot] = value;
+    if (this.withValues) this.vals[slot] = value;
     this.size++;
     if (this.size * 10 > (this.mask + 1) * 7) this.grow();
     return -1;
@@ -54,18 +57,21 @@ export class FingerprintSet {
     const oldKeys = this.keys;
     const oldVals = this.vals;
     const capacity = (this.mask + 1) * 2;
-    this.keys = new Int32Array(capacity * 2);
-    this.vals = new Int32Array(capacity);
-    this.mask = capacity - 1;
-    for (let s = 0; s < oldVals.length; s++) {
+    const keys = new Int32Array(capacity * 2);
+    const vals = new Int32Array(this.withValues ? capacity : 0);
+    const mask = capacity - 1;
+    for (let s = 0; s < oldKeys.length / 2; s++) {
       const hi = oldKeys[s * 2];
       const lo = oldKeys[s * 2 + 1];
       if (hi === 0 && lo === 0) continue;
-      let slot = hi & this.mask;
-      while (this.keys[slot * 2] !== 0 || this.keys[slot * 2 + 1] !== 0) slot = (slot + 1) & this.mask;
-      this.keys[slot * 2] = hi;
-      this.keys[slot * 2 + 1] = lo;
-      this.vals[slot] = oldVals[s];
+      let slot = hi & mask;
+      while (keys[slot * 2] !== 0 || keys[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
+      keys[slot * 2] = hi;
+      keys[slot * 2 + 1] = lo;
+      if (this.withValues) vals[slot] = oldVals[s];
     }
+    this.keys = keys;
+    this.vals = vals;
+    this.mask = mask;
   }
 }

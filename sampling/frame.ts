@@ -13,7 +13,7 @@ const MAX_RECORD_CHARS = 1 << 20;
 const CACHE_LIMIT = 4096;
 const NO_LINE_BREAK = 'Tệp không có dấu xuống dòng sau dòng tiêu đề; đây không phải tệp CSV hợp lệ.';
 
-export const REASON = {
+const REASON = {
   missingDossier: 'Thiếu mã hồ sơ',
   duplicateDossier: 'Mã hồ sơ bị trùng',
   missingUnit: 'Thiếu đơn vị giải quyết',
@@ -33,8 +33,15 @@ const ORGANISATION_TYPES = new Set([
  */
 export interface EligibleRow {
   unitCode: string;
-  /** 'id:' + identity number, or 'na:' + folded name + NUL + folded address. */
-  personKey: string;
+  /**
+   * The person key is personKind + personBody: 'id:' + identity number, or
+   * 'na:' + folded name + U+0000 + folded address. Kept in two parts so the hot path builds
+   * no joined string.
+   */
+  personKind: 'id:' | 'na:';
+  personBody: string;
+  /** 53 bits of the person's fingerprint within the unit: equal for the same person. */
+  personId: number;
   /** False when the same person was already seen, eligible, in this unit. */
   newPerson: boolean;
   dossierCode: string;
@@ -97,8 +104,8 @@ class FrameReader {
   private readonly dateCache = new Map<string, string | null>();
   private readonly typeCache = new Map<string, boolean>();
   private readonly unknownUnits = new Map<string, number>();
-  private readonly dossiers = new FingerprintSet(1 << 16);
-  private readonly persons = new FingerprintSet(1 << 16);
+  private readonly dossiers = new FingerprintSet(1 << 16, true);
+  private readonly persons = new FingerprintSet(1 << 16, false);
   private readonly fingerprint = new Fingerprint();
   private readonly requireAddress: boolean;
   private readonly excludeOrganisations: boolean;
@@ -124,7 +131,7 @@ class FrameReader {
     this.to = options.period?.to ?? '\uffff';
     const reader = this;
     this.row = {
-      unitCode: '', personKey: '', newPerson: false, dossierCode: '', resultDate: '', name: '',
+      unitCode: '', personKind: 'id:', personBody: '', personId: 0, newPerson: false, dossierCode: '', resultDate: '', name: '',
       organisation: false, idNumber: '', address: '',
       optional(field) {
         const i = reader.col[field];
@@ -248,8 +255,9 @@ class FrameReader {
     }
 
     const idNumber = col.id_number >= 0 ? normaliseIdNumber(cleanField(cells[col.id_number])) : '';
-    const personKey = idNumber !== '' ? 'id:' + idNumber : 'na:' + fold(name) + '\u0000' + fold(address);
-    const pf = this.fingerprint.of(unitCode + '\u0000' + personKey);
+    const personKind = idNumber !== '' ? 'id:' : 'na:';
+    const personBody = idNumber !== '' ? idNumber : fold(name) + '\u0000' + fold(address);
+    const pf = this.fingerprint.start().add(unitCode).add('\u0000').add(personKind).add(personBody).end();
     const newPerson = this.persons.insert(pf.hi, pf.lo, 0) === -1;
     if (newPerson) report.eligibleByUnit[unitCode]++;
     else report.personsMerged++;
@@ -258,7 +266,9 @@ class FrameReader {
       const row = this.row;
       this.cells = cells;
       row.unitCode = unitCode;
-      row.personKey = personKey;
+      row.personKind = personKind;
+      row.personBody = personBody;
+      row.personId = (pf.hi >>> 0) * 0x200000 + (pf.lo >>> 11);
       row.newPerson = newPerson;
       row.dossierCode = dossierCode;
       row.resultDate = resultDate;

@@ -1,6 +1,6 @@
 import { fold } from './text';
 
-export const FIELDS = [
+const FIELDS = [
   'dossier_code',
   'unit_code',
   'procedure',

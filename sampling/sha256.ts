@@ -137,18 +137,31 @@ export class HmacSha256 {
     compress(this.outer, block, 0);
   }
 
+  private length = 0;
+
   /**
-   * HMAC of the UTF-8 encoding of `text`, written into `out` as eight big-endian words.
-   * `out` is caller-owned so the hot loop allocates nothing.
+   * Starts a message; the parts added next are hashed as their concatenation in UTF-8 (parts
+   * are whole strings here, never half of a surrogate pair).
    */
-  digestInto(text: string, out: Int32Array): void {
-    const length = this.encode(text);
+  start(): this {
+    this.length = 0;
+    return this;
+  }
+
+  add(text: string): this {
+    this.length = this.encode(text, this.length);
+    return this;
+  }
+
+  /** Writes the HMAC as eight big-endian words into caller-owned `out`, so the hot loop allocates nothing. */
+  finishInto(out: Int32Array): void {
+    const length = this.length;
     const message = this.message;
     const state = this.state;
     state.set(this.inner);
     let offset = 0;
     for (; offset + 64 <= length; offset += 64) compress(state, message, offset);
-    // The tail is finished in place: encode() left room for one more block after the text.
+    // The tail is finished in place: encode() always leaves a spare block after the text.
     const tail = message.subarray(offset, offset + 64);
     finish(state, tail, length - offset, 64 + length);
 
@@ -161,13 +174,15 @@ export class HmacSha256 {
     finish(out, ob, 32, 96);
   }
 
-  private encode(text: string): number {
+  private encode(text: string, n: number): number {
     // Worst case 3 bytes per UTF-16 unit, plus a spare block for the padding.
-    if (this.message.length < text.length * 3 + 128) {
-      this.message = new Uint8Array(text.length * 3 + 128);
+    const needed = n + text.length * 3 + 128;
+    if (this.message.length < needed) {
+      const grown = new Uint8Array(needed * 2);
+      grown.set(this.message.subarray(0, n));
+      this.message = grown;
     }
     const m = this.message;
-    let n = 0;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c < 0x80) {

@@ -1,14 +1,27 @@
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const WHITESPACE_RUN = /\s+/g;
-const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
-/**
- * Comparison form of a text: accents and case removed, đ folded to d, whitespace collapsed.
- * Used for headers, unit names and the name+address person key, where the same Vietnamese
- * word may arrive typed with or without diacritics, composed or decomposed.
- */
-export function fold(text: string): string {
-  if (PLAIN_ASCII.test(text)) return text.toLowerCase().replace(WHITESPACE_RUN, ' ').trim();
+// Folding table for U+0000–U+1EFF, the range Vietnamese text lives in: each code unit maps to
+// its lower-case base letter, 0 to drop it (a combining accent), 32 for whitespace. Built once
+// from the Unicode decomposition so it agrees with the NFD-based fallback below.
+const TABLE_END = 0x1f00;
+const FOLD_TABLE = (() => {
+  const table = new Uint16Array(TABLE_END);
+  for (let c = 0; c < TABLE_END; c++) {
+    const ch = String.fromCharCode(c);
+    if (/\s/.test(ch)) {
+      table[c] = 32;
+      continue;
+    }
+    const base = ch.normalize('NFD').replace(COMBINING_MARKS, '').replace(/[đĐ]/g, 'd').toLowerCase();
+    table[c] = base.length === 1 ? base.charCodeAt(0) : base.length === 0 ? 0 : c;
+  }
+  return table;
+})();
+const folded = new Uint16Array(4096);
+const decoder = new TextDecoder('utf-16le');
+
+function slowFold(text: string): string {
   return text
     .normalize('NFD')
     .replace(COMBINING_MARKS, '')
@@ -16,6 +29,31 @@ export function fold(text: string): string {
     .toLowerCase()
     .replace(WHITESPACE_RUN, ' ')
     .trim();
+}
+
+/**
+ * Comparison form of a text: accents and case removed, đ folded to d, whitespace collapsed.
+ * Used for headers, unit names and the name+address person key, where the same Vietnamese
+ * word may arrive typed with or without diacritics, composed or decomposed.
+ */
+export function fold(text: string): string {
+  if (text.length > folded.length) return slowFold(text);
+  let n = 0;
+  let space = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= TABLE_END) return slowFold(text);
+    const f = FOLD_TABLE[c];
+    if (f === 0) continue;
+    if (f === 32) {
+      space = true;
+      continue;
+    }
+    if (space && n > 0) folded[n++] = 32;
+    space = false;
+    folded[n++] = f;
+  }
+  return decoder.decode(folded.subarray(0, n));
 }
 
 /** A field as read from the CSV: trimmed, and an embedded line break shown as a space. */
@@ -33,38 +71,66 @@ export function cleanField(raw: string | undefined): string {
  * is repaired, the second is useless as an identity and the person falls back to name+address.
  */
 export function normaliseIdNumber(raw: string): string {
-  if (raw === '') return '';
+  if (raw === '' || isDigits(raw, 12)) return raw;
   const id = raw.replace(/[\s.\-]/g, '').toUpperCase();
   if (/^\d+(,\d+)?E\+?\d+$/.test(id)) return '';
-  if (/^\d{11}$/.test(id)) return '0' + id;
+  if (isDigits(id, 11)) return '0' + id;
   return id;
 }
 
+function isDigits(text: string, length: number): boolean {
+  if (text.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 const ADDRESS_PLACEHOLDERS = new Set(['khong', 'khong co', 'khong ro', 'chua co', 'n/a', 'na', 'null', 'none']);
+const LONGEST_PLACEHOLDER = 12;
 
 /** An address a letter can be posted to: it names something, not a placeholder like "không có". */
 export function isUsableAddress(address: string): boolean {
   if (!/\p{L}/u.test(address)) return false;
+  if (address.length > LONGEST_PLACEHOLDER) return true;
   return !ADDRESS_PLACEHOLDERS.has(fold(address).replace(/[.\-]/g, '').trim());
 }
 
 /**
- * 64-bit fingerprint of a string (cyrb64: two multiplicative lanes mixed at the end).
- * De-duplication keeps these instead of the strings so memory per distinct value is 8 bytes;
- * two different values share a fingerprint with probability about n²/2⁶⁵ (≈4·10⁻⁷ for 4 M).
+ * 64-bit fingerprint of a sequence of strings (cyrb64: two multiplicative lanes mixed at the
+ * end), fed part by part so that callers need not build the joined string. De-duplication keeps
+ * these instead of the strings so memory per distinct value is 8 bytes; two different values
+ * share a fingerprint with probability about n²/2⁶⁵ (≈4·10⁻⁷ for 4 M).
  */
 export class Fingerprint {
   hi = 0;
   lo = 0;
+  private h1 = 0;
+  private h2 = 0;
 
-  of(text: string): this {
-    let h1 = 0xdeadbeef ^ text.length;
-    let h2 = 0x41c6ce57 ^ text.length;
+  start(): this {
+    this.h1 = 0xdeadbeef;
+    this.h2 = 0x41c6ce57;
+    return this;
+  }
+
+  add(text: string): this {
+    let h1 = this.h1;
+    let h2 = this.h2;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 2654435761);
       h2 = Math.imul(h2 ^ c, 1597334677);
     }
+    this.h1 = h1;
+    this.h2 = h2;
+    return this;
+  }
+
+  end(): this {
+    let h1 = this.h1;
+    let h2 = this.h2;
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
     h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
@@ -72,5 +138,9 @@ export class Fingerprint {
     this.hi = h1;
     this.lo = h2;
     return this;
+  }
+
+  of(text: string): this {
+    return this.start().add(text).end();
   }
 }

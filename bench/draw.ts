@@ -1,0 +1,203 @@
+/*
+ * Frame import + draw benchmark (issue 3).
+ *
+ *   npx tsx bench/draw.ts [rows]      one size, default 1,000,000 rows (~220 MB)
+ *   npx tsx bench/draw.ts --scale     (a) and (b) at 1 M and 4 M rows, to show memory against rows
+ *
+ * Writes a messy frame like shared/fixtures/frame-2023-sample.csv to bench/out/ and times,
+ * each phase in its own child process so its peak RSS is its own:
+ *   (a) papaparse streaming the file, doing nothing with the rows;
+ *   (b) drawSample: the full import (validation, report, de-duplication) and the draw of
+ *       25 per unit + 20 % reserve, in one pass;
+ *   (c) scanFrame alone, and scanFrame then drawSample (two passes, as a server that shows the
+ *       import report before drawing would do).
+ * Wall time is the median of 3 runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+import { drawSample, scanFrame, type DrawOptions, type UnitRef } from '../sampling/index';
+
+const OUT = fileURLToPath(new URL('./out/', import.meta.url));
+const RUNS = 3;
+
+const UNITS: UnitRef[] = [
+  ['SNV', 'Sở Nội vụ'], ['STP', 'Sở Tư pháp'], ['STC', 'Sở Tài chính'], ['SKHDT', 'Sở Kế hoạch và Đầu tư'],
+  ['SGTVT', 'Sở Giao thông Vận tải'], ['STTTT', 'Sở Thông tin và Truyền thông'], ['SCT', 'Sở Công Thương'],
+  ['SXD', 'Sở Xây dựng'], ['SYT', 'Sở Y tế'], ['SGDDT', 'Sở Giáo dục và Đào tạo'], ['SNGV', 'Sở Ngoại vụ'],
+  ['STNMT', 'Sở Tài nguyên và Môi trường'], ['SNNPTNT', 'Sở Nông nghiệp và Phát triển nông thôn'],
+  ['SKHCN', 'Sở Khoa học và Công nghệ'], ['SLDTBXH', 'Sở Lao động - Thương binh và Xã hội'],
+  ['SVHTTDL', 'Sở Văn hóa, Thể thao và Du lịch'], ['BQLKKT', 'Ban Quản lý Khu kinh tế'],
+  ['LXU', 'Thành phố Long Xuyên'], ['CDO', 'Thành phố Châu Đốc'], ['TCH', 'Thị xã Tân Châu'],
+  ['TBI', 'Thị xã Tịnh Biên'], ['APH', 'Huyện An Phú'], ['CPH', 'Huyện Châu Phú'], ['CTH', 'Huyện Châu Thành'],
+  ['CMO', 'Huyện Chợ Mới'], ['PTA', 'Huyện Phú Tân'], ['TSO', 'Huyện Thoại Sơn'], ['TTO', 'Huyện Tri Tôn'],
+].map(([code, name]) => ({ code, name }));
+
+const DRAW: DrawOptions = {
+  units: UNITS,
+  period: { from: '2023-01-01', to: '2023-12-31' },
+  seed: 'bench-2023',
+  allocation: { kind: 'fixed', perUnit: 25 },
+  reservePercent: 20,
+};
+
+/** mulberry32, so the generated frame is the same on every run. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Hoàng', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý', 'Trương', 'Châu', 'Lâm'];
+const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Minh', 'Thanh', 'Ngọc', 'Đức', 'Mỹ', 'Tấn', 'Hồng', 'Diễm'];
+const GIVEN = ['An', 'Anh', 'Bình', 'Châu', 'Dũng', 'Hải', 'Hoa', 'Khang', 'Linh', 'Long', 'Mai', 'Nam', 'Oanh', 'Phúc', 'Tài', 'Trang', 'Tuấn', 'Yến'];
+const STREETS = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Huệ', 'Hai Bà Trưng', 'Phan Đình Phùng', 'Lý Thái Tổ', 'Trần Quang Khải', 'Nguyễn Trãi'];
+const WARDS = ['Mỹ Bình', 'Mỹ Long', 'Núi Sam', 'Nhà Bàng', 'Ba Chúc', 'Bình Khánh', 'Vĩnh Mỹ', 'Long Thạnh'];
+const PROCEDURES = ['Cấp phiếu lý lịch tư pháp', 'Chứng thực bản sao từ bản chính', 'Đăng ký kết hôn', 'Cấp giấy phép xây dựng', 'Đăng ký thành lập hộ kinh doanh', 'Đăng ký khai sinh'];
+const CHANNELS = ['Trực tiếp', 'Bưu chính công ích', 'Trực tuyến'];
+const HEADER = 'Mã hồ sơ,Mã đơn vị,Tên thủ tục,Họ và tên,Loại đối tượng,Số CCCD,Số điện thoại,Địa chỉ,Ngày trả kết quả,Hình thức nộp';
+
+/**
+ * Rows like the real export: every date form, quoted addresses (some over two lines), 6 %
+ * organisations without an id, ~10 % repeat applicants, a few blank addresses, 2022 rows,
+ * unknown units and duplicated codes.
+ */
+async function generate(path: string, rows: number): Promise<void> {
+  const random = generator(rows);
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
+  const out = createWriteStream(path);
+  const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  await write('\ufeff' + HEADER + '\r\n');
+  const weights = UNITS.map((_, i) => (i < 17 ? 1 : 8));
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  let batch = '';
+  let lastId = '';
+  for (let i = 1; i <= rows; i++) {
+    let w = random() * totalWeight;
+    let u = 0;
+    while ((w -= weights[u]) > 0) u++;
+    const unit = random() < 0.002 ? `XYZ${Math.floor(random() * 9)}` : UNITS[u].code;
+    const code = random() < 0.001 && i > 1 ? `${unit}-2023-${String(i - 1).padStart(9, '0')}` : `${unit}-2023-${String(i).padStart(9, '0')}`;
+    const organisation = random() < 0.06;
+    const name = organisation ? `Công ty TNHH ${pick(GIVEN)} ${pick(WARDS)}` : `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`;
+    const id = organisation ? '' : random() < 0.1 && lastId !== '' ? lastId : String(Math.floor(random() * 1e12)).padStart(12, '0');
+    if (id !== '') lastId = id;
+    const street = `Số ${1 + Math.floor(random() * 400)}, đường ${pick(STREETS)},`;
+    const address = random() < 0.009 ? '' : `"${street}${random() < 0.006 ? '\r\n' : ' '}phường/xã ${pick(WARDS)}, tỉnh An Giang"`;
+    const year = random() < 0.01 ? 2022 : 2023;
+    const month = 1 + Math.floor(random() * 12);
+    const day = 1 + Math.floor(random() * 28);
+    const form = random();
+    const date =
+      form < 0.6 ? `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`
+      : form < 0.9 ? `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+      : form < 0.97 ? `${day}/${month}/${year}`
+      : String(Math.round((Date.UTC(year, month - 1, day) - Date.UTC(1899, 11, 30)) / 86_400_000));
+    const phone = `09${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+    batch += `${code},${unit},${pick(PROCEDURES)},${name},${organisation ? 'Tổ chức' : 'Cá nhân'},${id},${phone},${address},${date},${pick(CHANNELS)}\r\n`;
+    if (batch.length > 1 << 20) {
+      await write(batch);
+      batch = '';
+    }
+  }
+  await write(batch + '\r\n\r\n');
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+type Phase = 'papaparse' | 'draw' | 'scan' | 'scan+draw';
+
+/** Runs in the child: one phase, then prints its wall time and this process's peak RSS. */
+async function runPhase(phase: Phase, path: string): Promise<void> {
+  const start = performance.now();
+  let rows = 0;
+  if (phase === 'papaparse') {
+    await new Promise<void>((resolve, reject) => {
+      Papa.parse(createReadStream(path), {
+        chunk: (results) => {
+          rows += results.data.length;
+        },
+        complete: () => resolve(),
+        error: reject,
+      });
+    });
+  } else if (phase === 'draw') {
+    rows = (await drawSample(createReadStream(path), DRAW)).report.rowsRead;
+  } else {
+    rows = (await scanFrame(createReadStream(path), DRAW)).report.rowsRead;
+    if (phase === 'scan+draw') rows = (await drawSample(createReadStream(path), DRAW)).report.rowsRead;
+  }
+  const ms = performance.now() - start;
+  process.stdout.write(JSON.stringify({ ms, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+}
+
+interface Measure {
+  seconds: number;
+  peakRssMb: number;
+}
+
+function measure(phase: Phase, path: string): Measure {
+  const times: number[] = [];
+  let peak = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', phase, path], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    if (child.status !== 0) throw new Error(`phase ${phase} failed: ${child.stderr}`);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMb: number };
+    times.push(result.ms / 1000);
+    peak = Math.max(peak, result.maxRssMb);
+  }
+  times.sort((a, b) => a - b);
+  return { seconds: times[Math.floor(RUNS / 2)], peakRssMb: peak };
+}
+
+async function frameOf(rows: number): Promise<string> {
+  mkdirSync(OUT, { recursive: true });
+  const path = `${OUT}frame-${rows}.csv`;
+  if (!existsSync(path)) {
+    process.stdout.write(`generating ${rows.toLocaleString('en')} rows → ${path} ... `);
+    await generate(path, rows);
+    process.stdout.write('done\n');
+  }
+  return path;
+}
+
+function row(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--phase') return runPhase(args[1] as Phase, args[2]);
+  const scale = args.includes('--scale');
+  const sizes = scale ? [1_000_000, 4_000_000] : [Number(args[0] ?? 1_000_000)];
+  const widths = [44, 10, 9, 10, 12];
+  console.log(`node ${process.version}, ${RUNS} runs per phase, median wall time, peak RSS over the runs`);
+  for (const rows of sizes) {
+    const path = await frameOf(rows);
+    const mb = statSync(path).size / 1e6;
+    console.log(`\n${rows.toLocaleString('en')} rows, ${mb.toFixed(0)} MB`);
+    console.log(row(['phase', 'seconds', 'MB/s', 'vs (a)', 'peak RSS MB'], widths));
+    const phases: [string, Phase][] = [
+      ['(a) papaparse streaming, rows ignored', 'papaparse'],
+      ['(b) drawSample: import + draw, one pass', 'draw'],
+      ['(c) scanFrame alone', 'scan'],
+      ['(c) scanFrame then drawSample (two passes)', 'scan+draw'],
+    ];
+    let base = 0;
+    // The scale run is about memory against rows; the two-pass phases would only add minutes.
+    for (const [label, phase] of scale ? phases.slice(0, 2) : phases) {
+      const m = measure(phase, path);
+      if (phase === 'papaparse') base = m.seconds;
+      console.log(row([label, m.seconds.toFixed(2), (mb / m.seconds).toFixed(0), `${(m.seconds / base).toFixed(2)}×`, m.peakRssMb.toFixed(0)], widths));
+    }
+  }
+}
+
+await main();
