@@ -6,6 +6,7 @@ import { UserError } from './errors';
 import { loadUser, sameOriginPosts } from './middleware/auth';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
+import { qrRoutes } from './routes/qr-routes';
 import { waveRoutes } from './routes/wave-routes';
 
 export function createApp(deps: AppDeps) {
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps) {
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', authRoutes);
   app.route('/', homeRoutes);
+  app.route('/', qrRoutes());
   app.route('/waves', waveRoutes);
 
   app.notFound((c) => c.html(<ErrorPage status={404} message={`Không có trang ${c.req.path}`} user={c.var.user} />, 404));

@@ -84,3 +84,8 @@ export async function countResponsesByState(db: Executor, waveYear: number): Pro
   for (const r of rows) counts[r.state] = Number(r.n);
   return counts;
 }
+
+export async function findUnitName(db: Executor, waveYear: number, unitCode: string): Promise<string | undefined> {
+  const row = await db.selectFrom('units').select('name').where('wave_year', '=', waveYear).where('code', '=', unitCode).executeTakeFirst();
+  return row?.name;
+}

@@ -1,0 +1,192 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { compress } from 'hono/compress';
+import { validator } from 'hono/validator';
+import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
+import { QrFormPage } from '../../survey-web/pages/qr-form-page';
+import { AlreadyAnsweredPage, QrNotFoundPage, ShortLinkPage, ThanksPage, WaveClosedPage } from '../../survey-web/pages/qr-status-pages';
+import type { AppEnv } from '../app-env';
+import type { QuestionnaireStatus } from '../db/schema';
+import { findQuestionnaireByCode, findQuestionnaireByToken, findUnitName, type CollectionQuestionnaire } from '../repositories/collection';
+import { findQuestionnaire } from '../repositories/questionnaire-versions';
+import { findWave, type Wave } from '../repositories/waves';
+import { accessKeyMatches } from '../services/access-keys';
+import { AttemptLimiter } from '../services/attempt-limiter';
+import { normaliseQuestionnaireCode } from '../services/questionnaire-codes';
+import { checkResponse, minAnswered, recordResponse, ResponseValidationError, type FieldProblem, type ResponseInput } from '../services/responses';
+
+/**
+ * The citizen's side: `/q/<token>` (from the QR code) and `/k` (the short address printed on
+ * the letter for people who type). No sign-in; the token is the only key, so every page here
+ * is careful to show nothing about the person and nothing about tokens that do not exist.
+ */
+
+type FormValues = Record<string, string | string[]>;
+
+const formValues = validator('form', (value): FormValues => {
+  const out: FormValues = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string') out[key] = v.normalize('NFC');
+    else if (Array.isArray(v)) out[key] = v.filter((s): s is string => typeof s === 'string').map((s) => s.normalize('NFC'));
+  }
+  return out;
+});
+
+/** Statuses after which the token is closed: the form gives way to "already answered". */
+const ANSWERED: QuestionnaireStatus[] = ['answered-qr', 'returned-paper', 'invalid'];
+const WRONG_KEY = 'Mã phiếu hoặc mã truy cập không đúng. Xin kiểm tra lại hai mã in trên thư mời.';
+const TOO_MANY = 'Đã nhập sai quá nhiều lần. Xin thử lại sau ít phút, hoặc quét mã QR trên thư mời.';
+
+/** Reads the posted form into the response service's input; radio values outside the form's own are named. */
+export function readQrForm(questionnaire: Questionnaire, form: FormValues): { input: Pick<ResponseInput, 'answers' | 'profile' | 'comment'>; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const answers: Record<string, number | null> = {};
+  for (const code of criterionCodes(questionnaire)) {
+    const raw = form[code];
+    if (raw === undefined || raw === '' || raw === '0') answers[code] = null;
+    else if (typeof raw === 'string' && /^[1-5]$/.test(raw)) answers[code] = Number(raw);
+    else problems.push({ field: code, message: `xin chọn một mức từ 1 đến 5 hoặc «${questionnaire.noOpinionLabel}»` });
+  }
+  const profile: Record<string, string | string[] | null> = {};
+  for (const item of questionnaire.profile) {
+    const raw = form[item.code];
+    if (item.kind === 'text' || raw === undefined || raw === '') continue;
+    profile[item.code] = item.kind === 'multi' ? (Array.isArray(raw) ? raw : [raw]) : raw;
+  }
+  const comment = typeof form.comment === 'string' ? form.comment : null;
+  return { input: { answers, profile, comment }, problems };
+}
+
+function clientAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // app.request() in tests has no socket.
+    return 'unknown';
+  }
+}
+
+function noStore(c: Context<AppEnv>) {
+  // Forms and answers must not linger in shared caches, and the token must not leak via Referer.
+  c.header('cache-control', 'no-store');
+  c.header('referrer-policy', 'no-referrer');
+  c.header('x-robots-tag', 'noindex');
+}
+
+interface OpenQuestionnaire {
+  questionnaire: CollectionQuestionnaire;
+  wave: Wave;
+  definition: Questionnaire;
+  unitName: string;
+}
+
+/** The questionnaire behind a token, or undefined when it does not exist or was never sent. */
+async function openByToken(c: Context<AppEnv>, token: string): Promise<OpenQuestionnaire | undefined> {
+  const { db } = c.var.deps;
+  const questionnaire = await findQuestionnaireByToken(db, token);
+  if (!questionnaire || !questionnaire.released) return undefined;
+  const wave = await findWave(db, questionnaire.waveYear);
+  const definition = wave && (await findQuestionnaire(db, wave.year));
+  if (!wave || !definition) return undefined;
+  const unitName = (await findUnitName(db, wave.year, questionnaire.unitCode)) ?? questionnaire.unitCode;
+  return { questionnaire, wave, definition, unitName };
+}
+
+export function qrRoutes() {
+  const failuresByClient = new AttemptLimiter(10, 15 * 60_000);
+  const failuresByCode = new AttemptLimiter(10, 60 * 60_000);
+
+  const formPage = (open: OpenQuestionnaire, token: string, extra: { values?: FormValues; problems?: FieldProblem[]; message?: string } = {}) => (
+    <QrFormPage
+      token={token}
+      code={open.questionnaire.code}
+      waveName={open.wave.name}
+      unitName={open.unitName}
+      questionnaire={open.definition}
+      minAnswered={minAnswered(criterionCodes(open.definition).length, open.wave.settings)}
+      values={extra.values}
+      problems={Object.fromEntries((extra.problems ?? []).map((p) => [p.field, p.message]))}
+      message={extra.message}
+    />
+  );
+
+  return new Hono<AppEnv>()
+    .use('/q/*', compress())
+    .use('/k', compress())
+    .get('/q/:token', async (c) => {
+      noStore(c);
+      const token = c.req.param('token');
+      const open = await openByToken(c, token);
+      if (!open) return c.html(<QrNotFoundPage />, 404);
+      if (open.wave.status === 'closed') return c.html(<WaveClosedPage />);
+      if (ANSWERED.includes(open.questionnaire.status)) return c.html(<AlreadyAnsweredPage unitName={open.unitName} />);
+      return c.html(formPage(open, token));
+    })
+    .post('/q/:token', formValues, async (c) => {
+      noStore(c);
+      const token = c.req.param('token');
+      const open = await openByToken(c, token);
+      if (!open) return c.html(<QrNotFoundPage />, 404);
+      if (open.wave.status === 'closed') return c.html(<WaveClosedPage />, 409);
+      const values = c.req.valid('form');
+      const read = readQrForm(open.definition, values);
+      const checked = checkResponse(open.definition, open.wave.settings, read.input);
+      const problems = [...read.problems, ...(checked.ok ? [] : checked.problems)];
+      if (problems.length > 0) return c.html(formPage(open, token, { values, problems }), 400);
+      if (checked.ok && !checked.response.valid && values.incomplete_ok !== '1') {
+        // The person is still here: ask once for more answers before storing a response that will not count.
+        const need = minAnswered(criterionCodes(open.definition).length, open.wave.settings);
+        const message = `Ông/bà mới trả lời ${checked.response.answered} tiêu chí; phiếu cần ít nhất ${need} tiêu chí có câu trả lời để được tính. Xin trả lời thêm, hoặc bấm «Gửi phiếu trả lời» lần nữa để gửi như hiện tại.`;
+        return c.html(formPage(open, token, { values: { ...values, incomplete_ok: '1' }, message }), 400);
+      }
+      try {
+        const result = await c.var.deps.db.transaction().execute((trx) =>
+          recordResponse(trx, {
+            waveYear: open.wave.year,
+            questionnaireId: open.questionnaire.id,
+            unitCode: open.questionnaire.unitCode,
+            channel: 'qr',
+            ...read.input,
+            enteredBy: null,
+          }),
+        );
+        if (result.state === 'review') return c.html(<AlreadyAnsweredPage unitName={open.unitName} laterSubmissionKept />);
+        return c.redirect(`/q/${token}/cam-on`, 303);
+      } catch (error) {
+        if (error instanceof ResponseValidationError) return c.html(formPage(open, token, { values, problems: error.problems }), 400);
+        throw error;
+      }
+    })
+    .get('/q/:token/cam-on', async (c) => {
+      noStore(c);
+      const token = c.req.param('token');
+      const open = await openByToken(c, token);
+      if (!open) return c.html(<QrNotFoundPage />, 404);
+      if (!ANSWERED.includes(open.questionnaire.status)) return c.redirect(`/q/${token}`, 303);
+      return c.html(<ThanksPage unitName={open.unitName} />);
+    })
+    .get('/k', (c) => {
+      noStore(c);
+      return c.html(<ShortLinkPage />);
+    })
+    .post('/k', formValues, async (c) => {
+      noStore(c);
+      const form = c.req.valid('form');
+      const typedCode = typeof form.code === 'string' ? form.code : '';
+      const typedKey = typeof form.key === 'string' ? form.key : '';
+      const client = clientAddress(c);
+      const code = normaliseQuestionnaireCode(typedCode);
+      if (failuresByClient.isBlocked(client) || (code && failuresByCode.isBlocked(code))) {
+        return c.html(<ShortLinkPage code={typedCode} error={TOO_MANY} />, 429);
+      }
+      const questionnaire = code ? await findQuestionnaireByCode(c.var.deps.db, code) : undefined;
+      // Compare even when the code is unknown, so timing does not tell which codes exist.
+      const keyMatches = accessKeyMatches(questionnaire?.token ?? 'no-such-questionnaire', typedKey);
+      if (!questionnaire || !questionnaire.released || !keyMatches) {
+        failuresByClient.recordFailure(client);
+        if (code) failuresByCode.recordFailure(code);
+        return c.html(<ShortLinkPage code={typedCode} error={WRONG_KEY} />, 400);
+      }
+      return c.redirect(`/q/${questionnaire.token}`, 303);
+    });
+}
