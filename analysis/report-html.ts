@@ -185,7 +185,9 @@ function reportTables(results: WaveResults): PersonTable[] {
 const PRINT_CSS = `
 @page { size: A4; margin: 15mm 12mm; }
 @page wide { size: A4 landscape; margin: 12mm; }
-body { font-family: "Times New Roman", "Noto Serif", serif; font-size: 12pt; color: #000; max-width: 190mm; margin: 0 auto; }
+body { font-family: "Times New Roman", "Noto Serif", serif; font-size: 12pt; color: #000; margin: 0 auto; padding: 0 8px; }
+/* Text and charts keep a portrait page's width; the wide tables take all the width there is. */
+body > :not(section.tables) { max-width: 190mm; margin-left: auto; margin-right: auto; }
 h1 { font-size: 15pt; text-align: center; text-transform: uppercase; }
 h2 { font-size: 13pt; margin-top: 1.2em; }
 h3 { font-size: 11pt; }
@@ -197,6 +199,7 @@ table { border-collapse: collapse; font-size: 8pt; margin-bottom: 1em; width: 10
 th, td { border: 1px solid #555; padding: 2px 4px; vertical-align: top; }
 th { background: #eee; }
 td.num { text-align: right; white-space: nowrap; }
+td:nth-child(2) { min-width: 9em; }
 tr { break-inside: avoid; }
 @media print { h2 { break-after: avoid; } }
 `;

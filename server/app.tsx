@@ -4,6 +4,7 @@ import { ErrorPage } from '../survey-web/pages/error-page';
 import type { AppDeps, AppEnv } from './app-env';
 import { UserError } from './errors';
 import { loadUser, sameOriginPosts } from './middleware/auth';
+import { analysisRoutes } from './routes/analysis-routes';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
 import { qrRoutes } from './routes/qr-routes';
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', homeRoutes);
   app.route('/', qrRoutes());
   app.route('/waves', waveRoutes);
+  app.route('/waves', analysisRoutes);
 
   app.notFound((c) => c.html(<ErrorPage status={404} message={`Không có trang ${c.req.path}`} user={c.var.user} />, 404));
   app.onError((error, c) => {

@@ -1,3 +1,4 @@
+import { previousImportCommand, reportCommand } from './analysis-commands';
 import type { CliCommand } from './command';
 import { migrateCommand, unitsImportCommand, waveCreateCommand } from './wave-commands';
 
@@ -6,4 +7,6 @@ export const commands: Record<string, CliCommand> = {
   migrate: migrateCommand,
   'wave create': waveCreateCommand,
   'units import': unitsImportCommand,
+  'previous import': previousImportCommand,
+  report: reportCommand,
 };

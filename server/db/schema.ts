@@ -155,6 +155,8 @@ export interface PreviousIndexTable {
   unit_name: string;
   index_value: number;
   respondents: number | null;
+  /** Added by 2026-11-22T13-55-previous-index-kind; NULL = inferred from this year's lineage. */
+  unit_kind: UnitKind | null;
 }
 
 export interface UserTable {

@@ -34,6 +34,9 @@ export function WavePage(props: {
           <li>
             <a href={`/waves/${wave.year}`}>Đơn vị ({units.length})</a>
           </li>
+          <li>
+            <a href={`/waves/${wave.year}/analysis`}>Kết quả</a>
+          </li>
         </ul>
       </nav>
       <h2>Đơn vị được khảo sát: {units.length}</h2>

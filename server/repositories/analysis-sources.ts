@@ -1,0 +1,37 @@
+import type { Executor, ResponseState } from '../db/schema';
+
+/**
+ * Eligible persons N per unit from the wave's published draw (its unit summary), for the
+ * finite population correction. Empty when the wave has no published draw, e.g. when its
+ * responses were imported from another tool.
+ */
+export async function publishedFrameSizes(db: Executor, waveYear: number): Promise<Map<string, number>> {
+  const row = await db
+    .selectFrom('draws')
+    .select('unit_summary')
+    .where('wave_year', '=', waveYear)
+    .where('status', '=', 'published')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const sizes = new Map<string, number>();
+  if (!row) return sizes;
+  const summary = JSON.parse(row.unit_summary) as unknown;
+  if (!Array.isArray(summary)) return sizes;
+  for (const entry of summary as { unitCode?: unknown; eligible?: unknown }[]) {
+    if (typeof entry.unitCode === 'string' && typeof entry.eligible === 'number' && entry.eligible > 0) {
+      sizes.set(entry.unitCode, entry.eligible);
+    }
+  }
+  return sizes;
+}
+
+/** Responses of a wave in the given states, counted without loading their answers. */
+export async function countResponses(db: Executor, waveYear: number, states: ResponseState[]): Promise<number> {
+  const { n } = await db
+    .selectFrom('responses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('wave_year', '=', waveYear)
+    .where('state', 'in', states)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

@@ -1,0 +1,184 @@
+/**
+ * Loads what the analysis library needs for one wave from the database and computes the SIPAS
+ * tables (SIPAS.md s.3, s.10–11). Analysis never reads the contacts table: the results hold no
+ * personal data, and neither does anything built from them.
+ */
+import { isValidResponse } from '../../analysis/scoring';
+import { parsePublishedIndexes } from '../../analysis/published';
+import type { Questionnaire } from '../../analysis/questionnaire';
+import {
+  type AnalysisSettings,
+  type AnalysisUnit,
+  type PreviousYear,
+  type PublishedRow,
+  type ResponseRecord,
+  type WaveResults,
+} from '../../analysis/types';
+import { computeWaveResults, type WaveInput } from '../../analysis/wave-results';
+import type { Db } from '../db/connect';
+import type { Executor } from '../db/schema';
+import { UserError } from '../errors';
+import { recordAudit } from '../repositories/audit';
+import { countResponses, publishedFrameSizes } from '../repositories/analysis-sources';
+import { listPreviousIndexes, replacePreviousIndexes } from '../repositories/previous-indexes';
+import { findQuestionnaire } from '../repositories/questionnaire-versions';
+import { listResponses, type StoredResponse } from '../repositories/responses';
+import { listUnits } from '../repositories/units';
+import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
+import { CsvError, decodeText } from './csv-text';
+
+export function analysisSettingsOf(settings: WaveSettings): AnalysisSettings {
+  return {
+    parMaxPoints: settings.parMaxPoints,
+    bandLimits: settings.bandLimits,
+    minRespondents: settings.minRespondents,
+    confidence: settings.confidence,
+    validity: settings.validity,
+  };
+}
+
+/**
+ * Responses the collection side marked counted or invalid. Both go to analysis, which applies
+ * the wave's validity rule itself, so a rule changed after entry takes effect everywhere.
+ * Duplicates kept for review and pending double-entry forms are not results.
+ */
+const ANALYSED_STATES = ['counted', 'invalid'] as const;
+
+/** Free-text profile items never reach analysis: they may name people. */
+function toRecord(r: StoredResponse, choiceItems: Set<string>): ResponseRecord {
+  const profile: ResponseRecord['profile'] = {};
+  for (const [code, value] of Object.entries(r.profile)) if (choiceItems.has(code)) profile[code] = value;
+  return { unitCode: r.unitCode, channel: r.channel, answers: r.answers, profile };
+}
+
+async function analysisUnits(db: Executor, year: number): Promise<AnalysisUnit[]> {
+  const [units, frameSizes] = await Promise.all([listUnits(db, year), publishedFrameSizes(db, year)]);
+  return units.map((u) => {
+    const frameSize = frameSizes.get(u.code);
+    return { code: u.code, name: u.name, kind: u.kind, predecessors: u.predecessors, ...(frameSize ? { frameSize } : {}) };
+  });
+}
+
+async function analysisResponses(db: Executor, year: number, q: Questionnaire) {
+  const choiceItems = new Set(q.profile.filter((p) => p.kind !== 'text').map((p) => p.code));
+  const stored = await listResponses(db, year, [...ANALYSED_STATES]);
+  return { stored, records: stored.map((r) => toRecord(r, choiceItems)) };
+}
+
+/**
+ * Last year's figures: the raw answers of wave year−1 when the system holds them (they give
+ * element deltas and a two-sided significance test), otherwise the published table imported
+ * for this wave, otherwise none.
+ */
+async function previousYear(db: Executor, year: number, q: Questionnaire): Promise<PreviousYear> {
+  const prevYear = year - 1;
+  const prevWave = await findWave(db, prevYear);
+  if (prevWave && (await countResponses(db, prevYear, [...ANALYSED_STATES])) > 0) {
+    const prevQuestionnaire = (await findQuestionnaire(db, prevYear)) ?? q;
+    const { records } = await analysisResponses(db, prevYear, prevQuestionnaire);
+    return {
+      source: 'raw',
+      year: prevYear,
+      units: await analysisUnits(db, prevYear),
+      responses: records,
+      ...(prevQuestionnaire.version !== q.version ? { questionnaire: prevQuestionnaire } : {}),
+    };
+  }
+  const rows = await listPreviousIndexes(db, year);
+  return rows.length > 0 ? { source: 'published', year: prevYear, rows } : null;
+}
+
+export async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: WaveInput; stored: StoredResponse[] }> {
+  const questionnaire = await findQuestionnaire(db, wave.year);
+  if (!questionnaire) throw new UserError(`Đợt ${wave.year} chưa có phiếu khảo sát`, 409);
+  const settings = analysisSettingsOf(wave.settings);
+  const { stored, records } = await analysisResponses(db, wave.year, questionnaire);
+  return {
+    input: {
+      year: wave.year,
+      questionnaire,
+      units: await analysisUnits(db, wave.year),
+      responses: records,
+      previous: await previousYear(db, wave.year, questionnaire),
+      settings,
+    },
+    stored,
+  };
+}
+
+/**
+ * Collection marks a response invalid with the rule in force when it was entered; analysis
+ * uses the wave's rule now. When the two disagree the results follow the current rule, and
+ * the analyst is told, so the tracking and the tables are never silently different.
+ */
+function stateDisagreements(input: WaveInput, stored: StoredResponse[], records: ResponseRecord[]): string[] {
+  let countedButInvalid = 0;
+  let invalidButValid = 0;
+  records.forEach((r, i) => {
+    const valid = isValidResponse(r, input.questionnaire, input.settings);
+    if (stored[i].state === 'counted' && !valid) countedButInvalid++;
+    if (stored[i].state === 'invalid' && valid) invalidButValid++;
+  });
+  const notes: string[] = [];
+  if (countedButInvalid > 0) {
+    notes.push(`${countedButInvalid} phiếu được ghi nhận là hợp lệ khi nhập nhưng không đạt quy tắc hợp lệ hiện tại của đợt (không tính)`);
+  }
+  if (invalidButValid > 0) {
+    notes.push(`${invalidButValid} phiếu bị đánh dấu không hợp lệ khi nhập nhưng đạt quy tắc hợp lệ hiện tại của đợt (được tính)`);
+  }
+  return notes;
+}
+
+export interface WaveAnalysis {
+  wave: Wave;
+  results: WaveResults;
+}
+
+/** Reads everything in one transaction, so the tables describe one moment of the wave. */
+export async function analyseWave(db: Db, year: number): Promise<WaveAnalysis> {
+  return db.transaction().execute(async (trx) => {
+    const wave = await findWave(trx, year);
+    if (!wave) throw new UserError(`Không có đợt khảo sát năm ${year}`, 404);
+    const { input, stored } = await loadWaveInput(trx, wave);
+    const results = computeWaveResults(input);
+    results.warnings.push(...stateDisagreements(input, stored, input.responses));
+    return { wave, results };
+  });
+}
+
+export interface PreviousImport {
+  rows: PublishedRow[];
+  /** Set when wave year−1 has raw answers in the system: those are used for deltas instead. */
+  rawPreviousYear: number | null;
+}
+
+/**
+ * Replaces the wave's table of last year's published unit indexes, all or nothing: one bad
+ * line and nothing changes.
+ */
+export async function importPreviousIndexes(db: Db, year: number, bytes: Uint8Array, actor: string | null): Promise<PreviousImport> {
+  let text: string;
+  try {
+    text = decodeText(bytes);
+  } catch (error) {
+    if (error instanceof CsvError) throw new UserError(error.message);
+    throw error;
+  }
+  const parsed = parsePublishedIndexes(text);
+  if (parsed.errors.length > 0) {
+    const details = parsed.errors.map((e) => `dòng ${e.line}: ${e.message}`);
+    throw new UserError(
+      `Bảng chỉ số năm trước có ${parsed.errors.length} lỗi, chưa nhập dòng nào: ${details.slice(0, 3).join('; ')}`,
+      400,
+      details,
+    );
+  }
+  if (parsed.rows.length === 0) throw new UserError('Bảng chỉ số năm trước không có dòng số liệu nào');
+  return db.transaction().execute(async (trx) => {
+    if (!(await findWave(trx, year))) throw new UserError(`Không có đợt khảo sát năm ${year}`, 404);
+    await replacePreviousIndexes(trx, year, parsed.rows);
+    await recordAudit(trx, { actor, action: 'previous.import', waveYear: year, detail: { rows: parsed.rows.length } });
+    const rawPrevious = (await countResponses(trx, year - 1, [...ANALYSED_STATES])) > 0;
+    return { rows: parsed.rows, rawPreviousYear: rawPrevious ? year - 1 : null };
+  });
+}
