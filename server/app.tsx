@@ -9,6 +9,8 @@ import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
 import { qrRoutes } from './routes/qr-routes';
 import { waveRoutes } from './routes/wave-routes';
+import { entryRoutes } from './routes/entry-routes';
+import { trackingRoutes } from './routes/tracking-routes';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -25,6 +27,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', qrRoutes());
   app.route('/waves', waveRoutes);
   app.route('/waves', analysisRoutes);
+  app.route('/waves', entryRoutes);
+  app.route('/waves', trackingRoutes);
 
   app.notFound((c) => c.html(<ErrorPage status={404} message={`Không có trang ${c.req.path}`} user={c.var.user} />, 404));
   app.onError((error, c) => {

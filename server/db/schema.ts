@@ -183,6 +183,26 @@ export interface AuditLogTable {
   detail: string;
 }
 
+/** One keying of a returned paper form (pass 1; pass 2 under double entry). Added by 2026-11-22T14-10-paper-keyings. */
+export interface PaperKeyingTable {
+  id: Generated<number>;
+  wave_year: number;
+  questionnaire_id: number;
+  pass: number;
+  entered_by: string;
+  /** JSON: criterion code → 1..5 or null */
+  answers: string;
+  /** JSON: profile item code → option code(s) */
+  profile: string;
+  comment: string | null;
+  /** Backspaces pressed while keying: the operator's corrected fields. */
+  corrections: number;
+  started_at: string;
+  ended_at: string;
+  /** The response this keying became (both passes point to it); NULL while waiting or in dispute. */
+  response_id: number | null;
+}
+
 export interface Database {
   waves: WaveTable;
   units: UnitTable;
@@ -198,6 +218,7 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
+  paper_keyings: PaperKeyingTable;
 }
 
 export type WaveRow = Selectable<WaveTable>;

@@ -37,6 +37,12 @@ export function WavePage(props: {
           <li>
             <a href={`/waves/${wave.year}/analysis`}>Kết quả</a>
           </li>
+          <li>
+            <a href={`/waves/${wave.year}/entry`}>Nhập phiếu giấy (bưu điện)</a>
+          </li>
+          <li>
+            <a href={`/waves/${wave.year}/tracking`}>Theo dõi thu phiếu</a>
+          </li>
         </ul>
       </nav>
       <h2>Đơn vị được khảo sát: {units.length}</h2>

@@ -1,0 +1,101 @@
+import type { Selectable } from 'kysely';
+import type { Executor, PaperKeyingTable } from '../db/schema';
+
+/** One keying of a returned paper form: no personal data, only codes and the keyed answers. */
+export interface PaperKeying {
+  id: number;
+  waveYear: number;
+  questionnaireId: number;
+  pass: 1 | 2;
+  enteredBy: string;
+  answers: Record<string, number | null>;
+  profile: Record<string, string | string[] | null>;
+  comment: string | null;
+  corrections: number;
+  startedAt: string;
+  endedAt: string;
+  responseId: number | null;
+}
+
+export type NewPaperKeying = Omit<PaperKeying, 'id' | 'responseId'>;
+
+function toKeying(row: Selectable<PaperKeyingTable>): PaperKeying {
+  return {
+    id: row.id,
+    waveYear: row.wave_year,
+    questionnaireId: row.questionnaire_id,
+    pass: row.pass === 2 ? 2 : 1,
+    enteredBy: row.entered_by,
+    answers: JSON.parse(row.answers) as PaperKeying['answers'],
+    profile: JSON.parse(row.profile) as PaperKeying['profile'],
+    comment: row.comment,
+    corrections: row.corrections,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    responseId: row.response_id,
+  };
+}
+
+export async function insertPaperKeying(db: Executor, keying: NewPaperKeying): Promise<number> {
+  const { id } = await db
+    .insertInto('paper_keyings')
+    .values({
+      wave_year: keying.waveYear,
+      questionnaire_id: keying.questionnaireId,
+      pass: keying.pass,
+      entered_by: keying.enteredBy,
+      answers: JSON.stringify(keying.answers),
+      profile: JSON.stringify(keying.profile),
+      comment: keying.comment,
+      corrections: keying.corrections,
+      started_at: keying.startedAt,
+      ended_at: keying.endedAt,
+      response_id: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/** The keyings of one questionnaire, pass 1 first. */
+export async function listKeyingsOf(db: Executor, questionnaireId: number): Promise<PaperKeying[]> {
+  const rows = await db.selectFrom('paper_keyings').selectAll().where('questionnaire_id', '=', questionnaireId).orderBy('pass').execute();
+  return rows.map(toKeying);
+}
+
+export async function linkKeyingsToResponse(db: Executor, questionnaireId: number, responseId: number): Promise<void> {
+  await db.updateTable('paper_keyings').set({ response_id: responseId }).where('questionnaire_id', '=', questionnaireId).execute();
+}
+
+/** Keyings not yet turned into a response, with their questionnaire's code and unit. */
+export async function listOpenKeyings(db: Executor, waveYear: number): Promise<(PaperKeying & { code: string; unitCode: string })[]> {
+  const rows = await db
+    .selectFrom('paper_keyings')
+    .innerJoin('questionnaires', 'questionnaires.id', 'paper_keyings.questionnaire_id')
+    .selectAll('paper_keyings')
+    .select(['questionnaires.code', 'questionnaires.unit_code'])
+    .where('paper_keyings.wave_year', '=', waveYear)
+    .where('paper_keyings.response_id', 'is', null)
+    .orderBy('questionnaires.code')
+    .orderBy('paper_keyings.pass')
+    .execute();
+  return rows.map((r) => ({ ...toKeying(r), code: r.code, unitCode: r.unit_code }));
+}
+
+/** What operator figures are computed from: who keyed, how long it took, how much was corrected. */
+export interface KeyingTiming {
+  enteredBy: string;
+  corrections: number;
+  startedAt: string;
+  endedAt: string;
+}
+
+export async function listKeyingTimings(db: Executor, waveYear: number, enteredBy?: string): Promise<KeyingTiming[]> {
+  let query = db
+    .selectFrom('paper_keyings')
+    .select(['entered_by', 'corrections', 'started_at', 'ended_at'])
+    .where('wave_year', '=', waveYear);
+  if (enteredBy !== undefined) query = query.where('entered_by', '=', enteredBy);
+  const rows = await query.orderBy('ended_at').execute();
+  return rows.map((r) => ({ enteredBy: r.entered_by, corrections: r.corrections, startedAt: r.started_at, endedAt: r.ended_at }));
+}

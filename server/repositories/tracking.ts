@@ -1,0 +1,142 @@
+import type { TrackingInput } from '../../analysis/types';
+import type { Executor } from '../db/schema';
+
+/**
+ * Response tracking per unit (SIPAS.md section 11, table 4). The fields of `TrackingInput` go
+ * straight into the analysis; the rest is what the tracking page adds. Counts only: no
+ * personal data is read.
+ */
+export interface UnitTracking extends TrackingInput {
+  unitName: string;
+  unitKind: string;
+  /** Questionnaires that may be printed: primaries, and reserves released to replace someone. */
+  released: number;
+  /** Responses kept for a person to look at (a second answer to the same questionnaire). */
+  review: number;
+  /** Responses below the validity rule. */
+  invalid: number;
+  /** Double entry: forms keyed once, waiting for the second keying. */
+  awaitingSecondPass: number;
+  /** Double entry: forms whose two keyings differ, waiting for a supervisor. */
+  mismatched: number;
+  /** Reserves not yet used. */
+  reservesLeft: number;
+  /** Questionnaires with any answer back (paper keyed or QR), each counted once. */
+  responded: number;
+}
+
+type Counts = Omit<UnitTracking, 'unitCode' | 'unitName' | 'unitKind'>;
+
+const zero = (): Counts => ({
+  planned: 0,
+  drawn: 0,
+  dispatched: 0,
+  undeliverable: 0,
+  refused: 0,
+  paperReturned: 0,
+  qrAnswered: 0,
+  imported: 0,
+  valid: 0,
+  released: 0,
+  review: 0,
+  invalid: 0,
+  awaitingSecondPass: 0,
+  mismatched: 0,
+  reservesLeft: 0,
+  responded: 0,
+});
+
+/**
+ * Definitions (written on the tracking page too):
+ * - planned: primaries of the published draw; drawn: primaries + reserves;
+ * - dispatched: released questionnaires known to have gone out, i.e. whose status moved on
+ *   from "drawn" (marked dispatched, or any later outcome);
+ * - paperReturned: questionnaires with a keyed paper form (counted or not, double entry done
+ *   or not); qrAnswered: questionnaires answered by QR; imported: responses from CSV files;
+ * - valid: responses counted in the index (the first valid one of each questionnaire).
+ * Rows come one per questionnaire and are summed here, which keeps the SQL plain.
+ */
+export async function trackingByUnit(db: Executor, waveYear: number): Promise<UnitTracking[]> {
+  const units = await db.selectFrom('units').select(['code', 'name', 'kind']).where('wave_year', '=', waveYear).orderBy('sort_order').execute();
+  const byUnit = new Map<string, Counts>(units.map((u) => [u.code, zero()]));
+  const countsOf = (unitCode: string): Counts => {
+    let counts = byUnit.get(unitCode);
+    if (!counts) byUnit.set(unitCode, (counts = zero()));
+    return counts;
+  };
+
+  const questionnaires = await db
+    .selectFrom('questionnaires')
+    .innerJoin('sample_entries', 'sample_entries.id', 'questionnaires.sample_entry_id')
+    .innerJoin('draws', 'draws.id', 'sample_entries.draw_id')
+    .select(['questionnaires.id', 'questionnaires.unit_code', 'sample_entries.role', 'questionnaires.released', 'questionnaires.status'])
+    .where('questionnaires.wave_year', '=', waveYear)
+    .where('draws.status', '=', 'published')
+    .execute();
+  for (const q of questionnaires) {
+    const c = countsOf(q.unit_code);
+    c.drawn++;
+    if (q.role === 'primary') c.planned++;
+    if (q.released === 1) c.released++;
+    else if (q.role === 'reserve' && q.status === 'drawn') c.reservesLeft++;
+    if (q.released === 1 && q.status !== 'drawn') c.dispatched++;
+    if (q.status === 'undeliverable') c.undeliverable++;
+    if (q.status === 'refused') c.refused++;
+  }
+
+  const responses = await db
+    .selectFrom('responses')
+    .select(['questionnaire_id', 'unit_code', 'channel', 'state'])
+    .where('wave_year', '=', waveYear)
+    .execute();
+  const paperForms = new Map<number, string>();
+  const qrForms = new Map<number, string>();
+  for (const r of responses) {
+    const c = countsOf(r.unit_code);
+    if (r.state === 'counted') c.valid++;
+    if (r.state === 'review') c.review++;
+    if (r.state === 'invalid') c.invalid++;
+    if (r.channel === 'import') c.imported++;
+    if (r.questionnaire_id !== null && r.channel === 'paper') paperForms.set(r.questionnaire_id, r.unit_code);
+    if (r.questionnaire_id !== null && r.channel === 'qr') qrForms.set(r.questionnaire_id, r.unit_code);
+  }
+
+  const keyings = await db
+    .selectFrom('paper_keyings')
+    .innerJoin('questionnaires', 'questionnaires.id', 'paper_keyings.questionnaire_id')
+    .select(['paper_keyings.questionnaire_id', 'questionnaires.unit_code', 'paper_keyings.response_id'])
+    .where('paper_keyings.wave_year', '=', waveYear)
+    .execute();
+  const openKeyings = new Map<number, { unitCode: string; passes: number }>();
+  for (const k of keyings) {
+    paperForms.set(k.questionnaire_id, k.unit_code);
+    if (k.response_id !== null) continue;
+    const open = openKeyings.get(k.questionnaire_id) ?? { unitCode: k.unit_code, passes: 0 };
+    open.passes++;
+    openKeyings.set(k.questionnaire_id, open);
+  }
+  for (const unitCode of paperForms.values()) countsOf(unitCode).paperReturned++;
+  for (const unitCode of qrForms.values()) countsOf(unitCode).qrAnswered++;
+  for (const unitCode of new Map([...paperForms, ...qrForms]).values()) countsOf(unitCode).responded++;
+  for (const open of openKeyings.values()) {
+    if (open.passes >= 2) countsOf(open.unitCode).mismatched++;
+    else countsOf(open.unitCode).awaitingSecondPass++;
+  }
+
+  const names = new Map(units.map((u) => [u.code, u]));
+  return [...byUnit].map(([unitCode, counts]) => ({
+    unitCode,
+    unitName: names.get(unitCode)?.name ?? unitCode,
+    unitKind: names.get(unitCode)?.kind ?? '',
+    ...counts,
+  }));
+}
+
+/** Column sums over units, for the totals row. */
+export function sumTracking(rows: UnitTracking[]): Counts {
+  const total = zero();
+  for (const row of rows) {
+    for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += row[key];
+  }
+  return total;
+}

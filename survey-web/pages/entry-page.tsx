@@ -1,0 +1,266 @@
+import { raw } from 'hono/html';
+import { formatNumber } from '../../analysis/format';
+import type { Questionnaire } from '../../analysis/questionnaire';
+import type { KeyItem } from '../entry-keys';
+import { entryScript } from '../entry-script';
+import { ErrorBox, Layout } from '../layout';
+
+export interface EntryPageForm {
+  code: string;
+  unitCode: string;
+  unitName: string;
+  pass: 1 | 2 | null;
+  openedAt: string;
+  warning: string | null;
+}
+
+export interface EntryFigures {
+  enteredBy: string;
+  forms: number;
+  lastHour: number;
+  formsPerHour: number | null;
+  corrections: number;
+}
+
+export interface EntryPageProps {
+  wave: { year: number; name: string; doubleEntry: boolean };
+  user: { username: string; role: string };
+  questionnaire: Questionnaire;
+  /** The questionnaire being keyed (opened without JavaScript, or shown again after an error). */
+  opened: EntryPageForm | null;
+  /** Values to show again after a rejected save. */
+  values?: Record<string, string | string[]>;
+  typedCode?: string;
+  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  mine: EntryFigures | null;
+  /** Every clerk's figures, for administrators. */
+  everyone?: EntryFigures[];
+}
+
+const css = `
+.entry-top{display:flex;gap:1rem;align-items:end;flex-wrap:wrap}
+.entry-top input{font-size:1.3rem;width:16rem;letter-spacing:.05em;text-transform:uppercase}
+.keys{font-size:.9rem;background:#f3f6f9;border:1px solid #ccd;padding:.3rem .6rem;margin:.5rem 0}
+.keys kbd{border:1px solid #888;border-radius:3px;padding:0 .3rem;background:#fff;font:inherit}
+#entry-form h2{margin-top:.5rem}
+fieldset.item{display:grid;grid-template-columns:8.5rem 1fr auto;gap:.5rem;align-items:center;margin:0;padding:.15rem .5rem;border:0;border-bottom:1px solid #ddd}
+fieldset.item legend{display:contents;font-weight:400}
+fieldset.item .item-code{font-weight:700;font-variant-numeric:tabular-nums}
+fieldset.item.current{background:#fff4c2;outline:2px solid #f59e0b}
+fieldset.item .options{display:flex;gap:.15rem;flex-wrap:wrap;justify-content:flex-end}
+fieldset.item .options label{display:inline-flex;align-items:center;gap:.15rem;margin:0;font-weight:400;padding:0 .3rem;min-height:32px;border:1px solid #ccc;border-radius:3px;font-size:.9rem}
+fieldset.item .options input{min-height:auto;margin:0}
+fieldset.item textarea{width:100%;min-height:2.6rem}
+#hint{background:#fde8e8;border:1px solid #b91c1c;color:#7f1d1d;padding:.3rem .6rem;margin:.5rem 0}
+.warning{background:#fff4e5;border:1px solid #b45309;padding:.4rem .6rem}
+#figures{font-variant-numeric:tabular-nums}
+`;
+
+/** The keying items in form order: criteria, then the profile items, then the comment. */
+export function keyItems(q: Questionnaire): KeyItem[] {
+  return [
+    ...q.elements.flatMap((e) => e.criteria.map((c): KeyItem => ({ code: c.code, kind: 'scale', choices: q.scale.length, maxChoices: 1 }))),
+    ...q.profile.map(
+      (p): KeyItem => ({
+        code: p.code,
+        kind: p.kind,
+        choices: p.options.length,
+        maxChoices: p.kind === 'multi' ? (p.maxChoices ?? p.options.length) : p.kind === 'single' ? 1 : 0,
+      }),
+    ),
+  ];
+}
+
+export function figuresSummary(f: EntryFigures | null): string {
+  if (!f || f.forms === 0) return 'Bạn chưa nhập phiếu nào trong đợt này.';
+  const rate = f.formsPerHour === null ? '—' : formatRate(f.formsPerHour);
+  return `Bạn đã nhập ${f.forms} phiếu (60 phút qua: ${f.lastHour}) · tốc độ ${rate} phiếu/giờ · đã sửa ${f.corrections} trường`;
+}
+
+export function formatRate(value: number): string {
+  return formatNumber(value, 1);
+}
+
+function checked(values: Record<string, string | string[]> | undefined, field: string, value: string): boolean {
+  const v = values?.[field];
+  return Array.isArray(v) ? v.includes(value) : v === value;
+}
+
+export function EntryPage(props: EntryPageProps) {
+  const { wave, user, questionnaire: q, opened, values } = props;
+  const items = keyItems(q);
+  const scaleTitle = q.scale.map((s) => `${s.value} = ${s.label}`).join('; ');
+  return (
+    <Layout title={`Nhập phiếu giấy — ${wave.name}`} user={user} css={css}>
+      <h1>Nhập phiếu giấy — {wave.name}</h1>
+      <p class="muted">
+        <a href={`/waves/${wave.year}`}>← Đợt {wave.year}</a> · Chế độ:{' '}
+        <strong>{wave.doubleEntry ? 'nhập hai lần (lần 2 đối chiếu, do người khác nhập)' : 'nhập một lần'}</strong>
+        {user.role === 'admin' ? (
+          <>
+            {' '}
+            · <a href={`/waves/${wave.year}/entry/settings`}>Cài đặt</a> · <a href={`/waves/${wave.year}/entry/mismatches`}>Phiếu chờ đối chiếu</a>
+          </>
+        ) : null}
+      </p>
+      <div id="messages">
+        {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
+        {props.message?.kind === 'ok' ? (
+          <div class="ok" role="status">
+            {props.message.text}
+          </div>
+        ) : null}
+      </div>
+      <form id="code-form" class="entry-top" method="get" action={`/waves/${wave.year}/entry`} data-lookup={`/waves/${wave.year}/entry/lookup`}>
+        <div>
+          <label for="code">Mã phiếu (gõ hoặc quét mã vạch)</label>
+          <input id="code" name="code" autocomplete="off" spellcheck={false} placeholder="23-SNV-0042-7" value={opened?.code ?? props.typedCode ?? ''} autofocus={!opened} />
+        </div>
+        <button type="submit">Mở phiếu</button>
+        <p id="figures" role="status" style="margin:0 0 .6rem">
+          {figuresSummary(props.mine)}
+        </p>
+      </form>
+      <p class="keys">
+        <kbd>1</kbd>–<kbd>5</kbd> trả lời · <kbd>0</kbd> hoặc <kbd>cách</kbd> để trống · thông tin chung: số thứ tự lựa chọn · <kbd>Backspace</kbd> quay lại và xóa ·{' '}
+        <kbd>Enter</kbd> lưu phiếu và sang phiếu sau · <kbd>Esc</kbd> bỏ phiếu đang mở
+      </p>
+
+      <form id="entry-form" method="post" action={`/waves/${wave.year}/entry/forms`} hidden={!opened}>
+        <h2>
+          Phiếu <strong id="form-code">{opened?.code}</strong> — <span id="form-unit">{opened ? `${opened.unitName} (${opened.unitCode})` : ''}</span>{' '}
+          <span id="form-pass" class="muted">
+            {opened?.pass ? `lần nhập ${opened.pass}${opened.pass === 2 ? ' (đối chiếu, không xem lần 1)' : ''}` : ''}
+          </span>
+        </h2>
+        <p id="form-warning" class="warning" hidden={!opened?.warning}>
+          {opened?.warning ?? ''}
+        </p>
+        <input type="hidden" name="code" value={opened?.code ?? ''} />
+        <input type="hidden" name="opened_at" value={opened?.openedAt ?? ''} />
+        <input type="hidden" name="corrections" value={String(values?.corrections ?? '0')} />
+        {q.elements.flatMap((element) =>
+          element.criteria.map((criterion) => (
+            <fieldset class="item" tabindex={-1} title={scaleTitle}>
+              <legend>
+                <span class="item-code">{criterion.code}</span>
+                <span>{criterion.label}</span>
+              </legend>
+              <span class="options">
+                {q.scale.map((s) => (
+                  <label title={s.label}>
+                    <input type="radio" name={criterion.code} value={String(s.value)} checked={checked(values, criterion.code, String(s.value))} />
+                    {s.value}
+                  </label>
+                ))}
+                <label title={q.noOpinionLabel}>
+                  <input type="radio" name={criterion.code} value="0" checked={checked(values, criterion.code, '0')} />0 {q.noOpinionLabel.toLowerCase()}
+                </label>
+              </span>
+            </fieldset>
+          )),
+        )}
+        {q.profile.map((item) =>
+          item.kind === 'text' ? (
+            <fieldset class="item" tabindex={-1}>
+              <legend>
+                <span class="item-code">{item.label}</span>
+              </legend>
+              <textarea name={item.code} aria-label={item.label} rows={2} style="grid-column:2 / 4">
+                {String(values?.[item.code] ?? '')}
+              </textarea>
+            </fieldset>
+          ) : (
+            <fieldset class="item" tabindex={-1}>
+              <legend>
+                <span class="item-code">{item.label}</span>
+                <span class="muted">{item.kind === 'multi' ? `tối đa ${item.maxChoices ?? item.options.length}, 0 = xong` : ''}</span>
+              </legend>
+              <span class="options">
+                {item.options.map((option, i) => (
+                  <label>
+                    <input
+                      type={item.kind === 'multi' ? 'checkbox' : 'radio'}
+                      name={item.code}
+                      value={String(i + 1)}
+                      checked={checked(values, item.code, String(i + 1))}
+                    />
+                    {i + 1} {option.label}
+                  </label>
+                ))}
+                {item.kind === 'single' ? (
+                  <label>
+                    <input type="radio" name={item.code} value="0" checked={checked(values, item.code, '0')} />0 trống
+                  </label>
+                ) : null}
+              </span>
+            </fieldset>
+          ),
+        )}
+        <p id="hint" role="alert" hidden></p>
+        <p>
+          <button type="submit">Lưu phiếu (Enter)</button>
+        </p>
+      </form>
+
+      <form id="outcome-form" method="post" action={`/waves/${wave.year}/entry/outcome`} hidden={!opened}>
+        <h2>Không có phiếu trả lời</h2>
+        <input type="hidden" name="code" value={opened?.code ?? ''} />
+        <p class="muted">Thư không phát được hoặc người được khảo sát từ chối: phiếu dự phòng kế tiếp của đơn vị được phát hành để in.</p>
+        <button type="submit" name="outcome" value="undeliverable" class="secondary" accesskey="k">
+          Không phát được (Alt+K)
+        </button>{' '}
+        <button type="submit" name="outcome" value="refused" class="secondary" accesskey="t">
+          Từ chối (Alt+T)
+        </button>
+      </form>
+
+      {props.everyone ? <OperatorTable figures={props.everyone} /> : null}
+
+      <script type="application/json" id="entry-items">
+        {raw(JSON.stringify(items).replace(/</g, '\\u003c'))}
+      </script>
+      <script>{raw(entryScript())}</script>
+    </Layout>
+  );
+}
+
+export function OperatorTable({ figures }: { figures: EntryFigures[] }) {
+  return (
+    <section>
+      <h2>Năng suất người nhập</h2>
+      {figures.length === 0 ? (
+        <p class="muted">Chưa có phiếu nào được nhập.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Người nhập</th>
+              <th class="num">Số phiếu</th>
+              <th class="num">60 phút qua</th>
+              <th class="num">Phiếu/giờ</th>
+              <th class="num">Trường đã sửa</th>
+              <th class="num">Sửa/phiếu</th>
+            </tr>
+          </thead>
+          <tbody>
+            {figures.map((f) => (
+              <tr>
+                <td>{f.enteredBy}</td>
+                <td class="num">{f.forms}</td>
+                <td class="num">{f.lastHour}</td>
+                <td class="num">{f.formsPerHour === null ? '—' : formatRate(f.formsPerHour)}</td>
+                <td class="num">{f.corrections}</td>
+                <td class="num">{f.forms > 0 ? formatRate(f.corrections / f.forms) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p class="muted">
+        Phiếu/giờ = 3600 ÷ số giây trung vị để nhập một phiếu (từ lúc mở phiếu đến lúc lưu), nên một phiếu để mở qua giờ nghỉ không làm lệch con số. Trường đã
+        sửa = số lần nhấn Backspace để xóa một câu đã nhập.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+import { ErrorBox, Layout } from '../layout';
+import { OperatorTable, type EntryFigures } from './entry-page';
+
+export interface MismatchView {
+  questionnaireId: number;
+  code: string;
+  unitCode: string;
+  unitName: string;
+  pass1By: string;
+  pass2By: string;
+  differences: { field: string; label: string; pass1: string; pass2: string; otherHint: string }[];
+}
+
+/** The supervisor's list of double-entry forms whose two keyings differ, settled field by field. */
+export function MismatchesPage(props: {
+  wave: { year: number; name: string; doubleEntry: boolean };
+  user: { username: string; role: string };
+  mismatches: MismatchView[];
+  figures: EntryFigures[];
+  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+}) {
+  const { wave, mismatches } = props;
+  return (
+    <Layout title={`Đối chiếu nhập hai lần — ${wave.name}`} user={props.user} css=".choice label{display:inline;font-weight:400;margin-right:.75rem}.choice input[type=text]{min-height:36px;width:10rem}">
+      <h1>Phiếu chờ đối chiếu — {wave.name}</h1>
+      <p class="muted">
+        <a href={`/waves/${wave.year}`}>← Đợt {wave.year}</a> · Nhập hai lần đang {wave.doubleEntry ? 'bật' : 'tắt'}. Hai lần nhập của một phiếu khác nhau ở
+        các trường dưới đây; chọn giá trị đúng theo phiếu giấy cho từng trường (lần 1, lần 2 hoặc giá trị khác). Chỉ phiếu đã đối chiếu mới được tính.
+      </p>
+      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
+      {props.message?.kind === 'ok' ? (
+        <div class="ok" role="status">
+          {props.message.text}
+        </div>
+      ) : null}
+      {mismatches.length === 0 ? <p>Không có phiếu nào chờ đối chiếu.</p> : null}
+      {mismatches.map((m) => (
+        <section>
+          <h2>
+            Phiếu {m.code} — {m.unitName}
+          </h2>
+          <p class="muted">
+            Lần 1: {m.pass1By} · Lần 2: {m.pass2By}
+          </p>
+          <form method="post" action={`/waves/${wave.year}/entry/mismatches/${m.questionnaireId}`}>
+            <table>
+              <thead>
+                <tr>
+                  <th>Trường</th>
+                  <th>Lần 1</th>
+                  <th>Lần 2</th>
+                  <th>Giá trị đúng</th>
+                </tr>
+              </thead>
+              <tbody>
+                {m.differences.map((d) => (
+                  <tr>
+                    <td>
+                      <strong>{d.field}</strong> {d.label}
+                    </td>
+                    <td>{d.pass1}</td>
+                    <td>{d.pass2}</td>
+                    <td class="choice">
+                      <label>
+                        <input type="radio" name={`choice_${d.field}`} value="pass1" required /> lần 1
+                      </label>
+                      <label>
+                        <input type="radio" name={`choice_${d.field}`} value="pass2" /> lần 2
+                      </label>
+                      <label>
+                        <input type="radio" name={`choice_${d.field}`} value="other" /> khác:
+                      </label>
+                      <input type="text" name={`other_${d.field}`} aria-label={`Giá trị khác cho ${d.field} (${d.otherHint})`} placeholder={d.otherHint} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <button type="submit">Xác nhận phiếu {m.code}</button>
+          </form>
+        </section>
+      ))}
+      <OperatorTable figures={props.figures} />
+    </Layout>
+  );
+}
+
+export function EntrySettingsPage(props: {
+  wave: { year: number; name: string; doubleEntry: boolean };
+  user: { username: string; role: string };
+  message?: string;
+}) {
+  const { wave } = props;
+  return (
+    <Layout title={`Cài đặt nhập phiếu — ${wave.name}`} user={props.user}>
+      <h1>Cài đặt nhập phiếu — {wave.name}</h1>
+      <p class="muted">
+        <a href={`/waves/${wave.year}/entry`}>← Nhập phiếu giấy</a>
+      </p>
+      {props.message ? (
+        <div class="ok" role="status">
+          {props.message}
+        </div>
+      ) : null}
+      <form method="post" action={`/waves/${wave.year}/entry/settings`}>
+        <input type="hidden" name="double_entry" value="0" />
+        <label style="font-weight:400">
+          <input type="checkbox" name="double_entry" value="1" checked={wave.doubleEntry} style="min-height:auto" /> Nhập hai lần (mỗi phiếu giấy được hai người
+          nhập độc lập; chỉ phiếu có hai lần nhập khớp nhau, hoặc đã được giám sát đối chiếu, mới được tính)
+        </label>
+        <p class="muted">Khi tắt: các phiếu mới nhập một lần và đang chờ lần 2 được ghi nhận ngay; các phiếu đang chờ đối chiếu vẫn ở lại cho giám sát.</p>
+        <button type="submit">Lưu</button>
+      </form>
+    </Layout>
+  );
+}
