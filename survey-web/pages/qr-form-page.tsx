@@ -10,6 +10,8 @@ import { Layout } from '../layout';
 
 export const citizenCss = `
 main{max-width:40rem}
+h1{font-size:1.2rem}
+.nw{white-space:nowrap}
 .lead{background:#eef3f8;padding:.75rem;border-radius:6px}
 fieldset.el{border:0;padding:0;margin:1.25rem 0 0}
 fieldset.el>legend{font-size:1.15rem;font-weight:700;color:#0b4f8a}
@@ -66,7 +68,7 @@ export function QrFormPage(props: QrFormProps) {
       <p class="lead">
         Đơn vị được khảo sát: <strong>{props.unitName}</strong>
         <br />
-        {props.waveName} · Mã phiếu {props.code}
+        {props.waveName} · Mã phiếu <span class="nw">{props.code}</span>
       </p>
       <p>
         Xin ông/bà cho biết mức độ hài lòng với lần giải quyết thủ tục hành chính gần đây tại đơn vị trên. Trả lời là tự nguyện; kết quả chỉ được
@@ -109,8 +111,7 @@ export function QrFormPage(props: QrFormProps) {
                     {q.scale.map((option) => (
                       <label>
                         <input type="radio" name={criterion.code} value={String(option.value)} checked={chosen === String(option.value)} />
-                        <b>{option.value}</b>
-                        {option.label}
+                        <b>{option.value}</b> {option.label}
                       </label>
                     ))}
                     <label class="na">
