@@ -457,4 +457,28 @@ describe('no personal data in any result or export', () => {
       expect(text, name).not.toContain('Tôi là');
     }
   });
+
+  it('applies the finite population correction only where the answers are a sample of the frame', async () => {
+    const cookie = await signIn(deps, 'analyst');
+    const app = createApp(deps);
+    const ciWidths = async () => {
+      const json = (await (await app.request('/waves/2024/analysis/units.json', { headers: { cookie } })).json()) as { units: Record<string, number>[] };
+      return Object.fromEntries(json.units.map((u) => [u.unit_code, u.ci_high - u.ci_low]));
+    };
+    const before = await ciWidths();
+    // SNV: 4 answers from a frame of 3 cannot be a sample of it; STP: 4 of 5 eligible, a large correction.
+    const summary = [
+      { unitCode: 'SNV', eligible: 3, planned: 4, drawn: 3, reserve: 0, shortfall: 1 },
+      { unitCode: 'STP', eligible: 5, planned: 4, drawn: 4, reserve: 1, shortfall: 0 },
+    ];
+    await deps.db.updateTable('draws').set({ unit_summary: JSON.stringify(summary) }).where('wave_year', '=', 2024).execute();
+    const after = await ciWidths();
+    expect(after.SNV).toBe(before.SNV);
+    // Four answers make a wide interval, clipped to 0–100 before the correction and not after.
+    expect(before.STP).toBe(100);
+    expect(after.STP).toBeGreaterThan(0);
+    expect(after.STP).toBeLessThan(90);
+    const html = await (await app.request('/waves/2024/analysis', { headers: { cookie } })).text();
+    expect(html).toContain('Năm 2024: không hiệu chỉnh quần thể hữu hạn cho 1 đơn vị có phiếu không thuộc danh sách mẫu đã chọn (SNV)');
+  });
 });

@@ -51,12 +51,36 @@ function toRecord(r: StoredResponse, choiceItems: Set<string>): ResponseRecord {
   return { unitCode: r.unitCode, channel: r.channel, answers: r.answers, profile };
 }
 
-async function analysisUnits(db: Executor, year: number): Promise<AnalysisUnit[]> {
+/**
+ * The finite population correction is only right when the unit's answers are a sample of the
+ * frame it was drawn from: a unit with anonymous imported answers (not from the drawn list), or
+ * with more answers than eligible persons, gets none, and the analyst is told which.
+ */
+async function analysisUnits(db: Executor, year: number, stored: StoredResponse[], warnings: string[]): Promise<AnalysisUnit[]> {
   const [units, frameSizes] = await Promise.all([listUnits(db, year), publishedFrameSizes(db, year)]);
-  return units.map((u) => {
-    const frameSize = frameSizes.get(u.code);
+  const answered = new Map<string, { drawn: number; anonymous: number }>();
+  for (const r of stored) {
+    const counts = answered.get(r.unitCode) ?? { drawn: 0, anonymous: 0 };
+    if (r.questionnaireId === null) counts.anonymous++;
+    else counts.drawn++;
+    answered.set(r.unitCode, counts);
+  }
+  const uncorrected: string[] = [];
+  const result = units.map((u) => {
+    const counts = answered.get(u.code) ?? { drawn: 0, anonymous: 0 };
+    let frameSize = frameSizes.get(u.code);
+    if (frameSize !== undefined && (counts.anonymous > 0 || counts.drawn > frameSize)) {
+      uncorrected.push(u.code);
+      frameSize = undefined;
+    }
     return { code: u.code, name: u.name, kind: u.kind, predecessors: u.predecessors, ...(frameSize ? { frameSize } : {}) };
   });
+  if (uncorrected.length > 0) {
+    warnings.push(
+      `Năm ${year}: không hiệu chỉnh quần thể hữu hạn cho ${uncorrected.length} đơn vị có phiếu không thuộc danh sách mẫu đã chọn (${uncorrected.join(', ')})`,
+    );
+  }
+  return result;
 }
 
 async function analysisResponses(db: Executor, year: number, q: Questionnaire) {
@@ -70,16 +94,16 @@ async function analysisResponses(db: Executor, year: number, q: Questionnaire) {
  * element deltas and a two-sided significance test), otherwise the published table imported
  * for this wave, otherwise none.
  */
-async function previousYear(db: Executor, year: number, q: Questionnaire): Promise<PreviousYear> {
+async function previousYear(db: Executor, year: number, q: Questionnaire, warnings: string[]): Promise<PreviousYear> {
   const prevYear = year - 1;
   const prevWave = await findWave(db, prevYear);
   if (prevWave && (await countResponses(db, prevYear, [...ANALYSED_STATES])) > 0) {
     const prevQuestionnaire = (await findQuestionnaire(db, prevYear)) ?? q;
-    const { records } = await analysisResponses(db, prevYear, prevQuestionnaire);
+    const { stored, records } = await analysisResponses(db, prevYear, prevQuestionnaire);
     return {
       source: 'raw',
       year: prevYear,
-      units: await analysisUnits(db, prevYear),
+      units: await analysisUnits(db, prevYear, stored, warnings),
       responses: records,
       ...(prevQuestionnaire.version !== q.version ? { questionnaire: prevQuestionnaire } : {}),
     };
@@ -88,21 +112,24 @@ async function previousYear(db: Executor, year: number, q: Questionnaire): Promi
   return rows.length > 0 ? { source: 'published', year: prevYear, rows } : null;
 }
 
-export async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: WaveInput; stored: StoredResponse[] }> {
+/** `warnings` are notes about the data for the analyst, added to the results' own. */
+export async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: WaveInput; stored: StoredResponse[]; warnings: string[] }> {
   const questionnaire = await findQuestionnaire(db, wave.year);
   if (!questionnaire) throw new UserError(`Đợt ${wave.year} chưa có phiếu khảo sát`, 409);
   const settings = analysisSettingsOf(wave.settings);
+  const warnings: string[] = [];
   const { stored, records } = await analysisResponses(db, wave.year, questionnaire);
   return {
     input: {
       year: wave.year,
       questionnaire,
-      units: await analysisUnits(db, wave.year),
+      units: await analysisUnits(db, wave.year, stored, warnings),
       responses: records,
-      previous: await previousYear(db, wave.year, questionnaire),
+      previous: await previousYear(db, wave.year, questionnaire, warnings),
       settings,
     },
     stored,
+    warnings,
   };
 }
 
@@ -139,9 +166,9 @@ export async function analyseWave(db: Db, year: number): Promise<WaveAnalysis> {
   return db.transaction().execute(async (trx) => {
     const wave = await findWave(trx, year);
     if (!wave) throw new UserError(`Không có đợt khảo sát năm ${year}`, 404);
-    const { input, stored } = await loadWaveInput(trx, wave);
+    const { input, stored, warnings } = await loadWaveInput(trx, wave);
     const results = computeWaveResults(input);
-    results.warnings.push(...stateDisagreements(input, stored, input.responses));
+    results.warnings.push(...warnings, ...stateDisagreements(input, stored, input.responses));
     return { wave, results };
   });
 }

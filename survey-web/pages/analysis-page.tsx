@@ -261,6 +261,8 @@ td.band{white-space:nowrap}
 tr.below-min td{color:#7a5a00}
 .flag{font-size:.8rem}
 ul.downloads{columns:2 18rem}
+.notes{background:#fff8e1;border:1px solid #b7791f;padding:.5rem .75rem;margin:1rem 0;font-size:.95rem}
+.notes ul{margin:.25rem 0}
 `;
 
 export function AnalysisPage(props: {
@@ -295,7 +297,7 @@ export function AnalysisPage(props: {
           : 'Chưa có số liệu năm trước để so sánh.'}
       </p>
       {results.warnings.length > 0 ? (
-        <div class="error" role="status">
+        <div class="notes" role="status">
           <p style="margin:0">Lưu ý về số liệu:</p>
           <ul>
             {results.warnings.map((w) => (
