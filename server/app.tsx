@@ -8,6 +8,7 @@ import { analysisRoutes } from './routes/analysis-routes';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
 import { qrRoutes } from './routes/qr-routes';
+import { samplingRoutes } from './routes/sampling-routes';
 import { waveRoutes } from './routes/wave-routes';
 import { entryRoutes } from './routes/entry-routes';
 import { trackingRoutes } from './routes/tracking-routes';
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', homeRoutes);
   app.route('/', qrRoutes());
   app.route('/waves', waveRoutes);
+  app.route('/waves', samplingRoutes);
   app.route('/waves', analysisRoutes);
   app.route('/waves', entryRoutes);
   app.route('/waves', trackingRoutes);

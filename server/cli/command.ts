@@ -15,6 +15,8 @@ export interface CliResult {
   text: string;
   /** The machine-readable result printed with --json. */
   json: unknown;
+  /** Non-zero when the command ran but its answer is "no" (e.g. `draw verify` finding a difference). */
+  exitCode?: number;
 }
 
 export interface CliCommand {

@@ -1,5 +1,6 @@
 import { previousImportCommand, reportCommand } from './analysis-commands';
 import type { CliCommand } from './command';
+import { drawCommand, drawExportCommand, drawPublishCommand, drawVerifyCommand, frameImportCommand } from './sampling-commands';
 import { migrateCommand, unitsImportCommand, waveCreateCommand } from './wave-commands';
 
 /** Every command of `npm run sipas -- …`, by its words (SIPAS.md section 13). */
@@ -7,6 +8,11 @@ export const commands: Record<string, CliCommand> = {
   migrate: migrateCommand,
   'wave create': waveCreateCommand,
   'units import': unitsImportCommand,
+  'frame import': frameImportCommand,
+  draw: drawCommand,
+  'draw publish': drawPublishCommand,
+  'draw export': drawExportCommand,
+  'draw verify': drawVerifyCommand,
   'previous import': previousImportCommand,
   report: reportCommand,
 };

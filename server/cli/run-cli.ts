@@ -29,7 +29,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     db = openDatabase(config.database);
     if (name !== 'migrate') await migrateToLatest(db);
     const result = await command.run({ db, config, actor: `cli:${env.USER ?? 'admin'}` }, values, positionals);
-    return { code: 0, stdout: (values.json ? JSON.stringify(result.json, null, 2) : result.text) + '\n', stderr: '' };
+    return { code: result.exitCode ?? 0, stdout: (values.json ? JSON.stringify(result.json, null, 2) : result.text) + '\n', stderr: '' };
   } catch (error) {
     if (error instanceof UserError || error instanceof ConfigError) {
       return { code: 1, stdout: '', stderr: `Lỗi: ${error.message.split('\n')[0]}\n${error instanceof UserError && error.details.length > 0 ? error.details.slice(0, 50).map((d) => `  ${d}`).join('\n') + '\n' : ''}` };

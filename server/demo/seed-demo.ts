@@ -7,6 +7,7 @@ import type { Role } from '../db/schema';
 import { countUsers, insertUser } from '../repositories/users';
 import { listWaves } from '../repositories/waves';
 import { createWave, importUnits } from '../services/waves';
+import { seedDemoDraw } from './seed-demo-draw';
 import { seedDemoResponses } from './seed-demo-responses';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,7 @@ export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<{ seeded
   if ((await listWaves(db)).length > 0 || (await countUsers(db)) > 0) return { seeded: false, accountsFile };
   await createWave(db, { year: DEMO_YEAR, name: 'SIPAS 2023 — An Giang (dữ liệu mẫu)', actor: 'demo' });
   await importUnits(db, DEMO_YEAR, fs.readFileSync(path.join(here, 'units-2023.csv')), 'demo');
+  await seedDemoDraw(db, dataDir, DEMO_YEAR);
   await seedDemoResponses(db, DEMO_YEAR);
   const accounts: DemoAccount[] = (['admin', 'analyst', 'clerk', 'supervisor'] as Role[]).map((role) => ({
     username: role === 'clerk' ? 'buudien' : role,

@@ -35,6 +35,12 @@ export function WavePage(props: {
             <a href={`/waves/${wave.year}`}>Đơn vị ({units.length})</a>
           </li>
           <li>
+            <a href={`/waves/${wave.year}/frame`}>Khung mẫu</a>
+          </li>
+          <li>
+            <a href={`/waves/${wave.year}/draw`}>Bốc mẫu</a>
+          </li>
+          <li>
             <a href={`/waves/${wave.year}/analysis`}>Kết quả</a>
           </li>
           <li>

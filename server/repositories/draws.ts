@@ -1,0 +1,227 @@
+import type { Allocation, DrawnEntry, SampleLine, UnitDraw } from '../../sampling';
+import type { Executor } from '../db/schema';
+
+export type DrawStatus = 'draft' | 'published' | 'superseded';
+
+export interface Draw {
+  id: number;
+  waveYear: number;
+  frameImportId: number;
+  frameSha256: string;
+  seed: string;
+  allocation: Allocation;
+  reservePercent: number;
+  method: string;
+  codeVersion: string;
+  units: UnitDraw[];
+  status: DrawStatus;
+  createdAt: string;
+  createdBy: string | null;
+  publishedAt: string | null;
+}
+
+/** A drawn line as people see it: no personal data. */
+export interface DrawnLine extends SampleLine {
+  sampleEntryId: number;
+  /** Empty until the draw is published. */
+  questionnaireCode: string | null;
+}
+
+type DrawRow = {
+  id: number;
+  wave_year: number;
+  frame_import_id: number;
+  frame_sha256: string;
+  seed: string;
+  allocation: string;
+  reserve_percent: number;
+  method: string;
+  code_version: string;
+  unit_summary: string;
+  status: DrawStatus;
+  created_at: string;
+  created_by: string | null;
+  published_at: string | null;
+};
+
+function toDraw(row: DrawRow): Draw {
+  return {
+    id: row.id,
+    waveYear: row.wave_year,
+    frameImportId: row.frame_import_id,
+    frameSha256: row.frame_sha256,
+    seed: row.seed,
+    allocation: JSON.parse(row.allocation) as Allocation,
+    reservePercent: row.reserve_percent,
+    method: row.method,
+    codeVersion: row.code_version,
+    units: JSON.parse(row.unit_summary) as UnitDraw[],
+    status: row.status,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    publishedAt: row.published_at,
+  };
+}
+
+export async function insertDraw(
+  db: Executor,
+  draw: Omit<Draw, 'id' | 'status' | 'createdAt' | 'publishedAt'>,
+): Promise<Draw> {
+  const row = {
+    wave_year: draw.waveYear,
+    frame_import_id: draw.frameImportId,
+    frame_sha256: draw.frameSha256,
+    seed: draw.seed,
+    allocation: JSON.stringify(draw.allocation),
+    reserve_percent: draw.reservePercent,
+    method: draw.method,
+    code_version: draw.codeVersion,
+    // The analysis reads eligible N per unit from here for the finite population correction.
+    unit_summary: JSON.stringify(draw.units),
+    status: 'draft' as const,
+    created_at: new Date().toISOString(),
+    created_by: draw.createdBy,
+    published_at: null,
+  };
+  const { id } = await db.insertInto('draws').values(row).returning('id').executeTakeFirstOrThrow();
+  return toDraw({ id, ...row });
+}
+
+/** Stores one drawn person: the case in sample_entries, the personal data apart in contacts. */
+export async function insertSampleEntry(db: Executor, drawId: number, waveYear: number, entry: DrawnEntry): Promise<number> {
+  const { id } = await db
+    .insertInto('sample_entries')
+    .values({
+      draw_id: drawId,
+      wave_year: waveYear,
+      unit_code: entry.unitCode,
+      role: entry.role,
+      rank: entry.rank,
+      dossier_code: entry.dossierCode,
+      procedure: entry.procedure,
+      result_date: entry.resultDate,
+      submission_channel: entry.channel,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('contacts')
+    .values({
+      sample_entry_id: id,
+      applicant_name: entry.applicant.name,
+      applicant_type: entry.applicant.type,
+      id_number: entry.applicant.idNumber,
+      phone: entry.applicant.phone,
+      address: entry.applicant.address,
+    })
+    .execute();
+  return id;
+}
+
+/** The wave's draw in force (draft or published); superseded ones are only kept for the log. */
+export async function findCurrentDraw(db: Executor, waveYear: number): Promise<Draw | undefined> {
+  const row = await db
+    .selectFrom('draws')
+    .selectAll()
+    .where('wave_year', '=', waveYear)
+    .where('status', '!=', 'superseded')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row && toDraw(row);
+}
+
+export async function listDraws(db: Executor, waveYear: number): Promise<Draw[]> {
+  const rows = await db.selectFrom('draws').selectAll().where('wave_year', '=', waveYear).orderBy('id', 'desc').execute();
+  return rows.map(toDraw);
+}
+
+/**
+ * Retires a draw: kept for the log, but its people's personal data and its questionnaires go,
+ * so nobody is contacted for a draw that no longer holds.
+ */
+export async function supersedeDraw(db: Executor, drawId: number): Promise<void> {
+  const entryIds = db.selectFrom('sample_entries').select('id').where('draw_id', '=', drawId);
+  await db.deleteFrom('questionnaires').where('sample_entry_id', 'in', entryIds).execute();
+  await db.deleteFrom('contacts').where('sample_entry_id', 'in', entryIds).execute();
+  await db.updateTable('draws').set({ status: 'superseded' }).where('id', '=', drawId).execute();
+}
+
+export async function markDrawPublished(db: Executor, drawId: number): Promise<string> {
+  const at = new Date().toISOString();
+  await db.updateTable('draws').set({ status: 'published', published_at: at }).where('id', '=', drawId).execute();
+  return at;
+}
+
+/** The drawn lines of a draw by unit code, primaries before reserves, then rank. */
+export async function listDrawnLines(db: Executor, drawId: number): Promise<DrawnLine[]> {
+  const rows = await db
+    .selectFrom('sample_entries')
+    .leftJoin('questionnaires', 'questionnaires.sample_entry_id', 'sample_entries.id')
+    .select([
+      'sample_entries.id',
+      'sample_entries.unit_code',
+      'sample_entries.role',
+      'sample_entries.rank',
+      'sample_entries.dossier_code',
+      'questionnaires.code',
+    ])
+    .where('sample_entries.draw_id', '=', drawId)
+    .orderBy('sample_entries.unit_code')
+    .orderBy('sample_entries.role')
+    .orderBy('sample_entries.rank')
+    .execute();
+  return rows.map((r) => ({
+    sampleEntryId: r.id,
+    unitCode: r.unit_code,
+    role: r.role,
+    rank: r.rank,
+    dossierCode: r.dossier_code,
+    questionnaireCode: r.code,
+  }));
+}
+
+/**
+ * Codes already issued per unit by earlier published draws of the wave (now superseded):
+ * a redraw numbers after them so a letter already printed can never match a new person.
+ */
+export async function countCodesIssuedBefore(db: Executor, waveYear: number, drawId: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('sample_entries')
+    .innerJoin('draws', 'draws.id', 'sample_entries.draw_id')
+    .select(['sample_entries.unit_code', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('draws.wave_year', '=', waveYear)
+    .where('draws.id', '!=', drawId)
+    .where('draws.published_at', 'is not', null)
+    .groupBy('sample_entries.unit_code')
+    .execute();
+  return new Map(rows.map((r) => [r.unit_code, Number(r.n)]));
+}
+
+export async function insertQuestionnaire(
+  db: Executor,
+  q: { waveYear: number; sampleEntryId: number; unitCode: string; code: string; token: string; released: boolean },
+): Promise<void> {
+  await db
+    .insertInto('questionnaires')
+    .values({
+      wave_year: q.waveYear,
+      sample_entry_id: q.sampleEntryId,
+      unit_code: q.unitCode,
+      code: q.code,
+      token: q.token,
+      status: 'drawn',
+      released: q.released ? 1 : 0,
+      replaces_id: null,
+      status_changed_at: new Date().toISOString(),
+    })
+    .execute();
+}
+
+export async function countWaveResponses(db: Executor, waveYear: number): Promise<number> {
+  const { n } = await db
+    .selectFrom('responses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('wave_year', '=', waveYear)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

@@ -1,0 +1,90 @@
+import type { ImportReport } from '../../sampling';
+import type { Executor } from '../db/schema';
+
+export interface FrameImport {
+  id: number;
+  waveYear: number;
+  fileName: string;
+  fileSha256: string;
+  /** The raw file waiting for its draw; null once deleted (after publish or a newer import). */
+  storedPath: string | null;
+  strict: boolean;
+  report: ImportReport;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export async function insertFrameImport(
+  db: Executor,
+  input: { waveYear: number; fileName: string; fileSha256: string; storedPath: string; strict: boolean; report: ImportReport; createdBy: string | null },
+): Promise<FrameImport> {
+  const createdAt = new Date().toISOString();
+  const { id } = await db
+    .insertInto('frame_imports')
+    .values({
+      wave_year: input.waveYear,
+      file_name: input.fileName,
+      file_sha256: input.fileSha256,
+      stored_path: input.storedPath,
+      strict: input.strict ? 1 : 0,
+      rows_read: input.report.rowsRead,
+      rows_accepted: input.report.rowsAccepted,
+      rows_rejected: input.report.rowsRejected,
+      report: JSON.stringify(input.report),
+      created_at: createdAt,
+      created_by: input.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, ...input, createdAt };
+}
+
+/** The wave's current frame: its latest import. */
+export async function findLatestFrameImport(db: Executor, waveYear: number): Promise<FrameImport | undefined> {
+  const row = await db.selectFrom('frame_imports').selectAll().where('wave_year', '=', waveYear).orderBy('id', 'desc').executeTakeFirst();
+  return row && toFrameImport(row);
+}
+
+export async function findFrameImport(db: Executor, id: number): Promise<FrameImport | undefined> {
+  const row = await db.selectFrom('frame_imports').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toFrameImport(row);
+}
+
+/** Imports of the wave whose raw file is still on disk. */
+export async function listStoredFrameImports(db: Executor, waveYear: number): Promise<{ id: number; storedPath: string }[]> {
+  const rows = await db
+    .selectFrom('frame_imports')
+    .select(['id', 'stored_path'])
+    .where('wave_year', '=', waveYear)
+    .where('stored_path', 'is not', null)
+    .execute();
+  return rows.map((r) => ({ id: r.id, storedPath: r.stored_path as string }));
+}
+
+export async function clearStoredPath(db: Executor, id: number): Promise<void> {
+  await db.updateTable('frame_imports').set({ stored_path: null }).where('id', '=', id).execute();
+}
+
+function toFrameImport(row: {
+  id: number;
+  wave_year: number;
+  file_name: string;
+  file_sha256: string;
+  stored_path: string | null;
+  strict: number;
+  report: string;
+  created_at: string;
+  created_by: string | null;
+}): FrameImport {
+  return {
+    id: row.id,
+    waveYear: row.wave_year,
+    fileName: row.file_name,
+    fileSha256: row.file_sha256,
+    storedPath: row.stored_path,
+    strict: row.strict === 1,
+    report: JSON.parse(row.report) as ImportReport,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+}

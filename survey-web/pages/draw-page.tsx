@@ -1,0 +1,294 @@
+import type { Allocation, UnitDraw } from '../../sampling';
+import { ErrorBox, Layout } from '../layout';
+import { formatDateTime } from './frame-page';
+
+export interface DrawPageDraw {
+  id: number;
+  frameSha256: string;
+  seed: string;
+  allocation: Allocation;
+  allocationText: string;
+  reservePercent: number;
+  method: string;
+  codeVersion: string;
+  units: UnitDraw[];
+  status: 'draft' | 'published' | 'superseded';
+  createdAt: string;
+  createdBy: string | null;
+  publishedAt: string | null;
+}
+
+export interface DrawPageLine {
+  questionnaireCode: string | null;
+  unitCode: string;
+  dossierCode: string;
+  role: 'primary' | 'reserve';
+  rank: number;
+}
+
+export interface VerifyView {
+  identical: boolean;
+  actualSha256: string;
+  difference: string | null;
+  fileNote: string | null;
+}
+
+const statusLabel = { draft: 'bản nháp (chưa công bố)', published: 'đã công bố', superseded: 'đã bị thay' } as const;
+const count = (n: number) => n.toLocaleString('vi-VN');
+
+/** The method in words for a supervisor who wants to re-check the draw without this software. */
+function MethodExplanation({ seed }: { seed: string }) {
+  return (
+    <details open>
+      <summary>Cách bốc và cách tự kiểm tra (dành cho cơ quan giám sát)</summary>
+      <ol>
+        <li>
+          Mỗi người đủ điều kiện có một <em>khóa người</em>: <code>id:</code> + số CCCD/CMND/mã số thuế (bỏ dấu cách, dấu chấm, gạch nối, viết hoa);
+          nếu không có số giấy tờ thì <code>na:</code> + họ tên + ký tự U+0000 + địa chỉ (bỏ dấu tiếng Việt, đ → d, chữ thường, gộp khoảng trắng).
+          Nhiều hồ sơ của cùng một người ở một đơn vị tính là một người.
+        </li>
+        <li>
+          Thứ hạng của người đó = HMAC-SHA-256 với khóa là chuỗi hạt giống <code>{seed}</code> (UTF-8) và thông điệp là mã đơn vị + U+0000 + khóa
+          người, đọc như một số 256 bit (so sánh chuỗi hex chữ thường).
+        </li>
+        <li>
+          Trong mỗi đơn vị, xếp người theo thứ hạng tăng dần: n người đầu là danh sách chính, những người tiếp theo (n × tỷ lệ dự phòng, làm tròn
+          lên) là danh sách dự phòng theo đúng thứ tự đó.
+        </li>
+        <li>Người có nhiều hồ sơ được mô tả bằng hồ sơ có HMAC-SHA-256(hạt giống, "dossier" + U+0000 + mã hồ sơ) nhỏ nhất.</li>
+      </ol>
+      <p>
+        Vì thứ hạng chỉ phụ thuộc hạt giống và khóa người, thứ tự các dòng trong tệp không ảnh hưởng kết quả, và không ai chọn được người được bốc
+        nếu hạt giống được công bố sau khi khung mẫu đã cố định (SHA-256 ở trên). Có thể tự tính một thứ hạng bằng công cụ HMAC bất kỳ, ví dụ{' '}
+        <code>printf 'CMO\0id:0901…' | openssl dgst -sha256 -hmac '{seed}'</code>, hoặc chạy lại toàn bộ bằng{' '}
+        <code>npm run sipas -- draw verify --wave … tệp.csv</code> hay ô kiểm tra bên dưới.
+      </p>
+    </details>
+  );
+}
+
+function DrawForm({ year, published, suggestedSeed }: { year: number; published: boolean; suggestedSeed: string }) {
+  return (
+    <section class="no-print">
+      <h2>{published ? 'Bốc lại mẫu (sau khi đã công bố)' : 'Bốc mẫu'}</h2>
+      <form method="post" action={`/waves/${year}/draw`}>
+        <label for="seed">Chuỗi hạt giống (seed)</label>
+        <input id="seed" name="seed" required size={60} placeholder={suggestedSeed} />
+        <p class="muted">
+          Nên dùng một chuỗi công khai mà không ai biết trước khi nhập khung mẫu, ví dụ ngày và số giải đặc biệt xổ số kiến thiết An Giang của kỳ
+          quay được thông báo trước: <code>{suggestedSeed}</code>. Như vậy không ai, kể cả người quản trị, chọn được hạt giống để có kết quả mong
+          muốn, và ai cũng kiểm tra lại được.
+        </p>
+        <fieldset>
+          <legend>Phân bổ cỡ mẫu cho từng đơn vị</legend>
+          <label>
+            <input type="radio" name="allocation" value="fixed" checked /> Cố định: số phiếu mỗi đơn vị{' '}
+            <input name="perUnit" inputmode="numeric" size={5} value="25" aria-label="Số phiếu mỗi đơn vị" />
+          </label>
+          <label>
+            <input type="radio" name="allocation" value="proportional" /> Theo tỷ lệ số người đủ điều kiện: tổng{' '}
+            <input name="total" inputmode="numeric" size={6} aria-label="Tổng số phiếu" />, tối thiểu{' '}
+            <input name="min" inputmode="numeric" size={4} aria-label="Tối thiểu mỗi đơn vị" />, tối đa{' '}
+            <input name="max" inputmode="numeric" size={4} aria-label="Tối đa mỗi đơn vị" />
+          </label>
+          <label>
+            <input type="radio" name="allocation" value="margin" /> Theo sai số n = N / (1 + N·e²): e ={' '}
+            <input name="margin" inputmode="decimal" size={5} placeholder="0,05" aria-label="Sai số e" />, tối đa{' '}
+            <input name="marginMax" inputmode="numeric" size={4} aria-label="Tối đa mỗi đơn vị (theo sai số)" />
+          </label>
+        </fieldset>
+        <label for="reserve">Tỷ lệ dự phòng (%)</label>
+        <input id="reserve" name="reserve" inputmode="decimal" size={5} value="20" />
+        {published ? (
+          <fieldset>
+            <legend>Xác nhận bốc lại</legend>
+            <p>
+              Mẫu đã công bố sẽ bị thay: các mã phiếu đã cấp bị hủy và thông tin liên hệ của những người đó bị xóa. Chỉ làm được khi chưa có phiếu trả
+              lời nào; việc bốc lại được ghi vào nhật ký.
+            </p>
+            <label>
+              <input type="checkbox" name="redraw" value="1" required /> Tôi xác nhận bốc lại mẫu đã công bố
+            </label>
+            <label for="reason">Lý do</label>
+            <input id="reason" name="reason" required size={60} />
+          </fieldset>
+        ) : null}
+        <p>
+          <button type="submit">{published ? 'Bốc lại' : 'Bốc mẫu'}</button>
+        </p>
+      </form>
+    </section>
+  );
+}
+
+export function DrawPage(props: {
+  wave: { year: number; name: string; status: string };
+  frame: { fileName: string; fileSha256: string; stored: boolean } | undefined;
+  draw: DrawPageDraw | undefined;
+  lines: DrawPageLine[];
+  history: { id: number; status: DrawPageDraw['status']; seed: string; createdAt: string; publishedAt: string | null }[];
+  unitNames: Record<string, string>;
+  suggestedSeed: string;
+  user: { username: string; role: string } | null;
+  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  verify?: VerifyView;
+}) {
+  const { wave, draw, user } = props;
+  const isAdmin = user?.role === 'admin';
+  const totals = draw
+    ? draw.units.reduce((t, u) => ({ eligible: t.eligible + u.eligible, planned: t.planned + u.planned, drawn: t.drawn + u.drawn, reserve: t.reserve + u.reserve, shortfall: t.shortfall + u.shortfall }), { eligible: 0, planned: 0, drawn: 0, reserve: 0, shortfall: 0 })
+    : undefined;
+  const canDraw = isAdmin && wave.status !== 'closed' && props.frame?.stored === true;
+  return (
+    <Layout title={`Bốc mẫu — ${wave.name}`} user={user}>
+      <p class="no-print">
+        <a href={`/waves/${wave.year}`}>← {wave.name}</a> · <a href={`/waves/${wave.year}/frame`}>Khung mẫu</a>
+      </p>
+      <h1>Bốc mẫu đợt {wave.year}</h1>
+      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
+      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
+      {props.verify ? (
+        <div class={props.verify.identical ? 'ok' : 'error'} id="verify-result" role="status">
+          <p style="margin:0">
+            {props.verify.identical ? 'Giống hệt: chạy lại từ tệp này cho đúng danh sách đã bốc.' : `Khác với mẫu đã bốc: ${props.verify.difference}`}
+          </p>
+          <p style="margin:0">{props.verify.fileNote ?? `Tệp đúng là tệp đã bốc (SHA-256 ${props.verify.actualSha256}).`}</p>
+        </div>
+      ) : null}
+
+      {!props.frame ? (
+        <p>
+          Chưa có khung mẫu: <a href={`/waves/${wave.year}/frame`}>nhập khung mẫu</a> trước.
+        </p>
+      ) : null}
+
+      {draw && totals ? (
+        <section>
+          <h2>
+            Lần bốc số {draw.id}: {statusLabel[draw.status]}
+          </h2>
+          <table style="width:auto" id="draw-record">
+            <tbody>
+              <tr><th>Khung mẫu SHA-256</th><td><code>{draw.frameSha256}</code></td></tr>
+              <tr><th>Hạt giống (seed)</th><td><code>{draw.seed}</code></td></tr>
+              <tr><th>Phân bổ</th><td>{draw.allocationText}</td></tr>
+              <tr><th>Dự phòng</th><td>{String(draw.reservePercent).replace('.', ',')} % mỗi đơn vị</td></tr>
+              <tr><th>Phương pháp, phiên bản mã</th><td>{draw.method}, {draw.codeVersion}</td></tr>
+              <tr><th>Bốc lúc</th><td>{formatDateTime(draw.createdAt)}{draw.createdBy ? ` bởi ${draw.createdBy}` : ''}</td></tr>
+              <tr><th>Công bố lúc</th><td>{draw.publishedAt ? formatDateTime(draw.publishedAt) : 'chưa công bố'}</td></tr>
+            </tbody>
+          </table>
+          <MethodExplanation seed={draw.seed} />
+
+          <h2>Theo đơn vị</h2>
+          <table id="unit-summary">
+            <thead>
+              <tr>
+                <th>Mã</th><th>Đơn vị</th><th class="num">Đủ điều kiện (N)</th><th class="num">Cỡ mẫu (n)</th><th class="num">Đã bốc</th>
+                <th class="num">Dự phòng</th><th class="num">Thiếu</th>
+              </tr>
+            </thead>
+            <tbody>
+              {draw.units.map((u) => (
+                <tr>
+                  <td>{u.unitCode}</td>
+                  <td>{props.unitNames[u.unitCode] ?? ''}</td>
+                  <td class="num">{count(u.eligible)}</td>
+                  <td class="num">{u.planned}</td>
+                  <td class="num">{u.drawn}</td>
+                  <td class="num">{u.reserve}</td>
+                  <td class="num">{u.shortfall > 0 ? <strong>{u.shortfall}</strong> : 0}</td>
+                </tr>
+              ))}
+              <tr>
+                <th colspan={2}>Tổng</th>
+                <th class="num">{count(totals.eligible)}</th>
+                <th class="num">{totals.planned}</th>
+                <th class="num">{totals.drawn}</th>
+                <th class="num">{totals.reserve}</th>
+                <th class="num">{totals.shortfall}</th>
+              </tr>
+            </tbody>
+          </table>
+
+          {isAdmin && draw.status === 'draft' ? (
+            <section class="no-print">
+              <h2>Công bố</h2>
+              <p>
+                Công bố sẽ cố định mẫu, cấp mã phiếu và mã QR cho {totals.drawn + totals.reserve} người, và xóa tệp khung mẫu (chỉ giữ thông tin liên hệ
+                của người được bốc). Sau khi công bố, mẫu không thể bốc lại ngầm.
+              </p>
+              <form method="post" action={`/waves/${wave.year}/draw/publish`}>
+                <input type="hidden" name="drawId" value={String(draw.id)} />
+                <label>
+                  <input type="checkbox" name="confirm" value="1" required /> Tôi đã kiểm tra và xác nhận công bố lần bốc số {draw.id}
+                </label>
+                <button type="submit">Công bố mẫu</button>
+              </form>
+            </section>
+          ) : null}
+
+          <h2>
+            Danh sách được bốc ({props.lines.length}) <a class="button secondary no-print" href={`/waves/${wave.year}/draw/export.csv`}>Tải CSV</a>
+          </h2>
+          <p class="muted">Không có họ tên, địa chỉ hay số điện thoại ở đây.{draw.status === 'draft' ? ' Mã phiếu được cấp khi công bố.' : ''}</p>
+          <table id="drawn-list">
+            <thead>
+              <tr><th>Mã phiếu</th><th>Đơn vị</th><th>Mã hồ sơ</th><th>Danh sách</th><th class="num">Thứ tự</th></tr>
+            </thead>
+            <tbody>
+              {props.lines.map((l) => (
+                <tr>
+                  <td>{l.questionnaireCode ?? ''}</td>
+                  <td>{l.unitCode}</td>
+                  <td>{l.dossierCode}</td>
+                  <td>{l.role === 'primary' ? 'chính' : 'dự phòng'}</td>
+                  <td class="num">{l.rank}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+
+          <section class="no-print">
+            <h2>Kiểm tra lại lần bốc</h2>
+            <form method="post" action={`/waves/${wave.year}/draw/verify`} enctype="multipart/form-data">
+              <label for="verify-file">Tệp khung mẫu gốc (.csv): chạy lại với cùng hạt giống và phân bổ rồi so sánh</label>
+              <input id="verify-file" type="file" name="file" accept=".csv,.txt,text/csv" required /> <button type="submit">Kiểm tra</button>
+            </form>
+          </section>
+        </section>
+      ) : props.frame ? (
+        <p>Chưa bốc mẫu.</p>
+      ) : null}
+
+      {canDraw ? <DrawForm year={wave.year} published={draw?.status === 'published'} suggestedSeed={props.suggestedSeed} /> : null}
+      {isAdmin && draw?.status === 'published' && !props.frame?.stored ? (
+        <p class="muted no-print">
+          Muốn bốc lại mẫu đã công bố (chỉ khi chưa có phiếu trả lời): <a href={`/waves/${wave.year}/frame`}>nhập lại khung mẫu</a> trước.
+        </p>
+      ) : null}
+
+      {props.history.length > 1 ? (
+        <section>
+          <h2>Các lần bốc của đợt</h2>
+          <table>
+            <thead>
+              <tr><th class="num">Số</th><th>Trạng thái</th><th>Hạt giống</th><th>Bốc lúc</th><th>Công bố lúc</th></tr>
+            </thead>
+            <tbody>
+              {props.history.map((h) => (
+                <tr>
+                  <td class="num">{h.id}</td>
+                  <td>{statusLabel[h.status]}</td>
+                  <td><code>{h.seed}</code></td>
+                  <td>{formatDateTime(h.createdAt)}</td>
+                  <td>{h.publishedAt ? formatDateTime(h.publishedAt) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,419 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../server/app';
+import { runCli } from '../server/cli/run-cli';
+import { seedDemoIfEmpty } from '../server/demo/seed-demo';
+import { UserError } from '../server/errors';
+import { insertResponse } from '../server/repositories/responses';
+import { findWave } from '../server/repositories/waves';
+import { exportDrawCsv, publishDraw, runDraw, verifyDraw } from '../server/services/draw';
+import { importFrame } from '../server/services/frame-import';
+import { createWave, importUnits } from '../server/services/waves';
+import { createTestDeps, signIn } from './support/test-deps';
+
+const DEMO = path.resolve(import.meta.dirname, '../server/demo');
+const FRAME = path.join(DEMO, 'frame-2023-sample.csv');
+const FRAME_SHA256 = '170348a042779da357cc644eec583483f6502ffe3021ea57ebf51c01c91052f9';
+const YEAR = 2023;
+const FIXED = { kind: 'fixed' as const, perUnit: 25 };
+
+/** Names, addresses and phones of the fixture: none may leave the contacts table. */
+const personal = (() => {
+  const rows = Papa.parse<string[]>(fs.readFileSync(FRAME, 'utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data.slice(1);
+  const values = new Set<string>();
+  for (const r of rows) for (const i of [3, 5, 6, 7]) if (r[i]?.trim()) values.add(r[i].trim());
+  return [...values];
+})();
+
+function leaks(text: string): string[] {
+  return personal.filter((value) => text.includes(value));
+}
+
+type Deps = Awaited<ReturnType<typeof createTestDeps>>;
+let deps: Deps;
+let env: NodeJS.ProcessEnv;
+let consoleOutput: string[];
+
+beforeEach(async () => {
+  deps = await createTestDeps();
+  env = { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' };
+  await createWave(deps.db, { year: YEAR, settings: { period: { from: '2023-01-01', to: '2023-12-31' } }, actor: 'test' });
+  await importUnits(deps.db, YEAR, fs.readFileSync(path.join(DEMO, 'units-2023.csv')), 'test');
+  consoleOutput = [];
+  for (const method of ['log', 'error', 'warn', 'info'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleOutput.push(args.map(String).join(' ')));
+  }
+});
+
+afterEach(async () => {
+  // Whatever a test did, nothing personal reached the console or the audit log.
+  expect(leaks(consoleOutput.join('\n'))).toEqual([]);
+  const audit = await deps.db.selectFrom('audit_log').select(['action', 'detail']).execute();
+  expect(leaks(JSON.stringify(audit))).toEqual([]);
+  vi.restoreAllMocks();
+  await deps.cleanup();
+});
+
+const frameFiles = () => (fs.existsSync(path.join(deps.dir, 'frames')) ? fs.readdirSync(path.join(deps.dir, 'frames')) : []);
+const importFixture = (file = FRAME, strict = false) =>
+  importFrame({ db: deps.db, dataDir: deps.config.dataDir }, YEAR, { fileName: path.basename(file), bytes: fs.createReadStream(file), strict }, 'test');
+const cli = (...argv: string[]) => runCli(argv, env, deps.dir);
+const count = async (table: 'frame_imports' | 'draws' | 'sample_entries' | 'contacts' | 'questionnaires') =>
+  Number((await deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+function writeFile(name: string, content: string | Uint8Array): string {
+  const file = path.join(deps.dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+/**
+ * The fixture with its data records in another order, by a fixed-seed shuffle. Rows sharing a
+ * dossier code keep their relative order: the first of them is the one accepted, so moving
+ * them would change the frame itself, not just its order.
+ */
+function shuffledFixture(): string {
+  const text = fs.readFileSync(FRAME, 'utf8').replace(/^\uFEFF/, '');
+  const [header, ...rows] = Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
+  const order = rows.map((_, i) => i);
+  let state = 20231;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const slotsByCode = new Map<string, number[]>();
+  order.forEach((original, slot) => slotsByCode.set(rows[original][0], [...(slotsByCode.get(rows[original][0]) ?? []), slot]));
+  for (const slots of slotsByCode.values()) {
+    if (slots.length < 2) continue;
+    const originals = slots.map((slot) => order[slot]).sort((a, b) => a - b);
+    slots.forEach((slot, k) => (order[slot] = originals[k]));
+  }
+  expect(order.slice(0, 10)).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  return writeFile('shuffled.csv', Papa.unparse([header, ...order.map((i) => rows[i])], { newline: '\r\n' }));
+}
+
+describe('frame import', () => {
+  it('imports the fixture through the service, keeps the file for the draw and stores a report without personal data', async () => {
+    const frameImport = await importFixture();
+    expect(frameImport.fileSha256).toBe(FRAME_SHA256);
+    expect(frameImport.report).toMatchObject({ rowsRead: 3000, rowsAccepted: 2991, rowsRejected: 9, duplicateDossierCodes: 3 });
+    expect(frameImport.report.ineligible).toEqual({ outsidePeriod: 28, noAddress: 26, organisation: 0 });
+    expect(frameImport.report.eligibleByUnit).toMatchObject({ SNV: 21, SCT: 16, TBI: 325 });
+    expect(frameImport.report.unknownUnits.map((u) => u.value)).toEqual(['XYZ1', 'XYZ7', 'XYZ6', 'XYZ9', 'XYZ4']);
+    expect(fs.readFileSync(frameImport.storedPath!)).toEqual(fs.readFileSync(FRAME));
+    expect(path.dirname(frameImport.storedPath!)).toBe(path.join(deps.config.dataDir, 'frames'));
+    const row = await deps.db.selectFrom('frame_imports').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ rows_read: 3000, rows_rejected: 9, file_sha256: FRAME_SHA256, strict: 0 });
+    expect(leaks(row.report)).toEqual([]);
+  });
+
+  it('imports through the command line with the report summary, and a new import replaces the waiting file', async () => {
+    const first = await cli('frame', 'import', '--wave', '2023', FRAME);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Số dòng đọc: 3.000; hợp lệ: 2.991; bị từ chối: 9');
+    expect(first.stdout).toContain('dòng 1395, cột Mã hồ sơ: Mã hồ sơ bị trùng (đã có ở dòng 1394)');
+    expect(first.stdout).toContain('XYZ1 (2 dòng)');
+    expect(first.stdout).toContain('SNV 21');
+    expect(leaks(first.stdout)).toEqual([]);
+    const [firstFile] = frameFiles();
+
+    const second = await cli('frame', 'import', '--wave', '2023', FRAME, '--json');
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ wave: 2023, fileSha256: FRAME_SHA256, report: { rowsRead: 3000 } });
+    expect(frameFiles()).toHaveLength(1);
+    expect(frameFiles()[0]).not.toBe(firstFile);
+    const rows = await deps.db.selectFrom('frame_imports').select(['id', 'stored_path']).orderBy('id').execute();
+    expect(rows.map((r) => r.stored_path === null)).toEqual([true, false]);
+  });
+
+  it('commits nothing in strict mode when a row is bad, and says which row', async () => {
+    const result = await cli('frame', 'import', '--wave', '2023', FRAME, '--strict');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Chế độ nghiêm ngặt: 9 dòng bị từ chối');
+    expect(result.stderr).toContain('dòng 72, cột Mã đơn vị: Đơn vị không thuộc đợt khảo sát');
+    expect(await count('frame_imports')).toBe(0);
+    expect(frameFiles()).toEqual([]);
+    await expect(importFixture(FRAME, true)).rejects.toThrow(/Chế độ nghiêm ngặt/);
+  });
+
+  it('refuses unreadable, binary, spreadsheet, empty and header-only files with a clear message and records nothing', async () => {
+    const binary = new Uint8Array(4096);
+    for (let i = 0; i < binary.length; i++) binary[i] = (i * 7919 + 13) % 256;
+    const cases: [string, string | Uint8Array, RegExp][] = [
+      ['binary.csv', binary, /không phải tệp CSV văn bản/],
+      ['sheet.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]), /bảng tính Excel/],
+      ['empty.csv', '', /Tệp rỗng/],
+      ['header-only.csv', 'Mã hồ sơ,Mã đơn vị,Họ và tên,Địa chỉ,Ngày trả kết quả\r\n', /chỉ có dòng tiêu đề/],
+    ];
+    for (const [name, content, message] of cases) {
+      const result = await cli('frame', 'import', '--wave', '2023', writeFile(name, content));
+      expect(result.code, name).toBe(1);
+      expect(result.stderr, name).toMatch(message);
+      expect(result.stderr.split('\n').filter(Boolean).length, name).toBe(1);
+    }
+    const missing = await cli('frame', 'import', '--wave', '2023', path.join(deps.dir, 'no-such.csv'));
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('ENOENT') });
+    expect(await count('frame_imports')).toBe(0);
+    expect(frameFiles()).toEqual([]);
+  });
+
+  it('hides a rejected value that looks like personal data (a row whose columns slipped)', async () => {
+    const file = writeFile(
+      'slipped.csv',
+      'Mã hồ sơ,Mã đơn vị,Họ và tên,Địa chỉ,Ngày trả kết quả\r\n' +
+        'A-1,SNV,Lê Văn Tám,"Số 1, đường Hai Bà Trưng",01/03/2023\r\n' +
+        'A-2,Nguyễn Thị Bảy,"Số 9, đường Lê Lợi",05/03/2023,\r\n' +
+        'A-3,Sở Du lịch,Trần Văn Chín,"Số 5, đường Lê Lợi",05/03/2023\r\n' +
+        'A-4,SNV,Phạm Văn Mười,"Số 7, đường Lê Lợi",0912345678\r\n',
+    );
+    const { report } = await importFrame({ db: deps.db, dataDir: deps.config.dataDir }, YEAR, { fileName: 'slipped.csv', bytes: fs.createReadStream(file), strict: false }, 'test');
+    const stored = (await deps.db.selectFrom('frame_imports').select('report').executeTakeFirstOrThrow()).report;
+    expect(report.rowsRejected).toBe(3);
+    expect(stored).not.toContain('Nguyễn Thị Bảy');
+    expect(stored).not.toContain('0912345678');
+    expect(stored).toContain('Sở Du lịch');
+  });
+});
+
+describe('draw, publish, export and verify', () => {
+  it('draws with each allocation; a new draft supersedes the previous one and drops its contacts', async () => {
+    await importFixture();
+    const fixed = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    expect(fixed.units.find((u) => u.unitCode === 'SCT')).toEqual({ unitCode: 'SCT', eligible: 16, planned: 25, drawn: 16, reserve: 0, shortfall: 9 });
+    expect(await count('sample_entries')).toBe(122 + 28 + 21 * 30);
+
+    const proportional = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: { kind: 'proportional', total: 700, min: 10, max: 60 }, reservePercent: 10 }, 'test');
+    expect(proportional.units.reduce((s, u) => s + u.planned, 0)).toBe(700);
+    expect(Math.min(...proportional.units.map((u) => u.planned))).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...proportional.units.map((u) => u.planned))).toBeLessThanOrEqual(60);
+
+    const margin = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: { kind: 'margin', margin: 0.05, max: 40 }, reservePercent: 0 }, 'test');
+    // N = 21 → 21 / (1 + 21 · 0.0025) = 19.95 → 20; large units are capped at 40.
+    expect(margin.units.find((u) => u.unitCode === 'SNV')?.planned).toBe(20);
+    expect(margin.units.find((u) => u.unitCode === 'TBI')?.planned).toBe(40);
+
+    const draws = await deps.db.selectFrom('draws').select(['id', 'status']).orderBy('id').execute();
+    expect(draws.map((d) => d.status)).toEqual(['superseded', 'superseded', 'draft']);
+    const contactsOfCurrent = await deps.db
+      .selectFrom('contacts')
+      .innerJoin('sample_entries', 'sample_entries.id', 'contacts.sample_entry_id')
+      .select('sample_entries.draw_id')
+      .distinct()
+      .execute();
+    expect(contactsOfCurrent.map((r) => r.draw_id)).toEqual([margin.id]);
+    expect((await findWave(deps.db, YEAR))?.status).toBe('drawn');
+
+    const bad = await cli('draw', '--wave', '2023', '--seed', 'x', '--per-unit', '25', '--total', '700');
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('cần đúng một trong --per-unit, --total, --margin') });
+    const badMargin = await cli('draw', '--wave', '2023', '--seed', 'x', '--margin', '5');
+    expect(badMargin).toMatchObject({ code: 1, stderr: expect.stringContaining('Sai số phải là một số giữa 0 và 1') });
+  });
+
+  it('publishes: unique codes and tokens in rank order, frame file deleted, contacts only for drawn people', async () => {
+    await importFixture();
+    await runDraw(deps.db, YEAR, { seed: 'first', allocation: FIXED, reservePercent: 20 }, 'test');
+    const draw = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    const published = await cli('draw', 'publish', '--wave', '2023');
+    expect(published.code).toBe(0);
+    expect(published.stdout).toContain('cấp 780 mã phiếu');
+
+    const questionnaires = await deps.db
+      .selectFrom('questionnaires')
+      .innerJoin('sample_entries', 'sample_entries.id', 'questionnaires.sample_entry_id')
+      .select(['questionnaires.code', 'questionnaires.token', 'questionnaires.released', 'questionnaires.status', 'sample_entries.unit_code', 'sample_entries.role', 'sample_entries.rank', 'sample_entries.draw_id'])
+      .execute();
+    expect(questionnaires).toHaveLength(780);
+    expect(new Set(questionnaires.map((q) => q.code)).size).toBe(780);
+    expect(new Set(questionnaires.map((q) => q.token)).size).toBe(780);
+    expect(questionnaires.every((q) => q.draw_id === draw.id && q.status === 'drawn')).toBe(true);
+    expect(questionnaires.every((q) => q.released === (q.role === 'primary' ? 1 : 0))).toBe(true);
+    const tso = questionnaires.filter((q) => q.unit_code === 'TSO').sort((a, b) => a.code.localeCompare(b.code));
+    expect(tso.map((q) => `${q.role}${q.rank}`)).toEqual([...Array.from({ length: 25 }, (_, i) => `primary${i + 1}`), ...Array.from({ length: 5 }, (_, i) => `reserve${i + 1}`)]);
+    expect(tso.every((q) => q.code.startsWith('23-TSO-'))).toBe(true);
+
+    expect(frameFiles()).toEqual([]);
+    expect((await deps.db.selectFrom('frame_imports').select('stored_path').executeTakeFirstOrThrow()).stored_path).toBeNull();
+    expect(await count('contacts')).toBe(780);
+    expect((await findWave(deps.db, YEAR))?.status).toBe('collecting');
+    const again = await cli('draw', 'publish', '--wave', '2023');
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining('đã công bố') });
+  });
+
+  it('never redoes a published draw silently; a redraw needs a reason, a new frame and no responses', async () => {
+    await importFixture();
+    const first = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    await publishDraw(deps.db, YEAR, 'test');
+    const oldCodes = (await deps.db.selectFrom('questionnaires').select('code').execute()).map((q) => q.code);
+
+    const silent = await cli('draw', '--wave', '2023', '--seed', 'other', '--per-unit', '25');
+    expect(silent).toMatchObject({ code: 1, stderr: expect.stringContaining('không thể bốc lại ngầm') });
+    const noFrame = await cli('draw', '--wave', '2023', '--seed', 'other', '--per-unit', '25', '--redraw', '--reason', 'Sai kỳ khảo sát');
+    expect(noFrame).toMatchObject({ code: 1, stderr: expect.stringContaining('hãy nhập lại khung mẫu') });
+    expect(await deps.db.selectFrom('draws').select('status').execute()).toEqual([{ status: 'published' }]);
+
+    await importFixture();
+    const redraw = await cli('draw', '--wave', '2023', '--seed', 'other', '--per-unit', '25', '--redraw', '--reason', 'Sai kỳ khảo sát');
+    expect(redraw.code).toBe(0);
+    await publishDraw(deps.db, YEAR, 'test');
+    const statuses = await deps.db.selectFrom('draws').select(['id', 'status']).orderBy('id').execute();
+    expect(statuses.map((d) => d.status)).toEqual(['superseded', 'published']);
+    const newCodes = (await deps.db.selectFrom('questionnaires').select('code').execute()).map((q) => q.code);
+    expect(newCodes.filter((c) => oldCodes.includes(c))).toEqual([]);
+    const logged = await deps.db.selectFrom('audit_log').select('detail').where('action', '=', 'draw.redraw').executeTakeFirstOrThrow();
+    expect(JSON.parse(logged.detail)).toMatchObject({ supersededDraw: first.id, supersededStatus: 'published', reason: 'Sai kỳ khảo sát' });
+
+    await importFixture();
+    const [q] = await deps.db.selectFrom('questionnaires').select(['id', 'unit_code']).limit(1).execute();
+    await insertResponse(deps.db, { waveYear: YEAR, questionnaireId: q.id, unitCode: q.unit_code, channel: 'qr', state: 'counted', answers: { A1: 5 }, profile: {}, comment: null, enteredBy: null });
+    const error = await runDraw(deps.db, YEAR, { seed: 'third', allocation: FIXED, reservePercent: 20, redrawReason: 'thử' }, 'test').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toContain('đã có 1 phiếu trả lời');
+  });
+
+  it('exports exactly questionnaire_code,unit_code,dossier_code,role,rank with no personal data', async () => {
+    await importFixture();
+    await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    const before = (await exportDrawCsv(deps.db, YEAR)).csv;
+    expect(before.startsWith('\uFEFFquestionnaire_code,unit_code,dossier_code,role,rank\r\n')).toBe(true);
+    expect(before.split('\r\n')[1]).toMatch(/^,APH,APH-2023-\d{7},primary,1$/);
+
+    await publishDraw(deps.db, YEAR, 'test');
+    const out = path.join(deps.dir, 'sample.csv');
+    const result = await cli('draw', 'export', '--wave', '2023', '--out', out);
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Đã ghi 780 dòng') });
+    const bytes = fs.readFileSync(out);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    const lines = text.split('\r\n');
+    expect(lines[0]).toBe('questionnaire_code,unit_code,dossier_code,role,rank');
+    expect(lines).toHaveLength(781);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^23-[A-Z]+-\d{4}-[0-9A-Z],[A-Z]+,[A-Z]+-2023-\d{7},(primary|reserve),\d+$/);
+    expect(leaks(text)).toEqual([]);
+  });
+
+  it('verifies: identical with the same file and with its rows shuffled; a tampered file is caught', async () => {
+    await importFixture();
+    await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    await publishDraw(deps.db, YEAR, 'test');
+
+    const same = await cli('draw', 'verify', '--wave', '2023', FRAME);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('Giống hệt');
+    expect(same.stdout).toContain(`Tệp đúng là tệp đã bốc (SHA-256 ${FRAME_SHA256})`);
+
+    const shuffled = await cli('draw', 'verify', '--wave', '2023', shuffledFixture());
+    expect(shuffled.code).toBe(0);
+    expect(shuffled.stdout).toContain('Giống hệt');
+    expect(shuffled.stdout).toContain('Tệp khung mẫu khác với tệp đã bốc: SHA-256');
+
+    // Remove the first drawn person of TSO from the file.
+    const [entry] = await deps.db.selectFrom('sample_entries').select('dossier_code').where('unit_code', '=', 'TSO').where('role', '=', 'primary').where('rank', '=', 1).execute();
+    const original = fs.readFileSync(FRAME, 'utf8');
+    const tamperedText = original.split('\r\n').filter((line) => !line.startsWith(`${entry.dossier_code},`)).join('\r\n');
+    expect(tamperedText.length).toBeLessThan(original.length);
+    const tampered = await cli('draw', 'verify', '--wave', '2023', writeFile('tampered.csv', tamperedText));
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toContain('Khác với mẫu đã bốc');
+    expect(tampered.stdout).toContain('đơn vị TSO');
+    expect(tampered.stdout).toContain('Tệp khung mẫu khác với tệp đã bốc: SHA-256');
+
+    const json = JSON.parse((await cli('draw', 'verify', '--wave', '2023', FRAME, '--json')).stdout);
+    expect(json).toMatchObject({ identical: true, sha256Matches: true, expectedSha256: FRAME_SHA256 });
+    const outcome = await verifyDraw(deps.db, YEAR, fs.createReadStream(path.join(deps.dir, 'tampered.csv')), 'test');
+    expect(outcome).toMatchObject({ identical: false, sha256Matches: false });
+  });
+});
+
+describe('pages', () => {
+  function multipart(fields: Record<string, string>, file?: { name: string; content: Uint8Array | string }): FormData {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    if (file) form.append('file', new Blob([file.content], { type: 'text/csv' }), file.name);
+    return form;
+  }
+
+  it('lets an administrator upload, draw, publish and export through the web; supervisors view and verify', async () => {
+    const app = createApp(deps);
+    const admin = await signIn(deps, 'admin');
+    const supervisor = await signIn(deps, 'supervisor');
+    const analyst = await signIn(deps, 'analyst');
+    const frameBytes = fs.readFileSync(FRAME);
+
+    const strict = await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { cookie: admin }, body: multipart({ strict: '1' }, { name: 'khung.csv', content: frameBytes }) });
+    expect(strict.status).toBe(400);
+    const strictPage = await strict.text();
+    expect(strictPage).toContain('Chế độ nghiêm ngặt');
+    expect(strictPage).toContain('<td class="num">1395</td>');
+    expect(await count('frame_imports')).toBe(0);
+
+    const upload = await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { cookie: admin }, body: multipart({}, { name: 'khung.csv', content: frameBytes }) });
+    expect(upload.status).toBe(200);
+    const uploadPage = await upload.text();
+    expect(uploadPage).toContain('Đã nhập khung mẫu khung.csv: 2.991 dòng hợp lệ, 9 dòng bị từ chối');
+    expect(uploadPage).toContain(FRAME_SHA256);
+    expect(uploadPage).toContain('XYZ1: 2 dòng');
+    expect(leaks(uploadPage)).toEqual([]);
+    expect((await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { cookie: supervisor }, body: multipart({}, { name: 'k.csv', content: frameBytes }) })).status).toBe(403);
+    expect((await app.request(`/waves/${YEAR}/frame`, { headers: { cookie: analyst } })).status).toBe(403);
+
+    const drawForm = new URLSearchParams({ seed: '15/04/2024 XSKT An Giang 123456', allocation: 'proportional', total: '700', min: '10', max: '60', reserve: '20' });
+    const drawn = await app.request(`/waves/${YEAR}/draw`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: drawForm });
+    expect(drawn.status).toBe(200);
+    const draftPage = await drawn.text();
+    expect(draftPage).toContain('Đã bốc mẫu (bản nháp số');
+    expect(draftPage).toContain('HMAC-SHA-256');
+    const draw = await deps.db.selectFrom('draws').select(['id', 'allocation']).executeTakeFirstOrThrow();
+    expect(JSON.parse(draw.allocation)).toEqual({ kind: 'proportional', total: 700, min: 10, max: 60 });
+
+    const unconfirmed = await app.request(`/waves/${YEAR}/draw/publish`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ drawId: String(draw.id) }) });
+    expect(unconfirmed.status).toBe(400);
+    const publish = await app.request(`/waves/${YEAR}/draw/publish`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ drawId: String(draw.id), confirm: '1' }) });
+    expect(publish.status).toBe(200);
+    expect(await publish.text()).toContain('Đã công bố lần bốc số');
+
+    const viewed = await app.request(`/waves/${YEAR}/draw`, { headers: { cookie: supervisor } });
+    const page = await viewed.text();
+    expect(viewed.status).toBe(200);
+    expect(page).toMatch(/<td>23-APH-\d{4}-[0-9A-Z]<\/td>/);
+    expect(page).not.toContain('action="/waves/2023/draw"');
+    expect(leaks(page)).toEqual([]);
+
+    const exported = await app.request(`/waves/${YEAR}/draw/export.csv`, { headers: { cookie: supervisor } });
+    expect(exported.headers.get('content-type')).toContain('text/csv');
+    const exportedBytes = Buffer.from(await exported.arrayBuffer());
+    expect(exportedBytes.toString('utf8').split('\r\n')[0]).toBe('\uFEFFquestionnaire_code,unit_code,dossier_code,role,rank');
+
+    const verified = await app.request(`/waves/${YEAR}/draw/verify`, { method: 'POST', headers: { cookie: supervisor }, body: multipart({}, { name: 'goc.csv', content: frameBytes }) });
+    expect(verified.status).toBe(200);
+    expect(await verified.text()).toContain('Giống hệt: chạy lại từ tệp này cho đúng danh sách đã bốc.');
+  });
+
+  it('links the frame and draw pages from the wave page', async () => {
+    const admin = await signIn(deps, 'admin');
+    const html = await (await createApp(deps).request(`/waves/${YEAR}`, { headers: { cookie: admin } })).text();
+    expect(html).toContain('href="/waves/2023/frame"');
+    expect(html).toContain('href="/waves/2023/draw"');
+  });
+});
+
+describe('demo', () => {
+  it('starts with an imported frame and a published draw', async () => {
+    const fresh = await createTestDeps();
+    try {
+      await seedDemoIfEmpty(fresh.db, fresh.config.dataDir);
+      const draws = await fresh.db.selectFrom('draws').select(['status', 'seed']).execute();
+      expect(draws).toEqual([{ status: 'published', seed: 'SIPAS An Giang 2023 - du lieu mau' }]);
+      const frame = await fresh.db.selectFrom('frame_imports').select(['rows_read', 'rows_rejected', 'stored_path', 'file_sha256']).executeTakeFirstOrThrow();
+      expect(frame).toEqual({ rows_read: 3000, rows_rejected: 9, stored_path: null, file_sha256: FRAME_SHA256 });
+      const questionnaires = await fresh.db.selectFrom('questionnaires').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(questionnaires.n)).toBe(780);
+      expect((await findWave(fresh.db, 2023))?.status).toBe('collecting');
+      expect(fs.readdirSync(path.join(fresh.dir, 'frames'))).toEqual([]);
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+});
