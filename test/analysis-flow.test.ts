@@ -458,6 +458,18 @@ describe('no personal data in any result or export', () => {
     }
   });
 
+  it('takes planned, drawn and returned questionnaires from collection tracking', async () => {
+    const cookie = await signIn(deps, 'supervisor');
+    const app = createApp(deps);
+    const report = await (await app.request('/waves/2024/analysis/report.html', { headers: { cookie } })).text();
+    expect(report).toContain('Kế hoạch 12 phiếu; thu về 12 phiếu (đạt 100,00 % kế hoạch); 12 phiếu hợp lệ được tính chỉ số.');
+    const tracking = withBom(await (await app.request('/waves/2024/analysis/tracking.csv', { headers: { cookie } })).arrayBuffer());
+    const rows = Papa.parse<string[]>(tracking.slice(1), { skipEmptyLines: true }).data;
+    expect(rows[0].slice(0, 5)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Kế hoạch', 'Số mẫu đã chọn', 'Đã phát']);
+    expect(rows.find((r) => r[0] === 'SNV')!.slice(2, 4)).toEqual(['4', '5']);
+    expect(rows.at(-1)!.slice(1, 4)).toEqual(['Tổng cộng', '12', '15']);
+  });
+
   it('applies the finite population correction only where the answers are a sample of the frame', async () => {
     const cookie = await signIn(deps, 'analyst');
     const app = createApp(deps);

@@ -12,6 +12,7 @@ import {
   type PreviousYear,
   type PublishedRow,
   type ResponseRecord,
+  type TrackingInput,
   type WaveResults,
 } from '../../analysis/types';
 import { computeWaveResults, type WaveInput } from '../../analysis/wave-results';
@@ -23,6 +24,7 @@ import { countResponses, publishedFrameSizes } from '../repositories/analysis-so
 import { listPreviousIndexes, replacePreviousIndexes } from '../repositories/previous-indexes';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { listResponses, type StoredResponse } from '../repositories/responses';
+import { trackingByUnit } from '../repositories/tracking';
 import { listUnits } from '../repositories/units';
 import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
 import { CsvError, decodeText } from './csv-text';
@@ -112,6 +114,27 @@ async function previousYear(db: Executor, year: number, q: Questionnaire, warnin
   return rows.length > 0 ? { source: 'published', year: prevYear, rows } : null;
 }
 
+/**
+ * Planned, drawn, dispatched… per unit from collection. Without a published draw (answers
+ * imported from another tool) there is nothing to track and analysis counts what arrived.
+ */
+async function trackingInput(db: Executor, year: number): Promise<TrackingInput[] | undefined> {
+  const rows = await trackingByUnit(db, year);
+  if (!rows.some((r) => r.drawn > 0)) return undefined;
+  return rows.map((r) => ({
+    unitCode: r.unitCode,
+    planned: r.planned,
+    drawn: r.drawn,
+    dispatched: r.dispatched,
+    undeliverable: r.undeliverable,
+    refused: r.refused,
+    paperReturned: r.paperReturned,
+    qrAnswered: r.qrAnswered,
+    imported: r.imported,
+    valid: r.valid,
+  }));
+}
+
 /** `warnings` are notes about the data for the analyst, added to the results' own. */
 export async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: WaveInput; stored: StoredResponse[]; warnings: string[] }> {
   const questionnaire = await findQuestionnaire(db, wave.year);
@@ -127,6 +150,7 @@ export async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: 
       responses: records,
       previous: await previousYear(db, wave.year, questionnaire, warnings),
       settings,
+      tracking: await trackingInput(db, wave.year),
     },
     stored,
     warnings,
