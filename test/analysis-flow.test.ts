@@ -332,6 +332,28 @@ describe('previous import: last year published indexes', () => {
   });
 });
 
+describe('a wave without answers yet', () => {
+  let deps: Deps;
+  beforeAll(async () => {
+    deps = await createTestDeps();
+  });
+  afterAll(() => deps.cleanup());
+
+  it('shows an empty dashboard and every export still opens', async () => {
+    await createWave(deps.db, { year: 2025, actor: 'test' });
+    await replaceUnits(deps.db, 2025, [{ code: 'SNV', name: 'Sở Nội vụ', kind: 'department', predecessors: null }]);
+    const cookie = await signIn(deps, 'analyst');
+    const app = createApp(deps);
+    const html = await (await app.request('/waves/2025/analysis', { headers: { cookie } })).text();
+    expect(html).toContain('Chưa có phiếu trả lời nào được tính chỉ số.');
+    expect(html).toContain('Chưa có phiếu hợp lệ của các sở, ban, ngành.');
+    for (const file of ['units.csv', 'units.json', 'tables.xlsx', 'report.html', 'groups.csv', 'criteria.csv', 'tracking.csv', 'profile.csv']) {
+      expect((await app.request(`/waves/2025/analysis/${file}`, { headers: { cookie } })).status, file).toBe(200);
+    }
+    expect((await app.request('/waves/2031/analysis', { headers: { cookie } })).status).toBe(404);
+  });
+});
+
 describe('raw previous year through lineage', () => {
   let deps: Deps;
   beforeAll(async () => {

@@ -288,7 +288,9 @@ export function AnalysisPage(props: {
       {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
       {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
       <p>
-        {results.tracking.total.counted} phiếu hợp lệ được tính chỉ số
+        {results.tracking.total.counted === 0
+          ? 'Chưa có phiếu trả lời nào được tính chỉ số'
+          : `${results.tracking.total.counted} phiếu hợp lệ được tính chỉ số`}
         {results.excluded.invalid > 0 ? `; ${results.excluded.invalid} phiếu không hợp lệ (không tính)` : ''}.{' '}
         {previous
           ? previous.source === 'raw'
