@@ -7,7 +7,9 @@ import { loadUser, sameOriginPosts } from './middleware/auth';
 import { analysisRoutes } from './routes/analysis-routes';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
+import { mailingRoutes } from './routes/mailing-routes';
 import { qrRoutes } from './routes/qr-routes';
+import { responsesImportRoutes } from './routes/responses-import-routes';
 import { samplingRoutes } from './routes/sampling-routes';
 import { waveRoutes } from './routes/wave-routes';
 import { entryRoutes } from './routes/entry-routes';
@@ -31,6 +33,8 @@ export function createApp(deps: AppDeps) {
   app.route('/waves', analysisRoutes);
   app.route('/waves', entryRoutes);
   app.route('/waves', trackingRoutes);
+  app.route('/waves', mailingRoutes);
+  app.route('/waves', responsesImportRoutes);
 
   app.notFound((c) => c.html(<ErrorPage status={404} message={`Không có trang ${c.req.path}`} user={c.var.user} />, 404));
   app.onError((error, c) => {

@@ -1,5 +1,7 @@
 import { previousImportCommand, reportCommand } from './analysis-commands';
 import type { CliCommand } from './command';
+import { mailingExportCommand } from './mailing-commands';
+import { responsesImportCommand } from './responses-commands';
 import { drawCommand, drawExportCommand, drawPublishCommand, drawVerifyCommand, frameImportCommand } from './sampling-commands';
 import { migrateCommand, unitsImportCommand, waveCreateCommand } from './wave-commands';
 
@@ -8,6 +10,8 @@ export const commands: Record<string, CliCommand> = {
   migrate: migrateCommand,
   'wave create': waveCreateCommand,
   'units import': unitsImportCommand,
+  'mailing export': mailingExportCommand,
+  'responses import': responsesImportCommand,
   'frame import': frameImportCommand,
   draw: drawCommand,
   'draw publish': drawPublishCommand,

@@ -44,10 +44,16 @@ export function WavePage(props: {
             <a href={`/waves/${wave.year}/analysis`}>Kết quả</a>
           </li>
           <li>
+            <a href={`/waves/${wave.year}/mailing`}>Gửi thư mời</a>
+          </li>
+          <li>
             <a href={`/waves/${wave.year}/entry`}>Nhập phiếu giấy (bưu điện)</a>
           </li>
           <li>
             <a href={`/waves/${wave.year}/tracking`}>Theo dõi thu phiếu</a>
+          </li>
+          <li>
+            <a href={`/waves/${wave.year}/responses/import`}>Nhập phiếu trả lời từ tệp</a>
           </li>
         </ul>
       </nav>

@@ -1,0 +1,17 @@
+import { importResponses } from '../services/responses-import';
+import { requireYear, type CliCommand } from './command';
+import { readInputFile } from './wave-commands';
+
+export const responsesImportCommand: CliCommand = {
+  usage: 'responses import --wave 2023 <responses.csv>',
+  options: { wave: { type: 'string' } },
+  async run(ctx, values, positionals) {
+    const year = requireYear(values, this.usage);
+    const summary = await importResponses(ctx.db, year, readInputFile(positionals[0], this.usage), ctx.actor);
+    const { counted, review, invalid } = summary.byState;
+    return {
+      text: `Đã nhập ${summary.rows} phiếu trả lời cho đợt ${year}: ${counted} được tính, ${review} chờ xem xét (trùng phiếu), ${invalid} không hợp lệ (quá ít câu trả lời); ${summary.anonymous} phiếu không gắn mã`,
+      json: { wave: year, ...summary },
+    };
+  },
+};

@@ -1,0 +1,48 @@
+import { ErrorBox, Layout } from '../layout';
+
+/** Upload of responses collected elsewhere (SIPAS.md section 11), for administrators. */
+export function ResponsesImportPage(props: {
+  wave: { year: number; name: string; status: string };
+  criteria: string[];
+  profile: string[];
+  user: { username: string; role: string } | null;
+  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+}) {
+  const { wave } = props;
+  const header = ['questionnaire_code', 'unit_code', 'channel', ...props.criteria, ...props.profile].join(',');
+  return (
+    <Layout title={`Nhập phiếu trả lời — ${wave.name}`} user={props.user}>
+      <p>
+        <a href={`/waves/${wave.year}`}>← {wave.name}</a>
+      </p>
+      <h1>Nhập phiếu trả lời từ tệp CSV</h1>
+      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
+      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
+      <p>Một dòng cho mỗi phiếu, dòng đầu là tiêu đề:</p>
+      <pre style="white-space:pre-wrap;background:#f4f4f4;padding:.5rem">{header}</pre>
+      <ul>
+        <li>
+          <code>questionnaire_code</code>: mã phiếu in trên thư (kiểm tra ký tự cuối); <code>channel</code> là <code>paper</code> hoặc <code>qr</code>.
+        </li>
+        <li>
+          Phiếu thu bằng công cụ khác, không có mã phiếu: để trống <code>questionnaire_code</code>, ghi <code>unit_code</code>; kênh được ghi là «nhập
+          tệp».
+        </li>
+        <li>Mỗi tiêu chí: 1–5, để trống nếu không ý kiến. Thông tin chung: mã hoặc tên lựa chọn; nhiều lựa chọn cách nhau bằng dấu «;».</li>
+        <li>
+          Tệp có lỗi thì không nhập dòng nào, mọi dòng lỗi được liệt kê. Phiếu đã có câu trả lời được tính thì dòng mới được giữ lại để xem xét; phiếu
+          trả lời ít hơn mức tối thiểu được lưu là không hợp lệ. Phiếu nhập từ tệp được tính ngay, không cần nhập hai lần.
+        </li>
+      </ul>
+      {wave.status === 'closed' ? (
+        <ErrorBox message="Đợt khảo sát đã kết thúc, không nhận thêm phiếu trả lời." />
+      ) : (
+        <form method="post" action={`/waves/${wave.year}/responses/import`} enctype="multipart/form-data">
+          <label for="responses-file">Tệp CSV (UTF-8 hoặc Unicode từ Excel)</label>
+          <input id="responses-file" type="file" name="file" accept=".csv,text/csv" required />{' '}
+          <button type="submit">Nhập</button>
+        </form>
+      )}
+    </Layout>
+  );
+}
