@@ -46,7 +46,8 @@ function sync() {
     if (item.kind === 'text') return;
     set.querySelectorAll('input').forEach(function (input) {
       var v = values[i], n = Number(input.value);
-      input.checked = Array.isArray(v) ? v.indexOf(n) >= 0 : v !== null && v === n;
+      // An item left blank by 0 or space shows its "0" box ticked once the cursor has passed it.
+      input.checked = Array.isArray(v) ? v.indexOf(n) >= 0 : v === null ? i < at && n === 0 : v === n;
     });
   });
   form.elements.corrections.value = String(keying.corrections());

@@ -29,6 +29,22 @@ function withTypo(code: string): string {
   return parts.join('-');
 }
 
+/** What the entry routes answer to the page's script. */
+interface EntryJson {
+  error?: string;
+  message?: string;
+  code?: string;
+  unitCode?: string;
+  unitName?: string;
+  pass?: number | null;
+  prefixOfAnother?: boolean;
+  replacement?: string | null;
+  outcome?: { kind: string; state?: string; pass?: number | null };
+  figures?: { forms: number; lastHour: number; corrections: number; summary: string };
+}
+
+const readJson = async (response: Response) => (await response.json()) as EntryJson;
+
 describe('post-office data entry', () => {
   let deps: Awaited<ReturnType<typeof createTestDeps>>;
   let app: ReturnType<typeof createApp>;
@@ -62,7 +78,7 @@ describe('post-office data entry', () => {
       const typo = withTypo(code);
       const lookup = await get(`/waves/2023/entry/lookup?code=${encodeURIComponent(typo)}`, clerk, true);
       expect(lookup.status).toBe(400);
-      expect((await lookup.json()).error).toBe(`Mã phiếu "${typo}" sai (ký tự kiểm tra không khớp hoặc sai dạng, ví dụ đúng: 23-SNV-0042-7): hãy đọc lại mã in trên phiếu`);
+      expect((await readJson(lookup)).error).toBe(`Mã phiếu "${typo}" sai (ký tự kiểm tra không khớp hoặc sai dạng, ví dụ đúng: 23-SNV-0042-7): hãy đọc lại mã in trên phiếu`);
       const page = await get(`/waves/2023/entry?code=${encodeURIComponent(typo)}`, clerk);
       expect(page.status).toBe(400);
       expect(await page.text()).toContain('ký tự kiểm tra không khớp');
@@ -76,7 +92,7 @@ describe('post-office data entry', () => {
       const q = primary('SNV', 2);
       const lookup = await get(`/waves/2023/entry/lookup?code=${q.code.replace(/-/g, '').toLowerCase()}`, clerk, true);
       expect(lookup.status).toBe(200);
-      expect(await lookup.json()).toMatchObject({ code: q.code, unitCode: 'SNV', unitName: 'Sở Nội vụ', pass: null, prefixOfAnother: false });
+      expect(await readJson(lookup)).toMatchObject({ code: q.code, unitCode: 'SNV', unitName: 'Sở Nội vụ', pass: null, prefixOfAnother: false });
       const page = await (await get(`/waves/2023/entry?code=${q.code}`, clerk)).text();
       expect(page).toContain(`<strong id="form-code">${q.code}</strong>`);
       expect(page).not.toMatch(/Nguyễn Văn|Trần Hưng Đạo|0912345678/);
@@ -86,10 +102,10 @@ describe('post-office data entry', () => {
       const q = primary('SNV', 1);
       const response = await post('/waves/2023/entry/forms', clerk, keyedForm(q.code), true);
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = await readJson(response);
       expect(body.message).toBe(`Đã lưu phiếu ${q.code} (Sở Nội vụ): được tính.`);
       expect(body.figures).toMatchObject({ forms: 1, lastHour: 1, corrections: 2 });
-      expect(body.figures.summary).toMatch(/^Bạn đã nhập 1 phiếu \(60 phút qua: 1\) · tốc độ \d+(,\d)? phiếu\/giờ · đã sửa 2 trường$/);
+      expect(body.figures?.summary).toMatch(/^Bạn đã nhập 1 phiếu \(60 phút qua: 1\) · tốc độ \d+(,\d)? phiếu\/giờ · đã sửa 2 trường$/);
 
       const [stored] = await responsesOf(q.id);
       expect(stored).toMatchObject({ channel: 'paper', state: 'counted', entered_by: 'buudien1', comment: 'Cán bộ nhiệt tình' });
@@ -128,14 +144,14 @@ describe('post-office data entry', () => {
       const q = primary('STP', 2);
       const blanks = Object.fromEntries(criteria.slice(3).map((c) => [c, '0']));
       const response = await post('/waves/2023/entry/forms', clerk, keyedForm(q.code, blanks), true);
-      expect((await response.json()).message).toMatch(/nhưng không hợp lệ: Chỉ trả lời 3\/16 tiêu chí, cần ít nhất 8/);
+      expect((await readJson(response)).message).toMatch(/nhưng không hợp lệ: Chỉ trả lời 3\/16 tiêu chí, cần ít nhất 8/);
       expect((await responsesOf(q.id))[0].state).toBe('invalid');
     });
 
     it('undeliverable and refused release the unit’s next reserve to print; when none is left it says so', async () => {
       const first = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: primary('LXU', 1).code, outcome: 'undeliverable' }), true);
       expect(first.status).toBe(200);
-      expect(await first.json()).toMatchObject({ replacement: reserve('LXU', 1).code });
+      expect(await readJson(first)).toMatchObject({ replacement: reserve('LXU', 1).code });
       expect(await questionnaireRow(primary('LXU', 1).id)).toMatchObject({ status: 'undeliverable', released: 1 });
       expect(await questionnaireRow(reserve('LXU', 1).id)).toMatchObject({ status: 'drawn', released: 1, replaces_id: primary('LXU', 1).id });
 
@@ -144,7 +160,7 @@ describe('post-office data entry', () => {
       expect(await questionnaireRow(reserve('LXU', 2).id)).toMatchObject({ released: 1, replaces_id: primary('LXU', 2).id });
 
       const third = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: primary('LXU', 3).code, outcome: 'refused' }), true);
-      expect(await third.json()).toMatchObject({
+      expect(await readJson(third)).toMatchObject({
         replacement: null,
         message: `Phiếu ${primary('LXU', 3).code} (UBND thành phố Long Xuyên): từ chối. Đơn vị UBND thành phố Long Xuyên đã hết phiếu dự phòng: không có phiếu thay thế.`,
       });
@@ -154,7 +170,7 @@ describe('post-office data entry', () => {
       expect((await questionnaireRow(reserve('SNV', 1).id)).released).toBe(0);
       const notReleased = await get(`/waves/2023/entry/lookup?code=${reserve('SNV', 1).code}`, clerk, true);
       expect(notReleased.status).toBe(409);
-      expect((await notReleased.json()).error).toContain('phiếu dự phòng chưa được phát hành');
+      expect((await readJson(notReleased)).error).toContain('phiếu dự phòng chưa được phát hành');
     });
 
     it('a form that came back cannot be marked undeliverable afterwards', async () => {
@@ -162,7 +178,7 @@ describe('post-office data entry', () => {
       await post('/waves/2023/entry/forms', clerk, keyedForm(q.code));
       const response = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: q.code, outcome: 'undeliverable' }), true);
       expect(response.status).toBe(409);
-      expect((await response.json()).error).toBe(`Phiếu ${q.code} đang ở trạng thái "đã nhận phiếu giấy": không thể đánh dấu không phát được`);
+      expect((await readJson(response)).error).toBe(`Phiếu ${q.code} đang ở trạng thái "đã nhận phiếu giấy": không thể đánh dấu không phát được`);
       expect((await questionnaireRow(reserve('SNV', 1).id)).released).toBe(0);
     });
 
@@ -199,15 +215,15 @@ describe('post-office data entry', () => {
     it('two agreeing keyings by different clerks count the form; the second clerk keys blind', async () => {
       const q = primary('SNV', 1);
       const first = await post('/waves/2023/entry/forms', clerk, keyedForm(q.code), true);
-      expect((await first.json()).message).toBe(`Đã lưu lần nhập 1 phiếu ${q.code} (Sở Nội vụ); chờ một người khác nhập lần 2 để đối chiếu.`);
+      expect((await readJson(first)).message).toBe(`Đã lưu lần nhập 1 phiếu ${q.code} (Sở Nội vụ); chờ một người khác nhập lần 2 để đối chiếu.`);
       expect(await responsesOf(q.id)).toEqual([]);
 
       const sameClerk = await get(`/waves/2023/entry/lookup?code=${q.code}`, clerk, true);
       expect(sameClerk.status).toBe(409);
-      expect((await sameClerk.json()).error).toBe(`Bạn đã nhập lần 1 phiếu ${q.code}; lần nhập thứ 2 (đối chiếu) phải do một người khác thực hiện`);
+      expect((await readJson(sameClerk)).error).toBe(`Bạn đã nhập lần 1 phiếu ${q.code}; lần nhập thứ 2 (đối chiếu) phải do một người khác thực hiện`);
       expect((await post('/waves/2023/entry/forms', clerk, keyedForm(q.code))).status).toBe(409);
 
-      expect(await (await get(`/waves/2023/entry/lookup?code=${q.code}`, clerk2, true)).json()).toMatchObject({ pass: 2 });
+      expect(await readJson(await get(`/waves/2023/entry/lookup?code=${q.code}`, clerk2, true))).toMatchObject({ pass: 2 });
       const blind = await (await get(`/waves/2023/entry?code=${q.code}`, clerk2)).text();
       expect(blind).toContain('lần nhập 2 (đối chiếu, không xem lần 1)');
       expect(blind).not.toMatch(/<input[^>]* checked/);
@@ -215,7 +231,7 @@ describe('post-office data entry', () => {
 
       // Spacing and case of the comment do not make a mismatch.
       const second = await post('/waves/2023/entry/forms', clerk2, keyedForm(q.code, { comment: '  cán bộ  nhiệt tình ' }), true);
-      expect((await second.json()).message).toBe(`Hai lần nhập khớp; Đã lưu phiếu ${q.code} (Sở Nội vụ): được tính.`);
+      expect((await readJson(second)).message).toBe(`Hai lần nhập khớp; Đã lưu phiếu ${q.code} (Sở Nội vụ): được tính.`);
       const [stored] = await responsesOf(q.id);
       expect(stored).toMatchObject({ state: 'counted', channel: 'paper', entered_by: 'buudien2' });
       const keyings = await deps.db.selectFrom('paper_keyings').select(['pass', 'entered_by', 'response_id']).orderBy('pass').execute();
@@ -229,10 +245,10 @@ describe('post-office data entry', () => {
       const q = primary('STP', 2);
       await post('/waves/2023/entry/forms', clerk, keyedForm(q.code));
       const second = await post('/waves/2023/entry/forms', clerk2, keyedForm(q.code, { A2: '5', gender: '1', priorities: ['1', '4'] }), true);
-      expect((await second.json()).message).toBe(`Đã lưu lần nhập 2 phiếu ${q.code} (Sở Tư pháp): 3 trường khác lần 1, chuyển giám sát đối chiếu.`);
+      expect((await readJson(second)).message).toBe(`Đã lưu lần nhập 2 phiếu ${q.code} (Sở Tư pháp): 3 trường khác lần 1, chuyển giám sát đối chiếu.`);
       expect(await responsesOf(q.id)).toEqual([]);
       const third = await get(`/waves/2023/entry/lookup?code=${q.code}`, await signIn(deps, 'clerk', 'buudien3'), true);
-      expect((await third.json()).error).toBe(`Phiếu ${q.code} đã được nhập đủ hai lần và đang chờ giám sát đối chiếu`);
+      expect((await readJson(third)).error).toBe(`Phiếu ${q.code} đã được nhập đủ hai lần và đang chờ giám sát đối chiếu`);
 
       const list = await (await get('/waves/2023/entry/mismatches', supervisor)).text();
       expect(list).toContain(`Phiếu ${q.code} — Sở Tư pháp`);
@@ -278,7 +294,7 @@ describe('post-office data entry', () => {
       expect(await responsesOf(disputed.id)).toEqual([]);
       expect(await (await get('/waves/2023/entry/mismatches', admin)).text()).toContain(`Phiếu ${disputed.code}`);
       const single = await post('/waves/2023/entry/forms', clerk, keyedForm(primary('LXU', 1).code), true);
-      expect((await single.json()).outcome).toMatchObject({ kind: 'recorded', state: 'counted', pass: null });
+      expect((await readJson(single)).outcome).toMatchObject({ kind: 'recorded', state: 'counted', pass: null });
       const on = await post('/waves/2023/entry/settings', admin, new URLSearchParams([['double_entry', '0'], ['double_entry', '1']]));
       expect(await on.text()).toContain('Đã bật nhập hai lần');
     });

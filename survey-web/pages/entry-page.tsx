@@ -43,7 +43,7 @@ const css = `
 .keys{font-size:.9rem;background:#f3f6f9;border:1px solid #ccd;padding:.3rem .6rem;margin:.5rem 0}
 .keys kbd{border:1px solid #888;border-radius:3px;padding:0 .3rem;background:#fff;font:inherit}
 #entry-form h2{margin-top:.5rem}
-fieldset.item{display:grid;grid-template-columns:8.5rem 1fr auto;gap:.5rem;align-items:center;margin:0;padding:.15rem .5rem;border:0;border-bottom:1px solid #ddd}
+fieldset.item{display:grid;grid-template-columns:12rem 1fr auto;gap:.5rem;align-items:center;margin:0;padding:.15rem .5rem;border:0;border-bottom:1px solid #ddd}
 fieldset.item legend{display:contents;font-weight:400}
 fieldset.item .item-code{font-weight:700;font-variant-numeric:tabular-nums}
 fieldset.item.current{background:#fff4c2;outline:2px solid #f59e0b}
@@ -51,7 +51,7 @@ fieldset.item .options{display:flex;gap:.15rem;flex-wrap:wrap;justify-content:fl
 fieldset.item .options label{display:inline-flex;align-items:center;gap:.15rem;margin:0;font-weight:400;padding:0 .3rem;min-height:32px;border:1px solid #ccc;border-radius:3px;font-size:.9rem}
 fieldset.item .options input{min-height:auto;margin:0}
 fieldset.item textarea{width:100%;min-height:2.6rem}
-#hint{background:#fde8e8;border:1px solid #b91c1c;color:#7f1d1d;padding:.3rem .6rem;margin:.5rem 0}
+#hint{position:sticky;bottom:0;background:#fde8e8;border:1px solid #b91c1c;color:#7f1d1d;padding:.3rem .6rem;margin:.5rem 0}
 .warning{background:#fff4e5;border:1px solid #b45309;padding:.4rem .6rem}
 #figures{font-variant-numeric:tabular-nums}
 `;
