@@ -7,7 +7,7 @@ import { runCli } from '../server/cli/run-cli';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo';
 import { UserError } from '../server/errors';
 import { insertResponse } from '../server/repositories/responses';
-import { findWave } from '../server/repositories/waves';
+import { findWave, updateWaveSettings } from '../server/repositories/waves';
 import { exportDrawCsv, publishDraw, runDraw, verifyDraw } from '../server/services/draw';
 import { importFrame } from '../server/services/frame-import';
 import { createWave, importUnits } from '../server/services/waves';
@@ -324,6 +324,17 @@ describe('draw, publish, export and verify', () => {
     expect(json).toMatchObject({ identical: true, sha256Matches: true, expectedSha256: FRAME_SHA256 });
     const outcome = await verifyDraw(deps.db, YEAR, fs.createReadStream(path.join(deps.dir, 'tampered.csv')), 'test');
     expect(outcome).toMatchObject({ identical: false, sha256Matches: false });
+  });
+
+  it('verifies under the eligibility rules recorded with the draw, even after the wave settings change', async () => {
+    await importFixture();
+    await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    await publishDraw(deps.db, YEAR, 'test');
+    const wave = (await findWave(deps.db, YEAR))!;
+    // A later edit that would make more rows eligible must not change what the draw was.
+    await updateWaveSettings(deps.db, YEAR, { ...wave.settings, period: { from: '2022-01-01', to: '2023-12-31' } });
+    const outcome = await verifyDraw(deps.db, YEAR, fs.createReadStream(FRAME), 'test');
+    expect(outcome).toMatchObject({ identical: true, sha256Matches: true });
   });
 });
 

@@ -82,6 +82,8 @@ export interface DrawTable {
   code_version: string;
   /** JSON: per unit eligible N, planned n, drawn, reserve, shortfall */
   unit_summary: string;
+  /** JSON of the eligibility rules the draw ran under; NULL for draws made before they were kept. */
+  eligibility: string | null;
   status: 'draft' | 'published' | 'superseded';
   created_at: string;
   created_by: string | null;

@@ -1,4 +1,4 @@
-import type { Allocation, DrawnEntry, SampleLine, UnitDraw } from '../../sampling';
+import type { Allocation, DrawnEntry, FrameOptions, SampleLine, UnitDraw } from '../../sampling';
 import type { Executor } from '../db/schema';
 
 export type DrawStatus = 'draft' | 'published' | 'superseded';
@@ -14,11 +14,15 @@ export interface Draw {
   method: string;
   codeVersion: string;
   units: UnitDraw[];
+  /** The rules the draw ran under (null for a draw recorded before they were kept). */
+  eligibility: DrawEligibility | null;
   status: DrawStatus;
   createdAt: string;
   createdBy: string | null;
   publishedAt: string | null;
 }
+
+export type DrawEligibility = Pick<FrameOptions, 'period' | 'requirePostalAddress' | 'excludeOrganisations'>;
 
 /** A drawn line as people see it: no personal data. */
 export interface DrawnLine extends SampleLine {
@@ -38,6 +42,7 @@ type DrawRow = {
   method: string;
   code_version: string;
   unit_summary: string;
+  eligibility: string | null;
   status: DrawStatus;
   created_at: string;
   created_by: string | null;
@@ -56,6 +61,7 @@ function toDraw(row: DrawRow): Draw {
     method: row.method,
     codeVersion: row.code_version,
     units: JSON.parse(row.unit_summary) as UnitDraw[],
+    eligibility: row.eligibility === null ? null : (JSON.parse(row.eligibility) as DrawEligibility),
     status: row.status,
     createdAt: row.created_at,
     createdBy: row.created_by,
@@ -78,6 +84,7 @@ export async function insertDraw(
     code_version: draw.codeVersion,
     // The analysis reads eligible N per unit from here for the finite population correction.
     unit_summary: JSON.stringify(draw.units),
+    eligibility: draw.eligibility === null ? null : JSON.stringify(draw.eligibility),
     status: 'draft' as const,
     created_at: new Date().toISOString(),
     created_by: draw.createdBy,

@@ -96,6 +96,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
       method: result.method,
       codeVersion: result.codeVersion,
       units: result.units,
+      eligibility: { period: options.period, requirePostalAddress: options.requirePostalAddress, excludeOrganisations: options.excludeOrganisations },
       createdBy: actor,
     });
     for (const entry of result.entries) await insertSampleEntry(trx, draw.id, year, entry);
@@ -213,7 +214,12 @@ export async function verifyDraw(db: Db, year: number, bytes: ByteSource, actor:
   const wave = await requireWave(db, year);
   const draw = await findCurrentDraw(db, year);
   if (!draw) throw new UserError(`Đợt ${year} chưa bốc mẫu: không có gì để kiểm tra`, 404);
-  const options = await frameOptions(db, wave);
+  // The rules recorded with the draw win over today's wave settings, which may have changed since.
+  const current = await frameOptions(db, wave);
+  const rules = draw.eligibility;
+  const options = rules
+    ? { ...current, period: rules.period, requirePostalAddress: rules.requirePostalAddress, excludeOrganisations: rules.excludeOrganisations }
+    : current;
   const rerun = await runLibrary(() =>
     drawSample(bytes, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent }),
   );

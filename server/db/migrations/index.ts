@@ -3,6 +3,7 @@ import * as initial from './2026-11-22T13-45-initial';
 import * as previousIndexKind from './2026-11-22T13-55-previous-index-kind';
 import * as oneCountedResponse from './2026-11-22T14-00-one-counted-response';
 import * as paperKeyings from './2026-11-22T14-10-paper-keyings';
+import * as drawEligibility from './2026-11-22T14-20-draw-eligibility';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T13-55-previous-index-kind': previousIndexKind,
   '2026-11-22T14-00-one-counted-response': oneCountedResponse,
   '2026-11-22T14-10-paper-keyings': paperKeyings,
+  '2026-11-22T14-20-draw-eligibility': drawEligibility,
 };
