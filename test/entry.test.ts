@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app';
+import { listMailingRecipients } from '../server/repositories/mailing';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
 
@@ -165,6 +166,9 @@ describe('post-office data entry', () => {
         message: `Phiếu ${primary('LXU', 3).code} (UBND thành phố Long Xuyên): từ chối. Đơn vị UBND thành phố Long Xuyên đã hết phiếu dự phòng: không có phiếu thay thế.`,
       });
       expect((await questionnaireRow(primary('LXU', 3).id)).status).toBe('refused');
+      // The mailing pack's "not yet sent" list is what gets printed: the released reserves are on it.
+      const toPrint = await listMailingRecipients(deps.db, 2023, { unitCode: 'LXU', notYetSent: true });
+      expect(toPrint.map((r) => r.code)).toEqual([reserve('LXU', 1).code, reserve('LXU', 2).code]);
       // A released reserve is keyed like any other form; the other units' reserves stay unreleased.
       expect((await post('/waves/2023/entry/forms', clerk, keyedForm(reserve('LXU', 1).code), true)).status).toBe(200);
       expect((await questionnaireRow(reserve('SNV', 1).id)).released).toBe(0);
