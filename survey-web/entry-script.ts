@@ -153,6 +153,12 @@ codeInput.addEventListener('input', function () {
 });
 form.addEventListener('submit', function (e) { e.preventDefault(); if (keying) save(); });
 form.addEventListener('keydown', function (e) {
+  var letter = e.key.toLowerCase();
+  if (keying && e.altKey && (letter === 'k' || letter === 't')) {
+    e.preventDefault();
+    outcomeForm.querySelector('button[value="' + (letter === 'k' ? 'undeliverable' : 'refused') + '"]').click();
+    return;
+  }
   if (!keying || e.altKey || e.ctrlKey || e.metaKey) return;
   if (e.key === 'Escape') { e.preventDefault(); closeForm(); return; }
   if (e.target === comment && e.key === 'Enter' && e.shiftKey) return;

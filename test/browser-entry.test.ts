@@ -119,6 +119,19 @@ describe('post-office data entry in Chromium', () => {
       expect(criteria.map((c) => values[c] ?? '-').join('')).toBe('5--3455555555555');
       const keying = await deps.db.selectFrom('paper_keyings').select('corrections').where('questionnaire_id', '=', other.id).executeTakeFirstOrThrow();
       expect(keying.corrections).toBe(1);
+
+      // A letter that came back undeliverable: open its code, Alt+K; the unit's reserve is released.
+      const undeliverable = questionnaires.find((x) => x.unitCode === 'SNV' && x.role === 'primary' && x.rank === 3)!;
+      const replacement = questionnaires.find((x) => x.unitCode === 'SNV' && x.role === 'reserve' && x.rank === 1)!;
+      await page.keyboard.type(undeliverable.code);
+      await page.locator('#entry-form').waitFor({ state: 'visible' });
+      await page.keyboard.press('Alt+K');
+      await expect(page.locator('#messages .ok').textContent({ timeout: 5000 })).resolves.toBe(
+        `Phiếu ${undeliverable.code} (Sở Nội vụ): không phát được. Đã phát hành phiếu dự phòng ${replacement.code} thay thế; phiếu này có trong danh sách cần in.`,
+      );
+      const released = await deps.db.selectFrom('questionnaires').select(['released', 'replaces_id']).where('id', '=', replacement.id).executeTakeFirstOrThrow();
+      expect(released).toEqual({ released: 1, replaces_id: undeliverable.id });
+      expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('code');
     });
   });
 

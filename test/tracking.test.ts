@@ -136,7 +136,7 @@ describe('response tracking', () => {
       const page = await (await app.request('/waves/2023/tracking', { headers: { cookie: analyst } })).text();
       expect(page).toContain('Tổng: <strong>4</strong> câu trả lời hợp lệ trên <strong>9</strong> phiếu kế hoạch — tỷ lệ phản hồi <strong>44,44 %</strong>');
       // SNV: 2 valid of 3 planned; contact (3 responded + 0 refused) of 4 released; no refusals.
-      expect(page).toMatch(/<td>SNV<\/td><td>Sở Nội vụ<\/td>(<td class="num">\d+<\/td>){15}<td class="num">66,67 %<\/td><td class="num">75,00 %<\/td><td class="num">0,00 %<\/td>/);
+      expect(page).toMatch(/<td>SNV<\/td><td class="unit">Sở Nội vụ<\/td>(<td class="num">\d+<\/td>){15}<td class="num">66,67 %<\/td><td class="num">75,00 %<\/td><td class="num">0,00 %<\/td>/);
       expect(page).toContain('= số câu trả lời hợp lệ được tính ÷ số phiếu kế hoạch (phiếu chính)');
       expect(page).toContain('Tỷ lệ từ chối (kiểu AAPOR REF)');
       expect(page).not.toMatch(/Nguyễn Văn|Trần Hưng Đạo|0912345678/);

@@ -123,7 +123,7 @@ export function EntryPage(props: EntryPageProps) {
       </form>
       <p class="keys">
         <kbd>1</kbd>–<kbd>5</kbd> trả lời · <kbd>0</kbd> hoặc <kbd>cách</kbd> để trống · thông tin chung: số thứ tự lựa chọn · <kbd>Backspace</kbd> quay lại và xóa ·{' '}
-        <kbd>Enter</kbd> lưu phiếu và sang phiếu sau · <kbd>Esc</kbd> bỏ phiếu đang mở
+        <kbd>Enter</kbd> lưu phiếu và sang phiếu sau · <kbd>Esc</kbd> bỏ phiếu đang mở · <kbd>Alt+K</kbd> không phát được · <kbd>Alt+T</kbd> từ chối
       </p>
 
       <form id="entry-form" method="post" action={`/waves/${wave.year}/entry/forms`} hidden={!opened}>
@@ -207,10 +207,10 @@ export function EntryPage(props: EntryPageProps) {
         <h2>Không có phiếu trả lời</h2>
         <input type="hidden" name="code" value={opened?.code ?? ''} />
         <p class="muted">Thư không phát được hoặc người được khảo sát từ chối: phiếu dự phòng kế tiếp của đơn vị được phát hành để in.</p>
-        <button type="submit" name="outcome" value="undeliverable" class="secondary" accesskey="k">
+        <button type="submit" name="outcome" value="undeliverable" class="secondary">
           Không phát được (Alt+K)
         </button>{' '}
-        <button type="submit" name="outcome" value="refused" class="secondary" accesskey="t">
+        <button type="submit" name="outcome" value="refused" class="secondary">
           Từ chối (Alt+T)
         </button>
       </form>

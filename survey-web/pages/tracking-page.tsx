@@ -64,7 +64,7 @@ export function TrackingPage(props: {
     </>
   );
   return (
-    <Layout title={`Theo dõi thu phiếu — ${wave.name}`} user={props.user} css="th{font-size:.85rem}td.num{white-space:nowrap}tfoot td{font-weight:700;background:#f3f6f9}">
+    <Layout title={`Theo dõi thu phiếu — ${wave.name}`} user={props.user} css="main{max-width:none}.wide{overflow-x:auto}th{font-size:.85rem}td.num{white-space:nowrap}td.unit{min-width:12rem}tfoot td{font-weight:700;background:#f3f6f9}">
       <h1>Theo dõi thu phiếu — {wave.name}</h1>
       <p class="muted">
         <a href={`/waves/${wave.year}`}>← Đợt {wave.year}</a> · Chỉ có số đếm, không có thông tin cá nhân.
@@ -73,6 +73,7 @@ export function TrackingPage(props: {
         Tổng: <strong>{total.valid}</strong> câu trả lời hợp lệ trên <strong>{total.planned}</strong> phiếu kế hoạch — tỷ lệ phản hồi{' '}
         <strong>{rate(total.valid, total.planned)}</strong>.
       </p>
+      <div class="wide">
       <table>
         <thead>
           <tr>
@@ -98,7 +99,7 @@ export function TrackingPage(props: {
           {rows.map((r) => (
             <tr>
               <td>{r.unitCode}</td>
-              <td>{r.unitName}</td>
+              <td class="unit">{r.unitName}</td>
               {line(r)}
             </tr>
           ))}
@@ -110,6 +111,7 @@ export function TrackingPage(props: {
           </tr>
         </tfoot>
       </table>
+      </div>
       <h2>Định nghĩa</h2>
       <dl>
         <dt>Tỷ lệ phản hồi (so với kế hoạch)</dt>
