@@ -8,5 +8,4 @@ export default defineConfig({
     // Browser and server tests start real processes; two cores do not like many at once.
     maxWorkers: 2,
   },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'hono/jsx' },
 });

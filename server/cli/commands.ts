@@ -1,3 +1,4 @@
+import { backupCommand, restoreCommand, userAddCommand, waveCloseCommand, wavePurgeCommand, waveSettingsCommand } from './admin-commands';
 import { previousImportCommand, reportCommand } from './analysis-commands';
 import type { CliCommand } from './command';
 import { mailingExportCommand } from './mailing-commands';
@@ -9,6 +10,7 @@ import { migrateCommand, unitsImportCommand, waveCreateCommand } from './wave-co
 export const commands: Record<string, CliCommand> = {
   migrate: migrateCommand,
   'wave create': waveCreateCommand,
+  'wave settings': waveSettingsCommand,
   'units import': unitsImportCommand,
   'mailing export': mailingExportCommand,
   'responses import': responsesImportCommand,
@@ -19,4 +21,9 @@ export const commands: Record<string, CliCommand> = {
   'draw verify': drawVerifyCommand,
   'previous import': previousImportCommand,
   report: reportCommand,
+  'wave close': waveCloseCommand,
+  'wave purge-personal-data': wavePurgeCommand,
+  'user add': userAddCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unitTableRows } from '../analysis';
+import { createApp } from '../server/app';
+import { runCli } from '../server/cli/run-cli';
+import { seedDemoIfEmpty } from '../server/demo/seed-demo';
+import { listUnits } from '../server/repositories/units';
+import { findWave } from '../server/repositories/waves';
+import { analyseWave } from '../server/services/wave-results';
+import { createWave, importUnits } from '../server/services/waves';
+import { createTestDeps } from './support/test-deps';
+
+let deps: Awaited<ReturnType<typeof createTestDeps>>;
+let env: NodeJS.ProcessEnv;
+const cli = (...argv: string[]) => runCli(argv, env, deps.dir);
+
+beforeEach(async () => {
+  deps = await createTestDeps();
+  env = { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' };
+});
+afterEach(() => deps.cleanup());
+
+describe('accounts', () => {
+  it('user add generates a password that signs in, once per username', async () => {
+    const added = await cli('user', 'add', '--role', 'clerk', 'buudien.longxuyen', '--json');
+    expect(added.code).toBe(0);
+    const { password } = JSON.parse(added.stdout) as { password: string };
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const response = await createApp(deps).request('/dang-nhap', {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'buudien.longxuyen', password, next: '/' }),
+    });
+    expect(response.status).toBe(303);
+    expect((await cli('user', 'add', '--role', 'clerk', 'buudien.longxuyen')).stderr).toBe('Lỗi: tài khoản "buudien.longxuyen" đã có\n');
+    expect((await cli('user', 'add', '--role', 'boss', 'x123')).stderr).toMatch(/^Lỗi: --role phải là một trong admin, analyst, clerk, supervisor/);
+    const audit = await deps.db.selectFrom('audit_log').select('detail').where('action', '=', 'user.add').execute();
+    expect(audit.map((a) => a.detail).join()).not.toContain(password);
+  });
+});
+
+describe('wave settings', () => {
+  it('sets the period and rules, and says what is wrong with a bad value', async () => {
+    await createWave(deps.db, { year: 2024, actor: 'test' });
+    const ok = await cli('wave', 'settings', '--wave', '2024', '--period-from', '2024-01-01', '--period-to', '2024-09-30', '--double-entry', 'on', '--par-max', '30');
+    expect(ok.code).toBe(0);
+    const wave = await findWave(deps.db, 2024);
+    expect(wave?.settings).toMatchObject({ period: { from: '2024-01-01', to: '2024-09-30' }, doubleEntry: true, parMaxPoints: 30 });
+    expect((await cli('wave', 'settings', '--wave', '2024', '--period-from', '2024-13-01', '--period-to', '2024-12-31')).stderr).toContain('--period-from "2024-13-01"');
+    expect((await cli('wave', 'settings', '--wave', '2024', '--valid-share', '1,5')).stderr).toContain('--valid-share "1,5" phải là số từ 0 đến 1');
+  });
+});
+
+describe('closing a wave and purging personal data', () => {
+  it('refuses to purge an open wave; after closing, removes contacts, dossier codes and frame files, results unchanged', async () => {
+    await seedDemoIfEmpty(deps.db, deps.dir);
+    const before = unitTableRows((await analyseWave(deps.db, 2023)).results);
+    expect(before.length).toBe(28);
+    expect(Number((await deps.db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBeGreaterThan(0);
+
+    expect((await cli('wave', 'purge-personal-data', '--wave', '2023')).stderr).toContain('chưa khóa');
+    expect((await cli('wave', 'close', '--wave', '2023')).code).toBe(0);
+    const purged = await cli('wave', 'purge-personal-data', '--wave', '2023', '--json');
+    expect(purged.code).toBe(0);
+    expect(JSON.parse(purged.stdout).contactsDeleted).toBeGreaterThan(0);
+
+    expect(await deps.db.selectFrom('contacts').selectAll().execute()).toEqual([]);
+    const codes = await deps.db.selectFrom('sample_entries').select('dossier_code').distinct().execute();
+    expect(codes).toEqual([{ dossier_code: '(đã xóa)' }]);
+    const framesDir = path.join(deps.dir, 'frames');
+    expect(fs.existsSync(framesDir) ? fs.readdirSync(framesDir) : []).toEqual([]);
+    expect(unitTableRows((await analyseWave(deps.db, 2023)).results)).toEqual(before);
+    expect((await findWave(deps.db, 2023))?.personalDataPurgedAt).not.toBeNull();
+  });
+});
+
+describe('backup and restore', () => {
+  it('restores a consistent copy over a changed database, and refuses a file that is not a SIPAS backup', async () => {
+    await createWave(deps.db, { year: 2023, actor: 'test' });
+    await importUnits(deps.db, 2023, Buffer.from('unit_code,unit_name,unit_kind\nSNV,Sở Nội vụ,department\n'), 'test');
+    const backupFile = path.join(deps.dir, 'backups', 'sipas-2023.db');
+    const backedUp = await cli('backup', backupFile);
+    expect(backedUp.stdout).toMatch(/^Đã sao lưu cơ sở dữ liệu vào .*sipas-2023\.db \(\d+,\d MB\)/);
+
+    await importUnits(deps.db, 2023, Buffer.from('unit_code,unit_name,unit_kind\nSTP,Sở Tư pháp,department\nSTC,Sở Tài chính,department\n'), 'test');
+    await deps.db.destroy();
+    const notSipas = path.join(deps.dir, 'other.txt');
+    fs.writeFileSync(notSipas, 'hello');
+    expect((await cli('restore', notSipas)).stderr).toMatch(/^Lỗi: tệp .*other\.txt không phải cơ sở dữ liệu SQLite hợp lệ/);
+    const restored = await cli('restore', backupFile);
+    expect(restored.stdout).toContain('(1 đợt khảo sát)');
+
+    const { openDatabase } = await import('../server/db/connect');
+    deps.db = openDatabase(deps.config.database);
+    expect(await listUnits(deps.db, 2023)).toEqual([{ code: 'SNV', name: 'Sở Nội vụ', kind: 'department', predecessors: null }]);
+  });
+});
