@@ -1,0 +1,125 @@
+/**
+ * The server's analysis path (what every results page and export pays): a wave of 100,000
+ * responses over 28 units in the platform's own SQLite schema, `analyseWave` (read units,
+ * settings, questionnaire, tracking and every response with its answers through Kysely, then
+ * computeWaveResults), side by side with the floor measured in the same run: one SQLite
+ * GROUP BY unit, item, value over the same answers.
+ *
+ *   npx tsx bench/wave-results.ts [responses]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { criterionCodes, defaultQuestionnaire } from '../analysis/index.js';
+import { migrateToLatest, openDatabase } from '../server/db/connect.js';
+import { replaceUnits, type Unit } from '../server/repositories/units.js';
+import { createWave } from '../server/services/waves.js';
+import { analyseWave } from '../server/services/wave-results.js';
+
+const RESPONSES = Number(process.argv[2] ?? 100_000);
+const UNITS = 28;
+const RUNS = 5;
+const YEAR = 2024;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-bench-wave-results-'));
+const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'bench.db') } as Parameters<typeof openDatabase>[0]);
+
+const items = criterionCodes(defaultQuestionnaire);
+const units: Unit[] = Array.from({ length: UNITS }, (_, i) => ({
+  code: `U${String(i).padStart(2, '0')}`,
+  name: `Đơn vị ${i}`,
+  kind: i < 17 ? 'department' : 'district',
+  predecessors: null,
+}));
+
+async function seed(): Promise<void> {
+  await migrateToLatest(db);
+  await createWave(db, { year: YEAR, actor: 'bench' });
+  await replaceUnits(db, YEAR, units);
+  const options = Object.fromEntries(defaultQuestionnaire.profile.map((p) => [p.code, p.options.map((o) => o.code)]));
+  let state = 12345;
+  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
+  const now = new Date().toISOString();
+  const BATCH = 500;
+  await db.transaction().execute(async (trx) => {
+    for (let start = 1; start <= RESPONSES; start += BATCH) {
+      const ids = Array.from({ length: Math.min(BATCH, RESPONSES - start + 1) }, (_, k) => start + k);
+      await trx
+        .insertInto('responses')
+        .values(
+          ids.map((id) => ({
+            id,
+            wave_year: YEAR,
+            questionnaire_id: null,
+            unit_code: units[id % UNITS].code,
+            channel: 'import' as const,
+            state: 'counted' as const,
+            profile: JSON.stringify({ gender: options.gender[Math.floor(random() * 2)], age_band: options.age_band[Math.floor(random() * 5)] }),
+            comment: null,
+            created_at: now,
+            entered_by: 'bench',
+            note: null,
+          })),
+        )
+        .execute();
+      const answers = ids.flatMap((id) => {
+        const mood = random();
+        return items.map((item) => {
+          const r = random();
+          const value = r < 0.05 ? null : r < 0.05 + 0.85 * (0.6 + 0.4 * mood) ? 4 + (r < 0.4 ? 1 : 0) : 1 + Math.floor(random() * 3);
+          return { response_id: id, item_code: item, value };
+        });
+      });
+      // SQLite allows 32,766 parameters per statement: 3 per answer.
+      for (let k = 0; k < answers.length; k += 8000) await trx.insertInto('answers').values(answers.slice(k, k + 8000)).execute();
+    }
+  });
+}
+
+async function floor(): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT r.unit_code, a.item_code, a.value, count(*) AS n
+    FROM answers a JOIN responses r ON r.id = a.response_id
+    WHERE r.wave_year = ${YEAR} AND r.state IN ('counted', 'invalid')
+    GROUP BY r.unit_code, a.item_code, a.value`.execute(db);
+  return rows.length;
+}
+
+async function full(): Promise<number> {
+  const { results } = await analyseWave(db, YEAR);
+  return results.units.length;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function time(f: () => Promise<number>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await f();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+try {
+  const seedStart = Date.now();
+  await seed();
+  console.log(`seeded ${RESPONSES} responses × ${items.length} items over ${UNITS} units in ${Date.now() - seedStart} ms`);
+  await floor();
+  await full();
+  const floors: number[] = [];
+  const fulls: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    floors.push(await time(floor));
+    fulls.push(await time(full));
+  }
+  const f = median(floors);
+  const a = median(fulls);
+  console.log(`floor (SQLite GROUP BY unit, item, value): median ${f.toFixed(0)} ms  [${floors.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(`analyseWave (load through Kysely + compute): median ${a.toFixed(0)} ms  [${fulls.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(`ratio analyseWave / floor: ${(a / f).toFixed(2)}`);
+} finally {
+  await db.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
