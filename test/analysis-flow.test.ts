@@ -12,6 +12,7 @@ import { listAudit } from '../server/repositories/audit';
 import { listPreviousIndexes } from '../server/repositories/previous-indexes';
 import { insertResponse } from '../server/repositories/responses';
 import { replaceUnits, type Unit } from '../server/repositories/units';
+import { closeWave, purgePersonalData } from '../server/services/wave-lifecycle';
 import { createWave } from '../server/services/waves';
 import { createPublishedWave } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
@@ -490,6 +491,22 @@ describe('no personal data in any result or export', () => {
     expect(rows[0].slice(0, 5)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Kế hoạch', 'Số mẫu đã chọn', 'Đã phát']);
     expect(rows.find((r) => r[0] === 'SNV')!.slice(2, 4)).toEqual(['4', '5']);
     expect(rows.at(-1)!.slice(1, 4)).toEqual(['Tổng cộng', '12', '15']);
+  });
+
+  it('closing the wave and purging its personal data leave the results as they were', async () => {
+    const cookie = await signIn(deps, 'analyst', 'analyst-purge');
+    const app = createApp(deps);
+    const units = async () => (await app.request('/waves/2024/analysis/units.csv', { headers: { cookie } })).text();
+    const before = await units();
+    await closeWave(deps.db, 2024, 'test');
+    const outcome = await purgePersonalData(deps, 2024, 'test');
+    expect(outcome.contactsDeleted).toBe(15);
+    expect(await units()).toBe(before);
+    const file = path.join(deps.dir, 'late.csv');
+    fs.writeFileSync(file, 'unit_code,unit_name,index\nSNV,Sở Nội vụ,80\n');
+    const late = await runCli(['previous', 'import', '--wave', '2024', file], cliEnv(deps), deps.dir);
+    expect(late).toMatchObject({ code: 1, stderr: 'Lỗi: Đợt 2024 đã khóa: không thay được chỉ số năm trước\n' });
+    expect(await units()).toBe(before);
   });
 
   it('applies the finite population correction only where the answers are a sample of the frame', async () => {

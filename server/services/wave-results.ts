@@ -226,7 +226,10 @@ export async function importPreviousIndexes(db: Db, year: number, bytes: Uint8Ar
   }
   if (parsed.rows.length === 0) throw new UserError('Bảng chỉ số năm trước không có dòng số liệu nào');
   return db.transaction().execute(async (trx) => {
-    if (!(await findWave(trx, year))) throw new UserError(`Không có đợt khảo sát năm ${year}`, 404);
+    const wave = await findWave(trx, year);
+    if (!wave) throw new UserError(`Không có đợt khảo sát năm ${year}`, 404);
+    // Last year's figures give this wave's deltas: a closed wave's results must not move.
+    if (wave.status === 'closed') throw new UserError(`Đợt ${year} đã khóa: không thay được chỉ số năm trước`, 409);
     await replacePreviousIndexes(trx, year, parsed.rows);
     await recordAudit(trx, { actor, action: 'previous.import', waveYear: year, detail: { rows: parsed.rows.length } });
     const rawPrevious = (await countResponses(trx, year - 1, [...ANALYSED_STATES])) > 0;
