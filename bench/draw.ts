@@ -126,10 +126,10 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
       });
     });
   } else if (phase === 'draw') {
-    rows = (await drawSample(createReadStream(path), DRAW)).report.rowsRead;
+    rows = (await drawSample(() => createReadStream(path), DRAW)).report.rowsRead;
   } else {
-    rows = (await scanFrame(createReadStream(path), DRAW)).report.rowsRead;
-    if (phase === 'scan+draw') rows = (await drawSample(createReadStream(path), DRAW)).report.rowsRead;
+    rows = (await scanFrame(() => createReadStream(path), DRAW)).report.rowsRead;
+    if (phase === 'scan+draw') rows = (await drawSample(() => createReadStream(path), DRAW)).report.rowsRead;
   }
   const ms = performance.now() - start;
   process.stdout.write(JSON.stringify({ ms, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');

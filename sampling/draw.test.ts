@@ -27,7 +27,7 @@ const OPTIONS: DrawOptions = {
 };
 
 const draw = (rows: string[], options: Partial<DrawOptions> = {}, chunkSize?: number) =>
-  drawSample(source(csv(rows), chunkSize), { ...OPTIONS, ...options });
+  drawSample(() => source(csv(rows), chunkSize), { ...OPTIONS, ...options });
 
 describe('drawSample', () => {
   it('draws n primary and ceil(n·r/100) reserve per unit and reports a shortfall', async () => {
@@ -71,11 +71,26 @@ describe('drawSample', () => {
     expect(result.entries.filter((e) => e.unitCode === 'CMO').map((e) => e.dossierCode)).toEqual(expected);
   });
 
-  it('gives a byte-identical sample for the same frame and seed, whatever the row order and chunking', async () => {
-    const first = JSON.stringify((await draw(ROWS)).entries);
-    expect(JSON.stringify((await draw(ROWS, {}, 17)).entries)).toBe(first);
+  it('gives a byte-identical sample and report for the same frame and seed, whatever the row order and chunking', async () => {
+    // Dossier codes repeated across units, as one-stop exports do: which row is meant is unknown.
+    const repeated = [ROWS[0], ROWS[125], ROWS[200]].map((r) => r.split(',')[0]);
+    const rows = [
+      ...ROWS,
+      row({ code: repeated[0], unit: 'LXU', id: '089300000001' }),
+      row({ code: repeated[1], unit: 'STP', id: '089300000002' }),
+      row({ code: repeated[2], unit: 'CMO', id: '089300000003' }),
+    ];
+    const reference = await draw(rows);
+    expect(reference.report).toMatchObject({ duplicateDossierCodes: 3, rowsRejected: 6 });
+    expect(reference.entries.filter((e) => repeated.includes(e.dossierCode))).toEqual([]);
+    const first = JSON.stringify(reference.entries);
+    const { rejections: _listed, ...counts } = reference.report;
+    expect(JSON.stringify((await draw(rows, {}, 17)).entries)).toBe(first);
     for (const seed of [1, 2, 3]) {
-      expect(JSON.stringify((await draw(shuffled(ROWS, seed))).entries)).toBe(first);
+      const again = await draw(shuffled(rows, seed));
+      expect(JSON.stringify(again.entries)).toBe(first);
+      const { rejections: _again, ...againCounts } = again.report;
+      expect(againCounts).toEqual(counts);
     }
   });
 

@@ -3,6 +3,8 @@
  * and checkable by ordering people with a keyed hash instead of a pseudo-random stream.
  *
  * Method 'hmac-sha256-rank-v1', for a seed S:
+ *   0. A row whose dossier code occurs on any other row of the file is rejected, all such rows
+ *      alike, so that no choice between them depends on their order.
  *   1. Every eligible row belongs to a person. personKey = 'id:' + identity number (spaces,
  *      dots and dashes removed, upper case) when the row has one, else 'na:' + name + U+0000 +
  *      address, both NFC, accents removed (đ → d), lower case, whitespace collapsed.
@@ -28,7 +30,7 @@ import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, SampleLine, UnitD
 
 export const SAMPLING_METHOD = 'hmac-sha256-rank-v1';
 /** Bump whenever any rule above or in the frame reading changes what a draw selects. */
-export const SAMPLING_CODE_VERSION = 'sipas-sampling-1.0.0';
+export const SAMPLING_CODE_VERSION = 'sipas-sampling-1.1.0';
 
 interface Candidate {
   rank: Int32Array;
@@ -131,7 +133,8 @@ function reserveSize(planned: number, reservePercent: number): number {
   return Math.ceil((planned * reservePercent) / 100);
 }
 
-export async function drawSample(input: ByteSource, options: DrawOptions): Promise<DrawResult> {
+/** `open` gives a fresh stream of the frame's bytes each time; a frame with repeated dossier codes is read twice. */
+export async function drawSample(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
   const { seed, allocation, reservePercent } = options;
   validateAllocation(allocation);
   if (seed === '') throw new RangeError('Cần một chuỗi hạt giống (seed) không rỗng để bốc mẫu.');
@@ -141,12 +144,16 @@ export async function drawSample(input: ByteSource, options: DrawOptions): Promi
 
   const bound = plannedUpperBound(allocation);
   const capacity = bound + reserveSize(bound, reservePercent);
-  const selections = new Map(options.units.map((u) => [u.code, new UnitSelection(capacity)]));
+  let selections = new Map<string, UnitSelection>();
   const hmac = new HmacSha256(seed);
   const rank = new Int32Array(8);
   const dossierRank = new Int32Array(8);
 
-  const scan = await readFrame(input, options, (row) => {
+  const startPass = () => {
+    selections = new Map(options.units.map((u) => [u.code, new UnitSelection(capacity)]));
+    return consume;
+  };
+  const consume = (row: EligibleRow): void => {
     const selection = selections.get(row.unitCode)!;
     if (row.newPerson) {
       hmac.start().add(row.unitCode).add('\u0000').add(row.personKind).add(row.personBody).finishInto(rank);
@@ -163,7 +170,8 @@ export async function drawSample(input: ByteSource, options: DrawOptions): Promi
       kept.dossierRank = dossierRank.slice();
       kept.entry = describe(row);
     }
-  });
+  };
+  const scan = await readFrame(open, options, startPass);
 
   const result: DrawResult = {
     ok: scan.ok,

@@ -11,11 +11,13 @@ describe('FingerprintSet', () => {
       expect(slot).toBeGreaterThanOrEqual(0);
       expect(set.valueAt(slot)).toBe(i);
     }
+    expect(set.find(0, 0)).toBe(-1);
     expect(set.insert(0, 0, 5)).toBe(-1);
     const zero = set.insert(0, 0, 6);
     expect(set.valueAt(zero)).toBe(5);
-    set.setValueAt(zero, -5);
-    expect(set.valueAt(set.insert(0, 0, 0))).toBe(-5);
+    expect(set.find(0, 0)).toBe(zero);
+    expect(set.valueAt(set.find(7919 * 42, 42 ^ 0x5bd1e995))).toBe(42);
+    expect(set.find(7919 * 42, 43)).toBe(-1);
   });
 
   it('works as a plain set without values', () => {

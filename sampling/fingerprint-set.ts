@@ -22,7 +22,7 @@ export class FingerprintSet {
 
   /**
    * Inserts the fingerprint with `value` if absent and returns -1; if present, returns its slot
-   * (use `valueAt` / `setValueAt`). The all-zero fingerprint is the empty marker, so it is
+   * (read with `valueAt`). The all-zero fingerprint is the empty marker, so it is
    * stored as (0, 1).
    */
   insert(hi: number, lo: number, value: number): number {
@@ -45,12 +45,23 @@ export class FingerprintSet {
     return -1;
   }
 
-  valueAt(slot: number): number {
-    return this.vals[slot];
+  /** The slot holding the fingerprint, or -1 when absent. */
+  find(hi: number, lo: number): number {
+    if (hi === 0 && lo === 0) lo = 1;
+    const keys = this.keys;
+    let slot = hi & this.mask;
+    for (;;) {
+      const k = slot * 2;
+      const khi = keys[k];
+      const klo = keys[k + 1];
+      if (khi === hi && klo === lo) return slot;
+      if (khi === 0 && klo === 0) return -1;
+      slot = (slot + 1) & this.mask;
+    }
   }
 
-  setValueAt(slot: number, value: number): void {
-    this.vals[slot] = value;
+  valueAt(slot: number): number {
+    return this.vals[slot];
   }
 
   private grow(): void {

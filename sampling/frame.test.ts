@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { scanFrame } from './frame';
-import { HEADER, UNITS, csv, row, source } from './test-support';
+import { HEADER, UNITS, csv, row, shuffled, source } from './test-support';
 import type { FrameOptions } from './types';
 
 const OPTIONS: FrameOptions = { units: UNITS };
 
 async function scan(data: string | Uint8Array, options: Partial<FrameOptions> = {}, chunkSize?: number) {
-  return scanFrame(source(data, chunkSize), { ...OPTIONS, ...options });
+  return scanFrame(() => source(data, chunkSize), { ...OPTIONS, ...options });
 }
 
 const THREE = csv([
@@ -133,7 +133,7 @@ describe('scanFrame: fatal input', () => {
         throw new Error('EIO');
       },
     };
-    const result = await scanFrame(failing, OPTIONS);
+    const result = await scanFrame(() => failing, OPTIONS);
     expect(result).toMatchObject({ ok: false, fatal: 'Không đọc được tệp: EIO.', sha256: '' });
   });
 });
@@ -158,36 +158,70 @@ describe('scanFrame: row validation', () => {
     const { ok, report } = await scan(text);
     expect(ok).toBe(true);
     expect(report.rejections).toEqual([
+      { row: 2, field: 'Mã hồ sơ', value: 'R1', reason: 'Mã hồ sơ bị trùng (xuất hiện ở các dòng 2, 4, 13): không biết dòng nào đúng' },
       { row: 3, field: 'Mã hồ sơ', reason: 'Thiếu mã hồ sơ' },
-      { row: 4, field: 'Mã hồ sơ', value: 'R1', reason: 'Mã hồ sơ bị trùng (đã có ở dòng 2)' },
+      { row: 4, field: 'Mã hồ sơ', value: 'R1', reason: 'Mã hồ sơ bị trùng (xuất hiện ở các dòng 2, 4, 13): không biết dòng nào đúng' },
       { row: 5, field: 'Mã đơn vị', value: 'XYZ', reason: 'Đơn vị không thuộc đợt khảo sát' },
       { row: 6, field: 'Mã đơn vị', value: 'XYZ', reason: 'Đơn vị không thuộc đợt khảo sát' },
       { row: 7, field: 'Mã đơn vị', reason: 'Thiếu đơn vị giải quyết' },
       { row: 8, field: 'Họ và tên', reason: 'Thiếu họ tên người nộp' },
       { row: 9, field: 'Ngày trả kết quả', value: '31/02/2023', reason: 'Ngày trả kết quả không hợp lệ' },
       { row: 10, field: 'Ngày trả kết quả', reason: 'Thiếu ngày trả kết quả' },
-      { row: 13, field: 'Mã hồ sơ', value: 'R1', reason: 'Mã hồ sơ bị trùng (đã có ở dòng 2)' },
+      { row: 13, field: 'Mã hồ sơ', value: 'R1', reason: 'Mã hồ sơ bị trùng (xuất hiện ở các dòng 2, 4, 13): không biết dòng nào đúng' },
     ]);
     expect(report.rejectionCounts).toEqual({
       'Thiếu mã hồ sơ': 1,
-      'Mã hồ sơ bị trùng': 2,
+      'Mã hồ sơ bị trùng': 3,
       'Đơn vị không thuộc đợt khảo sát': 2,
       'Thiếu đơn vị giải quyết': 1,
       'Thiếu họ tên người nộp': 1,
       'Ngày trả kết quả không hợp lệ': 1,
       'Thiếu ngày trả kết quả': 1,
     });
-    expect(report).toMatchObject({ rowsRead: 12, rowsAccepted: 3, rowsRejected: 9, duplicateDossierCodes: 1 });
+    expect(report).toMatchObject({ rowsRead: 12, rowsAccepted: 2, rowsRejected: 10, duplicateDossierCodes: 1 });
     expect(report.unknownUnits).toEqual([{ value: 'XYZ', rows: 2 }]);
-    expect(report.rowsByUnit).toEqual({ CMO: 1, LXU: 1, STP: 1 });
-    expect(report.unitsWithoutRows).toEqual([]);
+    expect(report.rowsByUnit).toEqual({ CMO: 0, LXU: 1, STP: 1 });
+    expect(report.unitsWithoutRows).toEqual(['CMO']);
+  });
+
+  it('rejects every row of a repeated dossier code, so the report does not depend on the order of the rows', async () => {
+    const rows = [
+      row({ code: 'D1', unit: 'CMO', id: '089000000001' }),
+      row({ code: 'D2', unit: 'CMO', id: '089000000002' }),
+      row({ code: 'D3', unit: 'LXU', id: '089000000003' }),
+      row({ code: 'D1', unit: 'LXU', id: '089000000004' }),
+      row({ code: 'D4', unit: 'STP', id: '089000000005' }),
+      ...Array.from({ length: 6 }, (_, i) => row({ code: 'D9', unit: i % 2 ? 'STP' : 'CMO', id: `08900000010${i}` })),
+    ];
+    const reference = await scan(csv(rows));
+    expect(reference.report).toMatchObject({ rowsRead: 11, rowsAccepted: 3, rowsRejected: 8, duplicateDossierCodes: 2 });
+    expect(reference.report.eligibleByUnit).toEqual({ CMO: 1, LXU: 1, STP: 1 });
+    expect(reference.report.rejections[0]).toEqual({ row: 2, field: 'Mã hồ sơ', value: 'D1', reason: 'Mã hồ sơ bị trùng (xuất hiện ở các dòng 2, 5): không biết dòng nào đúng' });
+    expect(reference.report.rejections[2].reason).toBe('Mã hồ sơ bị trùng (xuất hiện ở 6 dòng: 7, 8, 9, 10, 11 và 1 dòng khác): không biết dòng nào đúng');
+    const { rejections: _listed, ...counts } = reference.report;
+    for (const seed of [1, 2, 3, 4]) {
+      const { rejections, ...other } = (await scan(csv(shuffled(rows, seed)))).report;
+      expect(other).toEqual(counts);
+      expect(rejections.map((r) => r.value)).toEqual(expect.arrayContaining(['D1', 'D1', 'D9']));
+    }
+  });
+
+  it('reads a file with repeated codes twice and refuses it if the two reads differ', async () => {
+    const rows = [row({ code: 'C1' }), row({ code: 'C1', unit: 'LXU' }), row({ code: 'C2' })];
+    let opened = 0;
+    const result = await scanFrame(() => source(csv(opened++ === 0 ? rows : [...rows, row({ code: 'C3' })])), OPTIONS);
+    expect(opened).toBe(2);
+    expect(result).toMatchObject({ ok: false, fatal: expect.stringMatching(/bị thay đổi trong lúc đọc/) });
+    let cleanOpens = 0;
+    await scanFrame(() => (cleanOpens++, source(THREE)), OPTIONS);
+    expect(cleanOpens).toBe(1);
   });
 
   it('fails in strict mode when any row is rejected, still reporting everything', async () => {
     const result = await scan(text, { strict: true });
     expect(result.ok).toBe(false);
-    expect(result.fatal).toMatch(/nghiêm ngặt: 9 dòng bị từ chối/);
-    expect(result.report.rejections).toHaveLength(9);
+    expect(result.fatal).toMatch(/nghiêm ngặt: 10 dòng bị từ chối/);
+    expect(result.report.rejections).toHaveLength(10);
     expect((await scan(THREE, { strict: true })).ok).toBe(true);
   });
 

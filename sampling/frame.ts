@@ -11,6 +11,8 @@ const MAX_LISTED_UNKNOWN_UNITS = 1000;
 // A record longer than this is an unclosed quote swallowing the rest of the file, not data.
 const MAX_RECORD_CHARS = 1 << 20;
 const CACHE_LIMIT = 4096;
+// Rows named in the message of a duplicated dossier code; the rest are counted.
+const MAX_LISTED_DUPLICATE_ROWS = 5;
 const NO_LINE_BREAK = 'Tệp không có dấu xuống dòng sau dòng tiêu đề; đây không phải tệp CSV hợp lệ.';
 
 const REASON = {
@@ -55,6 +57,50 @@ export interface EligibleRow {
 }
 
 export type RowConsumer = (row: EligibleRow) => void;
+
+/**
+ * Dossier codes that occur on more than one row, found by a first pass: their fingerprints
+ * (slot value = index into the arrays) and the rows they occur on. Small: one entry per
+ * duplicated code, not per row.
+ */
+class DuplicateCodes {
+  readonly fingerprints = new FingerprintSet(16, true);
+  /** The first MAX_LISTED_DUPLICATE_ROWS rows of each code, in file order. */
+  readonly rows: number[][] = [];
+  readonly rowCounts: number[] = [];
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** Records that the code with this fingerprint, first seen on `firstRow`, occurs again on `row`. */
+  note(hi: number, lo: number, firstRow: number, row: number): void {
+    const slot = this.fingerprints.insert(hi, lo, this.rows.length);
+    if (slot === -1) {
+      this.rows.push([firstRow, row]);
+      this.rowCounts.push(2);
+      return;
+    }
+    const i = this.fingerprints.valueAt(slot);
+    this.rowCounts[i]++;
+    if (this.rows[i].length < MAX_LISTED_DUPLICATE_ROWS) this.rows[i].push(row);
+  }
+
+  /** Index of the code with this fingerprint, or -1 when it occurs once. */
+  indexOf(hi: number, lo: number): number {
+    const slot = this.fingerprints.find(hi, lo);
+    return slot === -1 ? -1 : this.fingerprints.valueAt(slot);
+  }
+
+  /** Where the code occurs, for the administrator: "(xuất hiện ở các dòng 12, 1394)". */
+  describe(i: number): string {
+    const listed = this.rows[i].join(', ');
+    const more = this.rowCounts[i] - this.rows[i].length;
+    return more > 0
+      ? `(xuất hiện ở ${this.rowCounts[i]} dòng: ${listed} và ${more} dòng khác): không biết dòng nào đúng`
+      : `(xuất hiện ở các dòng ${listed}): không biết dòng nào đúng`;
+  }
+}
 
 function emptyReport(options: FrameOptions): ImportReport {
   const zero = () => Object.fromEntries(options.units.map((u) => [u.code, 0]));
@@ -104,7 +150,10 @@ class FrameReader {
   private readonly dateCache = new Map<string, string | null>();
   private readonly typeCache = new Map<string, boolean>();
   private readonly unknownUnits = new Map<string, number>();
-  private readonly dossiers = new FingerprintSet(1 << 16, true);
+  /** First pass: every dossier code with the row it was first seen on. */
+  private readonly dossiers: FingerprintSet | null;
+  /** First pass: filled with the codes seen twice. Second pass: the codes whose rows are all rejected. */
+  readonly duplicates: DuplicateCodes;
   private readonly persons = new FingerprintSet(1 << 16, false);
   private readonly fingerprint = new Fingerprint();
   private readonly requireAddress: boolean;
@@ -118,8 +167,13 @@ class FrameReader {
   constructor(
     private readonly options: FrameOptions,
     private readonly consume: RowConsumer | undefined,
+    knownDuplicates: DuplicateCodes | null,
   ) {
     this.report = emptyReport(options);
+    // The second pass needs no table of all codes: every code not listed occurs once.
+    this.dossiers = knownDuplicates === null ? new FingerprintSet(1 << 16, true) : null;
+    this.duplicates = knownDuplicates ?? new DuplicateCodes();
+    if (knownDuplicates !== null) this.report.duplicateDossierCodes = knownDuplicates.size;
     for (const unit of options.units) {
       this.unitByKey.set(fold(unit.name.normalize('NFC')), unit.code);
     }
@@ -207,15 +261,21 @@ class FrameReader {
     const dossierCode = cleanField(cells[col.dossier_code]);
     if (dossierCode === '') return this.reject(rowNumber, REASON.missingDossier, 'dossier_code');
     const fp = this.fingerprint.of(dossierCode);
-    const seen = this.dossiers.insert(fp.hi, fp.lo, rowNumber);
-    if (seen !== -1) {
-      const first = this.dossiers.valueAt(seen);
-      if (first > 0) {
-        report.duplicateDossierCodes++;
-        // Negative marks a code already counted, so a third copy is not counted again.
-        this.dossiers.setValueAt(seen, -first);
+    if (this.dossiers === null) {
+      const duplicate = this.duplicates.indexOf(fp.hi, fp.lo);
+      if (duplicate !== -1) {
+        return this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode, this.duplicates.describe(duplicate));
       }
-      return this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode, `(đã có ở dòng ${Math.abs(first)})`);
+    } else {
+      const seen = this.dossiers.insert(fp.hi, fp.lo, rowNumber);
+      if (seen !== -1) {
+        // Which of the rows is right is unknowable, so all of them will be rejected by a second
+        // pass; this pass's report and rows are then discarded.
+        const before = this.duplicates.size;
+        this.duplicates.note(fp.hi, fp.lo, this.dossiers.valueAt(seen), rowNumber);
+        if (this.duplicates.size > before) report.duplicateDossierCodes++;
+        return this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode);
+      }
     }
 
     const unitValue = cleanField(cells[col.unit_code]);
@@ -288,17 +348,24 @@ class FrameReader {
 }
 
 /**
- * Reads the frame once, streaming: bytes → text → CSV records → validated rows. Memory is the
- * current chunk, the two fingerprint sets and whatever `consume` keeps.
+ * One pass over the frame, streaming: bytes → text → CSV records → validated rows. Memory is
+ * the current chunk, the fingerprint sets and whatever `consume` keeps. `duplicates` is null
+ * on a first pass (which finds them) and the first pass's findings on a second one.
  */
-export async function readFrame(input: ByteSource, options: FrameOptions, consume?: RowConsumer): Promise<FrameScan> {
-  const reader = new FrameReader(options, consume);
+async function readPass(
+  input: ByteSource,
+  options: FrameOptions,
+  consume: RowConsumer | undefined,
+  duplicates: DuplicateCodes | null,
+): Promise<{ scan: FrameScan; duplicates: DuplicateCodes }> {
+  const reader = new FrameReader(options, consume, duplicates);
+  const pass = (scan: FrameScan) => ({ scan, duplicates: reader.duplicates });
   const report = reader.report;
   const state: DecodeState = { encoding: '', sha256: '', bytesRead: 0 };
-  const fail = (fatal: string): FrameScan => {
+  const fail = (fatal: string) => {
     reader.finishReport();
     report.encoding = state.encoding;
-    return { ok: false, fatal, sha256: state.sha256, report };
+    return pass({ ok: false, fatal, sha256: state.sha256, report });
   };
 
   let parser: Papa.Parser | null = null;
@@ -353,17 +420,39 @@ export async function readFrame(input: ByteSource, options: FrameOptions, consum
   reader.finishReport();
   if (state.bytesRead === 0 || !headerSeen) return fail('Tệp rỗng: không có dòng nào.');
   if (report.rowsRead === 0) return fail('Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.');
-  if (options.strict && report.rowsRejected > 0) {
+  return pass({ ok: true, sha256: state.sha256, report });
+}
+
+/**
+ * Reads the frame; `open` gives a fresh stream of the same bytes each time it is called, and
+ * `startConsumer` a fresh consumer for each pass.
+ *
+ * A dossier code on several rows gets all of them rejected, since which one is right cannot be
+ * known, and keeping the first would make the result depend on the order of the rows. Whether
+ * a code repeats is only known at the end, so a file with repeats is read a second time with
+ * those codes excluded, and the second pass is the result; a clean file is read once.
+ */
+export async function readFrame(open: () => ByteSource, options: FrameOptions, startConsumer?: () => RowConsumer): Promise<FrameScan> {
+  const first = await readPass(open(), options, startConsumer?.(), null);
+  let scan = first.scan;
+  if (scan.ok && first.duplicates.size > 0) {
+    scan = (await readPass(open(), options, startConsumer?.(), first.duplicates)).scan;
+    if (scan.ok && scan.sha256 !== first.scan.sha256) {
+      return { ...scan, ok: false, fatal: 'Tệp khung mẫu bị thay đổi trong lúc đọc (hai lần đọc cho hai nội dung khác nhau); hãy nhập lại.' };
+    }
+  }
+  const report = scan.report;
+  if (scan.ok && options.strict && report.rowsRejected > 0) {
     return {
       ok: false,
       fatal: `Chế độ nghiêm ngặt: ${report.rowsRejected} dòng bị từ chối nên không nhập dòng nào; hãy sửa tệp theo danh sách lỗi rồi nhập lại.`,
-      sha256: state.sha256,
+      sha256: scan.sha256,
       report,
     };
   }
-  return { ok: true, sha256: state.sha256, report };
+  return scan;
 }
 
-export function scanFrame(input: ByteSource, options: FrameOptions): Promise<FrameScan> {
-  return readFrame(input, options);
+export function scanFrame(open: () => ByteSource, options: FrameOptions): Promise<FrameScan> {
+  return readFrame(open, options);
 }

@@ -14,7 +14,7 @@ describe('selection probability', () => {
     const bytes = new TextEncoder().encode(personsFrame(persons));
     const counts = new Map<string, number>();
     for (let s = 0; s < seeds; s++) {
-      const result = await drawSample(source(bytes), {
+      const result = await drawSample(() => source(bytes), {
         units: [{ code: 'CMO', name: 'Huyện Chợ Mới' }],
         seed: `seed-${s}`,
         allocation: { kind: 'fixed', perUnit: n },

@@ -16,7 +16,10 @@ export interface FrameOptions {
   strict?: boolean;
 }
 
-/** Raw bytes of the frame file, read once, in order (a Node read stream or a web stream). */
+/**
+ * Raw bytes of the frame file, in order (a Node read stream or a web stream). The readers take
+ * a function that opens a fresh one, because a file with repeated dossier codes is read twice.
+ */
 export type ByteSource = AsyncIterable<Uint8Array>;
 
 export interface Rejection {

@@ -8,7 +8,8 @@ import { requireOption, requireYear, type CliCommand } from './command';
 
 const LISTED_REJECTIONS = 20;
 
-function openInput(file: string | undefined, usage: string): fs.ReadStream {
+/** Checks the file can be read, then gives a way to open it (the readers may read it twice). */
+function openInput(file: string | undefined, usage: string): () => fs.ReadStream {
   if (!file) throw new UserError(`thiếu tệp khung mẫu. Cách dùng: ${usage}`);
   let stat: fs.Stats;
   try {
@@ -17,7 +18,7 @@ function openInput(file: string | undefined, usage: string): fs.ReadStream {
     throw new UserError(`không đọc được tệp ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   if (!stat.isFile()) throw new UserError(`${file} không phải là một tệp`);
-  return fs.createReadStream(file);
+  return () => fs.createReadStream(file);
 }
 
 const formatCount = (n: number) => n.toLocaleString('vi-VN');
@@ -49,7 +50,7 @@ export const frameImportCommand: CliCommand = {
     const year = requireYear(values, this.usage);
     const strict = values.strict === true;
     const file = positionals[0];
-    const frameImport = await importFrame({ db: ctx.db, dataDir: ctx.config.dataDir }, year, { fileName: path.basename(file ?? ''), bytes: openInput(file, this.usage), strict }, ctx.actor);
+    const frameImport = await importFrame({ db: ctx.db, dataDir: ctx.config.dataDir }, year, { fileName: path.basename(file ?? ''), bytes: openInput(file, this.usage)(), strict }, ctx.actor);
     const text = [
       `Đã nhập khung mẫu cho đợt ${year} từ ${frameImport.fileName}${strict ? ' (chế độ nghiêm ngặt)' : ''}; SHA-256 ${frameImport.fileSha256}`,
       ...formatImportReport(frameImport.report),

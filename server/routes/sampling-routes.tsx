@@ -10,7 +10,7 @@ import { requireRole } from '../middleware/auth';
 import { findCurrentDraw, listDrawnLines, listDraws } from '../repositories/draws';
 import { findLatestFrameImport } from '../repositories/frame-imports';
 import { listUnits } from '../repositories/units';
-import { allocationFrom, describeAllocation, exportDrawCsv, parseReservePercent, publishDraw, runDraw, verifyDraw } from '../services/draw';
+import { allocationFrom, describeAllocation, exportDrawCsv, parseReservePercent, publishDraw, runDraw, verifyUploadedDraw } from '../services/draw';
 import { FrameImportRefused, importFrame } from '../services/frame-import';
 import { MultipartReader, multipartBoundary } from '../services/multipart-stream';
 import { requireWave } from '../services/waves';
@@ -186,7 +186,9 @@ export const samplingRoutes = new Hono<AppEnv>()
   .post('/:year/draw/verify', requireRole('admin', 'supervisor'), async (c) => {
     const year = parseYear(c.req.param('year'));
     try {
-      const outcome = await withUploadedFile(c, (file) => verifyDraw(c.var.deps.db, year, file.bytes, actorOf(c)));
+      const outcome = await withUploadedFile(c, (file) =>
+        verifyUploadedDraw({ db: c.var.deps.db, dataDir: c.var.deps.config.dataDir }, year, file.bytes, actorOf(c)),
+      );
       return renderDrawPage(c, year, { verify: outcome });
     } catch (error) {
       if (error instanceof UserError) return renderDrawPage(c, year, { message: { kind: 'error', text: error.message } }, error.status === 404 ? 404 : 400);

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { compareSamples, drawSample, sampleLines, type Allocation, type ByteSource, type DrawResult } from '../../sampling';
 import type { Db } from '../db/connect';
 import { UserError } from '../errors';
@@ -77,7 +81,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
 
   const options = await frameOptions(db, wave);
   const result = await runLibrary(() =>
-    drawSample(fs.createReadStream(frame.storedPath!), { ...options, seed, allocation: request.allocation, reservePercent: request.reservePercent }),
+    drawSample(() => fs.createReadStream(frame.storedPath!), { ...options, seed, allocation: request.allocation, reservePercent: request.reservePercent }),
   );
   if (!result.ok) throw new UserError(`Không bốc được mẫu: ${result.fatal}`);
   if (result.sha256 !== frame.fileSha256) {
@@ -210,7 +214,7 @@ export interface VerifyOutcome {
  * bytes differ is reported as such, but its sample is still compared: a re-sorted export must
  * give the same people, and a changed one shows where it matters.
  */
-export async function verifyDraw(db: Db, year: number, bytes: ByteSource, actor: string | null): Promise<VerifyOutcome> {
+export async function verifyDraw(db: Db, year: number, open: () => ByteSource, actor: string | null): Promise<VerifyOutcome> {
   const wave = await requireWave(db, year);
   const draw = await findCurrentDraw(db, year);
   if (!draw) throw new UserError(`Đợt ${year} chưa bốc mẫu: không có gì để kiểm tra`, 404);
@@ -221,7 +225,7 @@ export async function verifyDraw(db: Db, year: number, bytes: ByteSource, actor:
     ? { ...current, period: rules.period, requirePostalAddress: rules.requirePostalAddress, excludeOrganisations: rules.excludeOrganisations }
     : current;
   const rerun = await runLibrary(() =>
-    drawSample(bytes, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent }),
+    drawSample(open, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent }),
   );
   const sha256Matches = rerun.sha256 === draw.frameSha256;
   const fileNote = sha256Matches
@@ -250,6 +254,23 @@ export async function verifyDraw(db: Db, year: number, bytes: ByteSource, actor:
     detail: { drawId: draw.id, identical: outcome.identical, sha256Matches, fileSha256: rerun.sha256 },
   });
   return outcome;
+}
+
+/**
+ * `verifyDraw` for a file that arrives as a one-time stream (a web upload): the re-run may read
+ * the frame twice, so the upload is first saved under `<dataDir>/verify/`, readable only by
+ * the platform, and deleted afterwards whatever happens, since it holds personal data.
+ */
+export async function verifyUploadedDraw(deps: { db: Db; dataDir: string }, year: number, upload: ByteSource, actor: string | null): Promise<VerifyOutcome> {
+  const folder = path.join(deps.dataDir, 'verify');
+  fs.mkdirSync(folder, { recursive: true });
+  const file = path.join(folder, `${year}-${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
+  try {
+    await pipeline(Readable.from(upload), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    return await verifyDraw(deps.db, year, () => fs.createReadStream(file), actor);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 export interface AllocationFields {

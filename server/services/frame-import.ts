@@ -72,13 +72,24 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
       yield chunk;
     }
   }
+  const saveCopy = async (): Promise<void> => {
+    if (!out.writableEnded) out.end();
+    await finished(out).catch((error: Error) => (writeError ??= error));
+    if (writeError) throw new UserError(`Không lưu được tệp khung mẫu vào ${folder}: ${(writeError as Error).message}`);
+  };
+  // The upload can be read only once: the first pass reads it while it is saved, a second
+  // pass (needed when dossier codes repeat) reads the saved copy.
+  async function* savedCopy(): AsyncGenerator<Uint8Array> {
+    await saveCopy();
+    yield* fs.createReadStream(storedPath);
+  }
+  let opened = 0;
+  const open = (): ByteSource => (opened++ === 0 ? keepCopy() : savedCopy());
 
   let recorded: FrameImport | undefined;
   try {
-    const scan = await scanFrame(keepCopy(), { ...options, strict: upload.strict });
-    out.end();
-    await finished(out).catch((error: Error) => (writeError ??= error));
-    if (writeError) throw new UserError(`Không lưu được tệp khung mẫu vào ${folder}: ${(writeError as Error).message}`);
+    const scan = await scanFrame(open, { ...options, strict: upload.strict });
+    await saveCopy();
     const report = withoutPersonalData(scan.report);
     if (!scan.ok) throw new FrameImportRefused(scan.fatal ?? 'Không nhập được khung mẫu', report);
 
