@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app';
 import { listMailingRecipients } from '../server/repositories/mailing';
+import { makeQuestionnaireCode } from '../server/services/questionnaire-codes';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
 
@@ -202,6 +203,32 @@ describe('post-office data entry', () => {
       expect((await get('/waves/2023/tracking', analyst)).status).toBe(200);
       expect((await app.request('/waves/2023/entry')).headers.get('location')).toBe('/dang-nhap?next=%2Fwaves%2F2023%2Fentry');
     });
+  });
+
+  it('a code that is the beginning of another unit’s longer code does not open by itself: the page waits for Enter', async () => {
+    deps = await createTestDeps();
+    ({ questionnaires } = await createPublishedWave(deps.db, {
+      perUnit: 1,
+      reserves: 0,
+      units: [
+        { code: 'SNV', name: 'Sở Nội vụ', kind: 'department', predecessors: null },
+        { code: 'SNV1', name: 'Đơn vị thử SNV1', kind: 'department', predecessors: null },
+      ],
+    }));
+    app = createApp(deps);
+    clerk = await signIn(deps, 'clerk', 'buudien1');
+    // Find sequences where SNV's code, without hyphens, is how SNV1's code begins (23SNV1008… / 23SNV10089…).
+    let short = '';
+    let long = '';
+    for (let seq = 1; seq < 10_000 && !short; seq++) {
+      const candidate = makeQuestionnaireCode(2023, 'SNV1', seq);
+      const prefix = makeQuestionnaireCode(2023, 'SNV', Number(`1${String(seq).padStart(4, '0').slice(0, 3)}`));
+      if (candidate && prefix && candidate.replace(/-/g, '').startsWith(prefix.replace(/-/g, ''))) [short, long] = [prefix, candidate];
+    }
+    await deps.db.updateTable('questionnaires').set({ code: short }).where('unit_code', '=', 'SNV').execute();
+    await deps.db.updateTable('questionnaires').set({ code: long }).where('unit_code', '=', 'SNV1').execute();
+    expect(await readJson(await get(`/waves/2023/entry/lookup?code=${short}`, clerk, true))).toMatchObject({ code: short, unitCode: 'SNV', prefixOfAnother: true });
+    expect(await readJson(await get(`/waves/2023/entry/lookup?code=${long}`, clerk, true))).toMatchObject({ code: long, unitCode: 'SNV1', prefixOfAnother: false });
   });
 
   describe('double entry', () => {
