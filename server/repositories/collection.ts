@@ -89,3 +89,15 @@ export async function findUnitName(db: Executor, waveYear: number, unitCode: str
   const row = await db.selectFrom('units').select('name').where('wave_year', '=', waveYear).where('code', '=', unitCode).executeTakeFirst();
   return row?.name;
 }
+
+/**
+ * Makes the current transaction a writer from its first statement. SQLite starts a transaction
+ * as a reader; if another process commits before this one's first write, the upgrade fails at
+ * once (a stale snapshot cannot wait under busy_timeout). An UPDATE that matches no row still
+ * takes SQLite's write lock, waiting for other writers as it should; on PostgreSQL it is a
+ * harmless no-op (row locks come from lockQuestionnaire). Call it first in every transaction
+ * that records responses.
+ */
+export async function takeWriteLock(db: Executor): Promise<void> {
+  await db.updateTable('waves').set((eb) => ({ status: eb.ref('status') })).where('year', 'is', null).execute();
+}

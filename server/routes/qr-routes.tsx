@@ -6,12 +6,14 @@ import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire
 import { QrFormPage } from '../../survey-web/pages/qr-form-page';
 import { AlreadyAnsweredPage, QrNotFoundPage, ShortLinkPage, ThanksPage, WaveClosedPage } from '../../survey-web/pages/qr-status-pages';
 import type { AppEnv } from '../app-env';
-import type { QuestionnaireStatus } from '../db/schema';
+import type { Db } from '../db/connect';
+import type { Executor, QuestionnaireStatus, ResponseState } from '../db/schema';
 import { findQuestionnaireByCode, findQuestionnaireByToken, findUnitName, type CollectionQuestionnaire } from '../repositories/collection';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { findWave, type Wave } from '../repositories/waves';
 import { accessKeyMatches } from '../services/access-keys';
 import { AttemptLimiter } from '../services/attempt-limiter';
+import { GroupCommitter } from '../services/group-commit';
 import { normaliseQuestionnaireCode } from '../services/questionnaire-codes';
 import { checkResponse, minAnswered, recordResponse, ResponseValidationError, type FieldProblem, type ResponseInput } from '../services/responses';
 
@@ -81,8 +83,7 @@ interface OpenQuestionnaire {
 }
 
 /** The questionnaire behind a token, or undefined when it does not exist or was never sent. */
-async function openByToken(c: Context<AppEnv>, token: string): Promise<OpenQuestionnaire | undefined> {
-  const { db } = c.var.deps;
+async function openByToken(db: Executor, token: string): Promise<OpenQuestionnaire | undefined> {
   const questionnaire = await findQuestionnaireByToken(db, token);
   if (!questionnaire || !questionnaire.released) return undefined;
   const wave = await findWave(db, questionnaire.waveYear);
@@ -92,9 +93,39 @@ async function openByToken(c: Context<AppEnv>, token: string): Promise<OpenQuest
   return { questionnaire, wave, definition, unitName };
 }
 
+type SubmitOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'closed' }
+  | { kind: 'problems'; open: OpenQuestionnaire; problems: FieldProblem[] }
+  | { kind: 'too-few'; open: OpenQuestionnaire; answered: number; need: number }
+  | { kind: 'recorded'; open: OpenQuestionnaire; state: ResponseState };
+
+async function submit(trx: Executor, token: string, values: FormValues): Promise<SubmitOutcome> {
+  const open = await openByToken(trx, token);
+  if (!open) return { kind: 'not-found' };
+  if (open.wave.status === 'closed') return { kind: 'closed' };
+  const read = readQrForm(open.definition, values);
+  const checked = checkResponse(open.definition, open.wave.settings, read.input);
+  const problems = [...read.problems, ...(checked.ok ? [] : checked.problems)];
+  if (!checked.ok || problems.length > 0) return { kind: 'problems', open, problems };
+  if (!checked.response.valid && values.incomplete_ok !== '1') {
+    return { kind: 'too-few', open, answered: checked.response.answered, need: minAnswered(criterionCodes(open.definition).length, open.wave.settings) };
+  }
+  try {
+    const input = { waveYear: open.wave.year, questionnaireId: open.questionnaire.id, unitCode: open.questionnaire.unitCode, channel: 'qr' as const, ...read.input, enteredBy: null };
+    const result = await recordResponse(trx, input, { wave: open.wave, questionnaire: open.definition });
+    return { kind: 'recorded', open, state: result.state };
+  } catch (error) {
+    if (error instanceof ResponseValidationError) return { kind: 'problems', open, problems: error.problems };
+    throw error;
+  }
+}
+
 export function qrRoutes() {
   const failuresByClient = new AttemptLimiter(10, 15 * 60_000);
   const failuresByCode = new AttemptLimiter(10, 60 * 60_000);
+  let committer: GroupCommitter | undefined;
+  const committerFor = (db: Db) => (committer?.db === db ? committer : (committer = new GroupCommitter(db)));
 
   const formPage = (open: OpenQuestionnaire, token: string, extra: { values?: FormValues; problems?: FieldProblem[]; message?: string } = {}) => (
     <QrFormPage
@@ -116,7 +147,7 @@ export function qrRoutes() {
     .get('/q/:token', async (c) => {
       noStore(c);
       const token = c.req.param('token');
-      const open = await openByToken(c, token);
+      const open = await openByToken(c.var.deps.db, token);
       if (!open) return c.html(<QrNotFoundPage />, 404);
       if (open.wave.status === 'closed') return c.html(<WaveClosedPage />);
       if (ANSWERED.includes(open.questionnaire.status)) return c.html(<AlreadyAnsweredPage unitName={open.unitName} />);
@@ -125,42 +156,31 @@ export function qrRoutes() {
     .post('/q/:token', formValues, async (c) => {
       noStore(c);
       const token = c.req.param('token');
-      const open = await openByToken(c, token);
-      if (!open) return c.html(<QrNotFoundPage />, 404);
-      if (open.wave.status === 'closed') return c.html(<WaveClosedPage />, 409);
       const values = c.req.valid('form');
-      const read = readQrForm(open.definition, values);
-      const checked = checkResponse(open.definition, open.wave.settings, read.input);
-      const problems = [...read.problems, ...(checked.ok ? [] : checked.problems)];
-      if (problems.length > 0) return c.html(formPage(open, token, { values, problems }), 400);
-      if (checked.ok && !checked.response.valid && values.incomplete_ok !== '1') {
-        // The person is still here: ask once for more answers before storing a response that will not count.
-        const need = minAnswered(criterionCodes(open.definition).length, open.wave.settings);
-        const message = `Ông/bà mới trả lời ${checked.response.answered} tiêu chí; phiếu cần ít nhất ${need} tiêu chí có câu trả lời để được tính. Xin trả lời thêm, hoặc bấm «Gửi phiếu trả lời» lần nữa để gửi như hiện tại.`;
-        return c.html(formPage(open, token, { values: { ...values, incomplete_ok: '1' }, message }), 400);
-      }
-      try {
-        const result = await c.var.deps.db.transaction().execute((trx) =>
-          recordResponse(trx, {
-            waveYear: open.wave.year,
-            questionnaireId: open.questionnaire.id,
-            unitCode: open.questionnaire.unitCode,
-            channel: 'qr',
-            ...read.input,
-            enteredBy: null,
-          }),
-        );
-        if (result.state === 'review') return c.html(<AlreadyAnsweredPage unitName={open.unitName} laterSubmissionKept />);
-        return c.redirect(`/q/${token}/cam-on`, 303);
-      } catch (error) {
-        if (error instanceof ResponseValidationError) return c.html(formPage(open, token, { values, problems: error.problems }), 400);
-        throw error;
+      // Every read and the write happen inside one batched job: the reads then see exactly what
+      // the write will, and no request holds the connection between batches.
+      const outcome = await committerFor(c.var.deps.db).run((trx) => submit(trx, token, values));
+      switch (outcome.kind) {
+        case 'not-found':
+          return c.html(<QrNotFoundPage />, 404);
+        case 'closed':
+          return c.html(<WaveClosedPage />, 409);
+        case 'problems':
+          return c.html(formPage(outcome.open, token, { values, problems: outcome.problems }), 400);
+        case 'too-few': {
+          // The person is still here: ask once for more answers before storing a response that will not count.
+          const message = `Ông/bà mới trả lời ${outcome.answered} tiêu chí; phiếu cần ít nhất ${outcome.need} tiêu chí có câu trả lời để được tính. Xin trả lời thêm, hoặc bấm «Gửi phiếu trả lời» lần nữa để gửi như hiện tại.`;
+          return c.html(formPage(outcome.open, token, { values: { ...values, incomplete_ok: '1' }, message }), 400);
+        }
+        case 'recorded':
+          if (outcome.state === 'review') return c.html(<AlreadyAnsweredPage unitName={outcome.open.unitName} laterSubmissionKept />);
+          return c.redirect(`/q/${token}/cam-on`, 303);
       }
     })
     .get('/q/:token/cam-on', async (c) => {
       noStore(c);
       const token = c.req.param('token');
-      const open = await openByToken(c, token);
+      const open = await openByToken(c.var.deps.db, token);
       if (!open) return c.html(<QrNotFoundPage />, 404);
       if (!ANSWERED.includes(open.questionnaire.status)) return c.redirect(`/q/${token}`, 303);
       return c.html(<ThanksPage unitName={open.unitName} />);

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect';
 import type { ResponseChannel, ResponseState } from '../db/schema';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
-import { mapQuestionnairesByCode } from '../repositories/collection';
+import { mapQuestionnairesByCode, takeWriteLock } from '../repositories/collection';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { listUnits } from '../repositories/units';
 import { CsvError, formatProblems, parseCsv, type RowProblem } from './csv-text';
@@ -135,6 +135,7 @@ export async function importResponses(db: Db, year: number, bytes: Uint8Array, a
   if (problems.length > 0) throw importError(problems, parsed.rows.length);
 
   return db.transaction().execute(async (trx) => {
+    await takeWriteLock(trx);
     const byState: Record<ResponseState, number> = { counted: 0, review: 0, invalid: 0, pending: 0 };
     for (const input of inputs) byState[(await recordResponse(trx, input)).state]++;
     const anonymous = inputs.filter((i) => i.questionnaireId === null).length;

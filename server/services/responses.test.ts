@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPublishedWave, type PublishedQuestionnaire } from '../../test/support/published-wave';
 import { createTestDeps } from '../../test/support/test-deps';
+import { takeWriteLock } from '../repositories/collection';
 import { insertResponse } from '../repositories/responses';
 import { updateWaveStatus } from '../repositories/waves';
 import { recordResponse, ResponseValidationError, type ResponseInput } from './responses';
@@ -35,7 +36,11 @@ describe('recordResponse', () => {
     enteredBy: null,
     ...over,
   });
-  const record = (over: Partial<ResponseInput> = {}) => deps.db.transaction().execute((trx) => recordResponse(trx, input(over)));
+  const record = (over: Partial<ResponseInput> = {}) =>
+    deps.db.transaction().execute(async (trx) => {
+      await takeWriteLock(trx);
+      return recordResponse(trx, input(over));
+    });
   const responsesOf = (id: number) => deps.db.selectFrom('responses').selectAll().where('questionnaire_id', '=', id).orderBy('id').execute();
   const statusOf = async (id: number) => (await deps.db.selectFrom('questionnaires').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 

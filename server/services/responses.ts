@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import { findCountedResponse, lockQuestionnaire, setQuestionnaireStatus } from '../repositories/collection';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { insertResponse } from '../repositories/responses';
-import { findWave, type WaveSettings } from '../repositories/waves';
+import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
 
 /**
  * The rules every channel follows when it records a response (QR form, post-office entry, CSV
@@ -138,16 +138,23 @@ const channelLabel: Record<ResponseChannel, string> = { paper: 'phiếu giấy',
 
 /**
  * Records one response under the rules above. Call it inside the transaction opened at the
- * request boundary: the questionnaire is locked first, so the check for an earlier counted
- * response and the insert are atomic even when two submissions for one token arrive together.
+ * request boundary, after `takeWriteLock(trx)` as that transaction's first statement (so another
+ * process writing meanwhile makes it wait rather than fail). The questionnaire row is locked
+ * before the check for an earlier counted response, so the check and the insert are atomic even
+ * when two submissions for one token arrive together.
  * Throws ResponseValidationError for bad input and UserError for a closed wave or a
  * questionnaire that is not the wave's; nothing is written then.
  */
-export async function recordResponse(trx: Executor, input: ResponseInput): Promise<RecordedResponse> {
-  const wave = await findWave(trx, input.waveYear);
-  if (!wave) throw new UserError(`Không có đợt khảo sát năm ${input.waveYear}`, 404);
+export async function recordResponse(
+  trx: Executor,
+  input: ResponseInput,
+  /** The wave and its questionnaire when the caller already read them in this same transaction. */
+  loaded?: { wave: Wave; questionnaire: Questionnaire },
+): Promise<RecordedResponse> {
+  const wave = loaded?.wave ?? (await findWave(trx, input.waveYear));
+  if (!wave || wave.year !== input.waveYear) throw new UserError(`Không có đợt khảo sát năm ${input.waveYear}`, 404);
   if (wave.status === 'closed') throw new UserError(`Đợt khảo sát ${wave.year} đã kết thúc, không nhận thêm phiếu trả lời`, 409);
-  const questionnaire = await findQuestionnaire(trx, wave.year);
+  const questionnaire = loaded?.questionnaire ?? (await findQuestionnaire(trx, wave.year));
   if (!questionnaire) throw new UserError(`Đợt ${wave.year} chưa có phiếu khảo sát`, 409);
 
   const checked = checkResponse(questionnaire, wave.settings, input);

@@ -1,0 +1,249 @@
+/**
+ * QR submission speed (issue 4): the real server answering POST /q/<token> with a real SQLite
+ * file (WAL, synchronous=FULL) holding a published wave of 20,000 questionnaires, side by side
+ * in the same run with a bare Hono server whose POST endpoint only parses the same form body.
+ *
+ *   npx tsx bench/qr-submit.ts [connections=16] [seconds=5]
+ *
+ * Three processes: this one (set-up, orchestration, final count), the server under test, and
+ * the load generator (node:http with keep-alive, a fixed number of concurrent connections,
+ * each posting one valid submission for a fresh token after the other, bounded by a token
+ * budget and a time limit). Runs alternate bare/real, three of each; medians are reported.
+ * At the end the real server is killed with SIGKILL and the database is reopened: every
+ * acknowledged submission (303) must be there as a counted response.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const RUNS = 3;
+const WAVE_SIZE = 20_000;
+const WARM_UP = 300;
+
+// The same body for both servers: 16 answers, profile items and a comment, as the form posts it.
+function formBody(): string {
+  const body = new URLSearchParams();
+  ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3'].forEach((code, i) => body.set(code, String((i % 5) + 1)));
+  body.set('procedure_channel', 'truc_tiep');
+  body.set('gender', 'nu');
+  body.set('age_band', '35-49');
+  body.append('priorities', 'cong_khai');
+  body.append('priorities', 'thai_do');
+  body.set('comment', 'Cán bộ hướng dẫn tận tình, nhưng chỗ ngồi chờ còn thiếu.');
+  return body.toString();
+}
+
+// ---------------------------------------------------------------- bare server (child process)
+
+async function bareServer(port: number): Promise<void> {
+  const { Hono } = await import('hono');
+  const { serve } = await import('@hono/node-server');
+  const app = new Hono()
+    .get('/healthz', (c) => c.json({ ok: true }))
+    .post('/q/:token', async (c) => {
+      await c.req.parseBody({ all: true });
+      return c.redirect(`/q/${c.req.param('token')}/cam-on`, 303);
+    });
+  serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+}
+
+// ---------------------------------------------------------------- load generator (child process)
+
+interface LoadResult {
+  sent: number;
+  acknowledged: string[];
+  errors: number;
+  elapsedMs: number;
+  latenciesMs: number[];
+}
+
+async function loadGenerator(baseUrl: string, tokensFile: string, connections: number, seconds: number): Promise<void> {
+  const tokens = fs.readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
+  const body = formBody();
+  const url = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const result: LoadResult = { sent: 0, acknowledged: [], errors: 0, elapsedMs: 0, latenciesMs: [] };
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let next = 0;
+  const post = (token: string) =>
+    new Promise<number>((resolve) => {
+      const request = http.request(
+        { host: url.hostname, port: url.port, path: `/q/${token}`, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      request.on('error', () => resolve(0));
+      request.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < tokens.length && performance.now() < deadline) {
+        const token = tokens[next++];
+        const t0 = performance.now();
+        const status = await post(token);
+        result.latenciesMs.push(performance.now() - t0);
+        result.sent++;
+        if (status === 303 || (status >= 200 && status < 300)) result.acknowledged.push(token);
+        else result.errors++;
+      }
+    }),
+  );
+  result.elapsedMs = performance.now() - started;
+  agent.destroy();
+  process.stdout.write(JSON.stringify(result));
+}
+
+// ---------------------------------------------------------------- orchestration
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function tsx(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function waitUntilUp(baseUrl: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server at ${baseUrl} did not start`);
+}
+
+async function runLoad(baseUrl: string, tokens: string[], connections: number, seconds: number, dir: string): Promise<LoadResult> {
+  const file = path.join(dir, `tokens-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
+  fs.writeFileSync(file, tokens.join('\n'));
+  const child = tsx([fileURLToPath(import.meta.url), '--load', baseUrl, file, String(connections), String(seconds)]);
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`load generator exited with ${code}`);
+  return JSON.parse(out) as LoadResult;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+interface RunFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+  sent: number;
+  errors: number;
+}
+
+function figures(result: LoadResult): RunFigures {
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  return { rps: result.acknowledged.length / (result.elapsedMs / 1000), p50: percentile(sorted, 50), p99: percentile(sorted, 99), sent: result.sent, errors: result.errors };
+}
+
+async function main(): Promise<void> {
+  const connections = Number(process.argv[2] ?? 16);
+  const seconds = Number(process.argv[3] ?? 5);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-bench-qr-'));
+  const dbFile = path.join(dir, 'sipas.db');
+
+  console.log(`Tạo đợt khảo sát với ${WAVE_SIZE} phiếu đã phát hành trong ${dbFile} …`);
+  const { loadConfig } = await import('../server/config');
+  const { migrateToLatest, openDatabase } = await import('../server/db/connect');
+  const { createPublishedWave } = await import('../test/support/published-wave');
+  const db = openDatabase(loadConfig({ DATABASE_URL: dbFile }, dir).database);
+  await migrateToLatest(db);
+  const units = Array.from({ length: 20 }, (_, i) => ({ code: `U${String(i).padStart(2, '0')}`, name: `Đơn vị ${i}`, kind: 'department' as const, predecessors: null }));
+  const wave = await createPublishedWave(db, { units, perUnit: WAVE_SIZE / units.length, reserves: 0 });
+  await db.destroy();
+  const tokens = wave.questionnaires.map((q) => q.token);
+
+  const realPort = await freePort();
+  const barePort = await freePort();
+  const real = tsx([path.join(root, 'server/main.ts')], { DATABASE_URL: dbFile, PORT: String(realPort), HOST: '127.0.0.1' });
+  real.stdout!.resume();
+  const bare = tsx([fileURLToPath(import.meta.url), '--bare', String(barePort)]);
+  bare.stdout!.resume();
+  const realUrl = `http://127.0.0.1:${realPort}`;
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  await Promise.all([waitUntilUp(realUrl), waitUntilUp(bareUrl)]);
+
+  let nextToken = 0;
+  const take = (n: number) => tokens.slice(nextToken, (nextToken += n));
+  const acknowledged: string[] = [];
+  const warm = await runLoad(realUrl, take(WARM_UP), connections, seconds, dir);
+  acknowledged.push(...warm.acknowledged);
+  await runLoad(bareUrl, tokens.slice(0, WARM_UP), connections, seconds, dir);
+
+  const budget = Math.floor((tokens.length - nextToken) / RUNS);
+  const bareRuns: RunFigures[] = [];
+  const realRuns: RunFigures[] = [];
+  console.log(`${connections} kết nối đồng thời, tối đa ${seconds} s hoặc ${budget} phiếu mỗi lượt, Node ${process.version}, ${os.cpus().length} lõi, tải hệ thống ${os.loadavg()[0].toFixed(2)}`);
+  console.log('lượt | máy chủ | req/s | p50 ms | p99 ms | gửi | lỗi');
+  for (let run = 1; run <= RUNS; run++) {
+    const b = figures(await runLoad(bareUrl, tokens.slice(0, budget), connections, seconds, dir));
+    bareRuns.push(b);
+    const realResult = await runLoad(realUrl, take(budget), connections, seconds, dir);
+    acknowledged.push(...realResult.acknowledged);
+    const r = figures(realResult);
+    realRuns.push(r);
+    for (const [name, f] of [['bare', b], ['SIPAS', r]] as const) {
+      console.log(`${run} | ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.sent} | ${f.errors}`);
+    }
+  }
+
+  // Killed without warning right after the last reply: acknowledged must mean durable.
+  real.kill('SIGKILL');
+  bare.kill('SIGTERM');
+  await new Promise((r) => real.on('exit', r));
+
+  const check = openDatabase(loadConfig({ DATABASE_URL: dbFile }, dir).database);
+  const stored = new Set<string>();
+  const rows = await check
+    .selectFrom('responses')
+    .innerJoin('questionnaires', 'questionnaires.id', 'responses.questionnaire_id')
+    .select('questionnaires.token')
+    .where('responses.state', '=', 'counted')
+    .execute();
+  for (const r of rows) stored.add(r.token);
+  await check.destroy();
+  const missing = acknowledged.filter((t) => !stored.has(t)).length;
+
+  const bareMedian = { rps: median(bareRuns.map((f) => f.rps)), p50: median(bareRuns.map((f) => f.p50)), p99: median(bareRuns.map((f) => f.p99)) };
+  const realMedian = { rps: median(realRuns.map((f) => f.rps)), p50: median(realRuns.map((f) => f.p50)), p99: median(realRuns.map((f) => f.p99)) };
+  console.log('');
+  console.log(`trung vị 3 lượt | bare: ${bareMedian.rps.toFixed(0)} req/s, p50 ${bareMedian.p50.toFixed(2)} ms, p99 ${bareMedian.p99.toFixed(2)} ms`);
+  console.log(`trung vị 3 lượt | SIPAS: ${realMedian.rps.toFixed(0)} req/s, p50 ${realMedian.p50.toFixed(2)} ms, p99 ${realMedian.p99.toFixed(2)} ms`);
+  console.log(`tỉ lệ SIPAS / bare: ${(realMedian.rps / bareMedian.rps).toFixed(2)} (mục tiêu ≥ 0,5; p99 < 25 ms: ${realMedian.p99 < 25 ? 'đạt' : 'chưa đạt'})`);
+  console.log(`đã xác nhận (303): ${acknowledged.length}; có trong cơ sở dữ liệu sau SIGKILL: ${acknowledged.length - missing}; mất: ${missing}; tổng số phiếu được tính trong CSDL: ${stored.size}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (missing > 0) process.exitCode = 1;
+}
+
+const [mode, ...args] = process.argv.slice(2);
+if (mode === '--bare') await bareServer(Number(args[0]));
+else if (mode === '--load') await loadGenerator(args[0], args[1], Number(args[2]), Number(args[3]));
+else await main();
