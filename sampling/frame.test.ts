@@ -114,8 +114,19 @@ describe('scanFrame: fatal input', () => {
     const result = await scan('Mã hồ sơ,Họ tên,Ghi chú\r\nA1,An,x\r\n');
     expect(result.ok).toBe(false);
     expect(result.fatal).toMatch(/Thiếu cột bắt buộc: Mã đơn vị \(unit_code\), Ngày trả kết quả \(result_date\), Địa chỉ \(address\)/);
+    expect(result.fatal).toContain('Dòng tiêu đề chỉ có các cột: Mã hồ sơ, Họ và tên.');
     const withoutAddressRule = await scan('Mã hồ sơ,Họ tên,Ghi chú\r\nA1,An,x\r\n', { requirePostalAddress: false });
     expect(withoutAddressRule.fatal).not.toMatch(/Địa chỉ/);
+  });
+
+  it('never quotes a file without its header line, whose first line is a person', async () => {
+    const first = row({ code: 'H1', name: 'Trần Thị Hạnh', id: '089123456789', address: 'Số 9, đường Lê Lợi' });
+    const result = await scan([first, row({ code: 'H2' })].join('\r\n') + '\r\n');
+    expect(result.ok).toBe(false);
+    expect(result.fatal).toMatch(/^Thiếu cột bắt buộc: Mã hồ sơ \(dossier_code\), .*có lẽ tệp thiếu dòng tiêu đề\. Dòng đầu tiên của tệp phải là dòng tiêu đề có ít nhất các cột Mã hồ sơ, Mã đơn vị, Họ và tên, Ngày trả kết quả, Địa chỉ/);
+    const shown = JSON.stringify(result);
+    for (const value of ['Trần Thị Hạnh', '089123456789', 'Lê Lợi', '0912345678', 'H1']) expect(shown).not.toContain(value);
+    expect(result.report).toMatchObject({ columns: [], ignoredColumns: [] });
   });
 
   it('stops at an unclosed quote instead of reading the rest of the file into one cell', async () => {

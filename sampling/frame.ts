@@ -196,15 +196,25 @@ class FrameReader {
 
   useHeader(headers: string[]): void {
     const mapped = mapColumns(headers);
-    this.col = mapped.index;
-    this.report.columns = mapped.columns;
-    this.report.ignoredColumns = mapped.ignoredColumns;
     const required = this.requireAddress ? [...REQUIRED_FIELDS, 'address' as const] : REQUIRED_FIELDS;
     const missing = required.filter((f) => mapped.index[f] === -1);
     if (missing.length > 0) {
-      const names = missing.map((f) => `${FIELD_LABELS[f]} (${f})`).join(', ');
-      throw new FatalFrameError(`Thiếu cột bắt buộc: ${names}. Dòng tiêu đề đọc được: ${headers.join(' | ')}.`);
+      // The line read may well be a person's row (a file saved without its header line), so the
+      // message names fields in our own words and never quotes the file; for the same reason
+      // the report gets no column lists.
+      const label = (f: Field) => `${FIELD_LABELS[f]} (${f})`;
+      const found = mapped.columns.map((c) => FIELD_LABELS[c.field]);
+      const seen =
+        missing.length === required.length
+          ? 'Dòng đầu tiên không có tên cột bắt buộc nào: có lẽ tệp thiếu dòng tiêu đề.'
+          : `Dòng tiêu đề chỉ có các cột: ${found.join(', ')}.`;
+      throw new FatalFrameError(
+        `Thiếu cột bắt buộc: ${missing.map(label).join(', ')}. ${seen} Dòng đầu tiên của tệp phải là dòng tiêu đề có ít nhất các cột ${required.map((f) => FIELD_LABELS[f]).join(', ')} (tên tiếng Việt hoặc tiếng Anh).`,
+      );
     }
+    this.col = mapped.index;
+    this.report.columns = mapped.columns;
+    this.report.ignoredColumns = mapped.ignoredColumns;
   }
 
   private reject(rowNumber: number, reason: string, field?: Field, value?: string, detail?: string): void {

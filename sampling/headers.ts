@@ -78,14 +78,14 @@ export function matchHeader(header: string): Field | null {
 
 export interface ColumnMap {
   index: Record<Field, number>;
-  columns: { field: string; header: string }[];
+  columns: { field: Field; header: string }[];
   ignoredColumns: string[];
 }
 
 /** Column index per field (-1 when absent); a second column for the same field is ignored. */
 export function mapColumns(headers: string[]): ColumnMap {
   const index = Object.fromEntries(FIELDS.map((f) => [f, -1])) as Record<Field, number>;
-  const columns: { field: string; header: string }[] = [];
+  const columns: { field: Field; header: string }[] = [];
   const ignoredColumns: string[] = [];
   headers.forEach((raw, i) => {
     const header = raw.trim();

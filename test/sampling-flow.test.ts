@@ -148,12 +148,14 @@ describe('frame import', () => {
       ['sheet.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]), /bảng tính Excel/],
       ['empty.csv', '', /Tệp rỗng/],
       ['header-only.csv', 'Mã hồ sơ,Mã đơn vị,Họ và tên,Địa chỉ,Ngày trả kết quả\r\n', /chỉ có dòng tiêu đề/],
+      ['no-header.csv', fs.readFileSync(FRAME, 'utf8').replace(/^\uFEFF/, '').split('\r\n').slice(1).join('\r\n'), /có lẽ tệp thiếu dòng tiêu đề/],
     ];
     for (const [name, content, message] of cases) {
       const result = await cli('frame', 'import', '--wave', '2023', writeFile(name, content));
       expect(result.code, name).toBe(1);
       expect(result.stderr, name).toMatch(message);
       expect(result.stderr.split('\n').filter(Boolean).length, name).toBe(1);
+      expect(leaks(result.stderr), name).toEqual([]);
     }
     const missing = await cli('frame', 'import', '--wave', '2023', path.join(deps.dir, 'no-such.csv'));
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('ENOENT') });
