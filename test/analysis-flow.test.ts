@@ -257,9 +257,11 @@ describe('the demo wave (An Giang 2023) on the dashboard and in every export', (
     const bad = await run(['--format', 'pdf', '--out', out('x.pdf')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('Lỗi: định dạng "pdf" không hỗ trợ: chọn một trong csv, xlsx, json, html\n');
+    const htmlTable = await run(['--format', 'html', '--table', 'groups', '--out', out('x.html')]);
+    expect(htmlTable).toMatchObject({ code: 1, stderr: 'Lỗi: --table không dùng với --format html: báo cáo in được luôn gồm mọi bảng\n' });
     const noWave = await runCli(['report', '--wave', '2019', '--format', 'csv', '--out', out('y.csv')], cliEnv(deps), deps.dir);
     expect(noWave).toMatchObject({ code: 1, stderr: 'Lỗi: Không có đợt khảo sát năm 2019\n' });
-    expect(fs.existsSync(out('x.pdf')) || fs.existsSync(out('y.csv'))).toBe(false);
+    expect(['x.pdf', 'x.html', 'y.csv'].some((f) => fs.existsSync(out(f)))).toBe(false);
   });
 });
 

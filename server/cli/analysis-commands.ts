@@ -33,6 +33,7 @@ export const reportCommand: CliCommand = {
     const format = parseExportFormat(requireOption(values, 'format', this.usage));
     const out = requireOption(values, 'out', this.usage);
     const table = typeof values.table === 'string' ? parseTableName(values.table.trim()) : undefined;
+    if (table && format === 'html') throw new UserError('--table không dùng với --format html: báo cáo in được luôn gồm mọi bảng');
     const { wave, results } = await analyseWave(ctx.db, year);
     const file = await buildExport(results, { format, table, subtitle: `${wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}` });
     try {
