@@ -1,4 +1,4 @@
-import { Sha256 } from './sha256';
+import { createHash } from 'node:crypto';
 import type { ByteSource } from './types';
 
 /** A condition that stops the import as a whole; the message is shown to the administrator. */
@@ -38,7 +38,7 @@ function detectEncoding(head: Uint8Array): string {
  * normalising the whole file, without holding it.
  */
 export async function* decodeFrame(input: ByteSource, state: DecodeState): AsyncGenerator<string> {
-  const hash = new Sha256();
+  const hash = createHash('sha256');
   let decoder: Decoder | null = null;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
@@ -105,7 +105,7 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
       throw new FatalFrameError(`${NOT_TEXT} (tệp kết thúc giữa một ký tự)`);
     }
   }
-  state.sha256 = hash.hex();
+  state.sha256 = hash.digest('hex');
   const last = emit(tail, true);
   if (last !== null && last !== '') yield last;
 }

@@ -1,7 +1,11 @@
-// SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104) in plain TypeScript, so the
-// library needs no platform crypto module and the per-row HMAC avoids the cost of
-// creating a native hash object for every row: the keyed inner and outer states are
-// computed once per seed and reused.
+// HMAC-SHA-256 (RFC 2104) over the SHA-256 compression function (FIPS 180-4) in plain
+// TypeScript, for the per-person rank of the draw: the keyed inner and outer states are
+// computed once per seed and reused, and nothing is allocated per call. Measured on the
+// 2-vCPU bench machine (Node 20.20, 300,000 messages like 'CMO\0id:0890…', 3 runs): this
+// class 0.9–1.3 µs per HMAC, node:crypto `createHmac(…).update(…).digest()` 2.6–3.2 µs,
+// because a native call pays for a new hash object each time. The whole-file hash, where
+// one native object serves the whole file, uses node:crypto instead (sampling/decode.ts).
+import { createHash } from 'node:crypto';
 
 const K = Int32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -66,44 +70,6 @@ function finish(state: Int32Array, block: Uint8Array, used: number, totalBytes: 
   compress(state, block, 0);
 }
 
-export function wordsToHex(words: Int32Array): string {
-  let hex = '';
-  for (let i = 0; i < words.length; i++) hex += (words[i] >>> 0).toString(16).padStart(8, '0');
-  return hex;
-}
-
-export class Sha256 {
-  private readonly state = IV.slice();
-  private readonly block = new Uint8Array(64);
-  private used = 0;
-  private total = 0;
-
-  update(data: Uint8Array): void {
-    let i = 0;
-    this.total += data.length;
-    if (this.used > 0) {
-      const take = Math.min(64 - this.used, data.length);
-      this.block.set(data.subarray(0, take), this.used);
-      this.used += take;
-      i = take;
-      if (this.used < 64) return;
-      compress(this.state, this.block, 0);
-      this.used = 0;
-    }
-    for (; i + 64 <= data.length; i += 64) compress(this.state, data, i);
-    if (i < data.length) {
-      this.block.set(data.subarray(i), 0);
-      this.used = data.length - i;
-    }
-  }
-
-  hex(): string {
-    const state = this.state.slice();
-    finish(state, this.block.slice(), this.used, this.total);
-    return wordsToHex(state);
-  }
-}
-
 /** Big-endian unsigned comparison of two digests; the same order as comparing their hex strings. */
 export function compareDigests(a: Int32Array, b: Int32Array): number {
   for (let i = 0; i < 8; i++) {
@@ -123,11 +89,8 @@ export class HmacSha256 {
 
   constructor(key: string) {
     let keyBytes = new TextEncoder().encode(key);
-    if (keyBytes.length > 64) {
-      const h = new Sha256();
-      h.update(keyBytes);
-      keyBytes = Uint8Array.from(h.hex().match(/../g)!.map((x) => parseInt(x, 16)));
-    }
+    // RFC 2104: a key longer than the block is replaced by its hash.
+    if (keyBytes.length > 64) keyBytes = createHash('sha256').update(keyBytes).digest();
     const pad = new Uint8Array(64);
     pad.set(keyBytes);
     const block = new Uint8Array(64);
