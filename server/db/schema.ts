@@ -138,6 +138,8 @@ export interface ResponseTable {
   state: ResponseState;
   /** JSON object of profile answers (codes); the free-text comment is kept in its own column. */
   profile: string;
+  /** The answers again as one JSON object (item code → 1..5 or null), for fast reads; never edited. */
+  answers_json: string;
   comment: string | null;
   created_at: string;
   entered_by: string | null;

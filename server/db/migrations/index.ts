@@ -4,6 +4,7 @@ import * as previousIndexKind from './2026-11-22T13-55-previous-index-kind';
 import * as oneCountedResponse from './2026-11-22T14-00-one-counted-response';
 import * as paperKeyings from './2026-11-22T14-10-paper-keyings';
 import * as drawEligibility from './2026-11-22T14-20-draw-eligibility';
+import * as responseAnswersJson from './2026-11-22T14-40-response-answers-json';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T14-00-one-counted-response': oneCountedResponse,
   '2026-11-22T14-10-paper-keyings': paperKeyings,
   '2026-11-22T14-20-draw-eligibility': drawEligibility,
+  '2026-11-22T14-40-response-answers-json': responseAnswersJson,
 };
