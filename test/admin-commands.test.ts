@@ -48,6 +48,9 @@ describe('wave settings', () => {
     expect(wave?.settings).toMatchObject({ period: { from: '2024-01-01', to: '2024-09-30' }, doubleEntry: true, parMaxPoints: 30 });
     expect((await cli('wave', 'settings', '--wave', '2024', '--period-from', '2024-13-01', '--period-to', '2024-12-31')).stderr).toContain('--period-from "2024-13-01"');
     expect((await cli('wave', 'settings', '--wave', '2024', '--valid-share', '1,5')).stderr).toContain('--valid-share "1,5" phải là số từ 0 đến 1');
+    await cli('wave', 'close', '--wave', '2024');
+    expect((await cli('wave', 'settings', '--wave', '2024', '--par-max', '20')).stderr).toBe('Lỗi: đợt 2024 đã khóa: không đổi quy tắc được nữa\n');
+    expect((await findWave(deps.db, 2024))?.settings.parMaxPoints).toBe(30);
   });
 });
 

@@ -86,6 +86,8 @@ export const waveSettingsCommand: CliCommand = {
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
     const wave = await requireWave(ctx.db, year);
+    // A closed wave's results are final: changing a rule would change its published figures.
+    if (wave.status === 'closed') throw new UserError(`đợt ${year} đã khóa: không đổi quy tắc được nữa`, 409);
     const settings: WaveSettings = structuredClone(wave.settings);
     const from = parseIsoDate(values['period-from'], 'period-from');
     const to = parseIsoDate(values['period-to'], 'period-to');
