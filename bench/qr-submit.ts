@@ -24,7 +24,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const RUNS = 3;
 const WAVE_SIZE = 20_000;
-const WARM_UP = 300;
+const WARM_UP = 1500;
 
 // The same body for both servers: 16 answers, profile items and a comment, as the form posts it.
 function formBody(): string {

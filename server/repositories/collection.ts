@@ -28,11 +28,6 @@ export async function findQuestionnaireByCode(db: Executor, code: string): Promi
   return row && toQuestionnaire(row);
 }
 
-export async function findQuestionnaireById(db: Executor, id: number): Promise<CollectionQuestionnaire | undefined> {
-  const row = await db.selectFrom('questionnaires').select(columns).where('id', '=', id).executeTakeFirst();
-  return row && toQuestionnaire(row);
-}
-
 /** Every questionnaire of a wave by printed code, for checking a whole import file at once. */
 export async function mapQuestionnairesByCode(db: Executor, waveYear: number): Promise<Map<string, CollectionQuestionnaire>> {
   const rows = await db.selectFrom('questionnaires').select(columns).where('wave_year', '=', waveYear).execute();
@@ -47,8 +42,8 @@ export async function mapQuestionnairesByCode(db: Executor, waveYear: number): P
  * interleave with another submission for the same questionnaire.
  */
 export async function lockQuestionnaire(db: Executor, id: number): Promise<CollectionQuestionnaire | undefined> {
-  await db.updateTable('questionnaires').set((eb) => ({ status: eb.ref('status') })).where('id', '=', id).execute();
-  return findQuestionnaireById(db, id);
+  const row = await db.updateTable('questionnaires').set((eb) => ({ status: eb.ref('status') })).where('id', '=', id).returning(columns).executeTakeFirst();
+  return row && toQuestionnaire(row);
 }
 
 export interface ResponseSummary {
@@ -71,18 +66,6 @@ export async function findCountedResponse(db: Executor, questionnaireId: number)
 
 export async function setQuestionnaireStatus(db: Executor, id: number, status: QuestionnaireStatus): Promise<void> {
   await db.updateTable('questionnaires').set({ status, status_changed_at: new Date().toISOString() }).where('id', '=', id).execute();
-}
-
-export async function countResponsesByState(db: Executor, waveYear: number): Promise<Record<ResponseState, number>> {
-  const rows = await db
-    .selectFrom('responses')
-    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('wave_year', '=', waveYear)
-    .groupBy('state')
-    .execute();
-  const counts: Record<ResponseState, number> = { counted: 0, review: 0, invalid: 0, pending: 0 };
-  for (const r of rows) counts[r.state] = Number(r.n);
-  return counts;
 }
 
 export async function findUnitName(db: Executor, waveYear: number, unitCode: string): Promise<string | undefined> {

@@ -79,18 +79,41 @@ interface OpenQuestionnaire {
   questionnaire: CollectionQuestionnaire;
   wave: Wave;
   definition: Questionnaire;
-  unitName: string;
+}
+
+type WaveContext = { wave: Wave; definition: Questionnaire } | undefined;
+
+async function loadWaveContext(db: Executor, year: number): Promise<WaveContext> {
+  const wave = await findWave(db, year);
+  const definition = wave && (await findQuestionnaire(db, wave.year));
+  return wave && definition ? { wave, definition } : undefined;
+}
+
+/**
+ * Within one group-commit transaction (which holds the write lock, so nothing else changes the
+ * wave meanwhile) the wave and its questionnaire are read once for the whole batch.
+ */
+const waveContextByTransaction = new WeakMap<Executor, Map<number, Promise<WaveContext>>>();
+
+function waveContextInBatch(trx: Executor, year: number): Promise<WaveContext> {
+  let byYear = waveContextByTransaction.get(trx);
+  if (!byYear) waveContextByTransaction.set(trx, (byYear = new Map()));
+  let context = byYear.get(year);
+  if (!context) byYear.set(year, (context = loadWaveContext(trx, year)));
+  return context;
 }
 
 /** The questionnaire behind a token, or undefined when it does not exist or was never sent. */
-async function openByToken(db: Executor, token: string): Promise<OpenQuestionnaire | undefined> {
+async function openByToken(db: Executor, token: string, loadContext = loadWaveContext): Promise<OpenQuestionnaire | undefined> {
   const questionnaire = await findQuestionnaireByToken(db, token);
   if (!questionnaire || !questionnaire.released) return undefined;
-  const wave = await findWave(db, questionnaire.waveYear);
-  const definition = wave && (await findQuestionnaire(db, wave.year));
-  if (!wave || !definition) return undefined;
-  const unitName = (await findUnitName(db, wave.year, questionnaire.unitCode)) ?? questionnaire.unitCode;
-  return { questionnaire, wave, definition, unitName };
+  const context = await loadContext(db, questionnaire.waveYear);
+  return context && { questionnaire, ...context };
+}
+
+/** Read only for pages that show it: the common path (a 303 after a counted answer) needs no name. */
+async function unitNameOf(db: Executor, open: OpenQuestionnaire): Promise<string> {
+  return (await findUnitName(db, open.wave.year, open.questionnaire.unitCode)) ?? open.questionnaire.unitCode;
 }
 
 type SubmitOutcome =
@@ -101,7 +124,7 @@ type SubmitOutcome =
   | { kind: 'recorded'; open: OpenQuestionnaire; state: ResponseState };
 
 async function submit(trx: Executor, token: string, values: FormValues): Promise<SubmitOutcome> {
-  const open = await openByToken(trx, token);
+  const open = await openByToken(trx, token, waveContextInBatch);
   if (!open) return { kind: 'not-found' };
   if (open.wave.status === 'closed') return { kind: 'closed' };
   const read = readQrForm(open.definition, values);
@@ -127,12 +150,12 @@ export function qrRoutes() {
   let committer: GroupCommitter | undefined;
   const committerFor = (db: Db) => (committer?.db === db ? committer : (committer = new GroupCommitter(db)));
 
-  const formPage = (open: OpenQuestionnaire, token: string, extra: { values?: FormValues; problems?: FieldProblem[]; message?: string } = {}) => (
+  const formPage = async (db: Executor, open: OpenQuestionnaire, token: string, extra: { values?: FormValues; problems?: FieldProblem[]; message?: string } = {}) => (
     <QrFormPage
       token={token}
       code={open.questionnaire.code}
       waveName={open.wave.name}
-      unitName={open.unitName}
+      unitName={await unitNameOf(db, open)}
       questionnaire={open.definition}
       minAnswered={minAnswered(criterionCodes(open.definition).length, open.wave.settings)}
       values={extra.values}
@@ -150,8 +173,8 @@ export function qrRoutes() {
       const open = await openByToken(c.var.deps.db, token);
       if (!open) return c.html(<QrNotFoundPage />, 404);
       if (open.wave.status === 'closed') return c.html(<WaveClosedPage />);
-      if (ANSWERED.includes(open.questionnaire.status)) return c.html(<AlreadyAnsweredPage unitName={open.unitName} />);
-      return c.html(formPage(open, token));
+      if (ANSWERED.includes(open.questionnaire.status)) return c.html(<AlreadyAnsweredPage unitName={await unitNameOf(c.var.deps.db, open)} />);
+      return c.html(await formPage(c.var.deps.db, open, token));
     })
     .post('/q/:token', formValues, async (c) => {
       noStore(c);
@@ -166,14 +189,14 @@ export function qrRoutes() {
         case 'closed':
           return c.html(<WaveClosedPage />, 409);
         case 'problems':
-          return c.html(formPage(outcome.open, token, { values, problems: outcome.problems }), 400);
+          return c.html(await formPage(c.var.deps.db, outcome.open, token, { values, problems: outcome.problems }), 400);
         case 'too-few': {
           // The person is still here: ask once for more answers before storing a response that will not count.
           const message = `Ông/bà mới trả lời ${outcome.answered} tiêu chí; phiếu cần ít nhất ${outcome.need} tiêu chí có câu trả lời để được tính. Xin trả lời thêm, hoặc bấm «Gửi phiếu trả lời» lần nữa để gửi như hiện tại.`;
-          return c.html(formPage(outcome.open, token, { values: { ...values, incomplete_ok: '1' }, message }), 400);
+          return c.html(await formPage(c.var.deps.db, outcome.open, token, { values: { ...values, incomplete_ok: '1' }, message }), 400);
         }
         case 'recorded':
-          if (outcome.state === 'review') return c.html(<AlreadyAnsweredPage unitName={outcome.open.unitName} laterSubmissionKept />);
+          if (outcome.state === 'review') return c.html(<AlreadyAnsweredPage unitName={await unitNameOf(c.var.deps.db, outcome.open)} laterSubmissionKept />);
           return c.redirect(`/q/${token}/cam-on`, 303);
       }
     })
@@ -183,7 +206,7 @@ export function qrRoutes() {
       const open = await openByToken(c.var.deps.db, token);
       if (!open) return c.html(<QrNotFoundPage />, 404);
       if (!ANSWERED.includes(open.questionnaire.status)) return c.redirect(`/q/${token}`, 303);
-      return c.html(<ThanksPage unitName={open.unitName} />);
+      return c.html(<ThanksPage unitName={await unitNameOf(c.var.deps.db, open)} />);
     })
     .get('/k', (c) => {
       noStore(c);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connect';
 import type { Executor } from '../db/schema';
 import { takeWriteLock } from '../repositories/collection';
@@ -8,12 +7,12 @@ import { takeWriteLock } from '../repositories/collection';
  * submissions). With synchronous=FULL every commit waits for the disk (an fsync, milliseconds on
  * a busy disk), so one transaction per submission caps the server at a few hundred per second.
  * Here submissions that arrive while a commit is in progress wait and then share the next
- * transaction and its single fsync; each runs inside its own SAVEPOINT, so one that fails (bad
- * input, a bug) is rolled back alone, and each caller's promise settles only after the shared
- * COMMIT has returned. "Acknowledged ⇒ durable" therefore still holds: nobody is answered before
- * their write is on disk, and if the commit fails, everyone in the batch gets the error.
- * SAVEPOINT is standard SQL (SQLite and PostgreSQL alike). Each batch takes the write lock first,
- * so its reads and writes see one consistent state even with another process writing.
+ * transaction and its single fsync, and each caller's promise settles only after that COMMIT has
+ * returned: "acknowledged ⇒ durable" still holds. Jobs must only touch the database (they may
+ * run twice): if one throws, the whole batch is rolled back before anyone was answered and each
+ * job is retried in a transaction of its own, so a failing job fails alone. Each batch takes the
+ * write lock first, so its reads and writes see one consistent state even with another process
+ * writing.
  */
 
 type Work<T> = (trx: Executor) => Promise<T>;
@@ -55,31 +54,28 @@ export class GroupCommitter {
   }
 
   async #commit(batch: Job[]): Promise<void> {
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let values: unknown[];
     try {
-      await this.db.transaction().execute(async (trx) => {
-        await takeWriteLock(trx);
-        for (const job of batch) {
-          await sql`savepoint group_job`.execute(trx);
-          try {
-            const value = await job.work(trx);
-            await sql`release savepoint group_job`.execute(trx);
-            outcomes.push({ ok: true, value });
-          } catch (error) {
-            await sql`rollback to savepoint group_job`.execute(trx);
-            await sql`release savepoint group_job`.execute(trx);
-            outcomes.push({ ok: false, error });
-          }
-        }
-      });
+      values = await this.#transaction(batch);
     } catch (error) {
-      for (const job of batch) job.reject(error);
+      if (batch.length === 1) {
+        batch[0].reject(error);
+        return;
+      }
+      // Some job failed (or the commit did) and the whole batch was rolled back: nobody has been
+      // answered yet, so each job runs again in a transaction of its own and fails or succeeds alone.
+      for (const job of batch) await this.#commit([job]);
       return;
     }
-    batch.forEach((job, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
+    batch.forEach((job, i) => job.resolve(values[i]));
+  }
+
+  #transaction(batch: Job[]): Promise<unknown[]> {
+    return this.db.transaction().execute(async (trx) => {
+      await takeWriteLock(trx);
+      const values: unknown[] = [];
+      for (const job of batch) values.push(await job.work(trx));
+      return values;
     });
   }
 }
