@@ -6,12 +6,16 @@
  *
  * Writes a messy frame like shared/fixtures/frame-2023-sample.csv to bench/out/ and times,
  * each phase in its own child process so its peak RSS is its own:
- *   (a) papaparse streaming the file, doing nothing with the rows;
- *   (b) drawSample: the full import (validation, report, de-duplication) and the draw of
- *       25 per unit + 20 % reserve, in one pass;
- *   (c) scanFrame alone, and scanFrame then drawSample (two passes, as a server that shows the
- *       import report before drawing would do).
- * Wall time is the median of 3 runs.
+ *   (a) papaparse streaming the file, doing nothing with the rows, in its two streaming
+ *       forms: Papa.parse on the read stream, and its Parser fed decoded 64 KiB chunks (the
+ *       way the library uses it); the faster is the baseline;
+ *   (b) what the server does: `frame import` runs scanFrame (decode, SHA-256, validation,
+ *       report, de-duplication), `draw` later runs drawSample (all of that again, plus the
+ *       draw of 25 per unit + 20 % reserve): "scan+draw"; and drawSample alone, one pass with
+ *       the full report;
+ *   (c) scanFrame alone.
+ * The phases are run in turn, 3 rounds, so a change in the machine's load hits all of them;
+ * wall time is the median of the rounds.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
@@ -109,13 +113,25 @@ async function generate(path: string, rows: number): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-type Phase = 'papaparse' | 'draw' | 'scan' | 'scan+draw';
+type Phase = 'papaparse' | 'papa-parser' | 'draw' | 'scan' | 'scan+draw';
 
 /** Runs in the child: one phase, then prints its wall time and this process's peak RSS. */
 async function runPhase(phase: Phase, path: string): Promise<void> {
   const start = performance.now();
   let rows = 0;
-  if (phase === 'papaparse') {
+  let dedupBytes = 0;
+  if (phase === 'papa-parser') {
+    const parser = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' });
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let partial = '';
+    for await (const chunk of createReadStream(path)) {
+      const text = partial + decoder.decode(chunk as Buffer, { stream: true });
+      const results = parser.parse(text, 0, true);
+      rows += results.data.length;
+      partial = text.slice(results.meta.cursor);
+    }
+    rows += parser.parse(partial + decoder.decode(), 0, false).data.length;
+  } else if (phase === 'papaparse') {
     await new Promise<void>((resolve, reject) => {
       Papa.parse(createReadStream(path), {
         chunk: (results) => {
@@ -126,35 +142,53 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
       });
     });
   } else if (phase === 'draw') {
-    rows = (await drawSample(() => createReadStream(path), DRAW)).report.rowsRead;
+    const result = await drawSample(() => createReadStream(path), DRAW);
+    rows = result.report.rowsRead;
+    dedupBytes = result.dedupBytes;
   } else {
-    rows = (await scanFrame(() => createReadStream(path), DRAW)).report.rowsRead;
+    const scan = await scanFrame(() => createReadStream(path), DRAW);
+    rows = scan.report.rowsRead;
+    dedupBytes = scan.dedupBytes;
     if (phase === 'scan+draw') rows = (await drawSample(() => createReadStream(path), DRAW)).report.rowsRead;
   }
   const ms = performance.now() - start;
-  process.stdout.write(JSON.stringify({ ms, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, rows, dedupBytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }
 
 interface Measure {
   seconds: number;
   peakRssMb: number;
+  rows: number;
+  dedupBytes: number;
 }
 
-function measure(phase: Phase, path: string): Measure {
-  const times: number[] = [];
-  let peak = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', phase, path], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    });
-    if (child.status !== 0) throw new Error(`phase ${phase} failed: ${child.stderr}`);
-    const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMb: number };
-    times.push(result.ms / 1000);
-    peak = Math.max(peak, result.maxRssMb);
-  }
-  times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(RUNS / 2)], peakRssMb: peak };
+function runOnce(phase: Phase, path: string): { seconds: number; rssMb: number; rows: number; dedupBytes: number } {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', phase, path], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(`phase ${phase} failed: ${child.stderr}`);
+  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMb: number; rows: number; dedupBytes: number };
+  return { seconds: result.ms / 1000, rssMb: result.maxRssMb, rows: result.rows, dedupBytes: result.dedupBytes };
+}
+
+/** Every phase once per round, so load changes on a shared machine hit all phases alike. */
+function measure(phases: Phase[], path: string): Map<Phase, Measure> {
+  const runs = new Map<Phase, ReturnType<typeof runOnce>[]>(phases.map((p) => [p, []]));
+  for (let round = 0; round < RUNS; round++) for (const phase of phases) runs.get(phase)!.push(runOnce(phase, path));
+  return new Map(
+    phases.map((phase) => {
+      const list = runs.get(phase)!;
+      const times = list.map((r) => r.seconds).sort((a, b) => a - b);
+      const measure: Measure = {
+        seconds: times[Math.floor(RUNS / 2)],
+        peakRssMb: Math.max(...list.map((r) => r.rssMb)),
+        rows: list[0].rows,
+        dedupBytes: list[0].dedupBytes,
+      };
+      return [phase, measure];
+    }),
+  );
 }
 
 async function frameOf(rows: number): Promise<string> {
@@ -177,25 +211,28 @@ async function main(): Promise<void> {
   if (args[0] === '--phase') return runPhase(args[1] as Phase, args[2]);
   const scale = args.includes('--scale');
   const sizes = scale ? [1_000_000, 4_000_000] : [Number(args[0] ?? 1_000_000)];
-  const widths = [44, 10, 9, 10, 12];
-  console.log(`node ${process.version}, ${RUNS} runs per phase, median wall time, peak RSS over the runs`);
+  const widths = [48, 9, 7, 8, 12, 14];
+  console.log(`node ${process.version}, ${RUNS} rounds of every phase in turn, median wall time, peak RSS over the rounds`);
   for (const rows of sizes) {
     const path = await frameOf(rows);
     const mb = statSync(path).size / 1e6;
     console.log(`\n${rows.toLocaleString('en')} rows, ${mb.toFixed(0)} MB`);
-    console.log(row(['phase', 'seconds', 'MB/s', 'vs (a)', 'peak RSS MB'], widths));
+    console.log(row(['phase', 'seconds', 'MB/s', 'vs (a)', 'peak RSS MB', 'de-dup B/row'], widths));
     const phases: [string, Phase][] = [
-      ['(a) papaparse streaming, rows ignored', 'papaparse'],
-      ['(b) drawSample: import + draw, one pass', 'draw'],
+      ['(a) Papa.parse(read stream), rows ignored', 'papaparse'],
+      ['(a) Papa.Parser on decoded chunks, rows ignored', 'papa-parser'],
+      ['(b) scanFrame then drawSample (the server)', 'scan+draw'],
+      ['(b) drawSample alone (one pass, full report)', 'draw'],
       ['(c) scanFrame alone', 'scan'],
-      ['(c) scanFrame then drawSample (two passes)', 'scan+draw'],
     ];
-    let base = 0;
     // The scale run is about memory against rows; the two-pass phases would only add minutes.
-    for (const [label, phase] of scale ? phases.slice(0, 2) : phases) {
-      const m = measure(phase, path);
-      if (phase === 'papaparse') base = m.seconds;
-      console.log(row([label, m.seconds.toFixed(2), (mb / m.seconds).toFixed(0), `${(m.seconds / base).toFixed(2)}×`, m.peakRssMb.toFixed(0)], widths));
+    const chosen = scale ? phases.filter(([, p]) => p !== 'scan+draw' && p !== 'scan') : phases;
+    const measures = measure(chosen.map(([, p]) => p), path);
+    const base = Math.min(measures.get('papaparse')!.seconds, measures.get('papa-parser')!.seconds);
+    for (const [label, phase] of chosen) {
+      const m = measures.get(phase)!;
+      const perRow = m.dedupBytes > 0 ? (m.dedupBytes / m.rows).toFixed(1) : '';
+      console.log(row([label, m.seconds.toFixed(2), (mb / m.seconds).toFixed(0), `${(m.seconds / base).toFixed(2)}×`, m.peakRssMb.toFixed(0), perRow], widths));
     }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate } from './dates';
+import { dayNumber, isoOfDay, parseDate } from './dates';
 
 describe('parseDate', () => {
   it.each([
@@ -26,4 +26,21 @@ describe('parseDate', () => {
       expect(parseDate(text)).toBeNull();
     },
   );
+});
+
+describe('dayNumber', () => {
+  it('agrees with parseDate on every form, valid or not', () => {
+    const samples = [
+      '12/07/2023', '2/3/2023', '15/4/2023', '05-12-2023', '05.12.2023', '05/12-2023', '12/07/2023 08:30', '2023-01-09', '2023-1-9',
+      '2023-01-09T10:15:00', '2024-02-29', '2023-02-29', '1900-02-29', '2000-02-29', '45123', '45123.5', '31/02/2023', '31/04/2023',
+      '31/05/2023', '2023-13-01', '00/01/2023', '32/01/2023', '12/07/23', 'hôm qua', '2023/07/12', '1/1/1850', '12', '', '1/12/20233',
+      'a1/12/2023', '1/12/202x', '2023-01-0x', '2023-011-09', '123/1/2023', '2023--1-09',
+    ];
+    for (let d = 0; d < 800; d++) samples.push(new Date(Date.UTC(2022, 0, 1) + d * 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('/'));
+    for (const text of samples) {
+      const iso = parseDate(text);
+      const day = dayNumber(text);
+      expect(day === 0 ? null : isoOfDay(day), text).toBe(iso);
+    }
+  });
 });

@@ -12,7 +12,6 @@ const SPREADSHEET =
 type Decoder = InstanceType<typeof TextDecoder>;
 
 const SNIFF_BYTES = 1024;
-const MAX_CARRY = 1 << 20;
 
 export interface DecodeState {
   encoding: string;
@@ -31,18 +30,15 @@ function detectEncoding(head: Uint8Array): string {
 }
 
 /**
- * Decodes the byte stream into NFC text, hashing the raw bytes on the way.
- *
- * Each yielded piece ends just after a line break (except the last), because NFC composition
- * never crosses a line break: normalising piece by piece then gives the same text as
- * normalising the whole file, without holding it.
+ * Decodes the byte stream into text, hashing the raw bytes on the way. The text is not
+ * normalised here: the reader normalises only the fields it keeps (see nfc() in text.ts),
+ * which costs far less than normalising every byte of the file.
  */
 export async function* decodeFrame(input: ByteSource, state: DecodeState): AsyncGenerator<string> {
   const hash = createHash('sha256');
   let decoder: Decoder | null = null;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  let carry = '';
 
   const start = (bytes: Uint8Array, final: boolean): string => {
     state.encoding = detectEncoding(bytes);
@@ -58,19 +54,6 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
     const controls = head.match(/[\x00-\x08\x0e-\x1f]/g);
     if (head.includes('\x00') || (controls !== null && controls.length > 8)) throw new FatalFrameError(NOT_TEXT);
     return text;
-  };
-
-  const emit = (text: string, final: boolean): string | null => {
-    const all = carry + text;
-    if (final) {
-      carry = '';
-      return all.normalize('NFC');
-    }
-    let cut = Math.max(all.lastIndexOf('\n'), all.lastIndexOf('\r')) + 1;
-    // Without line breaks the text is not a CSV; the parser reports that, the carry must not grow.
-    if (cut === 0 && all.length > MAX_CARRY) cut = all.length;
-    carry = all.slice(cut);
-    return cut === 0 ? null : all.slice(0, cut).normalize('NFC');
   };
 
   for await (const chunk of input) {
@@ -91,8 +74,7 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
         throw new FatalFrameError(`${NOT_TEXT} (lỗi mã hóa gần byte ${state.bytesRead.toLocaleString('vi-VN')})`);
       }
     }
-    const piece = emit(text, false);
-    if (piece !== null) yield piece;
+    if (text !== '') yield text;
   }
 
   let tail: string;
@@ -106,8 +88,7 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
     }
   }
   state.sha256 = hash.digest('hex');
-  const last = emit(tail, true);
-  if (last !== null && last !== '') yield last;
+  if (tail !== '') yield tail;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

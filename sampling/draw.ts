@@ -24,6 +24,7 @@
  * O(sample), and the rank is computed once per distinct person.
  */
 import { plannedUpperBound, allocate, validateAllocation } from './allocate';
+import { isoOfDay } from './dates';
 import { readFrame, type EligibleRow } from './frame';
 import { HmacSha256, compareDigests } from './sha256';
 import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, SampleLine, UnitDraw } from './types';
@@ -57,15 +58,15 @@ function describe(row: EligibleRow): DrawnEntry {
     role: 'primary',
     rank: 0,
     dossierCode: own(row.dossierCode),
-    procedure: nullable(row.optional('procedure')),
-    resultDate: own(row.resultDate),
-    channel: nullable(row.optional('channel')),
+    procedure: nullable(row.text('procedure')),
+    resultDate: isoOfDay(row.resultDay),
+    channel: nullable(row.text('channel')),
     applicant: {
-      name: own(row.name),
+      name: own(row.text('applicant_name')),
       type: row.organisation ? 'organisation' : 'individual',
       idNumber: nullable(row.idNumber),
-      phone: nullable(row.optional('phone')),
-      address: nullable(row.address),
+      phone: nullable(row.text('phone')),
+      address: nullable(row.text('address')),
     },
   };
 }
@@ -144,17 +145,17 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
 
   const bound = plannedUpperBound(allocation);
   const capacity = bound + reserveSize(bound, reservePercent);
-  let selections = new Map<string, UnitSelection>();
+  let selections: UnitSelection[] = [];
   const hmac = new HmacSha256(seed);
   const rank = new Int32Array(8);
   const dossierRank = new Int32Array(8);
 
   const startPass = () => {
-    selections = new Map(options.units.map((u) => [u.code, new UnitSelection(capacity)]));
+    selections = options.units.map(() => new UnitSelection(capacity));
     return consume;
   };
   const consume = (row: EligibleRow): void => {
-    const selection = selections.get(row.unitCode)!;
+    const selection = selections[row.unitIndex];
     if (row.newPerson) {
       hmac.start().add(row.unitCode).add('\u0000').add(row.personKind).add(row.personBody).finishInto(rank);
       if (!selection.admits(rank)) return;
@@ -177,6 +178,7 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
     ok: scan.ok,
     ...(scan.fatal !== undefined ? { fatal: scan.fatal } : {}),
     sha256: scan.sha256,
+    dedupBytes: scan.dedupBytes,
     seed,
     allocation,
     reservePercent,
@@ -189,9 +191,10 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
   if (!scan.ok) return result;
 
   const planned = allocate(scan.report.eligibleByUnit, allocation);
-  const codes = options.units.map((u) => u.code).sort(byCodeUnits);
-  for (const code of codes) {
-    const ordered = selections.get(code)!.ordered();
+  const unitIndexes = options.units.map((_, i) => i).sort((a, b) => byCodeUnits(options.units[a].code, options.units[b].code));
+  for (const unitIndex of unitIndexes) {
+    const code = options.units[unitIndex].code;
+    const ordered = selections[unitIndex].ordered();
     const n = planned[code];
     const drawn = Math.min(n, ordered.length);
     const reserve = Math.min(reserveSize(n, reservePercent), ordered.length - drawn);

@@ -2,28 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { FingerprintSet } from './fingerprint-set';
 
 describe('FingerprintSet', () => {
-  it('stores values, finds repeats after growing, and handles the zero fingerprint', () => {
-    const set = new FingerprintSet(16, true);
-    for (let i = 0; i < 10_000; i++) expect(set.insert(i * 7919, i ^ 0x5bd1e995, i)).toBe(-1);
-    expect(set.size).toBe(10_000);
-    for (let i = 0; i < 10_000; i += 97) {
-      const slot = set.insert(i * 7919, i ^ 0x5bd1e995, -1);
-      expect(slot).toBeGreaterThanOrEqual(0);
-      expect(set.valueAt(slot)).toBe(i);
+  it('adds once, finds every member after many tables have grown, and handles the zero fingerprint', () => {
+    const set = new FingerprintSet();
+    const hi = (i: number) => Math.imul(i, 0x9e3779b1);
+    const lo = (i: number) => i ^ 0x5bd1e995;
+    for (let i = 0; i < 200_000; i++) expect(set.add(hi(i), lo(i))).toBe(true);
+    expect(set.size).toBe(200_000);
+    for (let i = 0; i < 200_000; i += 97) {
+      expect(set.add(hi(i), lo(i))).toBe(false);
+      expect(set.has(hi(i), lo(i))).toBe(true);
+      expect(set.has(hi(i), lo(i) + 1)).toBe(false);
     }
-    expect(set.find(0, 0)).toBe(-1);
-    expect(set.insert(0, 0, 5)).toBe(-1);
-    const zero = set.insert(0, 0, 6);
-    expect(set.valueAt(zero)).toBe(5);
-    expect(set.find(0, 0)).toBe(zero);
-    expect(set.valueAt(set.find(7919 * 42, 42 ^ 0x5bd1e995))).toBe(42);
-    expect(set.find(7919 * 42, 43)).toBe(-1);
+    expect(set.has(0, 0)).toBe(false);
+    expect(set.add(0, 0)).toBe(true);
+    expect(set.add(0, 0)).toBe(false);
+    expect(set.has(0, 0)).toBe(true);
+    expect(set.size).toBe(200_001);
   });
 
-  it('works as a plain set without values', () => {
-    const set = new FingerprintSet(16, false);
-    for (let i = 0; i < 5_000; i++) expect(set.insert(i, ~i, 0)).toBe(-1);
-    for (let i = 0; i < 5_000; i += 7) expect(set.insert(i, ~i, 0)).toBeGreaterThanOrEqual(0);
-    expect(set.size).toBe(5_000);
+  it('holds 8 bytes per slot at 53–80 % use once grown', () => {
+    const set = new FingerprintSet();
+    for (let i = 1; i <= 500_000; i++) set.add(Math.imul(i, 0x9e3779b1), Math.imul(i, 0x85ebca6b));
+    const perEntry = set.bytes / set.size;
+    expect(perEntry).toBeGreaterThan(8 / 0.8);
+    expect(perEntry).toBeLessThan(8 / 0.5);
   });
 });

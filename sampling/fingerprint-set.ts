@@ -1,88 +1,84 @@
+const SHARD_BITS = 8;
+const SHARDS = 1 << SHARD_BITS;
+const INITIAL_SLOTS = 16;
+// Open addressing with linear probing stays fast up to this load with well-mixed keys.
+const MAX_LOAD = 0.8;
+const GROWTH = 1.5;
+
 /**
- * Open-addressing hash set of 64-bit fingerprints, optionally with one 32-bit value per entry,
- * held in typed arrays: 8 or 12 bytes per slot instead of the ~80 a JavaScript Set of strings
- * costs, which is what keeps de-duplication of a multi-million-row frame within the budget.
+ * Set of 64-bit fingerprints (hi, lo) in open-addressing tables on typed arrays: 8 bytes per
+ * slot, against ~80 for a JavaScript Set of strings, which is what keeps de-duplication of a
+ * multi-million-row frame within the memory budget.
+ *
+ * The set is split into 256 tables by the top byte of `hi`. A table that fills up is copied
+ * into one 1.5 times larger, so the transient extra memory of growing is 1/256 of the set
+ * (one table at a time, not the whole set at once, as a single doubling table would need),
+ * and slots stay 53–80 % used on average, about 11–15 bytes per fingerprint.
  */
 export class FingerprintSet {
-  private keys: Int32Array;
-  private vals: Int32Array;
-  private mask: number;
+  private readonly tables: Int32Array[] = [];
+  /** Entries per table. */
+  private readonly counts = new Int32Array(SHARDS);
   size = 0;
 
-  constructor(
-    initialCapacity: number,
-    private readonly withValues: boolean,
-  ) {
-    let capacity = 16;
-    while (capacity < initialCapacity) capacity *= 2;
-    this.keys = new Int32Array(capacity * 2);
-    this.vals = new Int32Array(withValues ? capacity : 0);
-    this.mask = capacity - 1;
+  constructor() {
+    for (let i = 0; i < SHARDS; i++) this.tables.push(new Int32Array(INITIAL_SLOTS * 2));
   }
 
-  /**
-   * Inserts the fingerprint with `value` if absent and returns -1; if present, returns its slot
-   * (read with `valueAt`). The all-zero fingerprint is the empty marker, so it is
-   * stored as (0, 1).
-   */
-  insert(hi: number, lo: number, value: number): number {
+  /** Adds the fingerprint; false when it was already there. The all-zero fingerprint is the empty marker, so it is stored as (0, 1). */
+  add(hi: number, lo: number): boolean {
     if (hi === 0 && lo === 0) lo = 1;
-    const keys = this.keys;
-    let slot = hi & this.mask;
-    for (;;) {
-      const k = slot * 2;
-      const khi = keys[k];
-      const klo = keys[k + 1];
-      if (khi === 0 && klo === 0) break;
-      if (khi === hi && klo === lo) return slot;
-      slot = (slot + 1) & this.mask;
-    }
-    keys[slot * 2] = hi;
-    keys[slot * 2 + 1] = lo;
-    if (this.withValues) this.vals[slot] = value;
+    const shard = hi >>> (32 - SHARD_BITS);
+    let keys = this.tables[shard];
+    if (!insert(keys, hi, lo)) return false;
     this.size++;
-    if (this.size * 10 > (this.mask + 1) * 7) this.grow();
-    return -1;
+    const count = ++this.counts[shard];
+    if (count > (keys.length / 2) * MAX_LOAD) {
+      const grown = new Int32Array(Math.ceil((keys.length / 2) * GROWTH) * 2);
+      for (let k = 0; k < keys.length; k += 2) {
+        if (keys[k] !== 0 || keys[k + 1] !== 0) insert(grown, keys[k], keys[k + 1]);
+      }
+      keys = grown;
+      this.tables[shard] = grown;
+    }
+    return true;
   }
 
-  /** The slot holding the fingerprint, or -1 when absent. */
-  find(hi: number, lo: number): number {
+  has(hi: number, lo: number): boolean {
     if (hi === 0 && lo === 0) lo = 1;
-    const keys = this.keys;
-    let slot = hi & this.mask;
-    for (;;) {
-      const k = slot * 2;
-      const khi = keys[k];
-      const klo = keys[k + 1];
-      if (khi === hi && klo === lo) return slot;
-      if (khi === 0 && klo === 0) return -1;
-      slot = (slot + 1) & this.mask;
+    const keys = this.tables[hi >>> (32 - SHARD_BITS)];
+    const slots = keys.length / 2;
+    for (let slot = (lo & 0x7fffffff) % slots; ; slot = slot + 1 === slots ? 0 : slot + 1) {
+      const khi = keys[slot * 2];
+      const klo = keys[slot * 2 + 1];
+      if (khi === hi && klo === lo) return true;
+      if (khi === 0 && klo === 0) return false;
     }
   }
 
-  valueAt(slot: number): number {
-    return this.vals[slot];
+  /** Memory held by the tables. */
+  get bytes(): number {
+    let bytes = 0;
+    for (const keys of this.tables) bytes += keys.byteLength;
+    return bytes;
   }
+}
 
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    const capacity = (this.mask + 1) * 2;
-    const keys = new Int32Array(capacity * 2);
-    const vals = new Int32Array(this.withValues ? capacity : 0);
-    const mask = capacity - 1;
-    for (let s = 0; s < oldKeys.length / 2; s++) {
-      const hi = oldKeys[s * 2];
-      const lo = oldKeys[s * 2 + 1];
-      if (hi === 0 && lo === 0) continue;
-      let slot = hi & mask;
-      while (keys[slot * 2] !== 0 || keys[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
-      keys[slot * 2] = hi;
-      keys[slot * 2 + 1] = lo;
-      if (this.withValues) vals[slot] = oldVals[s];
+/** Inserts into one table (which always has a free slot); false when the key is there. */
+function insert(keys: Int32Array, hi: number, lo: number): boolean {
+  const slots = keys.length / 2;
+  // The home slot comes from `lo`: `hi`'s top byte already chose the table.
+  let slot = (lo & 0x7fffffff) % slots;
+  for (;;) {
+    const k = slot * 2;
+    const khi = keys[k];
+    const klo = keys[k + 1];
+    if (khi === 0 && klo === 0) {
+      keys[k] = hi;
+      keys[k + 1] = lo;
+      return true;
     }
-    this.keys = keys;
-    this.vals = vals;
-    this.mask = mask;
+    if (khi === hi && klo === lo) return false;
+    slot = slot + 1 === slots ? 0 : slot + 1;
   }
 }

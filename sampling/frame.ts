@@ -1,10 +1,10 @@
 import Papa from 'papaparse';
-import { parseDate } from './dates';
+import { dayNumber } from './dates';
 import { decodeFrame, FatalFrameError, type DecodeState } from './decode';
 import { FingerprintSet } from './fingerprint-set';
 import { FIELD_LABELS, REQUIRED_FIELDS, mapColumns, type Field } from './headers';
-import { Fingerprint, cleanField, fold, isUsableAddress, normaliseIdNumber } from './text';
-import type { ByteSource, FrameOptions, FrameScan, ImportReport } from './types';
+import { Fingerprint, cleanField, fold, isUsableAddress, nfc, normaliseIdNumber } from './text';
+import type { ByteSource, FrameOptions, FrameScan, ImportReport, Rejection } from './types';
 
 const MAX_LISTED_REJECTIONS = 1000;
 const MAX_LISTED_UNKNOWN_UNITS = 1000;
@@ -32,8 +32,11 @@ const ORGANISATION_TYPES = new Set([
 /**
  * One eligible row as handed to a consumer. The object is reused for every row so a large
  * frame creates no per-row garbage here; a consumer that keeps a row must copy what it needs.
+ * Text fields are as read (trimmed, not yet NFC): `text()` gives the NFC form to keep.
  */
 export interface EligibleRow {
+  /** Index of the unit in FrameOptions.units. */
+  unitIndex: number;
   unitCode: string;
   /**
    * The person key is personKind + personBody: 'id:' + identity number, or
@@ -46,53 +49,55 @@ export interface EligibleRow {
   personId: number;
   /** False when the same person was already seen, eligible, in this unit. */
   newPerson: boolean;
+  /** NFC. */
   dossierCode: string;
-  resultDate: string;
-  name: string;
+  /** The date as yyyymmdd (see dayNumber). */
+  resultDay: number;
   organisation: boolean;
+  /** NFC. */
   idNumber: string;
-  address: string;
-  /** Fields only a drawn row needs, read on demand. */
-  optional(field: 'procedure' | 'phone' | 'channel'): string;
+  /** A field of the row, cleaned and NFC, read on demand: only a drawn row needs these. */
+  text(field: 'applicant_name' | 'address' | 'procedure' | 'phone' | 'channel'): string;
 }
 
 export type RowConsumer = (row: EligibleRow) => void;
 
+/** Key of a fingerprint in a Map: its top 53 bits, which is as unique as needed among the few repeated codes. */
+function key53(hi: number, lo: number): number {
+  return (hi >>> 0) * 0x200000 + (lo >>> 11);
+}
+
 /**
- * Dossier codes that occur on more than one row, found by a first pass: their fingerprints
- * (slot value = index into the arrays) and the rows they occur on. Small: one entry per
- * duplicated code, not per row.
+ * Dossier codes that occur on more than one row. The first pass finds them (a small map: one
+ * entry per repeated code, not per row); the second pass rejects their rows and notes where
+ * each occurs, for the message.
  */
 class DuplicateCodes {
-  readonly fingerprints = new FingerprintSet(16, true);
-  /** The first MAX_LISTED_DUPLICATE_ROWS rows of each code, in file order. */
-  readonly rows: number[][] = [];
-  readonly rowCounts: number[] = [];
+  private readonly index = new Map<number, number>();
+  private readonly rows: number[][] = [];
+  private readonly rowCounts: number[] = [];
 
   get size(): number {
-    return this.rows.length;
+    return this.index.size;
   }
 
-  /** Records that the code with this fingerprint, first seen on `firstRow`, occurs again on `row`. */
-  note(hi: number, lo: number, firstRow: number, row: number): void {
-    const slot = this.fingerprints.insert(hi, lo, this.rows.length);
-    if (slot === -1) {
-      this.rows.push([firstRow, row]);
-      this.rowCounts.push(2);
-      return;
-    }
-    const i = this.fingerprints.valueAt(slot);
-    this.rowCounts[i]++;
-    if (this.rows[i].length < MAX_LISTED_DUPLICATE_ROWS) this.rows[i].push(row);
+  add(hi: number, lo: number): void {
+    const key = key53(hi, lo);
+    if (!this.index.has(key)) this.index.set(key, this.index.size);
   }
 
   /** Index of the code with this fingerprint, or -1 when it occurs once. */
   indexOf(hi: number, lo: number): number {
-    const slot = this.fingerprints.find(hi, lo);
-    return slot === -1 ? -1 : this.fingerprints.valueAt(slot);
+    return this.index.get(key53(hi, lo)) ?? -1;
   }
 
-  /** Where the code occurs, for the administrator: "(xuất hiện ở các dòng 12, 1394)". */
+  noteRow(i: number, row: number): void {
+    const rows = (this.rows[i] ??= []);
+    this.rowCounts[i] = (this.rowCounts[i] ?? 0) + 1;
+    if (rows.length < MAX_LISTED_DUPLICATE_ROWS) rows.push(row);
+  }
+
+  /** Where the code occurs, for the administrator: "(xuất hiện ở các dòng 12, 1394): …". */
   describe(i: number): string {
     const listed = this.rows[i].join(', ');
     const more = this.rowCounts[i] - this.rows[i].length;
@@ -143,23 +148,33 @@ function isBlank(record: string[]): boolean {
   return true;
 }
 
+function dayOfIso(iso: string): number {
+  return Number(iso.slice(0, 4)) * 10000 + Number(iso.slice(5, 7)) * 100 + Number(iso.slice(8, 10));
+}
+
 class FrameReader {
   readonly report: ImportReport;
-  private readonly unitByKey = new Map<string, string>();
-  private readonly unitCache = new Map<string, string | null>();
-  private readonly dateCache = new Map<string, string | null>();
+  private readonly unitCodes: string[];
+  private readonly unitByKey = new Map<string, number>();
+  private readonly unitCache = new Map<string, number>();
   private readonly typeCache = new Map<string, boolean>();
   private readonly unknownUnits = new Map<string, number>();
-  /** First pass: every dossier code with the row it was first seen on. */
-  private readonly dossiers: FingerprintSet | null;
+  // Per unit index; copied into the report's objects at the end, so the hot path does no
+  // property look-up by name.
+  private readonly rowsByUnit: Int32Array;
+  private readonly eligibleByUnit: Int32Array;
+  /** First pass: every dossier code seen. The second pass needs none: a code not listed in `duplicates` occurs once. */
+  readonly dossiers: FingerprintSet | null;
   /** First pass: filled with the codes seen twice. Second pass: the codes whose rows are all rejected. */
   readonly duplicates: DuplicateCodes;
-  private readonly persons = new FingerprintSet(1 << 16, false);
+  /** Rejections listed for a repeated code, whose message is complete only once every row was seen. */
+  private readonly duplicateRejections: { rejection: Rejection; index: number }[] = [];
+  readonly persons = new FingerprintSet();
   private readonly fingerprint = new Fingerprint();
   private readonly requireAddress: boolean;
   private readonly excludeOrganisations: boolean;
-  private readonly from: string;
-  private readonly to: string;
+  private readonly from: number;
+  private readonly to: number;
   private col = {} as Record<Field, number>;
   private cells: string[] = [];
   private readonly row: EligibleRow;
@@ -170,32 +185,31 @@ class FrameReader {
     knownDuplicates: DuplicateCodes | null,
   ) {
     this.report = emptyReport(options);
-    // The second pass needs no table of all codes: every code not listed occurs once.
-    this.dossiers = knownDuplicates === null ? new FingerprintSet(1 << 16, true) : null;
+    this.unitCodes = options.units.map((u) => u.code);
+    this.rowsByUnit = new Int32Array(options.units.length);
+    this.eligibleByUnit = new Int32Array(options.units.length);
+    this.dossiers = knownDuplicates === null ? new FingerprintSet() : null;
     this.duplicates = knownDuplicates ?? new DuplicateCodes();
-    if (knownDuplicates !== null) this.report.duplicateDossierCodes = knownDuplicates.size;
-    for (const unit of options.units) {
-      this.unitByKey.set(fold(unit.name.normalize('NFC')), unit.code);
-    }
+    options.units.forEach((unit, i) => this.unitByKey.set(fold(unit.name), i));
     // Codes win over names when a code happens to read like another unit's name.
-    for (const unit of options.units) this.unitByKey.set(fold(unit.code.normalize('NFC')), unit.code);
+    options.units.forEach((unit, i) => this.unitByKey.set(fold(unit.code), i));
     this.requireAddress = options.requirePostalAddress ?? true;
     this.excludeOrganisations = options.excludeOrganisations ?? false;
-    this.from = options.period?.from ?? '';
-    this.to = options.period?.to ?? '\uffff';
+    this.from = options.period ? dayOfIso(options.period.from) : 0;
+    this.to = options.period ? dayOfIso(options.period.to) : 99999999;
     const reader = this;
     this.row = {
-      unitCode: '', personKind: 'id:', personBody: '', personId: 0, newPerson: false, dossierCode: '', resultDate: '', name: '',
-      organisation: false, idNumber: '', address: '',
-      optional(field) {
+      unitIndex: 0, unitCode: '', personKind: 'id:', personBody: '', personId: 0, newPerson: false, dossierCode: '', resultDay: 0,
+      organisation: false, idNumber: '',
+      text(field) {
         const i = reader.col[field];
-        return i < 0 ? '' : cleanField(reader.cells[i]);
+        return i < 0 ? '' : nfc(cleanField(reader.cells[i]));
       },
     };
   }
 
   useHeader(headers: string[]): void {
-    const mapped = mapColumns(headers);
+    const mapped = mapColumns(headers.map(nfc));
     const required = this.requireAddress ? [...REQUIRED_FIELDS, 'address' as const] : REQUIRED_FIELDS;
     const missing = required.filter((f) => mapped.index[f] === -1);
     if (missing.length > 0) {
@@ -217,38 +231,30 @@ class FrameReader {
     this.report.ignoredColumns = mapped.ignoredColumns;
   }
 
-  private reject(rowNumber: number, reason: string, field?: Field, value?: string, detail?: string): void {
+  private reject(rowNumber: number, reason: string, field?: Field, value?: string): Rejection | null {
     const report = this.report;
     report.rowsRejected++;
     report.rejectionCounts[reason] = (report.rejectionCounts[reason] ?? 0) + 1;
-    if (report.rejections.length < MAX_LISTED_REJECTIONS) {
-      report.rejections.push({
-        row: rowNumber,
-        ...(field ? { field: FIELD_LABELS[field] } : {}),
-        ...(value !== undefined ? { value } : {}),
-        reason: detail ? `${reason} ${detail}` : reason,
-      });
-    }
+    if (report.rejections.length >= MAX_LISTED_REJECTIONS) return null;
+    const rejection: Rejection = {
+      row: rowNumber,
+      ...(field ? { field: FIELD_LABELS[field] } : {}),
+      ...(value !== undefined ? { value: nfc(value) } : {}),
+      reason,
+    };
+    report.rejections.push(rejection);
+    return rejection;
   }
 
-  private unitOf(value: string): string | null {
-    let code = this.unitCache.get(value);
-    if (code === undefined) {
-      code = this.unitByKey.get(fold(value)) ?? null;
+  /** Index of the wave unit a cell names (by code or name), or -1. */
+  private unitOf(value: string): number {
+    let unit = this.unitCache.get(value);
+    if (unit === undefined) {
+      unit = this.unitByKey.get(fold(value)) ?? -1;
       if (this.unitCache.size >= CACHE_LIMIT) this.unitCache.clear();
-      this.unitCache.set(value, code);
+      this.unitCache.set(value, unit);
     }
-    return code;
-  }
-
-  private dateOf(value: string): string | null {
-    let date = this.dateCache.get(value);
-    if (date === undefined) {
-      date = parseDate(value);
-      if (this.dateCache.size >= CACHE_LIMIT) this.dateCache.clear();
-      this.dateCache.set(value, date);
-    }
-    return date;
+    return unit;
   }
 
   private isOrganisation(value: string): boolean {
@@ -268,48 +274,64 @@ class FrameReader {
     const report = this.report;
     report.rowsRead++;
 
-    const dossierCode = cleanField(cells[col.dossier_code]);
-    if (dossierCode === '') return this.reject(rowNumber, REASON.missingDossier, 'dossier_code');
+    const dossierCode = nfc(cleanField(cells[col.dossier_code]));
+    if (dossierCode === '') {
+      this.reject(rowNumber, REASON.missingDossier, 'dossier_code');
+      return;
+    }
     const fp = this.fingerprint.of(dossierCode);
     if (this.dossiers === null) {
       const duplicate = this.duplicates.indexOf(fp.hi, fp.lo);
       if (duplicate !== -1) {
-        return this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode, this.duplicates.describe(duplicate));
+        this.duplicates.noteRow(duplicate, rowNumber);
+        const rejection = this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode);
+        if (rejection) this.duplicateRejections.push({ rejection, index: duplicate });
+        return;
       }
-    } else {
-      const seen = this.dossiers.insert(fp.hi, fp.lo, rowNumber);
-      if (seen !== -1) {
-        // Which of the rows is right is unknowable, so all of them will be rejected by a second
-        // pass; this pass's report and rows are then discarded.
-        const before = this.duplicates.size;
-        this.duplicates.note(fp.hi, fp.lo, this.dossiers.valueAt(seen), rowNumber);
-        if (this.duplicates.size > before) report.duplicateDossierCodes++;
-        return this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode);
-      }
+    } else if (!this.dossiers.add(fp.hi, fp.lo)) {
+      // Which of the rows is right is unknowable, so all of them will be rejected by a second
+      // pass; this pass's report and rows are then discarded.
+      this.duplicates.add(fp.hi, fp.lo);
+      this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode);
+      return;
     }
 
     const unitValue = cleanField(cells[col.unit_code]);
-    if (unitValue === '') return this.reject(rowNumber, REASON.missingUnit, 'unit_code');
-    const unitCode = this.unitOf(unitValue);
-    if (unitCode === null) {
-      const count = this.unknownUnits.get(unitValue);
-      if (count !== undefined) this.unknownUnits.set(unitValue, count + 1);
-      else if (this.unknownUnits.size < MAX_LISTED_UNKNOWN_UNITS) this.unknownUnits.set(unitValue, 1);
-      return this.reject(rowNumber, REASON.unknownUnit, 'unit_code', unitValue);
+    if (unitValue === '') {
+      this.reject(rowNumber, REASON.missingUnit, 'unit_code');
+      return;
+    }
+    const unit = this.unitOf(unitValue);
+    if (unit === -1) {
+      const value = nfc(unitValue);
+      const count = this.unknownUnits.get(value);
+      if (count !== undefined) this.unknownUnits.set(value, count + 1);
+      else if (this.unknownUnits.size < MAX_LISTED_UNKNOWN_UNITS) this.unknownUnits.set(value, 1);
+      this.reject(rowNumber, REASON.unknownUnit, 'unit_code', value);
+      return;
     }
 
     const name = cleanField(cells[col.applicant_name]);
-    if (name === '') return this.reject(rowNumber, REASON.missingName, 'applicant_name');
+    if (name === '') {
+      this.reject(rowNumber, REASON.missingName, 'applicant_name');
+      return;
+    }
 
     const dateValue = cleanField(cells[col.result_date]);
-    if (dateValue === '') return this.reject(rowNumber, REASON.missingDate, 'result_date');
-    const resultDate = this.dateOf(dateValue);
-    if (resultDate === null) return this.reject(rowNumber, REASON.badDate, 'result_date', dateValue);
+    if (dateValue === '') {
+      this.reject(rowNumber, REASON.missingDate, 'result_date');
+      return;
+    }
+    const resultDay = dayNumber(dateValue);
+    if (resultDay === 0) {
+      this.reject(rowNumber, REASON.badDate, 'result_date', dateValue);
+      return;
+    }
 
     report.rowsAccepted++;
-    report.rowsByUnit[unitCode]++;
+    this.rowsByUnit[unit]++;
 
-    if (resultDate < this.from || resultDate > this.to) {
+    if (resultDay < this.from || resultDay > this.to) {
       report.ineligible.outsidePeriod++;
       return;
     }
@@ -324,36 +346,50 @@ class FrameReader {
       return;
     }
 
-    const idNumber = col.id_number >= 0 ? normaliseIdNumber(cleanField(cells[col.id_number])) : '';
+    const idNumber = col.id_number >= 0 ? nfc(normaliseIdNumber(cleanField(cells[col.id_number]))) : '';
     const personKind = idNumber !== '' ? 'id:' : 'na:';
+    // Folding drops accents whether they came composed or not, so name and address need no NFC here.
     const personBody = idNumber !== '' ? idNumber : fold(name) + '\u0000' + fold(address);
+    const unitCode = this.unitCodes[unit];
     const pf = this.fingerprint.start().add(unitCode).add('\u0000').add(personKind).add(personBody).end();
-    const newPerson = this.persons.insert(pf.hi, pf.lo, 0) === -1;
-    if (newPerson) report.eligibleByUnit[unitCode]++;
+    const newPerson = this.persons.add(pf.hi, pf.lo);
+    if (newPerson) this.eligibleByUnit[unit]++;
     else report.personsMerged++;
 
     if (this.consume) {
       const row = this.row;
       this.cells = cells;
+      row.unitIndex = unit;
       row.unitCode = unitCode;
       row.personKind = personKind;
       row.personBody = personBody;
-      row.personId = (pf.hi >>> 0) * 0x200000 + (pf.lo >>> 11);
+      row.personId = key53(pf.hi, pf.lo);
       row.newPerson = newPerson;
       row.dossierCode = dossierCode;
-      row.resultDate = resultDate;
-      row.name = name;
+      row.resultDay = resultDay;
       row.organisation = organisation;
       row.idNumber = idNumber;
-      row.address = address;
       this.consume(row);
     }
   }
 
   finishReport(): void {
     const report = this.report;
+    this.unitCodes.forEach((code, i) => {
+      report.rowsByUnit[code] = this.rowsByUnit[i];
+      report.eligibleByUnit[code] = this.eligibleByUnit[i];
+    });
+    report.duplicateDossierCodes = this.duplicates.size;
+    for (const { rejection, index } of this.duplicateRejections) {
+      rejection.reason = `${REASON.duplicateDossier} ${this.duplicates.describe(index)}`;
+    }
     report.unknownUnits = [...this.unknownUnits].map(([value, rows]) => ({ value, rows }));
-    report.unitsWithoutRows = this.options.units.map((u) => u.code).filter((c) => report.rowsByUnit[c] === 0);
+    report.unitsWithoutRows = this.unitCodes.filter((c) => report.rowsByUnit[c] === 0);
+  }
+
+  /** Bytes held by the de-duplication tables. */
+  get dedupBytes(): number {
+    return (this.dossiers?.bytes ?? 0) + this.persons.bytes;
   }
 }
 
@@ -369,7 +405,7 @@ async function readPass(
   duplicates: DuplicateCodes | null,
 ): Promise<{ scan: FrameScan; duplicates: DuplicateCodes }> {
   const reader = new FrameReader(options, consume, duplicates);
-  const pass = (scan: FrameScan) => ({ scan, duplicates: reader.duplicates });
+  const pass = (scan: Omit<FrameScan, 'dedupBytes'>) => ({ scan: { ...scan, dedupBytes: reader.dedupBytes }, duplicates: reader.duplicates });
   const report = reader.report;
   const state: DecodeState = { encoding: '', sha256: '', bytesRead: 0 };
   const fail = (fatal: string) => {
@@ -446,7 +482,8 @@ export async function readFrame(open: () => ByteSource, options: FrameOptions, s
   const first = await readPass(open(), options, startConsumer?.(), null);
   let scan = first.scan;
   if (scan.ok && first.duplicates.size > 0) {
-    scan = (await readPass(open(), options, startConsumer?.(), first.duplicates)).scan;
+    const second = (await readPass(open(), options, startConsumer?.(), first.duplicates)).scan;
+    scan = { ...second, dedupBytes: Math.max(first.scan.dedupBytes, second.dedupBytes) };
     if (scan.ok && scan.sha256 !== first.scan.sha256) {
       return { ...scan, ok: false, fatal: 'Tệp khung mẫu bị thay đổi trong lúc đọc (hai lần đọc cho hai nội dung khác nhau); hãy nhập lại.' };
     }
@@ -458,6 +495,7 @@ export async function readFrame(open: () => ByteSource, options: FrameOptions, s
       fatal: `Chế độ nghiêm ngặt: ${report.rowsRejected} dòng bị từ chối nên không nhập dòng nào; hãy sửa tệp theo danh sách lỗi rồi nhập lại.`,
       sha256: scan.sha256,
       report,
+      dedupBytes: scan.dedupBytes,
     };
   }
   return scan;

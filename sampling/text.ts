@@ -56,10 +56,25 @@ export function fold(text: string): string {
   return decoder.decode(folded.subarray(0, n));
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Unicode NFC, so that a Vietnamese letter typed composed or decomposed is one letter. The
+ * file is not normalised as a whole: only fields that are kept or compared exactly go through
+ * here, and pure ASCII (most codes and numbers) is returned as it is, being NFC already.
+ * Folded comparisons (fold()) need no NFC: they drop the accents either way.
+ */
+export function nfc(text: string): string {
+  return NON_ASCII.test(text) ? text.normalize('NFC') : text;
+}
+
 /** A field as read from the CSV: trimmed, and an embedded line break shown as a space. */
 export function cleanField(raw: string | undefined): string {
-  if (raw === undefined) return '';
-  const value = raw.trim();
+  if (raw === undefined || raw === '') return '';
+  // trim() only when an end could be whitespace: most fields have none and keep their string.
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  const value = first <= 32 || first >= 0x80 || last <= 32 || last >= 0x80 ? raw.trim() : raw;
   return value.indexOf('\n') === -1 && value.indexOf('\r') === -1
     ? value
     : value.replace(WHITESPACE_RUN, ' ');
@@ -87,11 +102,20 @@ function isDigits(text: string, length: number): boolean {
   return true;
 }
 
+function hasAsciiLetter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
 const ADDRESS_PLACEHOLDERS = new Set(['khong', 'khong co', 'khong ro', 'chua co', 'n/a', 'na', 'null', 'none']);
 const LONGEST_PLACEHOLDER = 12;
 
 /** An address a letter can be posted to: it names something, not a placeholder like "không có". */
 export function isUsableAddress(address: string): boolean {
+  if (address.length > LONGEST_PLACEHOLDER && hasAsciiLetter(address)) return true;
   if (!/\p{L}/u.test(address)) return false;
   if (address.length > LONGEST_PLACEHOLDER) return true;
   return !ADDRESS_PLACEHOLDERS.has(fold(address).replace(/[.\-]/g, '').trim());

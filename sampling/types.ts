@@ -65,6 +65,11 @@ export interface FrameScan {
   /** SHA-256 of the raw bytes; '' when reading stopped before the end of the file. */
   sha256: string;
   report: ImportReport;
+  /**
+   * Bytes the de-duplication tables (a fingerprint per dossier code and per eligible person)
+   * held at the end of the largest pass: the only memory that grows with the number of rows.
+   */
+  dedupBytes: number;
 }
 
 export type Allocation =
@@ -113,6 +118,8 @@ export interface DrawResult {
   ok: boolean;
   fatal?: string;
   sha256: string;
+  /** As in FrameScan. */
+  dedupBytes: number;
   seed: string;
   allocation: Allocation;
   reservePercent: number;
