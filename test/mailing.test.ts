@@ -89,6 +89,8 @@ describe('mailing pack and post-office manifest', () => {
   });
 
   it('prints one page-broken letter and questionnaire per released questionnaire, with a QR code of its address', async () => {
+    const organisation = questionnaires[1];
+    await deps.db.updateTable('contacts').set({ applicant_name: 'Công ty TNHH Mỹ Bình', applicant_type: 'organisation' }).where('sample_entry_id', '=', (await contactOf(organisation)).sample_entry_id).execute();
     const response = await get('/waves/2023/mailing/print?unit=SNV');
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -110,6 +112,12 @@ describe('mailing pack and post-office manifest', () => {
       expect(section).toContain(formatAccessKey(accessKeyFor(q.token)));
       expect(section).toContain(`${deps.config.publicBaseUrl}/k`);
       expect(section).toContain('tự nguyện');
+      if (q === organisation) {
+        expect(section).toContain('Kính gửi: <strong>Công ty TNHH Mỹ Bình</strong>');
+        expect(section).toContain('Quý cơ quan, tổ chức được chọn ngẫu nhiên');
+      } else {
+        expect(section).toContain(`Kính gửi: Ông/Bà <strong>${contact.applicant_name}</strong>`);
+      }
       // The questionnaire part carries the code, never the name: a returned form holds no personal data.
       const form = section!.slice(section!.indexOf('<div class="form">'));
       expect(form).toContain(q.code);

@@ -14,6 +14,7 @@ export interface MailingRecipient {
   role: 'primary' | 'reserve';
   status: QuestionnaireStatus;
   applicantName: string;
+  applicantType: 'individual' | 'organisation';
   address: string | null;
   phone: string | null;
 }
@@ -40,6 +41,7 @@ export async function listMailingRecipients(
       'units.name as unit_name',
       'sample_entries.role',
       'contacts.applicant_name',
+      'contacts.applicant_type',
       'contacts.address',
       'contacts.phone',
     ])
@@ -57,6 +59,7 @@ export async function listMailingRecipients(
     role: r.role,
     status: r.status,
     applicantName: r.applicant_name,
+    applicantType: r.applicant_type,
     address: r.address,
     phone: r.phone,
   }));

@@ -41,6 +41,7 @@ export interface PackLetterView {
   unitName: string;
   role: 'primary' | 'reserve';
   applicantName: string;
+  applicantType: 'individual' | 'organisation';
   address: string | null;
   qrUrl: string;
   qrSvg: string;
@@ -64,119 +65,124 @@ export function MailingPackPage(props: {
         <strong>
           {letters.length} thư mời — {props.unitLabel}
         </strong>{' '}
-        · mỗi người bắt đầu ở một trang mới; in khổ A4.{' '}
+        · mỗi người bắt đầu ở một trang mới; in khổ A4, một mặt (in hai mặt sẽ làm thư của người sau nằm ở mặt sau phiếu của người trước).{' '}
         <a href={`/waves/${wave.year}/mailing`}>Quay lại trang gửi thư</a>
         {letters.length > 0 ? raw(' · <button type="button" onclick="print()">In</button>') : null}
       </div>
       {letters.length === 0 ? <p>Không có phiếu nào để in.</p> : null}
-      {letters.map((letter) => (
-        <section class="person" data-code={letter.code}>
-          <div class="letter">
-            <div class="head">
-              <div>
-                SỞ NỘI VỤ
-                <div class="sub">Khảo sát SIPAS {wave.year}</div>
-              </div>
-              <div>
-                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-                <div class="sub">Độc lập - Tự do - Hạnh phúc</div>
-              </div>
-            </div>
-            <div class="to">
-              <div class="name">{letter.applicantName}</div>
-              <div>{letter.address ?? ''}</div>
-            </div>
-            <p>
-              Kính gửi: Ông/Bà <strong>{letter.applicantName}</strong>
-            </p>
-            <p>
-              Sở Nội vụ đang tổ chức khảo sát <strong>Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm {wave.year}</strong>, nhằm lắng nghe ý
-              kiến của người dân, tổ chức về chất lượng phục vụ của các cơ quan hành chính nhà nước. Ông/Bà được chọn ngẫu nhiên trong số những người
-              đã giải quyết thủ tục hành chính tại <strong>{letter.unitName}</strong>.
-            </p>
-            <p>
-              Việc trả lời là <strong>tự nguyện</strong>. Câu trả lời chỉ được tổng hợp thống kê, không gắn với họ tên, địa chỉ của Ông/Bà; cơ quan
-              được khảo sát không biết ai đã trả lời và trả lời thế nào. Mỗi phiếu chỉ trả lời một lần, bằng một trong các cách sau:
-            </p>
-            <div class="codebox">
-              {raw(letter.qrSvg)}
-              <div>
-                <div>Mã phiếu</div>
-                <div class="code">{letter.code}</div>
-                <p style="margin:2mm 0 0">
-                  <strong>1.</strong> Quét mã QR bằng điện thoại và trả lời trên điện thoại; hoặc
-                  <br />
-                  <strong>2.</strong> Mở <strong>{props.shortUrl}</strong>, nhập mã phiếu và mã truy cập <span class="key">{letter.accessKey}</span>; hoặc
-                  <br />
-                  <strong>3.</strong> Điền phiếu giấy kèm theo và gửi lại cho nhân viên bưu điện (không mất phí).
-                </p>
-              </div>
-            </div>
-            <p>Trân trọng cảm ơn sự hợp tác của Ông/Bà.</p>
-            <div class="sign">SỞ NỘI VỤ</div>
-          </div>
-          <div class="form">
-            <div class="formcode">{letter.code}</div>
-            <h1 style="font-size:13pt">{q.title}</h1>
-            <p>
-              Đơn vị được khảo sát: <strong>{letter.unitName}</strong>. Đánh dấu ✗ vào một ô cho mỗi tiêu chí: {q.scale.map((s) => `${s.value} = ${s.label}`).join('; ')}
-              ; KYK = {q.noOpinionLabel.toLowerCase()}.
-            </p>
-            {q.elements.map((element) => (
-              <>
-                <h2>
-                  {element.code}. {element.label}
-                </h2>
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Tiêu chí</th>
-                      {q.scale.map((s) => (
-                        <th class="box">{s.value}</th>
-                      ))}
-                      <th class="box">KYK</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {element.criteria.map((criterion) => (
-                      <tr>
-                        <td>
-                          {criterion.code}. {criterion.label}
-                        </td>
-                        {[...q.scale, { value: 0 }].map(() => (
-                          <td class="box">{BOX}</td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </>
-            ))}
-            <h2>Thông tin chung</h2>
-            {q.profile.map((item) =>
-              item.kind === 'text' ? (
+      {letters.map((letter) => {
+        // How the letter addresses the recipient: a person, or an organisation that had the dossier.
+        const you = letter.applicantType === 'organisation' ? 'Quý cơ quan, tổ chức' : 'Ông/Bà';
+        return (
+          <section class="person" data-code={letter.code}>
+            <div class="letter">
+              <div class="head">
                 <div>
-                  <p style="margin:2mm 0 0">
-                    <strong>{item.label}:</strong>
-                  </p>
-                  <div class="lines" />
-                  <div class="lines" />
+                  SỞ NỘI VỤ
+                  <div class="sub">Khảo sát SIPAS {wave.year}</div>
                 </div>
-              ) : (
-                <p style="margin:1.5mm 0">
-                  <strong>{item.label}:</strong>{' '}
-                  {item.options.map((option) => (
-                    <span class="opt">
-                      {BOX} {option.label}
-                    </span>
-                  ))}
-                </p>
-              ),
-            )}
-            <p>Xin cảm ơn Ông/Bà! Sau khi điền, xin gấp phiếu và gửi lại cho nhân viên bưu điện.</p>
-          </div>
-        </section>
-      ))}
+                <div>
+                  CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+                  <div class="sub">Độc lập - Tự do - Hạnh phúc</div>
+                </div>
+              </div>
+              <div class="to">
+                <div class="name">{letter.applicantName}</div>
+                <div>{letter.address ?? ''}</div>
+              </div>
+              <p>
+                Kính gửi: {letter.applicantType === 'organisation' ? null : 'Ông/Bà '}
+                <strong>{letter.applicantName}</strong>
+              </p>
+              <p>
+                Sở Nội vụ đang tổ chức khảo sát <strong>Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm {wave.year}</strong>, nhằm lắng nghe ý
+                kiến của người dân, tổ chức về chất lượng phục vụ của các cơ quan hành chính nhà nước. {you} được chọn ngẫu nhiên trong số những người
+                đã giải quyết thủ tục hành chính tại <strong>{letter.unitName}</strong>.
+              </p>
+              <p>
+                Việc trả lời là <strong>tự nguyện</strong>. Câu trả lời chỉ được tổng hợp thống kê, không gắn với tên, địa chỉ của {you}; cơ quan
+                được khảo sát không biết ai đã trả lời và trả lời thế nào. Mỗi phiếu chỉ trả lời một lần, bằng một trong các cách sau:
+              </p>
+              <div class="codebox">
+                {raw(letter.qrSvg)}
+                <div>
+                  <div>Mã phiếu</div>
+                  <div class="code">{letter.code}</div>
+                  <p style="margin:2mm 0 0">
+                    <strong>1.</strong> Quét mã QR bằng điện thoại và trả lời trên điện thoại; hoặc
+                    <br />
+                    <strong>2.</strong> Mở <strong>{props.shortUrl}</strong>, nhập mã phiếu và mã truy cập <span class="key">{letter.accessKey}</span>; hoặc
+                    <br />
+                    <strong>3.</strong> Điền phiếu giấy kèm theo và gửi lại cho nhân viên bưu điện (không mất phí).
+                  </p>
+                </div>
+              </div>
+              <p>Trân trọng cảm ơn sự hợp tác của {you}.</p>
+              <div class="sign">SỞ NỘI VỤ</div>
+            </div>
+            <div class="form">
+              <div class="formcode">{letter.code}</div>
+              <h1 style="font-size:13pt">{q.title}</h1>
+              <p>
+                Đơn vị được khảo sát: <strong>{letter.unitName}</strong>. Đánh dấu ✗ vào một ô cho mỗi tiêu chí: {q.scale.map((s) => `${s.value} = ${s.label}`).join('; ')}
+                ; KYK = {q.noOpinionLabel.toLowerCase()}.
+              </p>
+              {q.elements.map((element) => (
+                <>
+                  <h2>
+                    {element.code}. {element.label}
+                  </h2>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>Tiêu chí</th>
+                        {q.scale.map((s) => (
+                          <th class="box">{s.value}</th>
+                        ))}
+                        <th class="box">KYK</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {element.criteria.map((criterion) => (
+                        <tr>
+                          <td>
+                            {criterion.code}. {criterion.label}
+                          </td>
+                          {[...q.scale, { value: 0 }].map(() => (
+                            <td class="box">{BOX}</td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </>
+              ))}
+              <h2>Thông tin chung</h2>
+              {q.profile.map((item) =>
+                item.kind === 'text' ? (
+                  <div>
+                    <p style="margin:2mm 0 0">
+                      <strong>{item.label}:</strong>
+                    </p>
+                    <div class="lines" />
+                    <div class="lines" />
+                  </div>
+                ) : (
+                  <p style="margin:1.5mm 0">
+                    <strong>{item.label}:</strong>{' '}
+                    {item.options.map((option) => (
+                      <span class="opt">
+                        {BOX} {option.label}
+                      </span>
+                    ))}
+                  </p>
+                ),
+              )}
+              <p>Xin trân trọng cảm ơn! Sau khi điền, xin gấp phiếu và gửi lại cho nhân viên bưu điện.</p>
+            </div>
+          </section>
+        );
+      })}
     </Layout>
   );
 }
