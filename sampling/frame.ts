@@ -288,12 +288,12 @@ class FrameReader {
         if (rejection) this.duplicateRejections.push({ rejection, index: duplicate });
         return;
       }
-    } else if (!this.dossiers.add(fp.hi, fp.lo)) {
-      // Which of the rows is right is unknowable, so all of them will be rejected by a second
-      // pass; this pass's report and rows are then discarded.
-      this.duplicates.add(fp.hi, fp.lo);
-      this.reject(rowNumber, REASON.duplicateDossier, 'dossier_code', dossierCode);
-      return;
+    } else {
+      if (!this.dossiers.add(fp.hi, fp.lo)) this.duplicates.add(fp.hi, fp.lo);
+      // Once a code repeats, which of its rows is right is unknowable: all of them will be
+      // rejected by a second pass, and this pass's report and rows are discarded, so the rest
+      // of this pass only needs to collect the codes.
+      if (this.duplicates.size > 0) return;
     }
 
     const unitValue = cleanField(cells[col.unit_code]);
@@ -481,9 +481,14 @@ async function readPass(
 export async function readFrame(open: () => ByteSource, options: FrameOptions, startConsumer?: () => RowConsumer): Promise<FrameScan> {
   const first = await readPass(open(), options, startConsumer?.(), null);
   let scan = first.scan;
-  if (scan.ok && first.duplicates.size > 0) {
+  if (first.duplicates.size > 0) {
     const second = (await readPass(open(), options, startConsumer?.(), first.duplicates)).scan;
-    scan = { ...second, dedupBytes: Math.max(first.scan.dedupBytes, second.dedupBytes) };
+    const dedupBytes = Math.max(first.scan.dedupBytes, second.dedupBytes);
+    // After a fatal error the first pass's verdict stands, whatever a second read of a
+    // possibly shorter copy gives; its report, which stopped counting at the first repeated
+    // code, is replaced by the second pass's, complete up to where reading stopped.
+    if (!first.scan.ok) return { ...first.scan, report: second.report, dedupBytes };
+    scan = { ...second, dedupBytes };
     if (scan.ok && scan.sha256 !== first.scan.sha256) {
       return { ...scan, ok: false, fatal: 'Tệp khung mẫu bị thay đổi trong lúc đọc (hai lần đọc cho hai nội dung khác nhau); hãy nhập lại.' };
     }
