@@ -110,9 +110,13 @@ function startPlatform(env: Record<string, string>, giveUpAfterMs: number): Prom
       env: { ...process.env, ...env },
     });
     let output = '';
+    let stopSent = false;
     child.stdout.on('data', (d) => {
       output += d;
-      if (output.includes('SIPAS đang chạy tại')) child.kill('SIGTERM');
+      if (!stopSent && output.includes('SIPAS đang chạy tại')) {
+        stopSent = true;
+        child.kill('SIGTERM');
+      }
     });
     child.stderr.on('data', (d) => (output += d));
     const timer = setTimeout(() => child.kill('SIGTERM'), giveUpAfterMs);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { ConfigError, type DatabaseTarget } from '../config';
 import { migrations } from './migrations';
 import type { Database } from './schema';
@@ -18,7 +18,32 @@ export function openDatabase(target: DatabaseTarget): Db {
       'DATABASE_URL trỏ tới PostgreSQL, nhưng bản cài đặt này chưa kèm trình điều khiển PostgreSQL; hãy dùng tệp SQLite (mặc định ./data/sipas.db)',
     );
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteFile(target.file) }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqliteFile(target.file)) }) });
+}
+
+/**
+ * Kysely asks the driver to prepare every query anew, and preparing costs more than running
+ * the small statements a submission makes. Queries are built from the same code paths, so a
+ * bounded cache by SQL text serves nearly all of them. Reusing a statement is safe because
+ * Kysely runs one query at a time on its single SQLite connection.
+ */
+function withStatementCache(sqlite: SQLite.Database, capacity = 500): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        // Refresh its place so the least recently used one is dropped first.
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= capacity) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 export function openSqliteFile(file: string): SQLite.Database {
