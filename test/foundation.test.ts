@@ -105,7 +105,8 @@ describe('command line', () => {
  */
 function startPlatform(env: Record<string, string>, giveUpAfterMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts'], {
+    // tsx as a loader rather than its wrapper process, so the signal reaches the platform itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
       env: { ...process.env, ...env },
     });
