@@ -1,32 +1,15 @@
 import { formatPercent } from '../../analysis/format';
+import type { UnitTracking } from '../../server/repositories/tracking';
 import { Layout } from '../layout';
 
-export interface TrackingRow {
-  unitCode: string;
-  unitName: string;
-  planned: number;
-  drawn: number;
-  released: number;
-  dispatched: number;
-  undeliverable: number;
-  refused: number;
-  paperReturned: number;
-  qrAnswered: number;
-  imported: number;
-  valid: number;
-  review: number;
-  invalid: number;
-  awaitingSecondPass: number;
-  mismatched: number;
-  reservesLeft: number;
-  responded: number;
-}
+/** The tracking page shows the repository's per-unit figures as they are. */
+export type TrackingRow = UnitTracking;
 
 function rate(numerator: number, denominator: number): string {
   return denominator > 0 ? formatPercent((100 * numerator) / denominator) : '—';
 }
 
-type Counts = Omit<TrackingRow, 'unitCode' | 'unitName'>;
+type Counts = Omit<TrackingRow, 'unitCode' | 'unitName' | 'unitKind'>;
 
 const columns: { key: keyof Counts; label: string; title: string }[] = [
   { key: 'planned', label: 'Kế hoạch', title: 'Số phiếu chính (không kể dự phòng) của lần bốc mẫu đã công bố' },
