@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { createQueryId, Kysely, Migrator, SqliteDialect, type Compilable, type CompiledQuery, type DialectAdapter, type QueryResult, type SqliteDatabase } from 'kysely';
 import { ConfigError, type DatabaseTarget } from '../config';
 import { migrations } from './migrations';
-import type { Database } from './schema';
+import type { Database, Executor } from './schema';
 
 export type Db = Kysely<Database>;
 
@@ -43,6 +43,32 @@ function withStatementCache(sqlite: SQLite.Database, capacity = 500): SqliteData
       statements.set(sql, statement);
       return statement;
     },
+  };
+}
+
+/** Stands in for one argument of a reusable query while it is built. */
+class Argument {
+  constructor(readonly index: number) {}
+}
+
+/**
+ * Kysely builds and compiles a query object on every call, and on the QR submission path that
+ * costs more than SQLite takes to run the statement. A reusable query is built once per
+ * database with stand-ins for its arguments; later calls only put the values in their places.
+ * The SQL still comes from Kysely's compiler for the database in use, so it stays portable.
+ * `build` may use its arguments only as values, never to decide the query's shape.
+ */
+export function reusableQuery<A extends unknown[], O>(build: (db: Executor, ...args: A) => Compilable<O>) {
+  const templates = new WeakMap<DialectAdapter, CompiledQuery<O>>();
+  return (db: Executor, ...args: A): Promise<QueryResult<O>> => {
+    const adapter = db.getExecutor().adapter;
+    let template = templates.get(adapter);
+    if (!template) {
+      template = build(db, ...(args.map((_, i) => new Argument(i)) as A)).compile();
+      templates.set(adapter, template);
+    }
+    const parameters = template.parameters.map((p) => (p instanceof Argument ? args[p.index] : p));
+    return db.executeQuery<O>({ ...template, queryId: createQueryId(), parameters });
   };
 }
 

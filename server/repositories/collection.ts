@@ -1,3 +1,4 @@
+import { reusableQuery } from '../db/connect';
 import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
 
 /** A drawn person's questionnaire as collection sees it: codes and status, no personal data. */
@@ -18,8 +19,11 @@ function toQuestionnaire(row: { id: number; wave_year: number; unit_code: string
   return { id: row.id, waveYear: row.wave_year, unitCode: row.unit_code, code: row.code, token: row.token, status: row.status, released: row.released === 1 };
 }
 
+// The queries every citizen's page view or submission runs are built once (see reusableQuery).
+const selectByToken = reusableQuery((db, token: string) => db.selectFrom('questionnaires').select(columns).where('token', '=', token));
+
 export async function findQuestionnaireByToken(db: Executor, token: string): Promise<CollectionQuestionnaire | undefined> {
-  const row = await db.selectFrom('questionnaires').select(columns).where('token', '=', token).executeTakeFirst();
+  const [row] = (await selectByToken(db, token)).rows;
   return row && toQuestionnaire(row);
 }
 
@@ -34,6 +38,8 @@ export async function mapQuestionnairesByCode(db: Executor, waveYear: number): P
   return new Map(rows.map((r) => [r.code, toQuestionnaire(r)]));
 }
 
+const lockById = reusableQuery((db, id: number) => db.updateTable('questionnaires').set((eb) => ({ status: eb.ref('status') })).where('id', '=', id).returning(columns));
+
 /**
  * Takes the write lock on one questionnaire before reading its responses. The UPDATE changes
  * nothing, but SQLite grants the database write lock to its transaction (waiting out another
@@ -42,7 +48,17 @@ export async function mapQuestionnairesByCode(db: Executor, waveYear: number): P
  * interleave with another submission for the same questionnaire.
  */
 export async function lockQuestionnaire(db: Executor, id: number): Promise<CollectionQuestionnaire | undefined> {
-  const row = await db.updateTable('questionnaires').set((eb) => ({ status: eb.ref('status') })).where('id', '=', id).returning(columns).executeTakeFirst();
+  const [row] = (await lockById(db, id)).rows;
+  return row && toQuestionnaire(row);
+}
+
+const lockByToken = reusableQuery((db, token: string) =>
+  db.updateTable('questionnaires').set((eb) => ({ status: eb.ref('status') })).where('token', '=', token).returning(columns),
+);
+
+/** lockQuestionnaire for a QR submission, which knows only the token: finding and locking is one statement. */
+export async function lockQuestionnaireByToken(db: Executor, token: string): Promise<CollectionQuestionnaire | undefined> {
+  const [row] = (await lockByToken(db, token)).rows;
   return row && toQuestionnaire(row);
 }
 
@@ -53,25 +69,30 @@ export interface ResponseSummary {
   createdAt: string;
 }
 
+const selectCounted = reusableQuery((db, questionnaireId: number) =>
+  db.selectFrom('responses').select(['id', 'channel', 'state', 'created_at']).where('questionnaire_id', '=', questionnaireId).where('state', '=', 'counted'),
+);
+
 /** The questionnaire's counted response, if any. */
 export async function findCountedResponse(db: Executor, questionnaireId: number): Promise<ResponseSummary | undefined> {
-  const row = await db
-    .selectFrom('responses')
-    .select(['id', 'channel', 'state', 'created_at'])
-    .where('questionnaire_id', '=', questionnaireId)
-    .where('state', '=', 'counted')
-    .executeTakeFirst();
+  const [row] = (await selectCounted(db, questionnaireId)).rows;
   return row && { id: row.id, channel: row.channel, state: row.state, createdAt: row.created_at };
 }
 
+const updateStatus = reusableQuery((db, id: number, status: QuestionnaireStatus, at: string) =>
+  db.updateTable('questionnaires').set({ status, status_changed_at: at }).where('id', '=', id),
+);
+
 export async function setQuestionnaireStatus(db: Executor, id: number, status: QuestionnaireStatus): Promise<void> {
-  await db.updateTable('questionnaires').set({ status, status_changed_at: new Date().toISOString() }).where('id', '=', id).execute();
+  await updateStatus(db, id, status, new Date().toISOString());
 }
 
 export async function findUnitName(db: Executor, waveYear: number, unitCode: string): Promise<string | undefined> {
   const row = await db.selectFrom('units').select('name').where('wave_year', '=', waveYear).where('code', '=', unitCode).executeTakeFirst();
   return row?.name;
 }
+
+const writeLock = reusableQuery((db) => db.updateTable('waves').set((eb) => ({ status: eb.ref('status') })).where('year', 'is', null));
 
 /**
  * Makes the current transaction a writer from its first statement. SQLite starts a transaction
@@ -82,5 +103,5 @@ export async function findUnitName(db: Executor, waveYear: number, unitCode: str
  * that records responses.
  */
 export async function takeWriteLock(db: Executor): Promise<void> {
-  await db.updateTable('waves').set((eb) => ({ status: eb.ref('status') })).where('year', 'is', null).execute();
+  await writeLock(db);
 }

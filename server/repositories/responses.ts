@@ -1,3 +1,4 @@
+import { reusableQuery } from '../db/connect';
 import type { Executor, ResponseChannel, ResponseState } from '../db/schema';
 
 export interface NewResponse {
@@ -15,27 +16,75 @@ export interface NewResponse {
   note?: string | null;
 }
 
+// Every submission runs these, so they are built once (the answers insert once per row count).
+const insertResponseRow = reusableQuery(
+  (
+    db,
+    waveYear: number,
+    questionnaireId: number | null,
+    unitCode: string,
+    channel: ResponseChannel,
+    state: ResponseState,
+    profile: string,
+    answersJson: string,
+    comment: string | null,
+    createdAt: string,
+    enteredBy: string | null,
+    note: string | null,
+  ) =>
+    db
+      .insertInto('responses')
+      .values({
+        wave_year: waveYear,
+        questionnaire_id: questionnaireId,
+        unit_code: unitCode,
+        channel,
+        state,
+        profile,
+        answers_json: answersJson,
+        comment,
+        created_at: createdAt,
+        entered_by: enteredBy,
+        note,
+      })
+      .returning('id'),
+);
+
+const insertAnswersByCount = new Map<number, ReturnType<typeof insertAnswersQuery>>();
+
+/** Arguments: response id, item code and value for each row in turn. */
+function insertAnswersQuery(rows: number) {
+  return reusableQuery((db, ...values: unknown[]) =>
+    db.insertInto('answers').values(
+      Array.from({ length: rows }, (_, i) => ({ response_id: values[3 * i] as number, item_code: values[3 * i + 1] as string, value: values[3 * i + 2] as number | null })),
+    ),
+  );
+}
+
 /** Stores a response and its answers; call it inside the request's transaction. */
 export async function insertResponse(db: Executor, response: NewResponse): Promise<number> {
-  const { id } = await db
-    .insertInto('responses')
-    .values({
-      wave_year: response.waveYear,
-      questionnaire_id: response.questionnaireId,
-      unit_code: response.unitCode,
-      channel: response.channel,
-      state: response.state,
-      profile: JSON.stringify(response.profile),
-      answers_json: JSON.stringify(response.answers),
-      comment: response.comment,
-      created_at: new Date().toISOString(),
-      entered_by: response.enteredBy,
-      note: response.note ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const answers = Object.entries(response.answers).map(([item_code, value]) => ({ response_id: id, item_code, value }));
-  if (answers.length > 0) await db.insertInto('answers').values(answers).execute();
+  const { rows } = await insertResponseRow(
+    db,
+    response.waveYear,
+    response.questionnaireId,
+    response.unitCode,
+    response.channel,
+    response.state,
+    JSON.stringify(response.profile),
+    JSON.stringify(response.answers),
+    response.comment,
+    new Date().toISOString(),
+    response.enteredBy,
+    response.note ?? null,
+  );
+  if (rows.length !== 1) throw new Error('INSERT INTO responses returned no id');
+  const id = rows[0].id;
+  const answers = Object.entries(response.answers);
+  if (answers.length > 0) {
+    let insertAnswers = insertAnswersByCount.get(answers.length);
+    if (!insertAnswers) insertAnswersByCount.set(answers.length, (insertAnswers = insertAnswersQuery(answers.length)));
+    await insertAnswers(db, ...answers.flatMap(([itemCode, value]) => [id, itemCode, value]));
+  }
   return id;
 }
 

@@ -8,7 +8,7 @@ import { AlreadyAnsweredPage, QrNotFoundPage, ShortLinkPage, ThanksPage, WaveClo
 import type { AppEnv } from '../app-env';
 import type { Db } from '../db/connect';
 import type { Executor, QuestionnaireStatus, ResponseState } from '../db/schema';
-import { findQuestionnaireByCode, findQuestionnaireByToken, findUnitName, type CollectionQuestionnaire } from '../repositories/collection';
+import { findQuestionnaireByCode, findQuestionnaireByToken, findUnitName, lockQuestionnaireByToken, type CollectionQuestionnaire } from '../repositories/collection';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { findWave, type Wave } from '../repositories/waves';
 import { accessKeyMatches } from '../services/access-keys';
@@ -104,8 +104,8 @@ function waveContextInBatch(trx: Executor, year: number): Promise<WaveContext> {
 }
 
 /** The questionnaire behind a token, or undefined when it does not exist or was never sent. */
-async function openByToken(db: Executor, token: string, loadContext = loadWaveContext): Promise<OpenQuestionnaire | undefined> {
-  const questionnaire = await findQuestionnaireByToken(db, token);
+async function openByToken(db: Executor, token: string, loadContext = loadWaveContext, find = findQuestionnaireByToken): Promise<OpenQuestionnaire | undefined> {
+  const questionnaire = await find(db, token);
   if (!questionnaire || !questionnaire.released) return undefined;
   const context = await loadContext(db, questionnaire.waveYear);
   return context && { questionnaire, ...context };
@@ -124,7 +124,8 @@ type SubmitOutcome =
   | { kind: 'recorded'; open: OpenQuestionnaire; state: ResponseState };
 
 async function submit(trx: Executor, token: string, values: FormValues): Promise<SubmitOutcome> {
-  const open = await openByToken(trx, token, waveContextInBatch);
+  // Locked while it is found: recordResponse then needs no second statement to lock it.
+  const open = await openByToken(trx, token, waveContextInBatch, lockQuestionnaireByToken);
   if (!open) return { kind: 'not-found' };
   if (open.wave.status === 'closed') return { kind: 'closed' };
   const read = readQrForm(open.definition, values);
@@ -136,7 +137,7 @@ async function submit(trx: Executor, token: string, values: FormValues): Promise
   }
   try {
     const input = { waveYear: open.wave.year, questionnaireId: open.questionnaire.id, unitCode: open.questionnaire.unitCode, channel: 'qr' as const, ...read.input, enteredBy: null };
-    const result = await recordResponse(trx, input, { wave: open.wave, questionnaire: open.definition });
+    const result = await recordResponse(trx, input, { wave: open.wave, questionnaire: open.definition, locked: open.questionnaire });
     return { kind: 'recorded', open, state: result.state };
   } catch (error) {
     if (error instanceof ResponseValidationError) return { kind: 'problems', open, problems: error.problems };

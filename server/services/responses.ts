@@ -1,7 +1,7 @@
 import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
 import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
 import { UserError } from '../errors';
-import { findCountedResponse, lockQuestionnaire, setQuestionnaireStatus } from '../repositories/collection';
+import { findCountedResponse, lockQuestionnaire, setQuestionnaireStatus, type CollectionQuestionnaire } from '../repositories/collection';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { insertResponse } from '../repositories/responses';
 import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
@@ -148,8 +148,11 @@ const channelLabel: Record<ResponseChannel, string> = { paper: 'phiếu giấy',
 export async function recordResponse(
   trx: Executor,
   input: ResponseInput,
-  /** The wave and its questionnaire when the caller already read them in this same transaction. */
-  loaded?: { wave: Wave; questionnaire: Questionnaire },
+  /**
+   * The wave and its questionnaire when the caller already read them in this same transaction,
+   * and the questionnaire row when the caller already locked it there (lockQuestionnaireByToken).
+   */
+  loaded?: { wave: Wave; questionnaire: Questionnaire; locked?: CollectionQuestionnaire },
 ): Promise<RecordedResponse> {
   const wave = loaded?.wave ?? (await findWave(trx, input.waveYear));
   if (!wave || wave.year !== input.waveYear) throw new UserError(`Không có đợt khảo sát năm ${input.waveYear}`, 404);
@@ -172,7 +175,7 @@ export async function recordResponse(
     return { responseId, state, note: invalidNote, questionnaireStatus: null };
   }
 
-  const target = await lockQuestionnaire(trx, input.questionnaireId);
+  const target = loaded?.locked?.id === input.questionnaireId ? loaded.locked : await lockQuestionnaire(trx, input.questionnaireId);
   if (!target || target.waveYear !== wave.year) {
     throw new ResponseValidationError([{ field: 'questionnaire', message: `phiếu số ${input.questionnaireId} không thuộc đợt ${wave.year}` }]);
   }
