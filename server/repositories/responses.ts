@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { reusableQuery } from '../db/connect';
 import type { Executor, ResponseChannel, ResponseState } from '../db/schema';
 
@@ -16,38 +17,51 @@ export interface NewResponse {
   note?: string | null;
 }
 
+type ResponseRowArgs = [
+  waveYear: number,
+  questionnaireId: number | null,
+  unitCode: string,
+  channel: ResponseChannel,
+  state: ResponseState,
+  profile: string,
+  answersJson: string,
+  comment: string | null,
+  createdAt: string,
+  enteredBy: string | null,
+  note: string | null,
+];
+
+function responseRow(...[waveYear, questionnaireId, unitCode, channel, state, profile, answersJson, comment, createdAt, enteredBy, note]: ResponseRowArgs) {
+  return { wave_year: waveYear, questionnaire_id: questionnaireId, unit_code: unitCode, channel, state, profile, answers_json: answersJson, comment, created_at: createdAt, entered_by: enteredBy, note };
+}
+
+function responseRowArgs(response: NewResponse): ResponseRowArgs {
+  return [
+    response.waveYear,
+    response.questionnaireId,
+    response.unitCode,
+    response.channel,
+    response.state,
+    JSON.stringify(response.profile),
+    JSON.stringify(response.answers),
+    response.comment,
+    new Date().toISOString(),
+    response.enteredBy,
+    response.note ?? null,
+  ];
+}
+
 // Every submission runs these, so they are built once (the answers insert once per row count).
-const insertResponseRow = reusableQuery(
-  (
-    db,
-    waveYear: number,
-    questionnaireId: number | null,
-    unitCode: string,
-    channel: ResponseChannel,
-    state: ResponseState,
-    profile: string,
-    answersJson: string,
-    comment: string | null,
-    createdAt: string,
-    enteredBy: string | null,
-    note: string | null,
-  ) =>
-    db
-      .insertInto('responses')
-      .values({
-        wave_year: waveYear,
-        questionnaire_id: questionnaireId,
-        unit_code: unitCode,
-        channel,
-        state,
-        profile,
-        answers_json: answersJson,
-        comment,
-        created_at: createdAt,
-        entered_by: enteredBy,
-        note,
-      })
-      .returning('id'),
+const insertResponseRow = reusableQuery((db, ...row: ResponseRowArgs) => db.insertInto('responses').values(responseRow(...row)).returning('id'));
+
+// The conflict target names the partial unique index responses_one_counted (a literal, so both
+// SQLite and PostgreSQL can match it to the index's own WHERE).
+const insertFirstCountedRow = reusableQuery((db, ...row: ResponseRowArgs) =>
+  db
+    .insertInto('responses')
+    .values(responseRow(...row))
+    .onConflict((oc) => oc.column('questionnaire_id').where(sql.ref('state'), '=', sql.lit('counted')).doNothing())
+    .returning('id'),
 );
 
 const insertAnswersByCount = new Map<number, ReturnType<typeof insertAnswersQuery>>();
@@ -63,29 +77,29 @@ function insertAnswersQuery(rows: number) {
 
 /** Stores a response and its answers; call it inside the request's transaction. */
 export async function insertResponse(db: Executor, response: NewResponse): Promise<number> {
-  const { rows } = await insertResponseRow(
-    db,
-    response.waveYear,
-    response.questionnaireId,
-    response.unitCode,
-    response.channel,
-    response.state,
-    JSON.stringify(response.profile),
-    JSON.stringify(response.answers),
-    response.comment,
-    new Date().toISOString(),
-    response.enteredBy,
-    response.note ?? null,
-  );
-  if (rows.length !== 1) throw new Error('INSERT INTO responses returned no id');
-  const id = rows[0].id;
-  const answers = Object.entries(response.answers);
-  if (answers.length > 0) {
-    let insertAnswers = insertAnswersByCount.get(answers.length);
-    if (!insertAnswers) insertAnswersByCount.set(answers.length, (insertAnswers = insertAnswersQuery(answers.length)));
-    await insertAnswers(db, ...answers.flatMap(([itemCode, value]) => [id, itemCode, value]));
-  }
-  return id;
+  const [row] = (await insertResponseRow(db, ...responseRowArgs(response))).rows;
+  if (!row) throw new Error('INSERT INTO responses returned no id');
+  await insertAnswers(db, row.id, response.answers);
+  return row.id;
+}
+
+/**
+ * Stores the questionnaire's counted response and its answers, unless it already has one: then
+ * nothing is written and the result is undefined. The partial unique index decides, so the
+ * common case needs no separate look-up for an earlier counted response.
+ */
+export async function insertFirstCountedResponse(db: Executor, response: Omit<NewResponse, 'state' | 'note'>): Promise<number | undefined> {
+  const [row] = (await insertFirstCountedRow(db, ...responseRowArgs({ ...response, state: 'counted', note: null }))).rows;
+  if (row) await insertAnswers(db, row.id, response.answers);
+  return row?.id;
+}
+
+async function insertAnswers(db: Executor, responseId: number, values: Record<string, number | null>): Promise<void> {
+  const answers = Object.entries(values);
+  if (answers.length === 0) return;
+  let insert = insertAnswersByCount.get(answers.length);
+  if (!insert) insertAnswersByCount.set(answers.length, (insert = insertAnswersQuery(answers.length)));
+  await insert(db, ...answers.flatMap(([itemCode, value]) => [responseId, itemCode, value]));
 }
 
 export interface StoredResponse {

@@ -3,7 +3,7 @@ import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } fr
 import { UserError } from '../errors';
 import { findCountedResponse, lockQuestionnaire, setQuestionnaireStatus, type CollectionQuestionnaire } from '../repositories/collection';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
-import { insertResponse } from '../repositories/responses';
+import { insertFirstCountedResponse, insertResponse } from '../repositories/responses';
 import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
 
 /**
@@ -182,23 +182,29 @@ export async function recordResponse(
   if (target.unitCode !== input.unitCode) {
     throw new ResponseValidationError([{ field: 'unit_code', message: `phiếu ${target.code} thuộc đơn vị ${target.unitCode}, không phải ${input.unitCode}` }]);
   }
-  const earlier = await findCountedResponse(trx, target.id);
   let state: ResponseState;
   let note: string | null;
   let status = target.status;
-  if (!clean.valid) {
+  let responseId: number | undefined;
+  if (clean.valid) {
+    responseId = await insertFirstCountedResponse(trx, { ...input, ...clean });
+    if (responseId !== undefined) {
+      state = 'counted';
+      note = null;
+      status = input.channel === 'qr' ? 'answered-qr' : 'returned-paper';
+    } else {
+      const earlier = await findCountedResponse(trx, target.id);
+      if (!earlier) throw new Error(`phiếu ${target.code}: không ghi được câu trả lời được tính nhưng cũng không tìm thấy câu trả lời được tính trước đó`);
+      state = 'review';
+      note = `Phiếu ${target.code} đã có câu trả lời được tính (số ${earlier.id}, ${channelLabel[earlier.channel]}, ${earlier.createdAt}); câu trả lời này (${channelLabel[input.channel]}) được giữ lại để xem xét`;
+      responseId = await insertResponse(trx, { ...input, ...clean, state, note });
+    }
+  } else {
     state = 'invalid';
     note = invalidNote;
-    if (!earlier) status = 'invalid';
-  } else if (earlier) {
-    state = 'review';
-    note = `Phiếu ${target.code} đã có câu trả lời được tính (số ${earlier.id}, ${channelLabel[earlier.channel]}, ${earlier.createdAt}); câu trả lời này (${channelLabel[input.channel]}) được giữ lại để xem xét`;
-  } else {
-    state = 'counted';
-    note = null;
-    status = input.channel === 'qr' ? 'answered-qr' : 'returned-paper';
+    if (!(await findCountedResponse(trx, target.id))) status = 'invalid';
+    responseId = await insertResponse(trx, { ...input, ...clean, state, note });
   }
-  const responseId = await insertResponse(trx, { ...input, ...clean, state, note });
   if (status !== target.status) await setQuestionnaireStatus(trx, target.id, status);
   return { responseId, state, note, questionnaireStatus: status };
 }
