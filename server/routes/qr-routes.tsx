@@ -2,7 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import { validator } from 'hono/validator';
-import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
+import type { Questionnaire } from '../../analysis/questionnaire';
 import { QrFormPage } from '../../survey-web/pages/qr-form-page';
 import { AlreadyAnsweredPage, QrNotFoundPage, ShortLinkPage, ThanksPage, WaveClosedPage } from '../../survey-web/pages/qr-status-pages';
 import type { AppEnv } from '../app-env';
@@ -15,7 +15,7 @@ import { accessKeyMatches } from '../services/access-keys';
 import { AttemptLimiter } from '../services/attempt-limiter';
 import { GroupCommitter } from '../services/group-commit';
 import { normaliseQuestionnaireCode } from '../services/questionnaire-codes';
-import { checkResponse, minAnswered, recordResponse, ResponseValidationError, type FieldProblem, type ResponseInput } from '../services/responses';
+import { checkResponse, criteriaOf, minAnswered, recordResponse, ResponseValidationError, type FieldProblem, type ResponseInput } from '../services/responses';
 
 /**
  * The citizen's side: `/q/<token>` (from the QR code) and `/k` (the short address printed on
@@ -43,7 +43,7 @@ const TOO_MANY = 'Đã nhập sai quá nhiều lần. Xin thử lại sau ít ph
 export function readQrForm(questionnaire: Questionnaire, form: FormValues): { input: Pick<ResponseInput, 'answers' | 'profile' | 'comment'>; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const answers: Record<string, number | null> = {};
-  for (const code of criterionCodes(questionnaire)) {
+  for (const code of criteriaOf(questionnaire)) {
     const raw = form[code];
     if (raw === undefined || raw === '' || raw === '0') answers[code] = null;
     else if (typeof raw === 'string' && /^[1-5]$/.test(raw)) answers[code] = Number(raw);
@@ -133,11 +133,11 @@ async function submit(trx: Executor, token: string, values: FormValues): Promise
   const problems = [...read.problems, ...(checked.ok ? [] : checked.problems)];
   if (!checked.ok || problems.length > 0) return { kind: 'problems', open, problems };
   if (!checked.response.valid && values.incomplete_ok !== '1') {
-    return { kind: 'too-few', open, answered: checked.response.answered, need: minAnswered(criterionCodes(open.definition).length, open.wave.settings) };
+    return { kind: 'too-few', open, answered: checked.response.answered, need: minAnswered(criteriaOf(open.definition).length, open.wave.settings) };
   }
   try {
     const input = { waveYear: open.wave.year, questionnaireId: open.questionnaire.id, unitCode: open.questionnaire.unitCode, channel: 'qr' as const, ...read.input, enteredBy: null };
-    const result = await recordResponse(trx, input, { wave: open.wave, questionnaire: open.definition, locked: open.questionnaire });
+    const result = await recordResponse(trx, input, { wave: open.wave, questionnaire: open.definition, locked: open.questionnaire, checked: checked.response });
     return { kind: 'recorded', open, state: result.state };
   } catch (error) {
     if (error instanceof ResponseValidationError) return { kind: 'problems', open, problems: error.problems };
@@ -158,7 +158,7 @@ export function qrRoutes() {
       waveName={open.wave.name}
       unitName={await unitNameOf(db, open)}
       questionnaire={open.definition}
-      minAnswered={minAnswered(criterionCodes(open.definition).length, open.wave.settings)}
+      minAnswered={minAnswered(criteriaOf(open.definition).length, open.wave.settings)}
       values={extra.values}
       problems={Object.fromEntries((extra.problems ?? []).map((p) => [p.field, p.message]))}
       message={extra.message}

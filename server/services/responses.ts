@@ -60,6 +60,18 @@ export class ResponseValidationError extends UserError {
   }
 }
 
+const criteriaByQuestionnaire = new WeakMap<Questionnaire, string[]>();
+
+/**
+ * criterionCodes, worked out once per loaded questionnaire: a batch of QR submissions shares one
+ * object and asks several times per submission. Loaded questionnaires are never modified.
+ */
+export function criteriaOf(questionnaire: Questionnaire): readonly string[] {
+  let codes = criteriaByQuestionnaire.get(questionnaire);
+  if (!codes) criteriaByQuestionnaire.set(questionnaire, (codes = criterionCodes(questionnaire)));
+  return codes;
+}
+
 export interface CleanResponse {
   /** Every criterion of the questionnaire, blanks as null. */
   answers: Record<string, number | null>;
@@ -79,7 +91,7 @@ export function checkResponse(
   input: Pick<ResponseInput, 'answers' | 'profile' | 'comment'>,
 ): { ok: true; response: CleanResponse } | { ok: false; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const codes = criterionCodes(questionnaire);
+  const codes = criteriaOf(questionnaire);
   const answers: Record<string, number | null> = Object.fromEntries(codes.map((c) => [c, null]));
   for (const [code, value] of Object.entries(input.answers)) {
     if (!(code in answers)) {
@@ -150,9 +162,10 @@ export async function recordResponse(
   input: ResponseInput,
   /**
    * The wave and its questionnaire when the caller already read them in this same transaction,
-   * and the questionnaire row when the caller already locked it there (lockQuestionnaireByToken).
+   * the questionnaire row when the caller already locked it there (lockQuestionnaireByToken), and
+   * the result of checkResponse when the caller already checked this input against them.
    */
-  loaded?: { wave: Wave; questionnaire: Questionnaire; locked?: CollectionQuestionnaire },
+  loaded?: { wave: Wave; questionnaire: Questionnaire; locked?: CollectionQuestionnaire; checked?: CleanResponse },
 ): Promise<RecordedResponse> {
   const wave = loaded?.wave ?? (await findWave(trx, input.waveYear));
   if (!wave || wave.year !== input.waveYear) throw new UserError(`Không có đợt khảo sát năm ${input.waveYear}`, 404);
@@ -160,12 +173,12 @@ export async function recordResponse(
   const questionnaire = loaded?.questionnaire ?? (await findQuestionnaire(trx, wave.year));
   if (!questionnaire) throw new UserError(`Đợt ${wave.year} chưa có phiếu khảo sát`, 409);
 
-  const checked = checkResponse(questionnaire, wave.settings, input);
+  const checked = loaded?.checked ? { ok: true as const, response: loaded.checked } : checkResponse(questionnaire, wave.settings, input);
   if (!checked.ok) throw new ResponseValidationError(checked.problems);
   const clean = checked.response;
   const invalidNote = clean.valid
     ? null
-    : `Chỉ trả lời ${clean.answered}/${criterionCodes(questionnaire).length} tiêu chí, cần ít nhất ${minAnswered(criterionCodes(questionnaire).length, wave.settings)} để được tính`;
+    : `Chỉ trả lời ${clean.answered}/${criteriaOf(questionnaire).length} tiêu chí, cần ít nhất ${minAnswered(criteriaOf(questionnaire).length, wave.settings)} để được tính`;
 
   if (input.questionnaireId === null) {
     const unit = await trx.selectFrom('units').select('code').where('wave_year', '=', wave.year).where('code', '=', input.unitCode).executeTakeFirst();
