@@ -152,8 +152,9 @@ const channelLabel: Record<ResponseChannel, string> = { paper: 'phiếu giấy',
  * Records one response under the rules above. Call it inside the transaction opened at the
  * request boundary, after `takeWriteLock(trx)` as that transaction's first statement (so another
  * process writing meanwhile makes it wait rather than fail). The questionnaire row is locked
- * before the check for an earlier counted response, so the check and the insert are atomic even
- * when two submissions for one token arrive together.
+ * first, and a valid response is inserted as counted unless the partial unique index already
+ * holds a counted one for it (then it is kept for review), so two submissions for one token
+ * arriving together are counted exactly once.
  * Throws ResponseValidationError for bad input and UserError for a closed wave or a
  * questionnaire that is not the wave's; nothing is written then.
  */
