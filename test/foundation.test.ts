@@ -183,3 +183,23 @@ async function createTestDepsAt(file: string) {
   const { openDatabase } = await import('../server/db/connect');
   return { db: openDatabase({ kind: 'sqlite', file }) };
 }
+
+describe('audit log page', () => {
+  it('shows supervisors what was done to the wave, and no one else', async () => {
+    const deps = await createTestDeps();
+    try {
+      await seedDemoIfEmpty(deps.db, deps.dir);
+      const { signIn } = await import('./support/test-deps');
+      const supervisor = await signIn(deps, 'supervisor');
+      const clerk = await signIn(deps, 'clerk');
+      const app = createApp(deps);
+      expect((await app.request('/waves/2023/audit', { headers: { cookie: clerk } })).status).toBe(403);
+      const page = await (await app.request('/waves/2023/audit', { headers: { cookie: supervisor } })).text();
+      expect(page).toContain('Công bố mẫu');
+      expect(page).toContain('Nhập đơn vị');
+      expect(page.indexOf('Công bố mẫu')).toBeLessThan(page.indexOf('Nhập đơn vị'));
+    } finally {
+      await deps.cleanup();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /**
  * The typed shape of the database. Timestamps are ISO-8601 text and booleans are 0/1
@@ -224,13 +224,6 @@ export interface Database {
   audit_log: AuditLogTable;
   paper_keyings: PaperKeyingTable;
 }
-
-export type WaveRow = Selectable<WaveTable>;
-export type NewUnit = Insertable<UnitTable>;
-export type UnitRow = Selectable<UnitTable>;
-export type ResponseRow = Selectable<ResponseTable>;
-export type QuestionnaireRow = Selectable<QuestionnaireTable>;
-export type QuestionnaireUpdate = Updateable<QuestionnaireTable>;
 
 /** What repository functions take first: the database or an open transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
+import { AuditPage } from '../../survey-web/pages/audit-page';
 import { WavePage } from '../../survey-web/pages/wave-page';
 import type { AppEnv } from '../app-env';
 import { UserError } from '../errors';
 import { requireRole } from '../middleware/auth';
+import { listAudit } from '../repositories/audit';
 import { listUnits } from '../repositories/units';
 import { importUnits, requireWave } from '../services/waves';
 
@@ -17,6 +19,11 @@ export const waveRoutes = new Hono<AppEnv>()
     const { db } = c.var.deps;
     const wave = await requireWave(db, parseYear(c.req.param('year')));
     return c.html(<WavePage wave={wave} units={await listUnits(db, wave.year)} user={c.var.user} />);
+  })
+  .get('/:year/audit', requireRole('admin', 'supervisor'), async (c) => {
+    const { db } = c.var.deps;
+    const wave = await requireWave(db, parseYear(c.req.param('year')));
+    return c.html(<AuditPage wave={wave} entries={await listAudit(db, wave.year)} user={c.var.user} />);
   })
   .post('/:year/units', requireRole('admin'), async (c) => {
     const { db } = c.var.deps;

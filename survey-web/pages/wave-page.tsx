@@ -55,6 +55,9 @@ export function WavePage(props: {
           <li>
             <a href={`/waves/${wave.year}/responses/import`}>Nhập phiếu trả lời từ tệp</a>
           </li>
+          <li>
+            <a href={`/waves/${wave.year}/audit`}>Nhật ký thao tác</a>
+          </li>
         </ul>
       </nav>
       <h2>Đơn vị được khảo sát: {units.length}</h2>
