@@ -1,5 +1,6 @@
 import type { Allocation, DrawnEntry, FrameOptions, SampleLine, UnitDraw } from '../../sampling';
-import type { Executor } from '../db/schema';
+import type { Selectable } from 'kysely';
+import type { DrawTable, Executor } from '../db/schema';
 
 export type DrawStatus = 'draft' | 'published' | 'superseded';
 
@@ -31,23 +32,7 @@ export interface DrawnLine extends SampleLine {
   questionnaireCode: string | null;
 }
 
-type DrawRow = {
-  id: number;
-  wave_year: number;
-  frame_import_id: number;
-  frame_sha256: string;
-  seed: string;
-  allocation: string;
-  reserve_percent: number;
-  method: string;
-  code_version: string;
-  unit_summary: string;
-  eligibility: string | null;
-  status: DrawStatus;
-  created_at: string;
-  created_by: string | null;
-  published_at: string | null;
-};
+type DrawRow = Selectable<DrawTable>;
 
 function toDraw(row: DrawRow): Draw {
   return {
