@@ -46,11 +46,44 @@ describe('wave settings', () => {
     expect(ok.code).toBe(0);
     const wave = await findWave(deps.db, 2024);
     expect(wave?.settings).toMatchObject({ period: { from: '2024-01-01', to: '2024-09-30' }, doubleEntry: true, parMaxPoints: 30 });
-    expect((await cli('wave', 'settings', '--wave', '2024', '--period-from', '2024-13-01', '--period-to', '2024-12-31')).stderr).toContain('--period-from "2024-13-01"');
-    expect((await cli('wave', 'settings', '--wave', '2024', '--valid-share', '1,5')).stderr).toContain('--valid-share "1,5" phải là số từ 0 đến 1');
+    expect((await cli('wave', 'settings', '--wave', '2024', '--period-from', '2024-13-01', '--period-to', '2024-12-31')).stderr).toContain('ngày bắt đầu kỳ hồ sơ "2024-13-01" phải là ngày dạng yyyy-mm-dd');
+    expect((await cli('wave', 'settings', '--wave', '2024', '--valid-share', '1,5')).stderr).toContain('tỉ lệ tiêu chí phải trả lời "1,5" phải là số từ 0 đến 1');
     await cli('wave', 'close', '--wave', '2024');
     expect((await cli('wave', 'settings', '--wave', '2024', '--par-max', '20')).stderr).toBe('Lỗi: đợt 2024 đã khóa: không đổi quy tắc được nữa\n');
     expect((await findWave(deps.db, 2024))?.settings.parMaxPoints).toBe(30);
+  });
+});
+
+describe('wave rules page', () => {
+  it('lets an administrator set the period and scoring rules, names a bad value, and freezes eligibility once drawn', async () => {
+    await createWave(deps.db, { year: 2024, actor: 'test' });
+    const { signIn } = await import('./support/test-deps');
+    const admin = await signIn(deps, 'admin');
+    const analyst = await signIn(deps, 'analyst');
+    const app = createApp(deps);
+    const post = (cookie: string, fields: Record<string, string>) =>
+      app.request('/waves/2024/settings', { method: 'POST', headers: { cookie }, body: new URLSearchParams(fields) });
+    const scoring = { parMax: '32', minRespondents: '10', validShare: '0,5' };
+
+    expect((await post(analyst, { ...scoring })).status).toBe(403);
+    const saved = await post(admin, { periodFrom: '2024-01-01', periodTo: '2024-06-30', excludeOrganisations: 'on', ...scoring, parMax: '30' });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain('Đã lưu quy tắc của đợt');
+    expect((await findWave(deps.db, 2024))?.settings).toMatchObject({ period: { from: '2024-01-01', to: '2024-06-30' }, excludeOrganisations: true, parMaxPoints: 30 });
+
+    const bad = await post(admin, { periodFrom: '2024-07-01', periodTo: '2024-06-30', ...scoring });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Ngày bắt đầu 2024-07-01 sau ngày kết thúc 2024-06-30');
+    expect((await findWave(deps.db, 2024))?.settings.period).toEqual({ from: '2024-01-01', to: '2024-06-30' });
+
+    // Once drawn, the form leaves eligibility out (a disabled fieldset) and scoring still changes.
+    await deps.db.updateTable('waves').set({ status: 'collecting' }).where('year', '=', 2024).execute();
+    const page = await (await app.request('/waves/2024/settings', { headers: { cookie: admin } })).text();
+    expect(page).toMatch(/<fieldset disabled="">\s*<legend>Ai đủ điều kiện/);
+    expect((await post(admin, { ...scoring, minRespondents: '15' })).status).toBe(200);
+    expect((await findWave(deps.db, 2024))?.settings).toMatchObject({ minRespondents: 15, excludeOrganisations: true, period: { from: '2024-01-01', to: '2024-06-30' } });
+    const late = await post(admin, { periodFrom: '2024-01-01', periodTo: '2024-12-31', ...scoring });
+    expect(late.status).toBe(409);
   });
 });
 

@@ -4,8 +4,9 @@ import type { Role } from '../db/schema';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { insertUser, ROLES } from '../repositories/users';
-import { updateWaveSettings, type WaveSettings } from '../repositories/waves';
+import { setDoubleEntry } from '../services/paper-entry';
 import { closeWave, purgePersonalData } from '../services/wave-lifecycle';
+import { describeWaveRules, updateWaveRules } from '../services/wave-rules';
 import { requireWave } from '../services/waves';
 import { requireYear, type CliCommand } from './command';
 
@@ -55,21 +56,6 @@ export const wavePurgeCommand: CliCommand = {
   },
 };
 
-function parseNumberOption(values: Record<string, string | boolean | undefined>, name: string, min: number, max: number): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const value = Number(String(raw).replace(',', '.'));
-  if (!Number.isFinite(value) || value < min || value > max) throw new UserError(`--${name} "${raw}" phải là số từ ${min} đến ${max}`);
-  return value;
-}
-
-function parseIsoDate(raw: string | boolean | undefined, name: string): string | undefined {
-  if (raw === undefined) return undefined;
-  const text = String(raw);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) throw new UserError(`--${name} "${text}" phải là ngày dạng yyyy-mm-dd`);
-  return text;
-}
-
 export const waveSettingsCommand: CliCommand = {
   usage:
     'wave settings --wave 2023 [--period-from yyyy-mm-dd --period-to yyyy-mm-dd] [--par-max 32] [--min-respondents 10] [--valid-share 0.5] [--double-entry on|off] [--exclude-organisations on|off]',
@@ -85,34 +71,25 @@ export const waveSettingsCommand: CliCommand = {
   },
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
-    const wave = await requireWave(ctx.db, year);
-    // A closed wave's results are final: changing a rule would change its published figures.
-    if (wave.status === 'closed') throw new UserError(`đợt ${year} đã khóa: không đổi quy tắc được nữa`, 409);
-    const settings: WaveSettings = structuredClone(wave.settings);
-    const from = parseIsoDate(values['period-from'], 'period-from');
-    const to = parseIsoDate(values['period-to'], 'period-to');
-    if ((from === undefined) !== (to === undefined)) throw new UserError('cần cả --period-from và --period-to');
-    if (from && to) {
-      if (from > to) throw new UserError(`--period-from ${from} sau --period-to ${to}`);
-      if (wave.status !== 'setup') throw new UserError(`đợt ${year} đã bốc mẫu: không đổi kỳ hồ sơ được nữa`, 409);
-      settings.period = { from, to };
-    }
-    settings.parMaxPoints = parseNumberOption(values, 'par-max', 0, 100) ?? settings.parMaxPoints;
-    settings.minRespondents = parseNumberOption(values, 'min-respondents', 0, 10_000) ?? settings.minRespondents;
-    settings.validity.minAnsweredShare = parseNumberOption(values, 'valid-share', 0, 1) ?? settings.validity.minAnsweredShare;
-    for (const [option, key] of [['double-entry', 'doubleEntry'], ['exclude-organisations', 'excludeOrganisations']] as const) {
-      const raw = values[option];
-      if (raw === undefined) continue;
-      if (raw !== 'on' && raw !== 'off') throw new UserError(`--${option} nhận on hoặc off`);
-      settings[key] = raw === 'on';
-    }
-    await updateWaveSettings(ctx.db, year, settings);
-    await recordAudit(ctx.db, { actor: ctx.actor, action: 'wave.settings', waveYear: year, detail: { settings } });
-    const period = settings.period ? `${settings.period.from} → ${settings.period.to}` : 'không giới hạn';
-    return {
-      text: `Đợt ${year}: kỳ hồ sơ ${period}; điểm CCHC tối đa ${settings.parMaxPoints}; tối thiểu ${settings.minRespondents} phiếu/đơn vị; phiếu hợp lệ khi trả lời ≥ ${settings.validity.minAnsweredShare * 100} % tiêu chí; nhập hai lần: ${settings.doubleEntry ? 'bật' : 'tắt'}; loại tổ chức: ${settings.excludeOrganisations ? 'có' : 'không'}`,
-      json: { wave: year, settings },
-    };
+    const text = (name: string) => (values[name] === undefined ? undefined : String(values[name]));
+    const doubleEntry = text('double-entry');
+    if (doubleEntry !== undefined && doubleEntry !== 'on' && doubleEntry !== 'off') throw new UserError('--double-entry nhận on hoặc off');
+    await updateWaveRules(
+      ctx.db,
+      year,
+      {
+        periodFrom: text('period-from'),
+        periodTo: text('period-to'),
+        parMax: text('par-max'),
+        minRespondents: text('min-respondents'),
+        validShare: text('valid-share'),
+        excludeOrganisations: text('exclude-organisations'),
+      },
+      ctx.actor,
+    );
+    if (doubleEntry !== undefined) await setDoubleEntry(ctx.db, year, doubleEntry === 'on', ctx.actor);
+    const { settings } = await requireWave(ctx.db, year);
+    return { text: `Đợt ${year}: ${describeWaveRules(settings)}`, json: { wave: year, settings } };
   },
 };
 

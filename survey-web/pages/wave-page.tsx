@@ -56,6 +56,9 @@ export function WavePage(props: {
             <a href={`/waves/${wave.year}/responses/import`}>Nhập phiếu trả lời từ tệp</a>
           </li>
           <li>
+            <a href={`/waves/${wave.year}/settings`}>Quy tắc của đợt</a>
+          </li>
+          <li>
             <a href={`/waves/${wave.year}/audit`}>Nhật ký thao tác</a>
           </li>
         </ul>
