@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Migrator } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from './connect';
+import { migrations } from './migrations';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('migrations', () => {
+  it('copies the answers of responses stored before the JSON column existed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-migrate-'));
+    dirs.push(dir);
+    const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'old.db') });
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+      const before = await migrator.migrateTo('2026-11-22T14-20-draw-eligibility');
+      expect(before.error).toBeUndefined();
+      const now = new Date().toISOString();
+      // Written as the code of that time did: no answers_json column yet.
+      const raw = db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
+      await raw.insertInto('waves').values({ year: 2023, name: 'x', status: 'collecting', settings: '{}', created_at: now }).execute();
+      for (const id of [1, 2]) {
+        await raw.insertInto('responses').values({ id, wave_year: 2023, questionnaire_id: null, unit_code: 'SNV', channel: 'import', state: 'counted', profile: '{}', created_at: now }).execute();
+      }
+      await raw.insertInto('answers').values([
+        { response_id: 1, item_code: 'A1', value: 5 },
+        { response_id: 1, item_code: 'A2', value: null },
+      ]).execute();
+
+      expect(await migrateToLatest(db)).toContain('2026-11-22T14-40-response-answers-json');
+      const rows = await db.selectFrom('responses').select(['id', 'answers_json']).orderBy('id').execute();
+      expect(rows.map((r) => ({ id: r.id, answers: JSON.parse(r.answers_json) }))).toEqual([
+        { id: 1, answers: { A1: 5, A2: null } },
+        { id: 2, answers: {} },
+      ]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
