@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { createQueryId, Kysely, Migrator, SqliteDialect, type Compilable, type CompiledQuery, type DialectAdapter, type QueryResult, type SqliteDatabase } from 'kysely';
 import { ConfigError, type DatabaseTarget } from '../config';
+import { registerWalFile } from './commit-sync';
 import { migrations } from './migrations';
 import type { Database, Executor } from './schema';
 
@@ -18,7 +19,12 @@ export function openDatabase(target: DatabaseTarget): Db {
       'DATABASE_URL trỏ tới PostgreSQL, nhưng bản cài đặt này chưa kèm trình điều khiển PostgreSQL; hãy dùng tệp SQLite (mặc định ./data/sipas.db)',
     );
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqliteFile(target.file)) }) });
+  const sqlite = openSqliteFile(target.file);
+  let closeWal = () => {};
+  const db: Db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => closeWal()) }) });
+  // SQLite names the WAL after the real path of the database file; group commits fsync it themselves.
+  if (sqlite.pragma('journal_mode', { simple: true }) === 'wal') closeWal = registerWalFile(db, `${fs.realpathSync(target.file)}-wal`);
+  return db;
 }
 
 /**
@@ -27,10 +33,13 @@ export function openDatabase(target: DatabaseTarget): Db {
  * bounded cache by SQL text serves nearly all of them. Reusing a statement is safe because
  * Kysely runs one query at a time on its single SQLite connection.
  */
-function withStatementCache(sqlite: SQLite.Database, capacity = 500): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database, onClose: () => void, capacity = 500): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      sqlite.close();
+      onClose();
+    },
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (statement) {

@@ -8,6 +8,22 @@ export async function insertQuestionnaireVersion(db: Executor, waveYear: number,
     .execute();
 }
 
+/**
+ * Parsed definitions by their stored text: every batch of QR submissions reads the wave's
+ * questionnaire, and parsing it costs more than the read. Loaded questionnaires are never
+ * modified (see criteriaOf), so callers may share one object; a changed text parses anew.
+ */
+const parsedDefinitions = new Map<string, Questionnaire>();
+
+function parseDefinition(text: string): Questionnaire {
+  let questionnaire = parsedDefinitions.get(text);
+  if (!questionnaire) {
+    if (parsedDefinitions.size >= 16) parsedDefinitions.clear();
+    parsedDefinitions.set(text, (questionnaire = JSON.parse(text) as Questionnaire));
+  }
+  return questionnaire;
+}
+
 /** The wave's questionnaire: its latest version. */
 export async function findQuestionnaire(db: Executor, waveYear: number): Promise<Questionnaire | undefined> {
   const row = await db
@@ -16,5 +32,5 @@ export async function findQuestionnaire(db: Executor, waveYear: number): Promise
     .where('wave_year', '=', waveYear)
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  return row && (JSON.parse(row.definition) as Questionnaire);
+  return row && parseDefinition(row.definition);
 }

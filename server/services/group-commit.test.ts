@@ -23,7 +23,7 @@ describe('GroupCommitter', () => {
 
   it('answers each caller only once its write is committed, sharing transactions under load', async () => {
     const committer = new GroupCommitter(deps.db);
-    const transactions = vi.spyOn(deps.db, 'transaction');
+    const transactions = vi.spyOn(deps.db, 'connection');
     const seenOnResolve: number[] = [];
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>

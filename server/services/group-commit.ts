@@ -1,3 +1,4 @@
+import { transactionWithoutDiskWait, waitUntilCommittedOnDisk } from '../db/commit-sync';
 import type { Db } from '../db/connect';
 import type { Executor } from '../db/schema';
 import { takeWriteLock } from '../repositories/collection';
@@ -7,8 +8,9 @@ import { takeWriteLock } from '../repositories/collection';
  * submissions). With synchronous=FULL every commit waits for the disk (an fsync, milliseconds on
  * a busy disk), so one transaction per submission caps the server at a few hundred per second.
  * Here submissions that arrive while a commit is in progress wait and then share the next
- * transaction and its single fsync, and each caller's promise settles only after that COMMIT has
- * returned: "acknowledged ⇒ durable" still holds. Jobs must only touch the database (they may
+ * transaction and its single fsync, and each caller's promise settles only after that COMMIT is
+ * on disk: "acknowledged ⇒ durable" still holds. The fsync itself runs off the event loop (see
+ * commit-sync.ts), so requests keep being read while the disk works. Jobs must only touch the database (they may
  * run twice): if one throws, the whole batch is rolled back before anyone was answered and each
  * job is retried in a transaction of its own, so a failing job fails alone. Each batch takes the
  * write lock first, so its reads and writes see one consistent state even with another process
@@ -73,11 +75,24 @@ export class GroupCommitter {
       for (const job of batch) await this.#commit([job]);
       return;
     }
+    // The next batch may start while this one's fsync runs (and share it, see commit-sync.ts).
+    void this.#answerOnceOnDisk(batch, values);
+  }
+
+  async #answerOnceOnDisk(batch: Job[], values: unknown[]): Promise<void> {
+    try {
+      await waitUntilCommittedOnDisk(this.db);
+    } catch (error) {
+      // Committed but perhaps not on disk: nobody may be told it is saved, and a retry would
+      // record the same answers twice, so every caller gets the error.
+      for (const job of batch) job.reject(error);
+      return;
+    }
     batch.forEach((job, i) => job.resolve(values[i]));
   }
 
   #transaction(batch: Job[]): Promise<unknown[]> {
-    return this.db.transaction().execute(async (trx) => {
+    return transactionWithoutDiskWait(this.db, async (trx) => {
       await takeWriteLock(trx);
       const values: unknown[] = [];
       for (const job of batch) values.push(await job.work(trx));
