@@ -25,7 +25,7 @@ describe('database and demo wave', () => {
   it('migrates an empty database to every table, in WAL mode', async () => {
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%' order by name`.execute(deps.db);
     expect(tables.rows.map((r) => r.name)).toEqual(
-      expect.arrayContaining(['answers', 'audit_log', 'contacts', 'draws', 'frame_imports', 'previous_indexes', 'questionnaire_versions', 'questionnaires', 'responses', 'sample_entries', 'sessions', 'units', 'users', 'waves']),
+      expect.arrayContaining(['audit_log', 'contacts', 'draws', 'frame_imports', 'previous_indexes', 'questionnaire_versions', 'questionnaires', 'responses', 'sample_entries', 'sessions', 'units', 'users', 'waves']),
     );
     const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(deps.db);
     expect(mode.rows[0].journal_mode).toBe('wal');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from './connect';
 import { migrations } from './migrations';
@@ -37,6 +37,33 @@ describe('migrations', () => {
       expect(rows.map((r) => ({ id: r.id, answers: JSON.parse(r.answers_json) }))).toEqual([
         { id: 1, answers: { A1: 5, A2: null } },
         { id: 2, answers: {} },
+      ]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('keeps answers only as JSON on the response row, and rebuilds the per-answer table from it when migrated down', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-migrate-'));
+    dirs.push(dir);
+    const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'answers.db') });
+    try {
+      await migrateToLatest(db);
+      const tables = async () => (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)).rows.map((r) => r.name);
+      expect(await tables()).not.toContain('answers');
+      const now = new Date().toISOString();
+      await db.insertInto('waves').values({ year: 2023, name: 'x', status: 'collecting', settings: '{}', created_at: now, closed_at: null, personal_data_purged_at: null }).execute();
+      const row = { wave_year: 2023, questionnaire_id: null, unit_code: 'SNV', channel: 'import' as const, state: 'counted' as const, profile: '{}', comment: null, created_at: now, entered_by: null, note: null };
+      await db.insertInto('responses').values([{ ...row, answers_json: JSON.stringify({ A1: 4, A2: null }) }, { ...row, answers_json: '{}' }]).execute();
+
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+      const down = await migrator.migrateTo('2026-11-22T14-40-response-answers-json');
+      expect(down.error).toBeUndefined();
+      const raw = db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
+      const answers = await raw.selectFrom('answers').select(['response_id', 'item_code', 'value']).orderBy('item_code').execute();
+      expect(answers).toEqual([
+        { response_id: 1, item_code: 'A1', value: 4 },
+        { response_id: 1, item_code: 'A2', value: null },
       ]);
     } finally {
       await db.destroy();

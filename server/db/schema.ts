@@ -138,7 +138,7 @@ export interface ResponseTable {
   state: ResponseState;
   /** JSON object of profile answers (codes); the free-text comment is kept in its own column. */
   profile: string;
-  /** The answers again as one JSON object (item code → 1..5 or null), for fast reads; never edited. */
+  /** The answers as one JSON object (item code → 1..5 or null), written with the row and never edited. */
   answers_json: string;
   comment: string | null;
   created_at: string;
@@ -146,12 +146,6 @@ export interface ResponseTable {
   note: string | null;
 }
 
-export interface AnswerTable {
-  response_id: number;
-  item_code: string;
-  /** 1..5, NULL = blank or "không ý kiến" */
-  value: number | null;
-}
 
 export interface PreviousIndexTable {
   wave_year: number;
@@ -217,7 +211,6 @@ export interface Database {
   contacts: ContactTable;
   questionnaires: QuestionnaireTable;
   responses: ResponseTable;
-  answers: AnswerTable;
   previous_indexes: PreviousIndexTable;
   users: UserTable;
   sessions: SessionTable;

@@ -51,7 +51,7 @@ function responseRowArgs(response: NewResponse): ResponseRowArgs {
   ];
 }
 
-// Every submission runs these, so they are built once (the answers insert once per row count).
+// Every submission runs these, so they are built once.
 const insertResponseRow = reusableQuery((db, ...row: ResponseRowArgs) => db.insertInto('responses').values(responseRow(...row)).returning('id'));
 
 // The conflict target names the partial unique index responses_one_counted (a literal, so both
@@ -64,22 +64,10 @@ const insertFirstCountedRow = reusableQuery((db, ...row: ResponseRowArgs) =>
     .returning('id'),
 );
 
-const insertAnswersByCount = new Map<number, ReturnType<typeof insertAnswersQuery>>();
-
-/** Arguments: response id, item code and value for each row in turn. */
-function insertAnswersQuery(rows: number) {
-  return reusableQuery((db, ...values: unknown[]) =>
-    db.insertInto('answers').values(
-      Array.from({ length: rows }, (_, i) => ({ response_id: values[3 * i] as number, item_code: values[3 * i + 1] as string, value: values[3 * i + 2] as number | null })),
-    ),
-  );
-}
-
 /** Stores a response and its answers; call it inside the request's transaction. */
 export async function insertResponse(db: Executor, response: NewResponse): Promise<number> {
   const [row] = (await insertResponseRow(db, ...responseRowArgs(response))).rows;
   if (!row) throw new Error('INSERT INTO responses returned no id');
-  await insertAnswers(db, row.id, response.answers);
   return row.id;
 }
 
@@ -90,16 +78,7 @@ export async function insertResponse(db: Executor, response: NewResponse): Promi
  */
 export async function insertFirstCountedResponse(db: Executor, response: Omit<NewResponse, 'state' | 'note'>): Promise<number | undefined> {
   const [row] = (await insertFirstCountedRow(db, ...responseRowArgs({ ...response, state: 'counted', note: null }))).rows;
-  if (row) await insertAnswers(db, row.id, response.answers);
   return row?.id;
-}
-
-async function insertAnswers(db: Executor, responseId: number, values: Record<string, number | null>): Promise<void> {
-  const answers = Object.entries(values);
-  if (answers.length === 0) return;
-  let insert = insertAnswersByCount.get(answers.length);
-  if (!insert) insertAnswersByCount.set(answers.length, (insert = insertAnswersQuery(answers.length)));
-  await insert(db, ...answers.flatMap(([itemCode, value]) => [responseId, itemCode, value]));
 }
 
 export interface StoredResponse {

@@ -5,6 +5,7 @@ import * as oneCountedResponse from './2026-11-22T14-00-one-counted-response';
 import * as paperKeyings from './2026-11-22T14-10-paper-keyings';
 import * as drawEligibility from './2026-11-22T14-20-draw-eligibility';
 import * as responseAnswersJson from './2026-11-22T14-40-response-answers-json';
+import * as dropAnswersTable from './2026-11-22T16-00-drop-answers-table';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T14-10-paper-keyings': paperKeyings,
   '2026-11-22T14-20-draw-eligibility': drawEligibility,
   '2026-11-22T14-40-response-answers-json': responseAnswersJson,
+  '2026-11-22T16-00-drop-answers-table': dropAnswersTable,
 };
