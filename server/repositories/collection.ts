@@ -1,3 +1,4 @@
+import { SqliteAdapter } from 'kysely';
 import { reusableQuery } from '../db/connect';
 import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
 
@@ -52,11 +53,17 @@ export async function lockQuestionnaire(db: Executor, id: number): Promise<Colle
   return row && toQuestionnaire(row);
 }
 
-const lockByToken = reusableQuery((db, token: string) =>
-  db.updateTable('questionnaires').set((eb) => ({ status: eb.ref('status') })).where('token', '=', token).returning(columns),
-);
+const lockByToken = reusableQuery((db, token: string) => {
+  const select = db.selectFrom('questionnaires').select(columns).where('token', '=', token);
+  // SQLite has no row locks (and no FOR UPDATE): the transaction's first statement already made it
+  // the only writer (takeWriteLock), so a plain read cannot be overtaken. PostgreSQL locks the row.
+  return db.getExecutor().adapter instanceof SqliteAdapter ? select : select.forUpdate();
+});
 
-/** lockQuestionnaire for a QR submission, which knows only the token: finding and locking is one statement. */
+/**
+ * lockQuestionnaire for a QR submission, which knows only the token: finding and locking is one
+ * statement. Only inside a transaction that began with takeWriteLock.
+ */
 export async function lockQuestionnaireByToken(db: Executor, token: string): Promise<CollectionQuestionnaire | undefined> {
   const [row] = (await lockByToken(db, token)).rows;
   return row && toQuestionnaire(row);

@@ -88,13 +88,13 @@ describe('recordResponse', () => {
 
   it('names every bad field and writes nothing', async () => {
     const attempt = record({
-      answers: { ...answersWith(16), A1: 7, B2: 0, X9: 3 },
+      answers: { ...answersWith(16), A1: 7, B2: 0, X9: 3, constructor: 4 },
       profile: { gender: 'khong_ro', priorities: ['cong_khai', 'giam_phi', 'thai_do', 'phan_hoi'], hobby: 'x' },
       comment: 'y'.repeat(2001),
     });
     await expect(attempt).rejects.toBeInstanceOf(ResponseValidationError);
     const error = (await attempt.catch((e: unknown) => e)) as ResponseValidationError;
-    expect(error.problems.map((p) => p.field)).toEqual(['A1', 'B2', 'X9', 'gender', 'priorities', 'hobby', 'comment']);
+    expect(error.problems.map((p) => p.field)).toEqual(['A1', 'B2', 'X9', 'constructor', 'gender', 'priorities', 'hobby', 'comment']);
     expect(error.details).toContain('A1: giá trị "7" không hợp lệ: chỉ nhận 1–5 hoặc để trống (không ý kiến)');
     expect(error.details).toContain('priorities: chọn tối đa 3 (đã chọn 4)');
     expect(error.details).toContain('gender: lựa chọn "khong_ro" không có trong câu hỏi "Giới tính"');

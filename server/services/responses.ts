@@ -61,6 +61,7 @@ export class ResponseValidationError extends UserError {
 }
 
 const criteriaByQuestionnaire = new WeakMap<Questionnaire, string[]>();
+const choiceItemsByQuestionnaire = new WeakMap<Questionnaire, Map<string, Questionnaire['profile'][number]>>();
 
 /**
  * criterionCodes, worked out once per loaded questionnaire: a batch of QR submissions shares one
@@ -70,6 +71,16 @@ export function criteriaOf(questionnaire: Questionnaire): readonly string[] {
   let codes = criteriaByQuestionnaire.get(questionnaire);
   if (!codes) criteriaByQuestionnaire.set(questionnaire, (codes = criterionCodes(questionnaire)));
   return codes;
+}
+
+/** The profile items answered by choosing (not free text) by code, worked out once per loaded questionnaire like criteriaOf. */
+function choiceItemsOf(questionnaire: Questionnaire): Map<string, Questionnaire['profile'][number]> {
+  let items = choiceItemsByQuestionnaire.get(questionnaire);
+  if (!items) {
+    items = new Map(questionnaire.profile.filter((p) => p.kind !== 'text').map((p) => [p.code, p]));
+    choiceItemsByQuestionnaire.set(questionnaire, items);
+  }
+  return items;
 }
 
 export interface CleanResponse {
@@ -92,9 +103,11 @@ export function checkResponse(
 ): { ok: true; response: CleanResponse } | { ok: false; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const codes = criteriaOf(questionnaire);
-  const answers: Record<string, number | null> = Object.fromEntries(codes.map((c) => [c, null]));
+  const answers: Record<string, number | null> = {};
+  for (const code of codes) answers[code] = null;
   for (const [code, value] of Object.entries(input.answers)) {
-    if (!(code in answers)) {
+    // Own properties only: a posted field named like an Object method ("constructor") is no criterion.
+    if (!Object.hasOwn(answers, code)) {
       problems.push({ field: code, message: `không phải tiêu chí của phiếu ${questionnaire.version}` });
     } else if (value !== null && !(Number.isInteger(value) && value >= 1 && value <= 5)) {
       problems.push({ field: code, message: `giá trị "${value}" không hợp lệ: chỉ nhận 1–5 hoặc để trống (không ý kiến)` });
@@ -104,7 +117,7 @@ export function checkResponse(
   }
 
   const profile: Record<string, string | string[] | null> = {};
-  const items = new Map(questionnaire.profile.filter((p) => p.kind !== 'text').map((p) => [p.code, p]));
+  const items = choiceItemsOf(questionnaire);
   for (const [code, value] of Object.entries(input.profile)) {
     const item = items.get(code);
     if (!item) {
@@ -131,7 +144,8 @@ export function checkResponse(
     problems.push({ field: 'comment', message: `ý kiến dài ${comment.length} ký tự, tối đa ${MAX_COMMENT_LENGTH}` });
   }
   if (problems.length > 0) return { ok: false, problems };
-  const answered = Object.values(answers).filter((v) => v !== null).length;
+  let answered = 0;
+  for (const code of codes) if (answers[code] !== null) answered++;
   return { ok: true, response: { answers, profile, comment, answered, valid: isValid(answered, codes.length, settings) } };
 }
 
