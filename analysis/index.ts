@@ -4,7 +4,7 @@ export { isValidResponse } from './scoring.js';
 export { computeWaveResults, bandOf, type WaveInput } from './wave-results.js';
 export { studentTQuantile, UNCHANGED_BELOW } from './uncertainty.js';
 export { formatNumber, formatPercent } from './format.js';
-export { toCsv, type Cell, type CellFormat, type CsvOptions } from './csv.js';
+export { toCsv, spreadsheetSafeText, type Cell, type CellFormat, type CsvOptions } from './csv.js';
 export {
   UNIT_TABLE_COLUMNS,
   unitTableColumns,
