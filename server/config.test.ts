@@ -8,6 +8,7 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.database).toEqual({ kind: 'sqlite', file: path.resolve('/srv/sipas/data/sipas.db') });
     expect(config.dataDir).toBe(path.resolve('/srv/sipas/data'));
+    expect(config.trustedProxyHops).toBe(0);
   });
 
   it('reads plain paths, file: URLs and postgres URLs', () => {
@@ -20,5 +21,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrowError(ConfigError);
     expect(() => loadConfig({ PORT: '70000' })).toThrowError(/PORT="70000"/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrowError(/không được hỗ trợ/);
+    expect(() => loadConfig({ TRUSTED_PROXY_HOPS: 'nginx' })).toThrowError(/TRUSTED_PROXY_HOPS="nginx" không hợp lệ/);
+    expect(loadConfig({ TRUSTED_PROXY_HOPS: '1' }).trustedProxyHops).toBe(1);
   });
 });

@@ -17,6 +17,11 @@ export interface Config {
   publicBaseUrl: string;
   /** Folder for uploaded frame files waiting for their draw. */
   dataDir: string;
+  /**
+   * Reverse proxies in front of the platform that append to X-Forwarded-For (0: clients connect
+   * directly, and the header, which anyone can send, is ignored).
+   */
+  trustedProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +51,15 @@ export function parsePort(value: string | undefined): number {
   return port;
 }
 
+export function parseTrustedProxyHops(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0;
+  const hops = Number(value);
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) {
+    throw new ConfigError(`TRUSTED_PROXY_HOPS="${value}" không hợp lệ: số máy chủ chuyển tiếp (reverse proxy) đứng trước SIPAS, từ 0 đến 10 (thường là 1 khi chạy sau nginx)`);
+  }
+  return hops;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const port = parsePort(env.PORT);
   const database = parseDatabaseUrl(env.DATABASE_URL, cwd);
@@ -55,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`PUBLIC_BASE_URL="${publicBaseUrl}" phải bắt đầu bằng http:// hoặc https://`);
   }
   const dataDir = database.kind === 'sqlite' ? path.dirname(database.file) : path.resolve(cwd, env.DATA_DIR?.trim() || './data');
-  return { port, host, database, publicBaseUrl, dataDir };
+  const trustedProxyHops = parseTrustedProxyHops(env.TRUSTED_PROXY_HOPS);
+  return { port, host, database, publicBaseUrl, dataDir, trustedProxyHops };
 }

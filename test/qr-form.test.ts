@@ -185,5 +185,25 @@ describe('citizen QR form', () => {
       expect(blocked.status).toBe(429);
       expect(await blocked.text()).toContain('Đã nhập sai quá nhiều lần');
     });
+
+    it('behind a trusted reverse proxy, limits each citizen by the address the proxy saw, not the proxy', async () => {
+      const viaProxy = (application: ReturnType<typeof createApp>, forwardedFor: string, code: string, key: string) =>
+        application.request('/k', { method: 'POST', body: new URLSearchParams({ code, key }), headers: { ...form, 'x-forwarded-for': forwardedFor } });
+      const right = accessKeyFor(first.token);
+      // A guesser behind the proxy, who also forges an address in front of the one nginx appends.
+      const guess = (application: ReturnType<typeof createApp>) => viaProxy(application, '198.51.100.7, 203.0.113.9', 'sai-ma', 'AAAA-AAAA');
+
+      const proxied = createApp({ ...deps, config: { ...deps.config, trustedProxyHops: 1 } });
+      for (let i = 0; i < 10; i++) expect((await guess(proxied)).status).toBe(400);
+      expect((await viaProxy(proxied, '203.0.113.9', first.code, right)).status).toBe(429);
+      // Another citizen, and the guesser's forged address, are not the guesser.
+      expect((await viaProxy(proxied, '192.0.2.44', first.code, right)).status).toBe(303);
+      expect((await viaProxy(proxied, '203.0.113.9, 198.51.100.7', first.code, right)).status).toBe(303);
+
+      // Without the setting the header is ignored: everyone arriving through one proxy is one client.
+      const direct = createApp(deps);
+      for (let i = 0; i < 10; i++) await guess(direct);
+      expect((await viaProxy(direct, '192.0.2.44', first.code, right)).status).toBe(429);
+    });
   });
 });

@@ -59,7 +59,18 @@ export function readQrForm(questionnaire: Questionnaire, form: FormValues): { in
   return { input: { answers, profile, comment }, problems };
 }
 
+/**
+ * Who is guessing, for the attempt limit. Behind reverse proxies every request comes from the
+ * proxy, so with TRUSTED_PROXY_HOPS = n the address is the one the outermost trusted proxy wrote,
+ * n entries from the end of X-Forwarded-For; the entries before it are whatever the client sent.
+ */
 function clientAddress(c: Context<AppEnv>): string {
+  const hops = c.var.deps.config.trustedProxyHops;
+  if (hops > 0) {
+    const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+    const address = forwarded[forwarded.length - hops];
+    if (address) return address;
+  }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
