@@ -90,6 +90,7 @@ const started = process.hrtime.bigint();
 let entryTotal = 0;
 let plainTotal = 0;
 let answeredTotal = 0;
+let blankKeysTotal = 0;
 let withinBudget = 0;
 let innerBlankForms = 0;
 let worstOver = 0;
@@ -109,6 +110,13 @@ for (let n = 0; n < forms; n++) {
   // Each ticked box counts as an answered item: on paper the priorities are separate tick boxes.
   const answered = form.reduce<number>((sum, v) => sum + (Array.isArray(v) ? v.length : v === null ? 0 : 1), 0);
   const budget = answered + code.length + 1;
+  // Blanks the issue has keyed as 0 or space: items left empty before the last answer, and the
+  // empty rest of a priorities list that is not the last answer (one 0 closes it).
+  const last = form.reduce<number>((at, v, i) => (isAnswered(v) ? i : at), -1);
+  blankKeysTotal += form.reduce<number>(
+    (sum, v, i) => sum + (i >= last ? 0 : v === null ? 1 : Array.isArray(v) && v.length < items[i].maxChoices ? 1 : 0),
+    0,
+  );
   entryTotal += keys.length;
   plainTotal += plainFormKeys(form);
   answeredTotal += answered;
@@ -126,6 +134,11 @@ console.log('|---|---|---|---|');
 const budget = answeredTotal + forms * (code.length + 1);
 console.log(`| entry page (keying model) | ${per(entryTotal)} | ${per(budget)} | ${(entryTotal / budget).toFixed(3)} |`);
 console.log(`| plain HTML form (Tab, arrows, Space) | ${per(plainTotal)} | ${per(budget)} | ${(plainTotal / budget).toFixed(3)} |`);
+console.log('');
+const keyedBudget = answeredTotal + blankKeysTotal + forms * (code.length + 1);
+console.log('| way of keying | keys per form | items keyed (answers, and 0/space for each blank before the last answer) + code + 1 | ratio |');
+console.log('|---|---|---|---|');
+console.log(`| entry page (keying model) | ${per(entryTotal)} | ${per(keyedBudget)} | ${(entryTotal / keyedBudget).toFixed(3)} |`);
 console.log('');
 console.log(`entry page within the budget: ${withinBudget} of ${forms} forms; the other ${innerBlankForms} have blanks before their last answer (one 0 each, at most ${worstOver} over)`);
 console.log(`entry page / plain form: ${(entryTotal / plainTotal).toFixed(3)}; keying model: ${((ms * 1000) / entryTotal).toFixed(2)} µs per key`);
