@@ -38,7 +38,13 @@ describe('commits whose fsync runs off the event loop', () => {
   });
 
   it('fsyncs the database’s own WAL file, one fsync for the commits made while another ran', async () => {
-    const fsyncs = vi.spyOn(fs, 'fsync');
+    // The real fsync runs; only its answer is held back until the test lets it through, so the
+    // "while another ran" below does not depend on how fast this disk is.
+    const realFsync = fs.fsync;
+    let letThrough: () => void = () => {};
+    let gate: Promise<void> = Promise.resolve();
+    const fsyncs = vi.spyOn(fs, 'fsync').mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) =>
+      realFsync(fd, (error) => void gate.then(() => callback(error)))) as typeof fs.fsync);
     const walPath = `${fs.realpathSync(path.join(deps.dir, 'sipas.db'))}-wal`;
     const commit = (action: string) =>
       transactionWithoutDiskWait(deps.db, (trx) => trx.insertInto('audit_log').values({ at: 'now', actor: null, action, wave_year: null, detail: '{}' }).execute());
@@ -49,13 +55,16 @@ describe('commits whose fsync runs off the event loop', () => {
     const fd = fsyncs.mock.calls[0][0] as number;
     expect(fs.fstatSync(fd).ino).toBe(fs.statSync(walPath).ino);
 
-    // One fsync running, then five more commits each asking to be on disk: they share one more.
+    // One fsync running (held), then five more commits each asking to be on disk: they share one more.
+    gate = new Promise((resolve) => (letThrough = resolve));
     const running = waitUntilCommittedOnDisk(deps.db);
     const waits: Promise<void>[] = [];
     for (let i = 0; i < 5; i++) {
       await commit(`later-${i}`);
       waits.push(waitUntilCommittedOnDisk(deps.db));
     }
+    expect(fsyncs).toHaveBeenCalledTimes(2);
+    letThrough();
     await Promise.all([running, ...waits]);
     expect(fsyncs).toHaveBeenCalledTimes(3);
   });
