@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Db } from './connect';
 import type { Executor } from './schema';
 
@@ -71,6 +71,10 @@ class WalFile {
 
 const walFiles = new WeakMap<Db, WalFile>();
 
+// Run twice per batch; compiled once.
+const SYNCHRONOUS_NORMAL = CompiledQuery.raw('pragma synchronous = normal');
+const SYNCHRONOUS_FULL = CompiledQuery.raw('pragma synchronous = full');
+
 /** Called by openDatabase for an SQLite file in WAL mode; returns what to call when the database closes. */
 export function registerWalFile(db: Db, walPath: string): () => void {
   const wal = new WalFile(walPath);
@@ -87,11 +91,11 @@ export async function transactionWithoutDiskWait<T>(db: Db, work: (trx: Executor
   if (!walFiles.has(db)) return db.transaction().execute(work);
   // One connection held throughout, so no other transaction can run between the pragmas.
   return db.connection().execute(async (connection) => {
-    await sql`pragma synchronous = normal`.execute(connection);
+    await connection.executeQuery(SYNCHRONOUS_NORMAL);
     try {
       return await connection.transaction().execute(work);
     } finally {
-      await sql`pragma synchronous = full`.execute(connection);
+      await connection.executeQuery(SYNCHRONOUS_FULL);
     }
   });
 }

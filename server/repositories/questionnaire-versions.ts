@@ -1,5 +1,6 @@
 import type { Questionnaire } from '../../analysis/questionnaire';
-import type { Database, Executor } from '../db/schema';
+import { reusableQuery } from '../db/connect';
+import type { Executor } from '../db/schema';
 
 export async function insertQuestionnaireVersion(db: Executor, waveYear: number, questionnaire: Questionnaire): Promise<void> {
   await db
@@ -24,13 +25,12 @@ function parseDefinition(text: string): Questionnaire {
   return questionnaire;
 }
 
+const selectLatestDefinition = reusableQuery((db, waveYear: number) =>
+  db.selectFrom('questionnaire_versions').select('definition').where('wave_year', '=', waveYear).orderBy('id', 'desc').limit(1),
+);
+
 /** The wave's questionnaire: its latest version. */
 export async function findQuestionnaire(db: Executor, waveYear: number): Promise<Questionnaire | undefined> {
-  const row = await db
-    .selectFrom('questionnaire_versions')
-    .select('definition')
-    .where('wave_year', '=', waveYear)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
+  const [row] = (await selectLatestDefinition(db, waveYear)).rows;
   return row && parseDefinition(row.definition);
 }

@@ -1,3 +1,4 @@
+import { reusableQuery } from '../db/connect';
 import type { Database, Executor, WaveStatus } from '../db/schema';
 
 /** Per-wave rules that SIPAS.md calls configurable: data, not code. */
@@ -61,8 +62,11 @@ export async function insertWave(db: Executor, wave: { year: number; name: strin
   return toWave(row);
 }
 
+// Read by every batch of QR submissions, so built once (see reusableQuery).
+const selectWave = reusableQuery((db, year: number) => db.selectFrom('waves').selectAll().where('year', '=', year));
+
 export async function findWave(db: Executor, year: number): Promise<Wave | undefined> {
-  const row = await db.selectFrom('waves').selectAll().where('year', '=', year).executeTakeFirst();
+  const [row] = (await selectWave(db, year)).rows;
   return row && toWave(row);
 }
 
