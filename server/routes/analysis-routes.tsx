@@ -7,7 +7,7 @@ import { listPreviousIndexes } from '../repositories/previous-indexes';
 import {
   buildExport,
   contentDisposition,
-  parseTableName,
+  TABLE_NAMES,
   unitTableJson,
   type ExportFile,
   type ExportRequest,
@@ -51,16 +51,6 @@ export const analysisRoutes = new Hono<AppEnv>()
   .get('/:year/analysis/tables.xlsx', canView, async (c) => download(c, await exportOf(c, { format: 'xlsx' })))
   // Opened in the browser to read and print, so inline; the name is kept for "Save as".
   .get('/:year/analysis/report.html', canView, async (c) => download(c, await exportOf(c, { format: 'html' }), 'inline'))
-  .get('/:year/analysis/:file{[a-z]+\\.csv}', canView, async (c) => {
-    const name = c.req.param('file').replace(/\.csv$/, '');
-    let table;
-    try {
-      table = parseTableName(name);
-    } catch {
-      throw new UserError(`Không có bảng ${name}`, 404);
-    }
-    return download(c, await exportOf(c, { format: 'csv', table }));
-  })
   .post('/:year/analysis/previous', canImport, async (c) => {
     const year = parseYear(c.req.param('year'));
     const body = await c.req.parseBody();
@@ -78,3 +68,8 @@ export const analysisRoutes = new Hono<AppEnv>()
       return c.html(await renderPage(c, year, { kind: 'error', text: error.message, details: error.details }), 400);
     }
   });
+
+// One static path per table rather than a pattern, so Hono can use its fastest router for the whole app.
+for (const table of TABLE_NAMES) {
+  analysisRoutes.get(`/:year/analysis/${table}.csv`, canView, async (c) => download(c, await exportOf(c, { format: 'csv', table })));
+}
