@@ -10,11 +10,11 @@ import { takeWriteLock } from '../repositories/collection';
  * Here submissions that arrive while a commit is in progress wait and then share the next
  * transaction and its single fsync, and each caller's promise settles only after that COMMIT is
  * on disk: "acknowledged ⇒ durable" still holds. The fsync itself runs off the event loop (see
- * commit-sync.ts), so requests keep being read while the disk works. Jobs must only touch the database (they may
- * run twice): if one throws, the whole batch is rolled back before anyone was answered and each
- * job is retried in a transaction of its own, so a failing job fails alone. Each batch takes the
- * write lock first, so its reads and writes see one consistent state even with another process
- * writing.
+ * commit-sync.ts), so requests keep being read while the disk works. Jobs must only touch the
+ * database (they may run twice): if one throws, the whole batch is rolled back before anyone was
+ * answered and each job is retried in a transaction of its own, so a failing job fails alone.
+ * Each batch takes the write lock first, so its reads and writes see one consistent state even
+ * with another process writing.
  */
 
 type Work<T> = (trx: Executor) => Promise<T>;
