@@ -1,16 +1,41 @@
 import type { Config } from './config';
 import type { Db } from './db/connect';
 import type { User } from './repositories/users';
+import type { Wave } from './repositories/waves';
+import { AttemptLimiter } from './services/attempt-limiter';
+import { GroupCommitter } from './services/group-commit';
 
-/** What createApp receives instead of importing globals, so tests hand in their own. */
+/**
+ * What createApp and every router factory receive instead of importing globals: tests hand in
+ * their own. Everything a process holds in memory between requests is here, nowhere else.
+ */
 export interface AppDeps {
   db: Db;
   config: Config;
+  /** Citizens' QR submissions arriving together share one transaction and one fsync. */
+  committer: GroupCommitter;
+  /** Failed code + access-key pairs at /k: 10 per client address in 15 min, 10 per code in an hour. */
+  shortLinkLimits: { byClient: AttemptLimiter; byCode: AttemptLimiter };
+}
+
+export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDeps {
+  return {
+    db,
+    config,
+    committer: new GroupCommitter(db),
+    shortLinkLimits: { byClient: new AttemptLimiter(10, 15 * 60_000), byCode: new AttemptLimiter(10, 60 * 60_000) },
+  };
 }
 
 export interface AppEnv {
   Variables: {
+    /** @deprecated transitional: router factories take deps as their argument. */
     deps: AppDeps;
     user: User | null;
   };
+}
+
+/** Routes under /waves/:year: the wave is loaded once by the loadWave middleware (404 when missing). */
+export interface WaveEnv {
+  Variables: AppEnv['Variables'] & { wave: Wave };
 }

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { ErrorPage } from '../survey-web/pages/error-page';
 import type { AppDeps, AppEnv } from './app-env';
 import { UserError } from './errors';
 import { loadUser, sameOriginPosts } from './middleware/auth';
+import { loadWave } from './middleware/wave';
 import { analysisRoutes } from './routes/analysis-routes';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
@@ -16,13 +17,18 @@ import { entryRoutes } from './routes/entry-routes';
 import { trackingRoutes } from './routes/tracking-routes';
 
 export function createApp(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  // RegExpRouter alone, not Hono's default SmartRouter: every request (citizens' QR submissions
+  // included) gets the fastest matcher, and a route pattern it cannot hold fails at the first
+  // request (and in tests) instead of silently switching the whole app to the trie router.
+  const app = new Hono<AppEnv>({ router: new RegExpRouter() });
   app.use(async (c, next) => {
     c.set('deps', deps);
     await next();
   });
-  app.use(loadUser);
-  app.use(sameOriginPosts);
+  app.use(loadUser(deps));
+  app.use(sameOriginPosts(deps));
+  app.use('/waves/:year', loadWave(deps));
+  app.use('/waves/:year/*', loadWave(deps));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', authRoutes);
@@ -39,11 +45,9 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.html(<ErrorPage status={404} message={`Không có trang ${c.req.path}`} user={c.var.user} />, 404));
   app.onError((error, c) => {
     const wantsJson = c.req.header('accept')?.includes('application/json') ?? false;
-    if (error instanceof UserError || error instanceof HTTPException) {
-      const status = error.status as 400 | 401 | 403 | 404 | 409;
-      const details = error instanceof UserError ? error.details : [];
-      if (wantsJson) return c.json({ error: error.message, details }, status);
-      return c.html(<ErrorPage status={status} message={error.message} details={details} user={c.var.user} />, status);
+    if (error instanceof UserError) {
+      if (wantsJson) return c.json({ error: error.message, details: error.details }, error.status);
+      return c.html(<ErrorPage status={error.status} message={error.message} details={error.details} user={c.var.user} />, error.status);
     }
     // Log the kind and place of the failure, never request bodies: they may hold personal data.
     console.error(`Lỗi ${c.req.method} ${c.req.path}:`, error);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDatabaseUrl } from './config';
+import { loadConfig, parseDatabaseUrl } from './config';
+import { ConfigError } from './errors';
 
 describe('configuration', () => {
   it('defaults to port 3000 and an SQLite file under ./data', () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ConfigError } from './errors';
 
 /**
  * All configuration is read and validated here, once, so that a bad setting stops the
@@ -22,10 +23,6 @@ export interface Config {
    * directly, and the header, which anyone can send, is ignored).
    */
   trustedProxyHops: number;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd()): DatabaseTarget {

@@ -1,7 +1,9 @@
 import { serve } from '@hono/node-server';
 import fs from 'node:fs';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { createAppDeps } from './app-env';
+import { loadConfig } from './config';
+import { ConfigError } from './errors';
 import { migrateToLatest, openDatabase } from './db/connect';
 import { seedDemoIfEmpty } from './demo/seed-demo';
 
@@ -10,7 +12,7 @@ async function main() {
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   const demo = await seedDemoIfEmpty(db, config.dataDir);
-  const server = serve({ fetch: createApp({ db, config }).fetch, port: config.port, hostname: config.host });
+  const server = serve({ fetch: createApp(createAppDeps({ db, config })).fetch, port: config.port, hostname: config.host });
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
       error.code === 'EADDRINUSE'

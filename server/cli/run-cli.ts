@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { migrateToLatest, openDatabase, type Db } from '../db/connect';
 import { UserError } from '../errors';
 import { parseCommandArgs } from './command';
@@ -31,8 +31,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     const result = await command.run({ db, config, actor: `cli:${env.USER ?? 'admin'}` }, values, positionals);
     return { code: result.exitCode ?? 0, stdout: (values.json ? JSON.stringify(result.json, null, 2) : result.text) + '\n', stderr: '' };
   } catch (error) {
-    if (error instanceof UserError || error instanceof ConfigError) {
-      return { code: 1, stdout: '', stderr: `Lỗi: ${error.message.split('\n')[0]}\n${error instanceof UserError && error.details.length > 0 ? error.details.slice(0, 50).map((d) => `  ${d}`).join('\n') + '\n' : ''}` };
+    if (error instanceof UserError) {
+      return { code: 1, stdout: '', stderr: `Lỗi: ${error.message.split('\n')[0]}\n${error.details.length > 0 ? error.details.slice(0, 50).map((d) => `  ${d}`).join('\n') + '\n' : ''}` };
     }
     return { code: 1, stdout: '', stderr: `Lỗi không mong đợi: ${(error as Error).message}\n` };
   } finally {

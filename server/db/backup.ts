@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { ConfigError, type DatabaseTarget } from '../config';
+import type { DatabaseTarget } from '../config';
+import { ConfigError } from '../errors';
 import { UserError } from '../errors';
 
 /**

@@ -1,47 +1,64 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { HTTPException } from 'hono/http-exception';
-import type { AppEnv } from '../app-env';
+import type { AppDeps, AppEnv } from '../app-env';
 import type { Role } from '../db/schema';
-import { findSessionUser } from '../repositories/users';
+import { UserError } from '../errors';
+import { findSessionUser, type User } from '../repositories/users';
 
 export const SESSION_COOKIE = 'sipas_session';
 
-export const loadUser = createMiddleware<AppEnv>(async (c, next) => {
-  const sessionId = getCookie(c, SESSION_COOKIE);
-  c.set('user', sessionId ? ((await findSessionUser(c.var.deps.db, sessionId)) ?? null) : null);
-  await next();
-});
+export function loadUser(deps: Pick<AppDeps, 'db'>) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const sessionId = getCookie(c, SESSION_COOKIE);
+    c.set('user', sessionId ? ((await findSessionUser(deps.db, sessionId)) ?? null) : null);
+    await next();
+  });
+}
 
-/** Pages send a person who is not signed in to the sign-in form; other roles get 403. */
+/** Pages send a person who is not signed in to the sign-in form; other requests get 401, other roles 403. */
 export function requireRole(...roles: Role[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const user = c.var.user;
     if (!user) {
       if (c.req.method === 'GET') return c.redirect(`/dang-nhap?next=${encodeURIComponent(c.req.path)}`);
-      throw new HTTPException(401, { message: 'Cần đăng nhập' });
+      throw notSignedIn();
     }
-    if (!roles.includes(user.role)) {
-      throw new HTTPException(403, { message: `Tài khoản ${user.username} không có quyền truy cập trang này` });
-    }
+    if (!roles.includes(user.role)) throw new UserError(`Tài khoản ${user.username} không có quyền truy cập trang này`, 403);
     await next();
   });
+}
+
+export function notSignedIn(): UserError {
+  return new UserError('Cần đăng nhập', 401);
+}
+
+/** The signed-in account, for handlers behind requireRole. */
+export function signedInUser(c: { var: { user: User | null } }): User {
+  if (!c.var.user) throw notSignedIn();
+  return c.var.user;
+}
+
+/** The account name written to the audit log for this request. */
+export function actorOf(c: { var: { user: User | null } }): string | null {
+  return c.var.user?.username ?? null;
 }
 
 /**
  * Rejects form posts sent from another site. Browsers always send Origin on POST; clients
  * without it (scripts, curl) cannot be driven by a hostile page, so they pass.
  */
-export const sameOriginPosts = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-    const origin = c.req.header('origin');
-    if (origin && origin !== 'null') {
-      const allowed = [new URL(c.req.url).origin, c.var.deps.config.publicBaseUrl];
-      const host = c.req.header('host');
-      if (!allowed.includes(origin) && !(host && new URL(origin).host === host)) {
-        throw new HTTPException(403, { message: 'Yêu cầu gửi từ trang khác bị từ chối' });
+export function sameOriginPosts(deps: Pick<AppDeps, 'config'>) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const origin = c.req.header('origin');
+      if (origin && origin !== 'null') {
+        const allowed = [new URL(c.req.url).origin, deps.config.publicBaseUrl];
+        const host = c.req.header('host');
+        if (!allowed.includes(origin) && !(host && new URL(origin).host === host)) {
+          throw new UserError('Yêu cầu gửi từ trang khác bị từ chối', 403);
+        }
       }
     }
-  }
-  await next();
-});
+    await next();
+  });
+}

@@ -1,5 +1,5 @@
-import { SqliteAdapter } from 'kysely';
 import { reusableQuery } from '../db/connect';
+import { isSqlite } from '../db/dialect';
 import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
 
 /** A drawn person's questionnaire as collection sees it: codes and status, no personal data. */
@@ -57,7 +57,7 @@ const lockByToken = reusableQuery((db, token: string) => {
   const select = db.selectFrom('questionnaires').select(columns).where('token', '=', token);
   // SQLite has no row locks (and no FOR UPDATE): the transaction's first statement already made it
   // the only writer (takeWriteLock), so a plain read cannot be overtaken. PostgreSQL locks the row.
-  return db.getExecutor().adapter instanceof SqliteAdapter ? select : select.forUpdate();
+  return isSqlite(db) ? select : select.forUpdate();
 });
 
 /**
@@ -97,18 +97,4 @@ export async function setQuestionnaireStatus(db: Executor, id: number, status: Q
 export async function findUnitName(db: Executor, waveYear: number, unitCode: string): Promise<string | undefined> {
   const row = await db.selectFrom('units').select('name').where('wave_year', '=', waveYear).where('code', '=', unitCode).executeTakeFirst();
   return row?.name;
-}
-
-const writeLock = reusableQuery((db) => db.updateTable('waves').set((eb) => ({ status: eb.ref('status') })).where('year', 'is', null));
-
-/**
- * Makes the current transaction a writer from its first statement. SQLite starts a transaction
- * as a reader; if another process commits before this one's first write, the upgrade fails at
- * once (a stale snapshot cannot wait under busy_timeout). An UPDATE that matches no row still
- * takes SQLite's write lock, waiting for other writers as it should; on PostgreSQL it is a
- * harmless no-op (row locks come from lockQuestionnaire). Call it first in every transaction
- * that records responses.
- */
-export async function takeWriteLock(db: Executor): Promise<void> {
-  await writeLock(db);
 }

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { reusableQuery } from '../db/connect';
+import { lockingRead } from '../db/dialect';
+import { jsonColumn } from '../db/json-column';
 import type { Database, Executor, WaveStatus } from '../db/schema';
 
 /** Per-wave rules that SIPAS.md calls configurable: data, not code. */
@@ -26,6 +29,21 @@ export const defaultWaveSettings: WaveSettings = {
   period: null,
 };
 
+/** Settings stored before a rule existed take its default, so older waves keep loading. */
+const settingsColumn = jsonColumn(
+  'waves.settings',
+  z.object({
+    parMaxPoints: z.number().default(defaultWaveSettings.parMaxPoints),
+    bandLimits: z.object({ high: z.number(), mid: z.number() }).default(defaultWaveSettings.bandLimits),
+    validity: z.object({ minAnsweredShare: z.number().min(0).max(1) }).default(defaultWaveSettings.validity),
+    minRespondents: z.number().default(defaultWaveSettings.minRespondents),
+    confidence: z.number().default(defaultWaveSettings.confidence),
+    doubleEntry: z.boolean().default(defaultWaveSettings.doubleEntry),
+    excludeOrganisations: z.boolean().default(defaultWaveSettings.excludeOrganisations),
+    period: z.object({ from: z.string(), to: z.string() }).nullable().default(defaultWaveSettings.period),
+  }),
+);
+
 export interface Wave {
   year: number;
   name: string;
@@ -41,7 +59,7 @@ function toWave(row: Database['waves']): Wave {
     year: row.year,
     name: row.name,
     status: row.status,
-    settings: { ...defaultWaveSettings, ...(JSON.parse(row.settings) as Partial<WaveSettings>) },
+    settings: settingsColumn.read(row.settings),
     createdAt: row.created_at,
     closedAt: row.closed_at,
     personalDataPurgedAt: row.personal_data_purged_at,
@@ -53,7 +71,7 @@ export async function insertWave(db: Executor, wave: { year: number; name: strin
     year: wave.year,
     name: wave.name,
     status: 'setup' as const,
-    settings: JSON.stringify({ ...defaultWaveSettings, ...wave.settings }),
+    settings: settingsColumn.write({ ...defaultWaveSettings, ...wave.settings }),
     created_at: new Date().toISOString(),
     closed_at: null,
     personal_data_purged_at: null,
@@ -67,6 +85,12 @@ const selectWave = reusableQuery((db, year: number) => db.selectFrom('waves').se
 
 export async function findWave(db: Executor, year: number): Promise<Wave | undefined> {
   const [row] = (await selectWave(db, year)).rows;
+  return row && toWave(row);
+}
+
+/** findWave inside a transaction whose later writes depend on the wave's state (see lockingRead). */
+export async function findWaveForUpdate(db: Executor, year: number): Promise<Wave | undefined> {
+  const row = await lockingRead(db, db.selectFrom('waves').selectAll().where('year', '=', year)).executeTakeFirst();
   return row && toWave(row);
 }
 
@@ -91,7 +115,7 @@ export async function updateWaveStatus(db: Executor, year: number, status: WaveS
 }
 
 export async function updateWaveSettings(db: Executor, year: number, settings: WaveSettings): Promise<void> {
-  await db.updateTable('waves').set({ settings: JSON.stringify(settings) }).where('year', '=', year).execute();
+  await db.updateTable('waves').set({ settings: settingsColumn.write(settings) }).where('year', '=', year).execute();
 }
 
 export async function markPersonalDataPurged(db: Executor, year: number): Promise<void> {

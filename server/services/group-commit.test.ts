@@ -2,7 +2,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDeps } from '../../test/support/test-deps';
-import { takeWriteLock } from '../repositories/collection';
+import { takeWriteLock } from '../db/dialect';
 import { GroupCommitter } from './group-commit';
 
 describe('GroupCommitter', () => {

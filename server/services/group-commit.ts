@@ -1,7 +1,7 @@
 import { transactionWithoutDiskWait, waitUntilCommittedOnDisk } from '../db/commit-sync';
 import type { Db } from '../db/connect';
 import type { Executor } from '../db/schema';
-import { takeWriteLock } from '../repositories/collection';
+import { takeWriteLock } from '../db/dialect';
 
 /**
  * Group commit for small, independent writes that arrive many at once (citizens' QR

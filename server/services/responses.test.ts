@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPublishedWave, type PublishedQuestionnaire } from '../../test/support/published-wave';
 import { createTestDeps } from '../../test/support/test-deps';
-import { takeWriteLock } from '../repositories/collection';
+import { takeWriteLock } from '../db/dialect';
 import { insertResponse } from '../repositories/responses';
 import { updateWaveStatus } from '../repositories/waves';
 import { recordResponse, ResponseValidationError, type ResponseInput } from './responses';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../server/app';
-import type { AppDeps } from '../../server/app-env';
+import { createAppDeps, type AppDeps } from '../../server/app-env';
 import { loadConfig } from '../../server/config';
 import { migrateToLatest, openDatabase } from '../../server/db/connect';
 import { insertUser } from '../../server/repositories/users';
@@ -15,8 +15,7 @@ export async function createTestDeps(): Promise<AppDeps & { dir: string; cleanup
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   return {
-    db,
-    config,
+    ...createAppDeps({ db, config }),
     dir,
     cleanup: async () => {
       await db.destroy();
