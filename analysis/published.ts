@@ -6,6 +6,7 @@
  * decides whether to import the good rows or nothing.
  */
 import Papa from 'papaparse';
+import { fold } from '../sampling/text.js';
 import { UNIT_KINDS, type PublishedRow, type UnitKind } from './types.js';
 
 export interface PublishedParseResult {
@@ -21,15 +22,6 @@ const HEADER_ALIASES: Record<'unitCode' | 'unitName' | 'index' | 'respondents' |
   unitKind: ['unit_kind', 'loai don vi'],
 };
 
-function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
-    .trim();
-}
 
 /** "88,56", "88.56", "88,56 %", "1.234,5" → number; null when it is not a number. */
 export function parseDecimal(text: string): number | null {

@@ -21,14 +21,13 @@ const FOLD_TABLE = (() => {
 const folded = new Uint16Array(4096);
 const decoder = new TextDecoder('utf-16le');
 
+/** The text without Vietnamese accents, đ as d and Đ as D, case kept (ASCII file names). */
+export function removeAccents(text: string): string {
+  return text.normalize('NFD').replace(COMBINING_MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+}
+
 function slowFold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(COMBINING_MARKS, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(WHITESPACE_RUN, ' ')
-    .trim();
+  return removeAccents(text).toLowerCase().replace(WHITESPACE_RUN, ' ').trim();
 }
 
 /**

@@ -88,6 +88,24 @@ export function roleLabel(role: string): string {
   )[role] ?? role;
 }
 
+/** The outcome of what the person just did, shown at the top of the page it lands on. */
+export interface FlashMessage {
+  kind: 'ok' | 'error';
+  text: string;
+  /** Row-by-row problems, listed under an error. */
+  details?: string[];
+}
+
+export function Flash({ message }: { message?: FlashMessage | null }) {
+  if (!message) return null;
+  if (message.kind === 'error') return <ErrorBox message={message.text} details={message.details} />;
+  return (
+    <div class="ok" role="status">
+      {message.text}
+    </div>
+  );
+}
+
 export function ErrorBox({ message, details }: { message: string; details?: string[] }) {
   return (
     <div class="error" role="alert">

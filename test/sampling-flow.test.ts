@@ -11,6 +11,7 @@ import { findWave, updateWaveSettings } from '../server/repositories/waves';
 import { exportDrawCsv, publishDraw, runDraw, verifyDraw } from '../server/services/draw';
 import { importFrame } from '../server/services/frame-import';
 import { createWave, importUnits } from '../server/services/waves';
+import { firstDifference } from './support/same-bytes';
 import { createTestDeps, signIn } from './support/test-deps';
 
 const DEMO = path.resolve(import.meta.dirname, '../server/demo');

@@ -7,6 +7,7 @@ import { reportHtml } from '../../analysis/report-html';
 import { personTableCsv, personTables, unitTableColumns, unitTableRows, type PersonTable } from '../../analysis/tables';
 import type { WaveResults } from '../../analysis/types';
 import { toXlsx } from '../../analysis/xlsx';
+import { removeAccents } from '../../sampling';
 import { UserError } from '../errors';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'html'] as const;
@@ -115,12 +116,7 @@ export async function buildExport(results: WaveResults, request: ExportRequest):
  * name in RFC 5987 form for the rest.
  */
 export function contentDisposition(fileName: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
-  const ascii = fileName
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^A-Za-z0-9._-]+/g, '_');
+  const ascii = removeAccents(fileName).replace(/[^A-Za-z0-9._-]+/g, '_');
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

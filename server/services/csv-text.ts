@@ -1,5 +1,4 @@
 import Papa from 'papaparse';
-import { spreadsheetSafeText } from '../../analysis/csv';
 
 /**
  * Small administrative CSV files (unit lists, published indexes, response batches) arrive from
@@ -53,16 +52,4 @@ export interface RowProblem {
 
 export function formatProblems(problems: RowProblem[]): string {
   return problems.map((p) => `dòng ${p.row}${p.field ? `, cột ${p.field}` : ''}: ${p.message}`).join('\n');
-}
-
-export const UTF8_BOM = '\uFEFF';
-
-/**
- * CSV text for Excel: UTF-8 with BOM so Vietnamese letters open intact. Text cells carry names,
- * addresses and codes from files we do not control, so each is made spreadsheet-safe (no formula
- * runs when the file is opened); numbers are written as they are.
- */
-export function toExcelCsv(columns: string[], rows: (string | number | null | undefined)[][]): string {
-  const cell = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : typeof v === 'string' ? spreadsheetSafeText(v) : v);
-  return UTF8_BOM + Papa.unparse({ fields: columns, data: rows.map((r) => r.map(cell)) }, { newline: '\r\n' });
 }

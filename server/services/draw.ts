@@ -22,7 +22,7 @@ import {
 } from '../repositories/draws';
 import { clearStoredPath, findFrameImport, findLatestFrameImport } from '../repositories/frame-imports';
 import { updateWaveStatus } from '../repositories/waves';
-import { toExcelCsv } from './csv-text';
+import { toCsv } from '../../analysis/csv';
 import { frameOptions } from './frame-import';
 import { issueQuestionnaireCodes, newQrToken } from './questionnaire-codes';
 import { requireWave } from './waves';
@@ -190,7 +190,7 @@ export async function exportDrawCsv(db: Db, year: number): Promise<{ csv: string
   const draw = await findCurrentDraw(db, year);
   if (!draw) throw new UserError(`Đợt ${year} chưa bốc mẫu`, 404);
   const lines = await listDrawnLines(db, draw.id);
-  const csv = toExcelCsv(EXPORT_COLUMNS, lines.map((l) => [l.questionnaireCode ?? '', l.unitCode, l.dossierCode, l.role, l.rank]));
+  const csv = toCsv(lines.map((l) => [l.questionnaireCode ?? '', l.unitCode, l.dossierCode, l.role, l.rank]), EXPORT_COLUMNS, { bom: true });
   return { csv, draw, lines: lines.length };
 }
 

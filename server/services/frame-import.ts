@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { scanFrame, type ByteSource, type FrameOptions, type ImportReport, type Rejection } from '../../sampling';
+import { fold, scanFrame, type ByteSource, type FrameOptions, type ImportReport, type Rejection } from '../../sampling';
 import type { Db } from '../db/connect';
 import type { Executor } from '../db/schema';
 import { UserError } from '../errors';
@@ -151,16 +151,12 @@ const AGENCY_PREFIXES = [
 ];
 export const HIDDEN_VALUE = '(giá trị đã ẩn vì có thể là dữ liệu cá nhân)';
 
-function foldText(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
-}
-
 function looksLikeCode(value: string): boolean {
   return /^[\p{L}\p{N}._/-]{1,40}$/u.test(value) && !/\d{9,}/.test(value);
 }
 
 function looksLikeAgency(value: string): boolean {
-  const folded = foldText(value);
+  const folded = fold(value);
   return value.length <= 100 && !/\d/.test(folded) && AGENCY_PREFIXES.some((p) => folded.startsWith(p));
 }
 

@@ -1,10 +1,11 @@
 import QRCode from 'qrcode';
+import { fold } from '../../sampling';
 import type { Db } from '../db/connect';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { listMailingRecipients, markDispatched, type MailingRecipient } from '../repositories/mailing';
 import { accessKeyFor, formatAccessKey } from './access-keys';
-import { toExcelCsv } from './csv-text';
+import { toCsv } from '../../analysis/csv';
 import { requireWave } from './waves';
 
 /**
@@ -19,10 +20,6 @@ import { requireWave } from './waves';
  */
 
 export const MANIFEST_COLUMNS = ['questionnaire_code', 'unit_code', 'role', 'applicant_name', 'address', 'phone', 'qr_url'] as const;
-
-function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().replace(/\s+/g, ' ').trim();
-}
 
 // Administrative words that are written in some addresses and not in others ("TP Long Xuyên",
 // "thành phố Long Xuyên", "Long Xuyên"): dropped so such addresses sort together.
@@ -42,7 +39,7 @@ export function deliveryOrderKey(address: string | null): string {
   return address
     .split(/[,;]| - /)
     .map((part) => {
-      let folded = foldText(part);
+      let folded = fold(part);
       for (let previous = ''; previous !== folded; ) {
         previous = folded;
         folded = folded.replace(PREFIXES, '');
@@ -98,9 +95,10 @@ export async function exportManifest(
   options: { year: number; baseUrl: string; actor: string | null; unitCode?: string; notYetSent?: boolean; markAsDispatched?: boolean },
 ): Promise<ManifestExport> {
   const recipients = await recipientsFor(db, options.year, options);
-  const csv = toExcelCsv(
-    [...MANIFEST_COLUMNS],
+  const csv = toCsv(
     recipients.map((r) => [r.code, r.unitCode, r.role, r.applicantName, r.address, r.phone, qrUrl(options.baseUrl, r.token)]),
+    MANIFEST_COLUMNS,
+    { bom: true },
   );
   const dispatched = await db.transaction().execute(async (trx) => {
     const changed = options.markAsDispatched ? await markDispatched(trx, options.year, recipients.map((r) => r.questionnaireId)) : 0;

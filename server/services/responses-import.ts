@@ -1,4 +1,5 @@
 import { criterionCodes } from '../../analysis/questionnaire';
+import { fold } from '../../sampling';
 import type { Db } from '../db/connect';
 import type { ResponseChannel, ResponseState } from '../db/schema';
 import { UserError } from '../errors';
@@ -29,10 +30,6 @@ export interface ImportSummary {
 }
 
 const MULTI_SEPARATOR = /[;|]/;
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
-}
 
 export async function importResponses(db: Db, year: number, bytes: Uint8Array, actor: string | null): Promise<ImportSummary> {
   const wave = await requireWave(db, year);

@@ -2,7 +2,7 @@ import { formatLimit, formatNumber, formatPercent } from '../../analysis/format'
 import { summarySentence } from '../../analysis/report-html';
 import { KIND_LABELS, NEW_UNIT_DELTA } from '../../analysis/tables';
 import type { Band, GroupResult, UnitKind, UnitResult, WaveResults } from '../../analysis/types';
-import { ErrorBox, Layout } from '../layout';
+import { Layout, Flash, type FlashMessage } from '../layout';
 
 /** Sortable columns of the unit table; element codes (A…E) are sortable too. */
 export const SORT_KEYS = ['code', 'name', 'respondents', 'index', 'prev', 'delta', 'rank', 'points'] as const;
@@ -271,7 +271,7 @@ export function AnalysisPage(props: {
   view: AnalysisView;
   user: { username: string; role: string } | null;
   publishedRows: number;
-  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  message?: FlashMessage;
 }) {
   const { wave, results, view, user } = props;
   const { previous, settings } = results;
@@ -285,8 +285,7 @@ export function AnalysisPage(props: {
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>
       <h1>Kết quả Chỉ số hài lòng năm {wave.year}</h1>
-      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
-      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
+      <Flash message={props.message} />
       <p>
         {results.tracking.total.counted === 0
           ? 'Chưa có phiếu trả lời nào được tính chỉ số'

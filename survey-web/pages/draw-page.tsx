@@ -1,5 +1,5 @@
 import type { Allocation, UnitDraw } from '../../sampling';
-import { ErrorBox, Layout } from '../layout';
+import { Layout, Flash, type FlashMessage } from '../layout';
 import { formatDateTime } from './frame-page';
 
 export interface DrawPageDraw {
@@ -130,7 +130,7 @@ export function DrawPage(props: {
   unitNames: Record<string, string>;
   suggestedSeed: string;
   user: { username: string; role: string } | null;
-  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  message?: FlashMessage;
   verify?: VerifyView;
 }) {
   const { wave, draw, user } = props;
@@ -145,8 +145,7 @@ export function DrawPage(props: {
         <a href={`/waves/${wave.year}`}>← {wave.name}</a> · <a href={`/waves/${wave.year}/frame`}>Khung mẫu</a>
       </p>
       <h1>Bốc mẫu đợt {wave.year}</h1>
-      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
-      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
+      <Flash message={props.message} />
       {props.verify ? (
         <div class={props.verify.identical ? 'ok' : 'error'} id="verify-result" role="status">
           <p style="margin:0">

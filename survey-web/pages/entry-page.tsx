@@ -3,7 +3,7 @@ import { formatNumber } from '../../analysis/format';
 import type { Questionnaire } from '../../analysis/questionnaire';
 import type { KeyItem } from '../entry-keys';
 import { entryScript } from '../entry-script';
-import { ErrorBox, Layout } from '../layout';
+import { Layout, Flash, type FlashMessage } from '../layout';
 
 export interface EntryPageForm {
   code: string;
@@ -31,7 +31,7 @@ export interface EntryPageProps {
   /** Values to show again after a rejected save. */
   values?: Record<string, string | string[]>;
   typedCode?: string;
-  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  message?: FlashMessage;
   mine: EntryFigures | null;
   /** Every clerk's figures, for administrators. */
   everyone?: EntryFigures[];
@@ -104,12 +104,7 @@ export function EntryPage(props: EntryPageProps) {
         ) : null}
       </p>
       <div id="messages">
-        {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
-        {props.message?.kind === 'ok' ? (
-          <div class="ok" role="status">
-            {props.message.text}
-          </div>
-        ) : null}
+        <Flash message={props.message} />
       </div>
       <form id="code-form" class="entry-top" method="get" action={`/waves/${wave.year}/entry`} data-lookup={`/waves/${wave.year}/entry/lookup`}>
         <div>

@@ -1,5 +1,5 @@
 import type { ImportReport } from '../../sampling';
-import { ErrorBox, Layout } from '../layout';
+import { Layout, Flash, type FlashMessage } from '../layout';
 
 export interface FramePageImport {
   fileName: string;
@@ -115,7 +115,7 @@ export function FramePage(props: {
   frameImport: FramePageImport | undefined;
   unitNames: Record<string, string>;
   user: { username: string; role: string } | null;
-  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  message?: FlashMessage;
   /** What was read of a refused file, so the administrator can fix it. */
   refusedReport?: ImportReport;
 }) {
@@ -126,8 +126,7 @@ export function FramePage(props: {
         <a href={`/waves/${wave.year}`}>← {wave.name}</a> · <a href={`/waves/${wave.year}/draw`}>Bốc mẫu</a>
       </p>
       <h1>Khung mẫu đợt {wave.year}</h1>
-      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} /> : null}
-      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
+      <Flash message={props.message} />
       <p>
         Kỳ khảo sát (ngày trả kết quả được bốc):{' '}
         {wave.period ? `${wave.period.from.split('-').reverse().join('/')} – ${wave.period.to.split('-').reverse().join('/')}` : 'không giới hạn'}. Chỉ

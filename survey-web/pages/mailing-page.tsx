@@ -1,4 +1,4 @@
-import { ErrorBox, Layout } from '../layout';
+import { ErrorBox, Layout, Flash, type FlashMessage } from '../layout';
 
 export interface MailingUnitRow {
   unitCode: string;
@@ -14,7 +14,7 @@ export function MailingPage(props: {
   units: MailingUnitRow[];
   shortUrl: string;
   user: { username: string; role: string } | null;
-  message?: { kind: 'ok' | 'error'; text: string };
+  message?: FlashMessage;
 }) {
   const { wave, units } = props;
   const base = `/waves/${wave.year}/mailing`;
@@ -26,8 +26,7 @@ export function MailingPage(props: {
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>
       <h1>Gửi thư mời và phiếu khảo sát</h1>
-      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
-      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} /> : null}
+      <Flash message={props.message} />
       {wave.personalDataPurgedAt ? (
         <ErrorBox message="Dữ liệu cá nhân của đợt này đã được xóa: không còn in thư hay xuất danh sách gửi được." />
       ) : (

@@ -1,4 +1,4 @@
-import { ErrorBox, Layout } from '../layout';
+import { Layout, Flash, type FlashMessage } from '../layout';
 import { OperatorTable, type EntryFigures } from './entry-page';
 
 export interface MismatchView {
@@ -17,7 +17,7 @@ export function MismatchesPage(props: {
   user: { username: string; role: string };
   mismatches: MismatchView[];
   figures: EntryFigures[];
-  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  message?: FlashMessage;
 }) {
   const { wave, mismatches } = props;
   return (
@@ -27,12 +27,7 @@ export function MismatchesPage(props: {
         <a href={`/waves/${wave.year}`}>← Đợt {wave.year}</a> · Nhập hai lần đang {wave.doubleEntry ? 'bật' : 'tắt'}. Hai lần nhập của một phiếu khác nhau ở
         các trường dưới đây; chọn giá trị đúng theo phiếu giấy cho từng trường (lần 1, lần 2 hoặc giá trị khác). Chỉ phiếu đã đối chiếu mới được tính.
       </p>
-      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
-      {props.message?.kind === 'ok' ? (
-        <div class="ok" role="status">
-          {props.message.text}
-        </div>
-      ) : null}
+      <Flash message={props.message} />
       {mismatches.length === 0 ? <p>Không có phiếu nào chờ đối chiếu.</p> : null}
       {mismatches.map((m) => (
         <section>

@@ -1,4 +1,4 @@
-import { ErrorBox, Layout } from '../layout';
+import { ErrorBox, Layout, Flash, type FlashMessage } from '../layout';
 
 /** Upload of responses collected elsewhere (SIPAS.md section 11), for administrators. */
 export function ResponsesImportPage(props: {
@@ -6,7 +6,7 @@ export function ResponsesImportPage(props: {
   criteria: string[];
   profile: string[];
   user: { username: string; role: string } | null;
-  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  message?: FlashMessage;
 }) {
   const { wave } = props;
   const header = ['questionnaire_code', 'unit_code', 'channel', ...props.criteria, ...props.profile].join(',');
@@ -16,8 +16,7 @@ export function ResponsesImportPage(props: {
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>
       <h1>Nhập phiếu trả lời từ tệp CSV</h1>
-      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
-      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
+      <Flash message={props.message} />
       <p>Một dòng cho mỗi phiếu, dòng đầu là tiêu đề:</p>
       <pre style="white-space:pre-wrap;background:#f4f4f4;padding:.5rem">{header}</pre>
       <ul>

@@ -1,4 +1,4 @@
-import { ErrorBox, Layout } from '../layout';
+import { Layout, Flash, type FlashMessage } from '../layout';
 import { waveStatusLabel } from './home-page';
 
 export interface WavePageUnit {
@@ -18,7 +18,7 @@ export function WavePage(props: {
   wave: { year: number; name: string; status: string };
   units: WavePageUnit[];
   user: { username: string; role: string } | null;
-  message?: { kind: 'ok' | 'error'; text: string; details?: string[] };
+  message?: FlashMessage;
 }) {
   const { wave, units, user } = props;
   const kinds = ['department', 'district', 'commune'].filter((k) => units.some((u) => u.kind === k));
@@ -27,8 +27,7 @@ export function WavePage(props: {
       <h1>
         {wave.name} <span class="muted">({waveStatusLabel[wave.status] ?? wave.status})</span>
       </h1>
-      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} details={props.message.details} /> : null}
-      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
+      <Flash message={props.message} />
       <nav aria-label="Các bước của đợt khảo sát">
         <ul>
           <li>

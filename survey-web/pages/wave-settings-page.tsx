@@ -1,4 +1,4 @@
-import { ErrorBox, Layout } from '../layout';
+import { Layout, Flash, type FlashMessage } from '../layout';
 
 export interface WaveSettingsView {
   period: { from: string; to: string } | null;
@@ -14,7 +14,7 @@ export function WaveSettingsPage(props: {
   wave: { year: number; name: string; status: string };
   settings: WaveSettingsView;
   user: { username: string; role: string } | null;
-  message?: { kind: 'ok' | 'error'; text: string };
+  message?: FlashMessage;
 }) {
   const { wave, settings } = props;
   const drawn = wave.status !== 'setup';
@@ -25,8 +25,7 @@ export function WaveSettingsPage(props: {
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>
       <h1>Quy tắc của đợt {wave.year}</h1>
-      {props.message?.kind === 'error' ? <ErrorBox message={props.message.text} /> : null}
-      {props.message?.kind === 'ok' ? <div class="ok">{props.message.text}</div> : null}
+      <Flash message={props.message} />
       {closed ? <p>Đợt đã khóa: quy tắc không đổi được nữa.</p> : null}
       <form method="post" action={`/waves/${wave.year}/settings`} style="max-width:40rem">
         <fieldset disabled={drawn}>
