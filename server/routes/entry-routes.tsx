@@ -3,7 +3,7 @@ import { validator } from 'hono/validator';
 import { EntryPage, figuresSummary, type EntryPageProps } from '../../survey-web/pages/entry-page';
 import { EntrySettingsPage, MismatchesPage } from '../../survey-web/pages/mismatches-page';
 import type { AppEnv } from '../app-env';
-import { UserError } from '../errors';
+import { UserError, type ErrorStatus } from '../errors';
 import { requireRole } from '../middleware/auth';
 import { listKeyingTimings } from '../repositories/paper-keyings';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
@@ -57,7 +57,7 @@ function one(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value) ?? '';
 }
 
-async function renderEntry(c: Ctx, year: number, extra: Partial<EntryPageProps>, status: 200 | 400 | 403 | 404 | 409 = 200) {
+async function renderEntry(c: Ctx, year: number, extra: Partial<EntryPageProps>, status: 200 | ErrorStatus = 200) {
   const { db } = c.var.deps;
   const user = signedIn(c);
   const wave = await requireWave(db, year);

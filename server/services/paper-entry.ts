@@ -12,6 +12,10 @@ import { updateWaveSettings, type Wave } from '../repositories/waves';
 import { normaliseQuestionnaireCode } from './questionnaire-codes';
 import { checkResponse, recordResponse, ResponseValidationError, type FieldProblem } from './responses';
 import { requireWave } from './waves';
+import { compareKeyings, settleKeyings, type FieldChoice, type FieldDifference } from './double-entry';
+import { parseKeyedForm, type FormBody } from '../forms/keyed-form';
+
+export type { FieldChoice, FormBody };
 
 /**
  * Post-office data entry (SIPAS.md section 8): a clerk keys a returned paper form, found by its
@@ -118,57 +122,6 @@ export async function openForKeying(db: Db, year: number, typed: string, user: s
   };
 }
 
-/** What a keyed form holds, with option numbers turned into the questionnaire's codes. */
-export interface KeyedForm {
-  answers: Record<string, number | null>;
-  profile: Record<string, string | string[] | null>;
-  comment: string | null;
-}
-
-export type FormBody = Record<string, string | string[]>;
-
-function firstValue(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value ?? '').normalize('NFC').trim();
-}
-
-function listValue(value: string | string[] | undefined): string[] {
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => v.trim()).filter((v) => v !== '');
-}
-
-/**
- * Reads the entry form: criteria as 1–5 or 0/empty for blank, profile items as option numbers
- * (1..k, 0/empty for blank), the comment as text. Every problem names its item.
- */
-export function parseKeyedForm(questionnaire: Questionnaire, body: FormBody): KeyedForm {
-  const problems: FieldProblem[] = [];
-  const answers: Record<string, number | null> = {};
-  for (const code of criterionCodes(questionnaire)) {
-    const raw = firstValue(body[code]);
-    if (raw === '' || raw === '0') answers[code] = null;
-    else if (/^[1-5]$/.test(raw)) answers[code] = Number(raw);
-    else problems.push({ field: code, message: `"${raw}" không hợp lệ: chỉ nhận 1–5, hoặc 0 / để trống nếu không ý kiến` });
-  }
-  const profile: Record<string, string | string[] | null> = {};
-  let comment: string | null = null;
-  for (const item of questionnaire.profile) {
-    if (item.kind === 'text') {
-      comment = firstValue(body[item.code]) || null;
-      continue;
-    }
-    const raws = item.kind === 'multi' ? listValue(body[item.code]) : [firstValue(body[item.code])].filter((v) => v !== '' && v !== '0');
-    const chosen: string[] = [];
-    for (const raw of raws) {
-      const number = /^\d+$/.test(raw) ? Number(raw) : NaN;
-      const option = item.options[number - 1];
-      if (!option) problems.push({ field: item.code, message: `"${raw}" không có trong câu "${item.label}" (chọn 1–${item.options.length}${item.kind === 'single' ? ', 0 để trống' : ''})` });
-      else chosen.push(option.code);
-    }
-    if (chosen.length > 0) profile[item.code] = item.kind === 'multi' ? chosen : chosen[0];
-  }
-  if (problems.length > 0) throw new ResponseValidationError(problems);
-  return { answers, profile, comment };
-}
-
 export type KeyingOutcome =
   | { kind: 'recorded'; state: ResponseState; note: string | null; pass: 1 | 2 | null }
   | { kind: 'awaiting-second-pass' }
@@ -272,67 +225,6 @@ function plausibleStart(openedAt: string | null, endedAt: string): string {
   return new Date(opened).toISOString();
 }
 
-/** One field where the two keyings differ, with both values as a person reads them. */
-export interface FieldDifference {
-  field: string;
-  label: string;
-  pass1: string;
-  pass2: string;
-  /** How to key an "other" value for this field, shown next to its input. */
-  otherHint: string;
-}
-
-function sameComment(a: string | null, b: string | null): boolean {
-  const tidy = (s: string | null) => (s ?? '').normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
-  return tidy(a) === tidy(b);
-}
-
-function chosenList(value: string | string[] | null | undefined): string[] {
-  return value === null || value === undefined ? [] : Array.isArray(value) ? [...value].sort() : [value];
-}
-
-/** Field by field: criteria, profile items (ticks compared as sets), comment (spacing and case ignored). */
-export function compareKeyings(questionnaire: Questionnaire, first: KeyedForm, second: KeyedForm): FieldDifference[] {
-  const differences: FieldDifference[] = [];
-  const blank = 'để trống';
-  for (const element of questionnaire.elements) {
-    for (const criterion of element.criteria) {
-      const a = first.answers[criterion.code] ?? null;
-      const b = second.answers[criterion.code] ?? null;
-      if (a !== b) {
-        differences.push({ field: criterion.code, label: criterion.label, pass1: a === null ? blank : String(a), pass2: b === null ? blank : String(b), otherHint: '1–5, 0 = để trống' });
-      }
-    }
-  }
-  for (const item of questionnaire.profile) {
-    if (item.kind === 'text') {
-      if (!sameComment(first.comment, second.comment)) {
-        differences.push({ field: item.code, label: item.label, pass1: first.comment ?? blank, pass2: second.comment ?? blank, otherHint: 'văn bản' });
-      }
-      continue;
-    }
-    const a = chosenList(first.profile[item.code]);
-    const b = chosenList(second.profile[item.code]);
-    if (a.join('|') !== b.join('|')) {
-      const show = (codes: string[]) =>
-        codes.length === 0
-          ? blank
-          : codes.map((c) => {
-              const at = item.options.findIndex((o) => o.code === c);
-              return `${at + 1}. ${item.options[at]?.label ?? c}`;
-            }).join('; ');
-      differences.push({
-        field: item.code,
-        label: item.label,
-        pass1: show(chosenList(first.profile[item.code])),
-        pass2: show(chosenList(second.profile[item.code])),
-        otherHint: item.kind === 'multi' ? `số lựa chọn 1–${item.options.length}, cách nhau bởi dấu cách` : `1–${item.options.length}, 0 = để trống`,
-      });
-    }
-  }
-  return differences;
-}
-
 export interface Mismatch {
   questionnaireId: number;
   code: string;
@@ -367,13 +259,6 @@ export async function listMismatches(db: Db, year: number): Promise<Mismatch[]> 
   return mismatches;
 }
 
-/** A supervisor's decision for one differing field. */
-export interface FieldChoice {
-  pick: 'pass1' | 'pass2' | 'other';
-  /** Keyed like the entry form (1–5 / option numbers / text) when pick is 'other'. */
-  other: string;
-}
-
 /**
  * Settles a double-entry mismatch: every differing field takes the chosen keying's value or
  * the supervisor's own; agreeing fields stay as keyed. The settled form is then recorded.
@@ -393,26 +278,7 @@ export async function settleMismatch(
     if (!first || !second || keyings.some((k) => k.responseId !== null)) {
       throw new UserError(`Phiếu ${target.code} không còn chờ đối chiếu (đã được xử lý hoặc chưa đủ hai lần nhập)`, 409);
     }
-    const differences = compareKeyings(questionnaire, first, second);
-    const problems: FieldProblem[] = [];
-    const settledBody: FormBody = {};
-    const picks: Record<string, FieldChoice['pick']> = {};
-    for (const difference of differences) {
-      const choice = input.choices[difference.field];
-      if (!choice) {
-        problems.push({ field: difference.field, message: 'chưa chọn giá trị (lần 1, lần 2 hoặc giá trị khác)' });
-        continue;
-      }
-      picks[difference.field] = choice.pick;
-      if (choice.pick === 'other') settledBody[difference.field] = isMulti(questionnaire, difference.field) ? choice.other.split(/[\s,;]+/) : choice.other;
-    }
-    if (problems.length > 0) throw new ResponseValidationError(problems);
-    const others = parseKeyedForm(questionnaire, withBlankDefaults(questionnaire, settledBody));
-    const settled: KeyedForm = { answers: { ...first.answers }, profile: { ...first.profile }, comment: first.comment };
-    for (const difference of differences) {
-      const source = picks[difference.field] === 'pass1' ? first : picks[difference.field] === 'pass2' ? second : others;
-      copyField(questionnaire, difference.field, source, settled);
-    }
+    const { settled, picks, differences } = settleKeyings(questionnaire, first, second, input.choices);
     const recorded = await recordResponse(trx, {
       waveYear: wave.year,
       questionnaireId: target.id,
@@ -427,27 +293,6 @@ export async function settleMismatch(
     const outcome: KeyingOutcome = { kind: 'recorded', state: recorded.state, note: recorded.note, pass: null };
     return { code: target.code, unitName, outcome, message: `Đã đối chiếu ${differences.length} trường. ${keyingMessage(target.code, unitName, outcome)}` };
   });
-}
-
-function isMulti(questionnaire: Questionnaire, field: string): boolean {
-  return questionnaire.profile.some((p) => p.code === field && p.kind === 'multi');
-}
-
-/** parseKeyedForm reads every field; the ones the supervisor did not key are blank here and not used. */
-function withBlankDefaults(questionnaire: Questionnaire, body: FormBody): FormBody {
-  return { ...Object.fromEntries(criterionCodes(questionnaire).map((c) => [c, ''])), ...body };
-}
-
-function copyField(questionnaire: Questionnaire, field: string, from: KeyedForm, to: KeyedForm): void {
-  if (criterionCodes(questionnaire).includes(field)) {
-    to.answers[field] = from.answers[field] ?? null;
-  } else if (questionnaire.profile.some((p) => p.code === field && p.kind === 'text')) {
-    to.comment = from.comment;
-  } else if (from.profile[field] === undefined || from.profile[field] === null) {
-    delete to.profile[field];
-  } else {
-    to.profile[field] = from.profile[field];
-  }
 }
 
 /** Undeliverable or refused: the form will not come back, so the unit's next reserve is released to print. */

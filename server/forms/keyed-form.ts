@@ -1,0 +1,59 @@
+import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
+import { invalidFields, type FieldProblem } from '../errors';
+
+/**
+ * The post office's channel: a paper form keyed on the entry page, digits per item. Turns the
+ * posted fields into the response shape every channel produces.
+ */
+
+/** What a keyed form holds, with option numbers turned into the questionnaire's codes. */
+export interface KeyedForm {
+  answers: Record<string, number | null>;
+  profile: Record<string, string | string[] | null>;
+  comment: string | null;
+}
+
+export type FormBody = Record<string, string | string[]>;
+
+function firstValue(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value ?? '').normalize('NFC').trim();
+}
+
+function listValue(value: string | string[] | undefined): string[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/**
+ * Reads the entry form: criteria as 1–5 or 0/empty for blank, profile items as option numbers
+ * (1..k, 0/empty for blank), the comment as text. Every problem names its item.
+ */
+export function parseKeyedForm(questionnaire: Questionnaire, body: FormBody): KeyedForm {
+  const problems: FieldProblem[] = [];
+  const answers: Record<string, number | null> = {};
+  for (const code of criterionCodes(questionnaire)) {
+    const raw = firstValue(body[code]);
+    if (raw === '' || raw === '0') answers[code] = null;
+    else if (/^[1-5]$/.test(raw)) answers[code] = Number(raw);
+    else problems.push({ field: code, message: `"${raw}" không hợp lệ: chỉ nhận 1–5, hoặc 0 / để trống nếu không ý kiến` });
+  }
+  const profile: Record<string, string | string[] | null> = {};
+  let comment: string | null = null;
+  for (const item of questionnaire.profile) {
+    if (item.kind === 'text') {
+      comment = firstValue(body[item.code]) || null;
+      continue;
+    }
+    const raws = item.kind === 'multi' ? listValue(body[item.code]) : [firstValue(body[item.code])].filter((v) => v !== '' && v !== '0');
+    const chosen: string[] = [];
+    for (const raw of raws) {
+      const number = /^\d+$/.test(raw) ? Number(raw) : NaN;
+      const option = item.options[number - 1];
+      if (!option) problems.push({ field: item.code, message: `"${raw}" không có trong câu "${item.label}" (chọn 1–${item.options.length}${item.kind === 'single' ? ', 0 để trống' : ''})` });
+      else chosen.push(option.code);
+    }
+    if (chosen.length > 0) profile[item.code] = item.kind === 'multi' ? chosen : chosen[0];
+  }
+  if (problems.length > 0) throw invalidFields(problems);
+  return { answers, profile, comment };
+}
+
