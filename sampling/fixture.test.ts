@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { drawSample, scanFrame } from './index';
 import type { UnitRef } from './types';
 
-const DIR = new URL('../../shared/fixtures/', import.meta.url);
+// The 2023 frame and unit list kept in the repository (the demo wave seeds from the same files).
+const DIR = new URL('../server/demo/', import.meta.url);
 const FRAME = new URL('frame-2023-sample.csv', DIR);
 
 function units(): UnitRef[] {

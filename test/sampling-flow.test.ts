@@ -93,7 +93,7 @@ describe('frame import', () => {
     expect(frameImport.report.ineligible).toEqual({ outsidePeriod: 28, noAddress: 26, organisation: 0 });
     expect(frameImport.report.eligibleByUnit).toMatchObject({ SNV: 21, SCT: 16, TBI: 325 });
     expect(frameImport.report.unknownUnits.map((u) => u.value)).toEqual(['XYZ1', 'XYZ7', 'XYZ6', 'XYZ9', 'XYZ4']);
-    expect(fs.readFileSync(frameImport.storedPath!)).toEqual(fs.readFileSync(FRAME));
+    expect(firstDifference(fs.readFileSync(frameImport.storedPath!), fs.readFileSync(FRAME))).toBeNull();
     expect(path.dirname(frameImport.storedPath!)).toBe(path.join(deps.config.dataDir, 'frames'));
     const row = await deps.db.selectFrom('frame_imports').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ rows_read: 3000, rows_rejected: 12, file_sha256: FRAME_SHA256, strict: 0 });
@@ -291,7 +291,9 @@ describe('draw, publish, export and verify', () => {
     const bytes = fs.readFileSync(out);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
-    const lines = text.split('\r\n');
+    // Every line, the last included, ends in CRLF (RFC 4180, as all the platform's CSV files).
+    expect(text.endsWith('\r\n')).toBe(true);
+    const lines = text.slice(0, -2).split('\r\n');
     expect(lines[0]).toBe('questionnaire_code,unit_code,dossier_code,role,rank');
     expect(lines).toHaveLength(781);
     for (const line of lines.slice(1)) expect(line).toMatch(/^23-[A-Z]+-\d{4}-[0-9A-Z],[A-Z]+,[A-Z]+-2023-\d{7},(primary|reserve),\d+$/);
