@@ -1,7 +1,8 @@
 export * from './questionnaire.js';
 export * from './types.js';
 export { isValidResponse } from './scoring.js';
-export { computeWaveResults, bandOf, type WaveInput } from './wave-results.js';
+export { computeWaveResults, type WaveInput } from './wave-results.js';
+export { bandOf } from './unit-results.js';
 export { studentTQuantile, UNCHANGED_BELOW } from './uncertainty.js';
 export { formatNumber, formatPercent } from './format.js';
 export { toCsv, spreadsheetSafeText, type Cell, type CellFormat, type CsvOptions } from './csv.js';

@@ -26,4 +26,14 @@ describe('questionnaire template', () => {
     expect(problems).toContainEqual(expect.stringContaining('yếu tố E không có tiêu chí'));
     expect(problems).toContainEqual(expect.stringContaining('thang đo'));
   });
+
+  it('has the comment apart from the choice items, and checks its code and length', () => {
+    expect(defaultQuestionnaire.profile.every((p) => p.kind === 'single' || p.kind === 'multi')).toBe(true);
+    expect(defaultQuestionnaire.comment).toEqual({ code: 'comment', label: 'Ý kiến khác', maxLength: 2000 });
+    const broken: Questionnaire = structuredClone(defaultQuestionnaire);
+    broken.comment = { code: 'gender', label: 'Ý kiến khác', maxLength: 0 };
+    const problems = validateQuestionnaire(broken);
+    expect(problems).toContainEqual(expect.stringContaining('"gender" bị trùng'));
+    expect(problems).toContainEqual(expect.stringContaining('độ dài tối đa'));
+  });
 });

@@ -25,14 +25,26 @@ export interface ProfileOption {
   label: string;
 }
 
-/** Items on the form that are tabulated but do not count in the index. */
+/** Choice items on the form that are tabulated but do not count in the index. */
 export interface ProfileItem {
   code: string;
   label: string;
-  kind: 'single' | 'multi' | 'text';
+  kind: 'single' | 'multi';
   options: ProfileOption[];
   /** For `multi`: the most options a respondent may tick. */
   maxChoices?: number;
+}
+
+/**
+ * The free-text comment at the end of the form. It is stored apart from the choice items and
+ * never tabulated (it may name people).
+ */
+export interface CommentItem {
+  /** The form field's name and the code problems with it are reported under. */
+  code: string;
+  label: string;
+  /** Longest comment accepted, in characters after NFC normalisation and trimming. */
+  maxLength: number;
 }
 
 export interface Questionnaire {
@@ -43,7 +55,11 @@ export interface Questionnaire {
   noOpinionLabel: string;
   elements: Element[];
   profile: ProfileItem[];
+  comment: CommentItem;
 }
+
+/** The default template's comment; also what a stored questionnaire without one is read with. */
+export const defaultComment: CommentItem = { code: 'comment', label: 'Ý kiến khác', maxLength: 2000 };
 
 export const SATISFIED_VALUES = [4, 5] as const;
 
@@ -190,8 +206,8 @@ export const defaultQuestionnaire: Questionnaire = {
         { code: 'phan_hoi', label: 'Tiếp nhận, xử lý góp ý kịp thời hơn' },
       ],
     },
-    { code: 'comment', label: 'Ý kiến khác', kind: 'text', options: [] },
   ],
+  comment: defaultComment,
 };
 
 /** Every criterion code of a questionnaire, in form order. */
@@ -228,8 +244,11 @@ export function validateQuestionnaire(q: Questionnaire): string[] {
   }
   for (const item of q.profile ?? []) {
     claim(item.code, 'câu hỏi thông tin chung');
-    if (item.kind !== 'text' && item.options.length === 0) problems.push(`câu hỏi ${item.code} không có lựa chọn`);
+    if (item.options.length === 0) problems.push(`câu hỏi ${item.code} không có lựa chọn`);
   }
+  if (!q.comment?.code?.trim()) problems.push('ô ý kiến khác không có mã');
+  else claim(q.comment.code, 'ô ý kiến khác');
+  if (!(Number.isInteger(q.comment?.maxLength) && q.comment.maxLength > 0)) problems.push('ô ý kiến khác cần độ dài tối đa là một số nguyên dương');
   const values = q.scale?.map((s) => s.value) ?? [];
   const expected = [1, 2, 3, 4, 5];
   if (values.length !== expected.length || values.some((v, i) => v !== expected[i])) {

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { CODES, response, responsesWithShare, settings, unit } from './fixtures/builders.js';
 import { defaultQuestionnaire } from './questionnaire.js';
 import type { AnalysisUnit, PreviousYear, ResponseRecord, TrackingInput } from './types.js';
-import { bandOf, computeWaveResults } from './wave-results.js';
+import { bandOf } from './unit-results.js';
+import { computeWaveResults } from './wave-results.js';
 
 // Counts each respondent's answers added to or taken from a unit's counts, so the scale test can
 // check that the work grows linearly with the responses without reading the clock.

@@ -29,8 +29,6 @@ export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDe
 
 export interface AppEnv {
   Variables: {
-    /** @deprecated transitional: router factories take deps as their argument. */
-    deps: AppDeps;
     user: User | null;
   };
 }

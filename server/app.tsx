@@ -10,8 +10,9 @@ import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
 import { mailingRoutes } from './routes/mailing-routes';
 import { qrRoutes } from './routes/qr-routes';
-import { responsesImportRoutes } from './routes/responses-import-routes';
-import { samplingRoutes } from './routes/sampling-routes';
+import { responsesRoutes } from './routes/responses-routes';
+import { drawRoutes } from './routes/draw-routes';
+import { frameRoutes } from './routes/frame-routes';
 import { waveRoutes } from './routes/wave-routes';
 import { entryRoutes } from './routes/entry-routes';
 import { trackingRoutes } from './routes/tracking-routes';
@@ -21,26 +22,23 @@ export function createApp(deps: AppDeps) {
   // included) gets the fastest matcher, and a route pattern it cannot hold fails at the first
   // request (and in tests) instead of silently switching the whole app to the trie router.
   const app = new Hono<AppEnv>({ router: new RegExpRouter() });
-  app.use(async (c, next) => {
-    c.set('deps', deps);
-    await next();
-  });
   app.use(loadUser(deps));
   app.use(sameOriginPosts(deps));
   app.use('/waves/:year', loadWave(deps));
   app.use('/waves/:year/*', loadWave(deps));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.route('/', authRoutes);
-  app.route('/', homeRoutes);
-  app.route('/', qrRoutes());
-  app.route('/waves', waveRoutes);
-  app.route('/waves', samplingRoutes);
-  app.route('/waves', analysisRoutes);
-  app.route('/waves', entryRoutes);
-  app.route('/waves', trackingRoutes);
-  app.route('/waves', mailingRoutes);
-  app.route('/waves', responsesImportRoutes);
+  app.route('/', authRoutes(deps));
+  app.route('/', homeRoutes(deps));
+  app.route('/', qrRoutes(deps));
+  app.route('/waves/:year', waveRoutes(deps));
+  app.route('/waves/:year/frame', frameRoutes(deps));
+  app.route('/waves/:year/draw', drawRoutes(deps));
+  app.route('/waves/:year/analysis', analysisRoutes(deps));
+  app.route('/waves/:year/entry', entryRoutes(deps));
+  app.route('/waves/:year/tracking', trackingRoutes(deps));
+  app.route('/waves/:year/mailing', mailingRoutes(deps));
+  app.route('/waves/:year/responses', responsesRoutes(deps));
 
   app.notFound((c) => c.html(<ErrorPage status={404} message={`Không có trang ${c.req.path}`} user={c.var.user} />, 404));
   app.onError((error, c) => {

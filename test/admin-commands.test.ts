@@ -4,9 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unitTableRows } from '../analysis';
 import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
+import { writeTransaction } from '../server/db/unit-of-work';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo';
 import { listUnits } from '../server/repositories/units';
 import { findWave } from '../server/repositories/waves';
+import { closeWave, purgePersonalData } from '../server/services/wave-lifecycle';
 import { analyseWave } from '../server/services/wave-results';
 import { createWave, importUnits } from '../server/services/waves';
 import { createTestDeps } from './support/test-deps';
@@ -37,6 +39,28 @@ describe('accounts', () => {
     const audit = await deps.db.selectFrom('audit_log').select('detail').where('action', '=', 'user.add').execute();
     expect(audit.map((a) => a.detail).join()).not.toContain(password);
   });
+
+  it('a wrong password is refused and logged; signing out ends the session', async () => {
+    const { signIn } = await import('./support/test-deps');
+    const cookie = await signIn(deps, 'admin');
+    const app = createApp(deps);
+    const wrong = await app.request('/dang-nhap', { method: 'POST', body: new URLSearchParams({ username: 'admin-test', password: 'sai', next: '/waves' }) });
+    expect(wrong.status).toBe(401);
+    const page = await wrong.text();
+    expect(page).toContain('Sai tên đăng nhập hoặc mật khẩu');
+    expect(page).toContain('name="next" value="/waves"');
+    const logged = await deps.db.selectFrom('audit_log').select(['action', 'actor']).where('action', 'like', 'auth.%').orderBy('id').execute();
+    expect(logged).toEqual([
+      { action: 'auth.login', actor: 'admin-test' },
+      { action: 'auth.failed', actor: 'admin-test' },
+    ]);
+
+    expect(await (await app.request('/', { headers: { cookie } })).text()).toContain('admin-test');
+    const out = await app.request('/dang-xuat', { method: 'POST', headers: { cookie } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/^sipas_session=;/);
+    expect(await (await app.request('/', { headers: { cookie } })).text()).not.toContain('admin-test');
+  });
 });
 
 describe('wave settings', () => {
@@ -46,10 +70,10 @@ describe('wave settings', () => {
     expect(ok.code).toBe(0);
     const wave = await findWave(deps.db, 2024);
     expect(wave?.settings).toMatchObject({ period: { from: '2024-01-01', to: '2024-09-30' }, doubleEntry: true, parMaxPoints: 30 });
-    expect((await cli('wave', 'settings', '--wave', '2024', '--period-from', '2024-13-01', '--period-to', '2024-12-31')).stderr).toContain('ngày bắt đầu kỳ hồ sơ "2024-13-01" phải là ngày dạng yyyy-mm-dd');
-    expect((await cli('wave', 'settings', '--wave', '2024', '--valid-share', '1,5')).stderr).toContain('tỉ lệ tiêu chí phải trả lời "1,5" phải là số từ 0 đến 1');
+    expect((await cli('wave', 'settings', '--wave', '2024', '--period-from', '2024-13-01', '--period-to', '2024-12-31')).stderr).toContain('Ngày bắt đầu kỳ hồ sơ "2024-13-01" phải là ngày dạng yyyy-mm-dd');
+    expect((await cli('wave', 'settings', '--wave', '2024', '--valid-share', '1,5')).stderr).toContain('Tỉ lệ tiêu chí phải trả lời "1,5" phải là số từ 0 đến 1');
     await cli('wave', 'close', '--wave', '2024');
-    expect((await cli('wave', 'settings', '--wave', '2024', '--par-max', '20')).stderr).toBe('Lỗi: đợt 2024 đã khóa: không đổi quy tắc được nữa\n');
+    expect((await cli('wave', 'settings', '--wave', '2024', '--par-max', '20')).stderr).toBe('Lỗi: Đợt 2024 đã khóa: không đổi quy tắc được nữa\n');
     expect((await findWave(deps.db, 2024))?.settings.parMaxPoints).toBe(30);
   });
 });
@@ -107,6 +131,29 @@ describe('closing a wave and purging personal data', () => {
     expect(fs.existsSync(framesDir) ? fs.readdirSync(framesDir) : []).toEqual([]);
     expect(unitTableRows((await analyseWave(deps.db, 2023)).results)).toEqual(before);
     expect((await findWave(deps.db, 2023))?.personalDataPurgedAt).not.toBeNull();
+    const manifest = await cli('mailing', 'export', '--wave', '2023', '--out', path.join(deps.dir, 'manifest.csv'));
+    expect(manifest.stderr).toBe('Lỗi: Dữ liệu cá nhân của đợt 2023 đã được xóa: không thể in thư hay xuất danh sách gửi\n');
+  });
+
+  it('deletes the frame files only once the purge has committed', async () => {
+    // A frame imported and never drawn from stays on disk until the purge.
+    const demo = path.resolve(__dirname, '../server/demo');
+    await writeTransaction(deps.db, async (trx) => {
+      await createWave(trx, { year: 2023, actor: 'test' });
+      await importUnits(trx, 2023, fs.readFileSync(path.join(demo, 'units-2023.csv')), 'test');
+    });
+    expect((await cli('frame', 'import', '--wave', '2023', path.join(demo, 'frame-2023-sample.csv'))).code).toBe(0);
+    await writeTransaction(deps.db, (trx) => closeWave(trx, 2023, 'test'));
+    const framesDir = path.join(deps.dir, 'frames');
+    const files = fs.readdirSync(framesDir);
+    expect(files.length).toBeGreaterThan(0);
+    const failing = writeTransaction(deps.db, async (trx, afterCommit) => {
+      await purgePersonalData(trx, afterCommit, 2023, 'test');
+      throw new Error('mất điện giữa chừng');
+    });
+    await expect(failing).rejects.toThrow('mất điện giữa chừng');
+    expect(fs.readdirSync(framesDir)).toEqual(files);
+    expect((await findWave(deps.db, 2023))?.personalDataPurgedAt).toBeNull();
   });
 });
 

@@ -7,6 +7,7 @@ import { responsesWithShare } from '../analysis/fixtures/builders';
 import { UNIT_TABLE_COLUMNS } from '../analysis/tables';
 import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
+import { writeTransaction } from '../server/db/unit-of-work';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo';
 import { listAudit } from '../server/repositories/audit';
 import { listPreviousIndexes } from '../server/repositories/previous-indexes';
@@ -501,14 +502,14 @@ describe('no personal data in any result or export', () => {
     const app = createApp(deps);
     const units = async () => (await app.request('/waves/2024/analysis/units.csv', { headers: { cookie } })).text();
     const before = await units();
-    await closeWave(deps.db, 2024, 'test');
-    const outcome = await purgePersonalData(deps, 2024, 'test');
+    await writeTransaction(deps.db, (trx) => closeWave(trx, 2024, 'test'));
+    const outcome = await writeTransaction(deps.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, 2024, 'test'));
     expect(outcome.contactsDeleted).toBe(15);
     expect(await units()).toBe(before);
     const file = path.join(deps.dir, 'late.csv');
     fs.writeFileSync(file, 'unit_code,unit_name,index\nSNV,Sở Nội vụ,80\n');
     const late = await runCli(['previous', 'import', '--wave', '2024', file], cliEnv(deps), deps.dir);
-    expect(late).toMatchObject({ code: 1, stderr: 'Lỗi: Đợt 2024 đã khóa: không thay được chỉ số năm trước\n' });
+    expect(late).toMatchObject({ code: 1, stderr: 'Lỗi: Đợt 2024 đã khóa: không thay chỉ số năm trước được nữa\n' });
     expect(await units()).toBe(before);
   });
 

@@ -204,6 +204,28 @@ describe('post-office data entry', () => {
       expect((await get('/waves/2023/tracking', clerk)).status).toBe(403);
       expect((await get('/waves/2023/tracking', analyst)).status).toBe(200);
       expect((await app.request('/waves/2023/entry')).headers.get('location')).toBe('/dang-nhap?next=%2Fwaves%2F2023%2Fentry');
+      const anonymous = await app.request('/waves/2023/entry/forms', { method: 'POST', body: keyedForm(q.code), headers: { accept: 'application/json' } });
+      expect(anonymous.status).toBe(401);
+      expect((await readJson(anonymous)).error).toBe('Cần đăng nhập');
+    });
+
+    it('a closed wave takes no more forms, statuses or double-entry changes, and says so', async () => {
+      const q = primary('SNV', 1);
+      await deps.db.updateTable('waves').set({ status: 'closed' }).where('year', '=', 2023).execute();
+      const closed = 'Đợt khảo sát 2023 đã kết thúc, không nhận thêm phiếu trả lời';
+      const lookup = await get(`/waves/2023/entry/lookup?code=${q.code}`, clerk, true);
+      expect([lookup.status, (await readJson(lookup)).error]).toEqual([409, closed]);
+      const saved = await post('/waves/2023/entry/forms', clerk, keyedForm(q.code), true);
+      expect([saved.status, (await readJson(saved)).error]).toEqual([409, closed]);
+      const outcome = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: q.code, outcome: 'refused' }), true);
+      expect([outcome.status, (await readJson(outcome)).error]).toEqual([409, closed]);
+      const admin = await signIn(deps, 'admin');
+      const settings = await post('/waves/2023/entry/settings', admin, new URLSearchParams({ double_entry: '1' }));
+      expect(settings.status).toBe(409);
+      expect(await settings.text()).toContain('Đợt 2023 đã khóa: không đổi quy tắc được nữa');
+      expect(await deps.db.selectFrom('paper_keyings').selectAll().execute()).toEqual([]);
+      expect((await questionnaireRow(q.id)).status).toBe('drawn');
+      expect(JSON.parse((await deps.db.selectFrom('waves').select('settings').executeTakeFirstOrThrow()).settings).doubleEntry).toBe(false);
     });
   });
 

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
+import { writeTransaction } from '../server/db/unit-of-work';
 import { updateWaveStatus } from '../server/repositories/waves';
-import { importResponses } from '../server/services/responses-import';
+import { importResponses as importInto } from '../server/services/responses-import';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
 
@@ -15,6 +16,8 @@ function line(code: string, unit: string, channel: string, answers: string[], pr
   return [code, unit, channel, ...answers, ...profile.split(',')].join(',');
 }
 const all = (v: string) => CRITERIA.map(() => v);
+const importResponses = (db: Parameters<typeof writeTransaction>[0], year: number, bytes: Uint8Array, actor: string) =>
+  writeTransaction(db, (trx) => importInto(trx, year, bytes, actor));
 
 describe('responses import (SIPAS.md section 11)', () => {
   let deps: Awaited<ReturnType<typeof createTestDeps>>;

@@ -1,15 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo';
+import { writeTransaction } from '../server/db/unit-of-work';
 import { UserError } from '../server/errors';
 import { insertResponse } from '../server/repositories/responses';
 import { findWave, updateWaveSettings } from '../server/repositories/waves';
-import { exportDrawCsv, publishDraw, runDraw, verifyDraw } from '../server/services/draw';
-import { importFrame } from '../server/services/frame-import';
+import { runDraw } from '../server/services/draw';
+import { exportDrawCsv } from '../server/services/draw-export';
+import { publishDraw } from '../server/services/draw-publish';
+import { verifyDraw } from '../server/services/draw-verify';
+import { importFrame, type FrameUpload } from '../server/services/frame-import';
 import { createWave, importUnits } from '../server/services/waves';
 import { firstDifference } from './support/same-bytes';
 import { createTestDeps, signIn } from './support/test-deps';
@@ -58,8 +63,14 @@ afterEach(async () => {
 });
 
 const frameFiles = () => (fs.existsSync(path.join(deps.dir, 'frames')) ? fs.readdirSync(path.join(deps.dir, 'frames')) : []);
-const importFixture = (file = FRAME, strict = false) =>
-  importFrame({ db: deps.db, dataDir: deps.config.dataDir }, YEAR, { fileName: path.basename(file), bytes: fs.createReadStream(file), strict }, 'test');
+const importUpload = async (upload: FrameUpload) => {
+  const outcome = await importFrame({ db: deps.db, dataDir: deps.config.dataDir }, YEAR, upload, 'test');
+  if (!outcome.ok) throw outcome.error;
+  return outcome.frameImport;
+};
+const importFixture = (file = FRAME, strict = false) => importUpload({ fileName: path.basename(file), bytes: fs.createReadStream(file), strict });
+const publish = () => writeTransaction(deps.db, (trx, afterCommit) => publishDraw(trx, afterCommit, YEAR, {}, 'test'));
+const currentWave = async () => (await findWave(deps.db, YEAR))!;
 const cli = (...argv: string[]) => runCli(argv, env, deps.dir);
 const count = async (table: 'frame_imports' | 'draws' | 'sample_entries' | 'contacts' | 'questionnaires') =>
   Number((await deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -173,7 +184,7 @@ describe('frame import', () => {
         'A-3,Sở Du lịch,Trần Văn Chín,"Số 5, đường Lê Lợi",05/03/2023\r\n' +
         'A-4,SNV,Phạm Văn Mười,"Số 7, đường Lê Lợi",0912345678\r\n',
     );
-    const { report } = await importFrame({ db: deps.db, dataDir: deps.config.dataDir }, YEAR, { fileName: 'slipped.csv', bytes: fs.createReadStream(file), strict: false }, 'test');
+    const { report } = await importFixture(file);
     const stored = (await deps.db.selectFrom('frame_imports').select('report').executeTakeFirstOrThrow()).report;
     expect(report.rowsRejected).toBe(3);
     expect(stored).not.toContain('Nguyễn Thị Bảy');
@@ -249,7 +260,7 @@ describe('draw, publish, export and verify', () => {
   it('never redoes a published draw silently; a redraw needs a reason, a new frame and no responses', async () => {
     await importFixture();
     const first = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
-    await publishDraw(deps.db, YEAR, 'test');
+    await publish();
     const oldCodes = (await deps.db.selectFrom('questionnaires').select('code').execute()).map((q) => q.code);
 
     const silent = await cli('draw', '--wave', '2023', '--seed', 'other', '--per-unit', '25');
@@ -261,7 +272,7 @@ describe('draw, publish, export and verify', () => {
     await importFixture();
     const redraw = await cli('draw', '--wave', '2023', '--seed', 'other', '--per-unit', '25', '--redraw', '--reason', 'Sai kỳ khảo sát');
     expect(redraw.code).toBe(0);
-    await publishDraw(deps.db, YEAR, 'test');
+    await publish();
     const statuses = await deps.db.selectFrom('draws').select(['id', 'status']).orderBy('id').execute();
     expect(statuses.map((d) => d.status)).toEqual(['superseded', 'published']);
     const newCodes = (await deps.db.selectFrom('questionnaires').select('code').execute()).map((q) => q.code);
@@ -272,7 +283,7 @@ describe('draw, publish, export and verify', () => {
     await importFixture();
     const [q] = await deps.db.selectFrom('questionnaires').select(['id', 'unit_code']).limit(1).execute();
     await insertResponse(deps.db, { waveYear: YEAR, questionnaireId: q.id, unitCode: q.unit_code, channel: 'qr', state: 'counted', answers: { A1: 5 }, profile: {}, comment: null, enteredBy: null });
-    const error = await runDraw(deps.db, YEAR, { seed: 'third', allocation: FIXED, reservePercent: 20, redrawReason: 'thử' }, 'test').catch((e: unknown) => e);
+    const error = await runDraw(deps.db, YEAR, { seed: 'third', allocation: FIXED, reservePercent: 20, redraw: true, reason: 'thử' }, 'test').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toContain('đã có 1 phiếu trả lời');
   });
@@ -284,7 +295,7 @@ describe('draw, publish, export and verify', () => {
     expect(before.startsWith('\uFEFFquestionnaire_code,unit_code,dossier_code,role,rank\r\n')).toBe(true);
     expect(before.split('\r\n')[1]).toMatch(/^,APH,APH-2023-\d{7},primary,1$/);
 
-    await publishDraw(deps.db, YEAR, 'test');
+    await publish();
     const out = path.join(deps.dir, 'sample.csv');
     const result = await cli('draw', 'export', '--wave', '2023', '--out', out);
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Đã ghi 780 dòng') });
@@ -303,7 +314,7 @@ describe('draw, publish, export and verify', () => {
   it('verifies: identical with the same file and with its rows shuffled; a tampered file is caught', async () => {
     await importFixture();
     await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
-    await publishDraw(deps.db, YEAR, 'test');
+    await publish();
 
     const same = await cli('draw', 'verify', '--wave', '2023', FRAME);
     expect(same.code).toBe(0);
@@ -328,19 +339,98 @@ describe('draw, publish, export and verify', () => {
 
     const json = JSON.parse((await cli('draw', 'verify', '--wave', '2023', FRAME, '--json')).stdout);
     expect(json).toMatchObject({ identical: true, sha256Matches: true, expectedSha256: FRAME_SHA256 });
-    const outcome = await verifyDraw(deps.db, YEAR, () => fs.createReadStream(path.join(deps.dir, 'tampered.csv')), 'test');
+    const outcome = await verifyDraw(deps.db, await currentWave(), () => fs.createReadStream(path.join(deps.dir, 'tampered.csv')), 'test');
     expect(outcome).toMatchObject({ identical: false, sha256Matches: false });
   });
 
   it('verifies under the eligibility rules recorded with the draw, even after the wave settings change', async () => {
     await importFixture();
     await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
-    await publishDraw(deps.db, YEAR, 'test');
+    await publish();
     const wave = (await findWave(deps.db, YEAR))!;
     // A later edit that would make more rows eligible must not change what the draw was.
     await updateWaveSettings(deps.db, YEAR, { ...wave.settings, period: { from: '2022-01-01', to: '2023-12-31' } });
-    const outcome = await verifyDraw(deps.db, YEAR, () => fs.createReadStream(FRAME), 'test');
+    const outcome = await verifyDraw(deps.db, await currentWave(), () => fs.createReadStream(FRAME), 'test');
     expect(outcome).toMatchObject({ identical: true, sha256Matches: true });
+  });
+});
+
+describe('changes made while a long step runs outside the write lock', () => {
+  /** An upload that stops halfway, as on a slow connection, until `release` is called. */
+  function pausedUpload(): { upload: FrameUpload; paused: Promise<void>; release: () => void } {
+    const bytes = fs.readFileSync(FRAME);
+    let release!: () => void;
+    let reachedPause!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const paused = new Promise<void>((resolve) => (reachedPause = resolve));
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      yield bytes.subarray(0, bytes.length >> 1);
+      reachedPause();
+      await released;
+      yield bytes.subarray(bytes.length >> 1);
+    }
+    return { upload: { fileName: 'khung.csv', bytes: chunks(), strict: false }, paused, release };
+  }
+
+  /**
+   * Makes the draw's reading of the stored frame wait until `meanwhile` is done. The bytes are
+   * read first: what happens meanwhile may delete the stored file.
+   */
+  async function duringTheDraw(meanwhile: () => Promise<unknown>): Promise<void> {
+    const stored = (await deps.db.selectFrom('frame_imports').select('stored_path').orderBy('id', 'desc').executeTakeFirstOrThrow()).stored_path!;
+    const bytes = fs.readFileSync(stored);
+    const open = fs.createReadStream;
+    let done: Promise<unknown> | undefined;
+    async function* gated(): AsyncGenerator<Uint8Array> {
+      await (done ??= meanwhile());
+      yield bytes;
+    }
+    vi.spyOn(fs, 'createReadStream').mockImplementation(((file: fs.PathLike, options?: BufferEncoding) =>
+      file === stored ? Readable.from(gated()) : open(file, options)) as typeof fs.createReadStream);
+  }
+
+  it('records an import only if the wave still takes one once the file is read', async () => {
+    const { upload, paused, release } = pausedUpload();
+    const importing = importUpload(upload).catch((e: unknown) => e);
+    await paused;
+    expect((await cli('wave', 'close', '--wave', '2023')).code).toBe(0);
+    release();
+    expect(await importing).toMatchObject({ status: 409, message: 'Đợt 2023 đã khóa: không nhập khung mẫu được nữa' });
+    expect(await count('frame_imports')).toBe(0);
+    expect(frameFiles()).toEqual([]);
+  });
+
+  it('refuses an import read under a unit list that was replaced meanwhile', async () => {
+    const { upload, paused, release } = pausedUpload();
+    const importing = importUpload(upload).catch((e: unknown) => e);
+    await paused;
+    const fewerUnits = fs.readFileSync(path.join(DEMO, 'units-2023.csv'), 'utf8').split('\n').filter((line) => !line.startsWith('SNV,')).join('\n');
+    expect((await cli('units', 'import', '--wave', '2023', writeFile('units.csv', fewerUnits))).code).toBe(0);
+    release();
+    const error = await importing;
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe('Danh sách đơn vị hoặc quy tắc chọn của đợt 2023 đã thay đổi trong lúc đọc tệp khung mẫu: hãy làm lại');
+    expect(await count('frame_imports')).toBe(0);
+    expect(frameFiles()).toEqual([]);
+  });
+
+  it('does not silently replace a draw that was published while the new one was drawn', async () => {
+    await importFixture();
+    const draft = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    await duringTheDraw(publish);
+    const error = await runDraw(deps.db, YEAR, { seed: 'other', allocation: FIXED, reservePercent: 20 }, 'test').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 409, message: expect.stringContaining('không thể bốc lại ngầm') });
+    expect(await deps.db.selectFrom('draws').select(['id', 'status']).execute()).toEqual([{ id: draft.id, status: 'published' }]);
+    expect(await count('questionnaires')).toBe(780);
+  });
+
+  it('does not record a draw from a frame that was replaced while it was drawn', async () => {
+    await importFixture();
+    await duringTheDraw(() => importFixture());
+    const error = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 409, message: 'Khung mẫu của đợt 2023 vừa được nhập lại trong lúc bốc mẫu: hãy bốc lại từ khung mẫu mới' });
+    expect(await count('draws')).toBe(0);
+    expect(await count('sample_entries')).toBe(0);
   });
 });
 
@@ -390,6 +480,15 @@ describe('pages', () => {
     const publish = await app.request(`/waves/${YEAR}/draw/publish`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ drawId: String(draw.id), confirm: '1' }) });
     expect(publish.status).toBe(200);
     expect(await publish.text()).toContain('Đã công bố lần bốc số');
+    // The page passes the request on; the draw service applies the one redraw rule.
+    const post = (fields: Record<string, string>) =>
+      app.request(`/waves/${YEAR}/draw`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...Object.fromEntries(drawForm), ...fields }) });
+    const silent = await post({});
+    expect(silent.status).toBe(409);
+    expect(await silent.text()).toContain('không thể bốc lại ngầm');
+    const noReason = await post({ redraw: '1', reason: ' ' });
+    expect(noReason.status).toBe(409);
+    expect(await noReason.text()).toContain('Bốc lại mẫu của đợt 2023 cần ghi lý do');
 
     const viewed = await app.request(`/waves/${YEAR}/draw`, { headers: { cookie: supervisor } });
     const page = await viewed.text();

@@ -3,7 +3,10 @@ import type { TrackingInput } from '../analysis/types';
 import { createApp } from '../server/app';
 import { setQuestionnaireStatus } from '../server/repositories/collection';
 import { sumTracking, trackingByUnit } from '../server/repositories/tracking';
-import { recordNoForm, submitKeying, type FormBody } from '../server/services/paper-entry';
+import { writeTransaction } from '../server/db/unit-of-work';
+import type { FormBody } from '../server/forms/keyed-form';
+import { recordNoForm } from '../server/services/no-form-outcomes';
+import { submitKeying } from '../server/services/paper-keying';
 import { recordResponse } from '../server/services/responses';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
@@ -19,7 +22,10 @@ describe('response tracking', () => {
   let deps: Awaited<ReturnType<typeof createTestDeps>>;
   let questionnaires: PublishedQuestionnaire[];
   const q = (unit: string, role: 'primary' | 'reserve', rank: number) => questionnaires.find((x) => x.unitCode === unit && x.role === role && x.rank === rank)!;
-  const key = (code: string, user = 'buudien1', body = form()) => submitKeying(deps.db, { year: 2023, typedCode: code, user, body, corrections: 0, openedAt: null });
+  const key = (code: string, user = 'buudien1', body = form()) =>
+    writeTransaction(deps.db, (trx) => submitKeying(trx, { year: 2023, typedCode: code, user, body, corrections: 0, openedAt: null, now: new Date() }));
+  const noForm = (code: string, outcome: 'undeliverable' | 'refused') =>
+    writeTransaction(deps.db, (trx) => recordNoForm(trx, { year: 2023, typedCode: code, outcome, actor: 'buudien1' }));
   const qr = (item: PublishedQuestionnaire, value = 5) =>
     deps.db.transaction().execute((trx) =>
       recordResponse(trx, {
@@ -44,11 +50,11 @@ describe('response tracking', () => {
       await key(q('SNV', 'primary', 1).code);
       await qr(q('SNV', 'primary', 2));
       await qr(q('SNV', 'primary', 2), 1);
-      await recordNoForm(deps.db, { year: 2023, typedCode: q('SNV', 'primary', 3).code, outcome: 'undeliverable', actor: 'buudien1' });
+      await noForm(q('SNV', 'primary', 3).code, 'undeliverable');
       await key(q('SNV', 'reserve', 1).code, 'buudien2', form(2));
       // STP: three refusals use up both reserves; one anonymous response imported from a file.
       for (const rank of [1, 2, 3]) {
-        await recordNoForm(deps.db, { year: 2023, typedCode: q('STP', 'primary', rank).code, outcome: 'refused', actor: 'buudien1' });
+        await noForm(q('STP', 'primary', rank).code, 'refused');
       }
       await deps.db.transaction().execute((trx) =>
         recordResponse(trx, { waveYear: 2023, questionnaireId: null, unitCode: 'STP', channel: 'import', answers: { A1: 4, A2: 4, A3: 4, B1: 4, B2: 4, B3: 4, B4: 4, C1: 4 }, profile: {}, comment: null, enteredBy: 'admin' }),

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { backupDatabase, restoreDatabase } from '../db/backup';
 import type { Role } from '../db/schema';
+import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { insertUser, ROLES } from '../repositories/users';
-import { setDoubleEntry } from '../services/paper-entry';
+import { setDoubleEntry } from '../services/double-entry-switch';
 import { closeWave, purgePersonalData } from '../services/wave-lifecycle';
 import { describeWaveRules, updateWaveRules } from '../services/wave-rules';
-import { requireWave } from '../services/waves';
 import { requireYear, type CliCommand } from './command';
 
 export const userAddCommand: CliCommand = {
@@ -23,12 +23,14 @@ export const userAddCommand: CliCommand = {
     // Generated, never typed on the command line, so it stays out of shell history.
     const password = randomBytes(12).toString('base64url');
     try {
-      await insertUser(ctx.db, { username, role, password });
+      await writeTransaction(ctx.db, async (trx) => {
+        await insertUser(trx, { username, role, password });
+        await recordAudit(trx, { actor: ctx.actor, action: 'user.add', detail: { username, role } });
+      });
     } catch (error) {
       if (/unique/i.test((error as Error).message)) throw new UserError(`tài khoản "${username}" đã có`, 409);
       throw error;
     }
-    await recordAudit(ctx.db, { actor: ctx.actor, action: 'user.add', detail: { username, role } });
     return { text: `Đã tạo tài khoản ${username} (${role}). Mật khẩu (chỉ hiện một lần): ${password}`, json: { username, role, password } };
   },
 };
@@ -38,7 +40,7 @@ export const waveCloseCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
-    await closeWave(ctx.db, year, ctx.actor);
+    await writeTransaction(ctx.db, (trx) => closeWave(trx, year, ctx.actor));
     return { text: `Đã khóa đợt ${year}: không nhận thêm phiếu; kết quả giữ nguyên`, json: { wave: year, status: 'closed' } };
   },
 };
@@ -48,7 +50,7 @@ export const wavePurgeCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
-    const outcome = await purgePersonalData({ db: ctx.db }, year, ctx.actor);
+    const outcome = await writeTransaction(ctx.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, year, ctx.actor));
     return {
       text: `Đã xóa dữ liệu cá nhân của đợt ${year}: ${outcome.contactsDeleted} người được chọn, ${outcome.dossierCodesErased} mã hồ sơ, ${outcome.frameFilesDeleted} tệp khung mẫu; kết quả không đổi`,
       json: { wave: year, ...outcome },
@@ -74,21 +76,18 @@ export const waveSettingsCommand: CliCommand = {
     const text = (name: string) => (values[name] === undefined ? undefined : String(values[name]));
     const doubleEntry = text('double-entry');
     if (doubleEntry !== undefined && doubleEntry !== 'on' && doubleEntry !== 'off') throw new UserError('--double-entry nhận on hoặc off');
-    await updateWaveRules(
-      ctx.db,
-      year,
-      {
-        periodFrom: text('period-from'),
-        periodTo: text('period-to'),
-        parMax: text('par-max'),
-        minRespondents: text('min-respondents'),
-        validShare: text('valid-share'),
-        excludeOrganisations: text('exclude-organisations'),
-      },
-      ctx.actor,
-    );
-    if (doubleEntry !== undefined) await setDoubleEntry(ctx.db, year, doubleEntry === 'on', ctx.actor);
-    const { settings } = await requireWave(ctx.db, year);
+    const fields = {
+      periodFrom: text('period-from'),
+      periodTo: text('period-to'),
+      parMax: text('par-max'),
+      minRespondents: text('min-respondents'),
+      validShare: text('valid-share'),
+      excludeOrganisations: text('exclude-organisations'),
+    };
+    const { settings } = await writeTransaction(ctx.db, async (trx) => {
+      const wave = await updateWaveRules(trx, year, fields, ctx.actor);
+      return doubleEntry === undefined ? wave : (await setDoubleEntry(trx, year, doubleEntry === 'on', ctx.actor)).wave;
+    });
     return { text: `Đợt ${year}: ${describeWaveRules(settings)}`, json: { wave: year, settings } };
   },
 };

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatPercent } from '../../analysis/format';
 import { KIND_LABELS } from '../../analysis/tables';
+import { readTransaction, writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { buildExport, parseExportFormat, parseTableName } from '../services/analysis-exports';
-import { analyseWave, importPreviousIndexes } from '../services/wave-results';
+import { importPreviousIndexes } from '../services/previous-import';
+import { analyseWave } from '../services/wave-results';
 import { requireOption, requireYear, type CliCommand } from './command';
 import { readInputFile } from './wave-commands';
 
@@ -13,7 +15,8 @@ export const previousImportCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values, positionals) {
     const year = requireYear(values, this.usage);
-    const { rows, rawPreviousYear } = await importPreviousIndexes(ctx.db, year, readInputFile(positionals[0], this.usage), ctx.actor);
+    const bytes = readInputFile(positionals[0], this.usage);
+    const { rows, rawPreviousYear } = await writeTransaction(ctx.db, (trx) => importPreviousIndexes(trx, year, bytes, ctx.actor));
     const note =
       rawPreviousYear !== null
         ? `; lưu ý: hệ thống có phiếu gốc của đợt ${rawPreviousYear}, nên so sánh dùng phiếu gốc thay cho bảng này`
@@ -34,7 +37,7 @@ export const reportCommand: CliCommand = {
     const out = requireOption(values, 'out', this.usage);
     const table = typeof values.table === 'string' ? parseTableName(values.table.trim()) : undefined;
     if (table && format === 'html') throw new UserError('--table không dùng với --format html: báo cáo in được luôn gồm mọi bảng');
-    const { wave, results } = await analyseWave(ctx.db, year);
+    const { wave, results } = await readTransaction(ctx.db, (trx) => analyseWave(trx, year));
     const file = await buildExport(results, { format, table, subtitle: `${wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}` });
     try {
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

@@ -45,9 +45,10 @@ export function requireOption(values: Record<string, string | boolean | undefine
   return value.trim();
 }
 
-export function requireYear(values: Record<string, string | boolean | undefined>, usage: string): number {
-  const raw = requireOption(values, 'wave', usage);
+/** The year given as `--wave 2023` (or `--year 2023` when creating the wave). */
+export function requireYear(values: Record<string, string | boolean | undefined>, usage: string, option: 'wave' | 'year' = 'wave'): number {
+  const raw = requireOption(values, option, usage);
   const year = Number(raw);
-  if (!Number.isInteger(year)) throw new UserError(`--wave "${raw}" không phải là năm`);
+  if (!Number.isInteger(year)) throw new UserError(`--${option} "${raw}" không phải là năm`);
   return year;
 }

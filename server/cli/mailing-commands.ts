@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { exportManifest } from '../services/mailing';
 import { requireOption, requireYear, type CliCommand } from './command';
@@ -18,14 +19,16 @@ export const mailingExportCommand: CliCommand = {
     const out = requireOption(values, 'out', this.usage);
     const baseUrl = typeof values['base-url'] === 'string' ? values['base-url'].trim().replace(/\/+$/, '') : ctx.config.publicBaseUrl;
     if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new UserError(`--base-url "${baseUrl}" phải bắt đầu bằng http:// hoặc https://`);
-    const manifest = await exportManifest(ctx.db, {
-      year,
-      baseUrl,
-      actor: ctx.actor,
-      unitCode: typeof values.unit === 'string' ? values.unit.trim() : undefined,
-      notYetSent: values['only-new'] === true,
-      markAsDispatched: values['mark-dispatched'] === true,
-    });
+    const manifest = await writeTransaction(ctx.db, (trx) =>
+      exportManifest(trx, {
+        year,
+        baseUrl,
+        actor: ctx.actor,
+        unitCode: typeof values.unit === 'string' ? values.unit.trim() : undefined,
+        notYetSent: values['only-new'] === true,
+        markAsDispatched: values['mark-dispatched'] === true,
+      }),
+    );
     try {
       // Personal data: readable by the owner only.
       fs.writeFileSync(out, manifest.csv, { mode: 0o600 });

@@ -1,3 +1,4 @@
+import { writeTransaction } from '../db/unit-of-work';
 import { importResponses } from '../services/responses-import';
 import { requireYear, type CliCommand } from './command';
 import { readInputFile } from './wave-commands';
@@ -7,7 +8,8 @@ export const responsesImportCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values, positionals) {
     const year = requireYear(values, this.usage);
-    const summary = await importResponses(ctx.db, year, readInputFile(positionals[0], this.usage), ctx.actor);
+    const bytes = readInputFile(positionals[0], this.usage);
+    const summary = await writeTransaction(ctx.db, (trx) => importResponses(trx, year, bytes, ctx.actor));
     const { counted, review, invalid } = summary.byState;
     return {
       text: `Đã nhập ${summary.rows} phiếu trả lời cho đợt ${year}: ${counted} được tính, ${review} chờ xem xét (trùng phiếu), ${invalid} không hợp lệ (quá ít câu trả lời); ${summary.anonymous} phiếu không gắn mã`,

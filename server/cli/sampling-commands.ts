@@ -1,9 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportReport } from '../../sampling';
+import type { Db } from '../db/connect';
+import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
-import { allocationFrom, describeAllocation, drawTotals, exportDrawCsv, parseReservePercent, publishDraw, runDraw, verifyDraw } from '../services/draw';
-import { importFrame, rejectionLines } from '../services/frame-import';
+import { findWave, type Wave } from '../repositories/waves';
+import { allocationFrom, describeAllocation, parseReservePercent } from '../services/allocation-input';
+import { drawTotals, runDraw } from '../services/draw';
+import { exportDrawCsv } from '../services/draw-export';
+import { publishDraw } from '../services/draw-publish';
+import { verifyDraw } from '../services/draw-verify';
+import { importFrame } from '../services/frame-import';
+import { rejectionLines } from '../services/frame-report';
+import { waveNotFound } from '../services/wave-policy';
 import { requireOption, requireYear, type CliCommand } from './command';
 
 const LISTED_REJECTIONS = 20;
@@ -22,6 +31,13 @@ function openInput(file: string | undefined, usage: string): () => fs.ReadStream
 }
 
 const formatCount = (n: number) => n.toLocaleString('vi-VN');
+
+/** For the commands that only read: the writing ones check the wave inside their transaction. */
+async function existingWave(db: Db, year: number): Promise<Wave> {
+  const wave = await findWave(db, year);
+  if (!wave) throw waveNotFound(year);
+  return wave;
+}
 
 /** The import report as an administrator reads it in a terminal. */
 export function formatImportReport(report: ImportReport): string[] {
@@ -50,7 +66,9 @@ export const frameImportCommand: CliCommand = {
     const year = requireYear(values, this.usage);
     const strict = values.strict === true;
     const file = positionals[0];
-    const frameImport = await importFrame({ db: ctx.db, dataDir: ctx.config.dataDir }, year, { fileName: path.basename(file ?? ''), bytes: openInput(file, this.usage)(), strict }, ctx.actor);
+    const outcome = await importFrame({ db: ctx.db, dataDir: ctx.config.dataDir }, year, { fileName: path.basename(file ?? ''), bytes: openInput(file, this.usage)(), strict }, ctx.actor);
+    if (!outcome.ok) throw outcome.error;
+    const { frameImport } = outcome;
     const text = [
       `Đã nhập khung mẫu cho đợt ${year} từ ${frameImport.fileName}${strict ? ' (chế độ nghiêm ngặt)' : ''}; SHA-256 ${frameImport.fileSha256}`,
       ...formatImportReport(frameImport.report),
@@ -81,12 +99,11 @@ export const drawCommand: CliCommand = {
     const kind = { 'per-unit': 'fixed', total: 'proportional', margin: 'margin' }[given[0]];
     const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
     const allocation = allocationFrom({ kind, perUnit: str('per-unit'), total: str('total'), min: str('min'), max: str('max'), margin: str('margin') });
-    if (values.redraw === true && !str('reason')?.trim()) throw new UserError('bốc lại (--redraw) cần ghi lý do bằng --reason "…"');
     if (values.redraw !== true && str('reason')) throw new UserError('--reason chỉ dùng cùng --redraw');
     const draw = await runDraw(
       ctx.db,
       year,
-      { seed, allocation, reservePercent: parseReservePercent(str('reserve')), ...(values.redraw === true ? { redrawReason: str('reason') } : {}) },
+      { seed, allocation, reservePercent: parseReservePercent(str('reserve')), redraw: values.redraw === true, reason: str('reason') ?? '' },
       ctx.actor,
     );
     const totals = drawTotals(draw);
@@ -108,7 +125,7 @@ export const drawPublishCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
-    const { draw, questionnaires, frameFileDeleted } = await publishDraw(ctx.db, year, ctx.actor);
+    const { draw, questionnaires, frameFileDeleted } = await writeTransaction(ctx.db, (trx, afterCommit) => publishDraw(trx, afterCommit, year, {}, ctx.actor));
     const text = [
       `Đã công bố mẫu số ${draw.id} của đợt ${year}: cấp ${questionnaires} mã phiếu và mã QR`,
       frameFileDeleted ? 'Đã xóa tệp khung mẫu; chỉ giữ thông tin liên hệ của người được bốc' : 'Tệp khung mẫu đã không còn trên đĩa',
@@ -123,6 +140,7 @@ export const drawExportCommand: CliCommand = {
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
     const out = requireOption(values, 'out', this.usage);
+    await existingWave(ctx.db, year);
     const { csv, draw, lines } = await exportDrawCsv(ctx.db, year);
     try {
       fs.writeFileSync(out, csv);
@@ -139,7 +157,8 @@ export const drawVerifyCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values, positionals) {
     const year = requireYear(values, this.usage);
-    const outcome = await verifyDraw(ctx.db, year, openInput(positionals[0], this.usage), ctx.actor);
+    const open = openInput(positionals[0], this.usage);
+    const outcome = await verifyDraw(ctx.db, await existingWave(ctx.db, year), open, ctx.actor);
     const text = [
       outcome.identical
         ? `Giống hệt (identical): chạy lại lần bốc số ${outcome.drawId} từ tệp này cho đúng danh sách đã bốc`

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
-import { UserError } from '../errors';
 import { migrateToLatest } from '../db/connect';
+import { writeTransaction } from '../db/unit-of-work';
+import { UserError } from '../errors';
 import { createWave, importUnits } from '../services/waves';
-import { requireOption, requireYear, type CliCommand } from './command';
+import { requireYear, type CliCommand } from './command';
 
 export const migrateCommand: CliCommand = {
   usage: 'migrate',
@@ -20,10 +21,8 @@ export const waveCreateCommand: CliCommand = {
   usage: 'wave create --year 2023 [--name "…"]',
   options: { year: { type: 'string' }, name: { type: 'string' } },
   async run(ctx, values) {
-    const raw = requireOption(values, 'year', this.usage);
-    const year = Number(raw);
-    if (!Number.isInteger(year)) throw new UserError(`--year "${raw}" không phải là năm`);
-    const wave = await createWave(ctx.db, { year, name: values.name as string | undefined, actor: ctx.actor });
+    const year = requireYear(values, this.usage, 'year');
+    const wave = await writeTransaction(ctx.db, (trx) => createWave(trx, { year, name: values.name as string | undefined, actor: ctx.actor }));
     return { text: `Đã tạo đợt ${wave.year} "${wave.name}" với phiếu khảo sát mặc định`, json: wave };
   },
 };
@@ -42,7 +41,8 @@ export const unitsImportCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values, positionals) {
     const year = requireYear(values, this.usage);
-    const units = await importUnits(ctx.db, year, readInputFile(positionals[0], this.usage), ctx.actor);
+    const bytes = readInputFile(positionals[0], this.usage);
+    const units = await writeTransaction(ctx.db, (trx) => importUnits(trx, year, bytes, ctx.actor));
     const counts = new Map<string, number>();
     for (const unit of units) counts.set(unit.kind, (counts.get(unit.kind) ?? 0) + 1);
     const byKind = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');

@@ -22,3 +22,12 @@ export async function writeTransaction<T>(db: Db, work: (trx: Transaction<Databa
   for (const task of tasks) await task();
   return result;
 }
+
+/**
+ * Reads that must describe one moment (a wave's results: its settings, units and responses
+ * together), without the write lock. Repeatable read on PostgreSQL, whose default gives each
+ * statement a newer state; an SQLite transaction reads one snapshot already.
+ */
+export function readTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(work);
+}

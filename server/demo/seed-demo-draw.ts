@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/connect';
+import { writeTransaction } from '../db/unit-of-work';
 import { findWave, updateWaveSettings } from '../repositories/waves';
-import { publishDraw, runDraw } from '../services/draw';
+import { runDraw } from '../services/draw';
+import { publishDraw } from '../services/draw-publish';
 import { importFrame } from '../services/frame-import';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -20,11 +22,14 @@ export const DEMO_DRAW_SEED = 'SIPAS An Giang 2023 - du lieu mau';
  * a drawn list at once: 25 per unit plus 20 % reserve, over dossiers returned in 2023.
  */
 export async function seedDemoDraw(db: Db, dataDir: string, year: number): Promise<void> {
-  const wave = await findWave(db, year);
-  if (!wave) throw new Error(`demo wave ${year} missing`);
-  await updateWaveSettings(db, year, { ...wave.settings, period: { from: '2023-01-01', to: '2023-12-31' } });
+  await writeTransaction(db, async (trx) => {
+    const wave = await findWave(trx, year);
+    if (!wave) throw new Error(`demo wave ${year} missing`);
+    await updateWaveSettings(trx, year, { ...wave.settings, period: { from: '2023-01-01', to: '2023-12-31' } });
+  });
   const file = path.join(here, 'frame-2023-sample.csv');
-  await importFrame({ db, dataDir }, year, { fileName: 'frame-2023-sample.csv', bytes: fs.createReadStream(file), strict: false }, 'demo');
+  const imported = await importFrame({ db, dataDir }, year, { fileName: 'frame-2023-sample.csv', bytes: fs.createReadStream(file), strict: false }, 'demo');
+  if (!imported.ok) throw imported.error;
   await runDraw(db, year, { seed: DEMO_DRAW_SEED, allocation: { kind: 'fixed', perUnit: 25 }, reservePercent: 20 }, 'demo');
-  await publishDraw(db, year, 'demo');
+  await writeTransaction(db, (trx, afterCommit) => publishDraw(trx, afterCommit, year, {}, 'demo'));
 }

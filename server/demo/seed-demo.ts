@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/connect';
 import type { Role } from '../db/schema';
+import { writeTransaction } from '../db/unit-of-work';
 import { countUsers, insertUser } from '../repositories/users';
 import { listWaves } from '../repositories/waves';
 import { createWave, importUnits } from '../services/waves';
@@ -27,8 +28,11 @@ export interface DemoAccount {
 export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<{ seeded: boolean; accountsFile: string }> {
   const accountsFile = path.join(dataDir, 'demo-accounts.txt');
   if ((await listWaves(db)).length > 0 || (await countUsers(db)) > 0) return { seeded: false, accountsFile };
-  await createWave(db, { year: DEMO_YEAR, name: 'SIPAS 2023 — An Giang (dữ liệu mẫu)', actor: 'demo' });
-  await importUnits(db, DEMO_YEAR, fs.readFileSync(path.join(here, 'units-2023.csv')), 'demo');
+  const units = fs.readFileSync(path.join(here, 'units-2023.csv'));
+  await writeTransaction(db, async (trx) => {
+    await createWave(trx, { year: DEMO_YEAR, name: 'SIPAS 2023 — An Giang (dữ liệu mẫu)', actor: 'demo' });
+    await importUnits(trx, DEMO_YEAR, units, 'demo');
+  });
   await seedDemoDraw(db, dataDir, DEMO_YEAR);
   await seedDemoResponses(db, DEMO_YEAR);
   const accounts: DemoAccount[] = (['admin', 'analyst', 'clerk', 'supervisor'] as Role[]).map((role) => ({
@@ -36,7 +40,9 @@ export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<{ seeded
     role,
     password: randomBytes(9).toString('base64url'),
   }));
-  for (const account of accounts) await insertUser(db, account);
+  await writeTransaction(db, async (trx) => {
+    for (const account of accounts) await insertUser(trx, account);
+  });
   fs.writeFileSync(accountsFile, accounts.map((a) => `${a.username}\t${a.password}\t(${a.role})`).join('\n') + '\n', { mode: 0o600 });
   return { seeded: true, accountsFile };
 }

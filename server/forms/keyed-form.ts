@@ -1,5 +1,6 @@
 import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
 import { invalidFields, type FieldProblem } from '../errors';
+import type { ResponseContent } from '../services/responses';
 
 /**
  * The post office's channel: a paper form keyed on the entry page, digits per item. Turns the
@@ -7,11 +8,7 @@ import { invalidFields, type FieldProblem } from '../errors';
  */
 
 /** What a keyed form holds, with option numbers turned into the questionnaire's codes. */
-export interface KeyedForm {
-  answers: Record<string, number | null>;
-  profile: Record<string, string | string[] | null>;
-  comment: string | null;
-}
+export type KeyedForm = ResponseContent;
 
 export type FormBody = Record<string, string | string[]>;
 
@@ -37,12 +34,7 @@ export function parseKeyedForm(questionnaire: Questionnaire, body: FormBody): Ke
     else problems.push({ field: code, message: `"${raw}" không hợp lệ: chỉ nhận 1–5, hoặc 0 / để trống nếu không ý kiến` });
   }
   const profile: Record<string, string | string[] | null> = {};
-  let comment: string | null = null;
   for (const item of questionnaire.profile) {
-    if (item.kind === 'text') {
-      comment = firstValue(body[item.code]) || null;
-      continue;
-    }
     const raws = item.kind === 'multi' ? listValue(body[item.code]) : [firstValue(body[item.code])].filter((v) => v !== '' && v !== '0');
     const chosen: string[] = [];
     for (const raw of raws) {
@@ -54,6 +46,6 @@ export function parseKeyedForm(questionnaire: Questionnaire, body: FormBody): Ke
     if (chosen.length > 0) profile[item.code] = item.kind === 'multi' ? chosen : chosen[0];
   }
   if (problems.length > 0) throw invalidFields(problems);
-  return { answers, profile, comment };
+  return { answers, profile, comment: firstValue(body[questionnaire.comment.code]) || null };
 }
 

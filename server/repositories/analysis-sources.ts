@@ -1,4 +1,5 @@
 import type { Executor, ResponseState } from '../db/schema';
+import { unitSummaryColumn } from './draws';
 
 /**
  * Eligible persons N per unit from the wave's published draw (its unit summary), for the
@@ -15,12 +16,8 @@ export async function publishedFrameSizes(db: Executor, waveYear: number): Promi
     .executeTakeFirst();
   const sizes = new Map<string, number>();
   if (!row) return sizes;
-  const summary = JSON.parse(row.unit_summary) as unknown;
-  if (!Array.isArray(summary)) return sizes;
-  for (const entry of summary as { unitCode?: unknown; eligible?: unknown }[]) {
-    if (typeof entry.unitCode === 'string' && typeof entry.eligible === 'number' && entry.eligible > 0) {
-      sizes.set(entry.unitCode, entry.eligible);
-    }
+  for (const unit of unitSummaryColumn.read(row.unit_summary)) {
+    if (unit.eligible > 0) sizes.set(unit.unitCode, unit.eligible);
   }
   return sizes;
 }

@@ -1,5 +1,5 @@
 import { reusableQuery } from '../db/connect';
-import { isSqlite } from '../db/dialect';
+import { lockingRead } from '../db/dialect';
 import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
 
 /** A drawn person's questionnaire as collection sees it: codes and status, no personal data. */
@@ -53,12 +53,7 @@ export async function lockQuestionnaire(db: Executor, id: number): Promise<Colle
   return row && toQuestionnaire(row);
 }
 
-const lockByToken = reusableQuery((db, token: string) => {
-  const select = db.selectFrom('questionnaires').select(columns).where('token', '=', token);
-  // SQLite has no row locks (and no FOR UPDATE): the transaction's first statement already made it
-  // the only writer (takeWriteLock), so a plain read cannot be overtaken. PostgreSQL locks the row.
-  return isSqlite(db) ? select : select.forUpdate();
-});
+const lockByToken = reusableQuery((db, token: string) => lockingRead(db, db.selectFrom('questionnaires').select(columns).where('token', '=', token)));
 
 /**
  * lockQuestionnaire for a QR submission, which knows only the token: finding and locking is one

@@ -1,5 +1,7 @@
-import type { Allocation, DrawnEntry, FrameOptions, SampleLine, UnitDraw } from '../../sampling';
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import type { Allocation, DrawnEntry, FrameOptions, SampleLine, UnitDraw } from '../../sampling';
+import { jsonColumn, type JsonColumn } from '../db/json-column';
 import type { DrawTable, Executor } from '../db/schema';
 
 export type DrawStatus = 'draft' | 'published' | 'superseded';
@@ -34,6 +36,32 @@ export interface DrawnLine extends SampleLine {
 
 type DrawRow = Selectable<DrawTable>;
 
+// Typed as the sampling library's own types, so a schema that drifts from them fails to compile.
+const allocationColumn: JsonColumn<Allocation> = jsonColumn(
+  'draws.allocation',
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('fixed'), perUnit: z.number() }),
+    z.object({ kind: z.literal('proportional'), total: z.number(), min: z.number().optional(), max: z.number().optional() }),
+    z.object({ kind: z.literal('margin'), margin: z.number(), max: z.number().optional() }),
+  ]),
+);
+
+/** Also read by the analysis, for the eligible N per unit of the finite population correction. */
+export const unitSummaryColumn: JsonColumn<UnitDraw[]> = jsonColumn(
+  'draws.unit_summary',
+  z.array(z.object({ unitCode: z.string(), eligible: z.number(), planned: z.number(), drawn: z.number(), reserve: z.number(), shortfall: z.number() })),
+);
+
+/** The column itself is nullable: null (a draw recorded before the rules were kept) never goes through the codec. */
+const eligibilityColumn: JsonColumn<DrawEligibility> = jsonColumn(
+  'draws.eligibility',
+  z.object({
+    period: z.object({ from: z.string(), to: z.string() }).optional(),
+    requirePostalAddress: z.boolean().optional(),
+    excludeOrganisations: z.boolean().optional(),
+  }),
+);
+
 function toDraw(row: DrawRow): Draw {
   return {
     id: row.id,
@@ -41,12 +69,12 @@ function toDraw(row: DrawRow): Draw {
     frameImportId: row.frame_import_id,
     frameSha256: row.frame_sha256,
     seed: row.seed,
-    allocation: JSON.parse(row.allocation) as Allocation,
+    allocation: allocationColumn.read(row.allocation),
     reservePercent: row.reserve_percent,
     method: row.method,
     codeVersion: row.code_version,
-    units: JSON.parse(row.unit_summary) as UnitDraw[],
-    eligibility: row.eligibility === null ? null : (JSON.parse(row.eligibility) as DrawEligibility),
+    units: unitSummaryColumn.read(row.unit_summary),
+    eligibility: row.eligibility === null ? null : eligibilityColumn.read(row.eligibility),
     status: row.status,
     createdAt: row.created_at,
     createdBy: row.created_by,
@@ -63,13 +91,13 @@ export async function insertDraw(
     frame_import_id: draw.frameImportId,
     frame_sha256: draw.frameSha256,
     seed: draw.seed,
-    allocation: JSON.stringify(draw.allocation),
+    allocation: allocationColumn.write(draw.allocation),
     reserve_percent: draw.reservePercent,
     method: draw.method,
     code_version: draw.codeVersion,
     // The analysis reads eligible N per unit from here for the finite population correction.
-    unit_summary: JSON.stringify(draw.units),
-    eligibility: draw.eligibility === null ? null : JSON.stringify(draw.eligibility),
+    unit_summary: unitSummaryColumn.write(draw.units),
+    eligibility: draw.eligibility === null ? null : eligibilityColumn.write(draw.eligibility),
     status: 'draft' as const,
     created_at: new Date().toISOString(),
     created_by: draw.createdBy,

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { ImportReport } from '../../sampling';
+import { jsonColumn, type JsonColumn } from '../db/json-column';
 import type { Executor } from '../db/schema';
 
 export interface FrameImport {
@@ -13,6 +15,31 @@ export interface FrameImport {
   createdAt: string;
   createdBy: string | null;
 }
+
+const counts = z.record(z.string(), z.number());
+
+// Typed as the sampling library's ImportReport, so a schema that drifts from it fails to compile.
+const reportColumn: JsonColumn<ImportReport> = jsonColumn(
+  'frame_imports.report',
+  z.object({
+    rowsRead: z.number(),
+    rowsAccepted: z.number(),
+    rowsRejected: z.number(),
+    rejections: z.array(z.object({ row: z.number(), field: z.string().optional(), value: z.string().optional(), reason: z.string() })),
+    rejectionCounts: counts,
+    duplicateDossierCodes: z.number(),
+    personsMerged: z.number(),
+    eligibleByUnit: counts,
+    rowsByUnit: counts,
+    ineligible: z.object({ outsidePeriod: z.number(), noAddress: z.number(), organisation: z.number() }),
+    unknownUnits: z.array(z.object({ value: z.string(), rows: z.number() })),
+    unitsWithoutRows: z.array(z.string()),
+    encoding: z.string(),
+    delimiter: z.string(),
+    columns: z.array(z.object({ field: z.string(), header: z.string() })),
+    ignoredColumns: z.array(z.string()),
+  }),
+);
 
 export async function insertFrameImport(
   db: Executor,
@@ -30,7 +57,7 @@ export async function insertFrameImport(
       rows_read: input.report.rowsRead,
       rows_accepted: input.report.rowsAccepted,
       rows_rejected: input.report.rowsRejected,
-      report: JSON.stringify(input.report),
+      report: reportColumn.write(input.report),
       created_at: createdAt,
       created_by: input.createdBy,
     })
@@ -83,7 +110,7 @@ function toFrameImport(row: {
     fileSha256: row.file_sha256,
     storedPath: row.stored_path,
     strict: row.strict === 1,
-    report: JSON.parse(row.report) as ImportReport,
+    report: reportColumn.read(row.report),
     createdAt: row.created_at,
     createdBy: row.created_by,
   };

@@ -1,4 +1,6 @@
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import { jsonColumn } from '../db/json-column';
 import type { Executor, PaperKeyingTable } from '../db/schema';
 
 /** One keying of a returned paper form: no personal data, only codes and the keyed answers. */
@@ -19,6 +21,11 @@ export interface PaperKeying {
 
 export type NewPaperKeying = Omit<PaperKeying, 'id' | 'responseId'>;
 
+/** Criterion code → 1..5, or null for blank. */
+const answersColumn = jsonColumn('paper_keyings.answers', z.record(z.string(), z.number().int().min(1).max(5).nullable()));
+/** Profile item code → option code (single) or codes (multi). */
+const profileColumn = jsonColumn('paper_keyings.profile', z.record(z.string(), z.union([z.string(), z.array(z.string())]).nullable()));
+
 function toKeying(row: Selectable<PaperKeyingTable>): PaperKeying {
   return {
     id: row.id,
@@ -26,8 +33,8 @@ function toKeying(row: Selectable<PaperKeyingTable>): PaperKeying {
     questionnaireId: row.questionnaire_id,
     pass: row.pass === 2 ? 2 : 1,
     enteredBy: row.entered_by,
-    answers: JSON.parse(row.answers) as PaperKeying['answers'],
-    profile: JSON.parse(row.profile) as PaperKeying['profile'],
+    answers: answersColumn.read(row.answers),
+    profile: profileColumn.read(row.profile),
     comment: row.comment,
     corrections: row.corrections,
     startedAt: row.started_at,
@@ -44,8 +51,8 @@ export async function insertPaperKeying(db: Executor, keying: NewPaperKeying): P
       questionnaire_id: keying.questionnaireId,
       pass: keying.pass,
       entered_by: keying.enteredBy,
-      answers: JSON.stringify(keying.answers),
-      profile: JSON.stringify(keying.profile),
+      answers: answersColumn.write(keying.answers),
+      profile: profileColumn.write(keying.profile),
       comment: keying.comment,
       corrections: keying.corrections,
       started_at: keying.startedAt,

@@ -94,8 +94,3 @@ export async function releaseNextReserve(db: Executor, waveYear: number, unitCod
     .execute();
   return next;
 }
-
-/** The questionnaire released to replace `id`, if any. */
-export async function findReplacement(db: Executor, id: number): Promise<{ id: number; code: string } | undefined> {
-  return db.selectFrom('questionnaires').select(['id', 'code']).where('replaces_id', '=', id).executeTakeFirst();
-}

@@ -1,6 +1,32 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
 import { reusableQuery } from '../db/connect';
+import { jsonColumn } from '../db/json-column';
 import type { Executor, ResponseChannel, ResponseState } from '../db/schema';
+
+type Answers = Record<string, number | null>;
+type Profile = Record<string, string | string[] | null>;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Analysis reads every response of a wave (100,000 rows) through these: the checks are plain
+// loops (z.custom) because z.record would cost more than reading the rows themselves.
+const answersColumn = jsonColumn(
+  'responses.answers_json',
+  z.custom<Answers>(
+    (value) => isPlainObject(value) && Object.values(value).every((v) => v === null || v === 1 || v === 2 || v === 3 || v === 4 || v === 5),
+    'cần một đối tượng mã tiêu chí → 1–5 hoặc null',
+  ),
+);
+const profileColumn = jsonColumn(
+  'responses.profile',
+  z.custom<Profile>(
+    (value) => isPlainObject(value) && Object.values(value).every((v) => v === null || typeof v === 'string' || (Array.isArray(v) && v.every((c) => typeof c === 'string'))),
+    'cần một đối tượng mã câu hỏi → mã lựa chọn, danh sách mã hoặc null',
+  ),
+);
 
 export interface NewResponse {
   waveYear: number;
@@ -9,9 +35,9 @@ export interface NewResponse {
   channel: ResponseChannel;
   state: ResponseState;
   /** item code → 1..5, or null for blank / "không ý kiến" */
-  answers: Record<string, number | null>;
+  answers: Answers;
   /** profile item code → option code(s); the free-text comment goes in `comment` */
-  profile: Record<string, string | string[] | null>;
+  profile: Profile;
   comment: string | null;
   enteredBy: string | null;
   note?: string | null;
@@ -42,8 +68,8 @@ function responseRowArgs(response: NewResponse): ResponseRowArgs {
     response.unitCode,
     response.channel,
     response.state,
-    JSON.stringify(response.profile),
-    JSON.stringify(response.answers),
+    profileColumn.write(response.profile),
+    answersColumn.write(response.answers),
     response.comment,
     new Date().toISOString(),
     response.enteredBy,
@@ -87,8 +113,8 @@ export interface StoredResponse {
   unitCode: string;
   channel: ResponseChannel;
   state: ResponseState;
-  answers: Record<string, number | null>;
-  profile: Record<string, string | string[] | null>;
+  answers: Answers;
+  profile: Profile;
 }
 
 /**
@@ -110,7 +136,7 @@ export async function listResponses(db: Executor, waveYear: number, states: Resp
     unitCode: r.unit_code,
     channel: r.channel,
     state: r.state,
-    answers: JSON.parse(r.answers_json) as StoredResponse['answers'],
-    profile: JSON.parse(r.profile) as StoredResponse['profile'],
+    answers: answersColumn.read(r.answers_json),
+    profile: profileColumn.read(r.profile),
   }));
 }

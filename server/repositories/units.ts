@@ -1,4 +1,6 @@
-import type { Database, Executor, UnitKind } from '../db/schema';
+import { z } from 'zod';
+import { jsonColumn } from '../db/json-column';
+import type { Executor, UnitKind } from '../db/schema';
 
 export interface Unit {
   code: string;
@@ -7,6 +9,9 @@ export interface Unit {
   /** Last year's unit codes; null = not given (the unit of the same code last year). */
   predecessors: string[] | null;
 }
+
+/** The column itself is nullable: null (not given) never goes through the codec. */
+const predecessorsColumn = jsonColumn('units.predecessors', z.array(z.string()));
 
 export async function replaceUnits(db: Executor, waveYear: number, units: Unit[]): Promise<void> {
   await db.deleteFrom('units').where('wave_year', '=', waveYear).execute();
@@ -19,7 +24,7 @@ export async function replaceUnits(db: Executor, waveYear: number, units: Unit[]
         code: u.code,
         name: u.name,
         kind: u.kind,
-        predecessors: u.predecessors === null ? null : JSON.stringify(u.predecessors),
+        predecessors: u.predecessors === null ? null : predecessorsColumn.write(u.predecessors),
         sort_order: i,
       })),
     )
@@ -33,5 +38,5 @@ export async function listUnits(db: Executor, waveYear: number): Promise<Unit[]>
     .where('wave_year', '=', waveYear)
     .orderBy('sort_order')
     .execute();
-  return rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, predecessors: r.predecessors === null ? null : (JSON.parse(r.predecessors) as string[]) }));
+  return rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, predecessors: r.predecessors === null ? null : predecessorsColumn.read(r.predecessors) }));
 }

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { UserError } from '../errors';
 
 /**
  * Small administrative CSV files (unit lists, published indexes, response batches) arrive from
@@ -13,15 +14,11 @@ export function decodeText(bytes: Uint8Array): string {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      throw new CsvError('Tệp không phải văn bản UTF-8 hoặc UTF-16: hãy lưu lại từ Excel dưới dạng "CSV UTF-8"');
+      throw new UserError('Tệp không phải văn bản UTF-8 hoặc UTF-16: hãy lưu lại từ Excel dưới dạng "CSV UTF-8"');
     }
   }
-  if (text.includes('\u0000')) throw new CsvError('Tệp chứa dữ liệu nhị phân, không phải tệp CSV');
+  if (text.includes('\u0000')) throw new UserError('Tệp chứa dữ liệu nhị phân, không phải tệp CSV');
   return text.replace(/^\uFEFF/, '').normalize('NFC');
-}
-
-export class CsvError extends Error {
-  override name = 'CsvError';
 }
 
 export interface ParsedCsv {
@@ -40,7 +37,7 @@ export function parseCsv(bytes: Uint8Array): ParsedCsv {
     transform: (v) => v.trim(),
   });
   const headers = (parsed.meta.fields ?? []).filter((h) => h !== '');
-  if (headers.length === 0) throw new CsvError('Tệp trống hoặc không có dòng tiêu đề');
+  if (headers.length === 0) throw new UserError('Tệp trống hoặc không có dòng tiêu đề');
   return { headers, rows: parsed.data.map((values, i) => ({ row: i + 2, values })) };
 }
 

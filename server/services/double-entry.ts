@@ -41,12 +41,6 @@ export function compareKeyings(questionnaire: Questionnaire, first: KeyedForm, s
     }
   }
   for (const item of questionnaire.profile) {
-    if (item.kind === 'text') {
-      if (!sameComment(first.comment, second.comment)) {
-        differences.push({ field: item.code, label: item.label, pass1: first.comment ?? blank, pass2: second.comment ?? blank, otherHint: 'văn bản' });
-      }
-      continue;
-    }
     const a = chosenList(first.profile[item.code]);
     const b = chosenList(second.profile[item.code]);
     if (a.join('|') !== b.join('|')) {
@@ -65,6 +59,10 @@ export function compareKeyings(questionnaire: Questionnaire, first: KeyedForm, s
         otherHint: item.kind === 'multi' ? `số lựa chọn 1–${item.options.length}, cách nhau bởi dấu cách` : `1–${item.options.length}, 0 = để trống`,
       });
     }
+  }
+  const { comment } = questionnaire;
+  if (!sameComment(first.comment, second.comment)) {
+    differences.push({ field: comment.code, label: comment.label, pass1: first.comment ?? blank, pass2: second.comment ?? blank, otherHint: 'văn bản' });
   }
   return differences;
 }
@@ -88,7 +86,7 @@ function withBlankDefaults(questionnaire: Questionnaire, body: FormBody): FormBo
 function copyField(questionnaire: Questionnaire, field: string, from: KeyedForm, to: KeyedForm): void {
   if (criterionCodes(questionnaire).includes(field)) {
     to.answers[field] = from.answers[field] ?? null;
-  } else if (questionnaire.profile.some((p) => p.code === field && p.kind === 'text')) {
+  } else if (field === questionnaire.comment.code) {
     to.comment = from.comment;
   } else if (from.profile[field] === undefined || from.profile[field] === null) {
     delete to.profile[field];

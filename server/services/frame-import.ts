@@ -3,16 +3,18 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { fold, scanFrame, type ByteSource, type FrameOptions, type ImportReport, type Rejection } from '../../sampling';
+import { scanFrame, type ByteSource, type FrameOptions, type ImportReport } from '../../sampling';
 import type { Db } from '../db/connect';
 import type { Executor } from '../db/schema';
+import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { findCurrentDraw, supersedeDraw } from '../repositories/draws';
 import { clearStoredPath, insertFrameImport, listStoredFrameImports, type FrameImport } from '../repositories/frame-imports';
 import { listUnits } from '../repositories/units';
-import type { Wave } from '../repositories/waves';
-import { requireWave } from './waves';
+import { findWave, type Wave } from '../repositories/waves';
+import { rejectionLines, withoutPersonalData } from './frame-report';
+import { assertAllowed, waveFor, waveNotFound } from './wave-policy';
 
 export interface FrameUpload {
   /** The name the administrator's file had, for the record. */
@@ -21,19 +23,11 @@ export interface FrameUpload {
   strict: boolean;
 }
 
-/** The import was refused as a whole; `report` says what was read before it stopped. */
-export class FrameImportRefused extends UserError {
-  constructor(
-    message: string,
-    readonly report: ImportReport,
-  ) {
-    super(message, 400, rejectionLines(report));
-  }
-}
-
-export function rejectionLines(report: ImportReport): string[] {
-  return report.rejections.map((r) => `dòng ${r.row}${r.field ? `, cột ${r.field}` : ''}: ${r.reason}${r.value ? ` (“${r.value}”)` : ''}`);
-}
+/**
+ * A refused file is an answer, not a failure: the page shows what was read of it so the
+ * administrator can fix it. `error` is the refusal with its rejected rows, for the command line.
+ */
+export type FrameImportOutcome = { ok: true; frameImport: FrameImport } | { ok: false; error: UserError; report: ImportReport };
 
 /** The rules of the wave that decide who is eligible; the draw and its verification use the same. */
 export async function frameOptions(db: Executor, wave: Wave): Promise<FrameOptions> {
@@ -48,14 +42,28 @@ export async function frameOptions(db: Executor, wave: Wave): Promise<FrameOptio
 }
 
 /**
- * Streams the uploaded frame to `<dataDir>/frames/` while reading it, so a 2 GB export is
- * never held in memory. A refused file is deleted and nothing is recorded; an accepted one
- * becomes the wave's frame, replacing (and deleting) any earlier file still waiting for a draw.
+ * Refuses to record what was read under `used` when the wave's units or eligibility rules
+ * changed while the file was being read (the read runs outside the write lock).
  */
-export async function importFrame(deps: { db: Db; dataDir: string }, year: number, upload: FrameUpload, actor: string | null): Promise<FrameImport> {
+export async function assertSameRules(trx: Executor, wave: Wave, used: FrameOptions, what: string): Promise<void> {
+  if (JSON.stringify(await frameOptions(trx, wave)) !== JSON.stringify(used)) {
+    throw new UserError(`Danh sách đơn vị hoặc quy tắc chọn của đợt ${wave.year} đã thay đổi trong lúc ${what}: hãy làm lại`, 409);
+  }
+}
+
+/**
+ * Streams the uploaded frame to `<dataDir>/frames/` while reading it, so a 2 GB export is
+ * never held in memory. The reading runs outside the write lock; only recording it takes the
+ * lock, re-checking the wave there. A refused file is deleted and nothing is recorded; an
+ * accepted one becomes the wave's frame, replacing (and, after the commit, deleting) any
+ * earlier file still waiting for a draw.
+ */
+export async function importFrame(deps: { db: Db; dataDir: string }, year: number, upload: FrameUpload, actor: string | null): Promise<FrameImportOutcome> {
   const { db, dataDir } = deps;
-  const wave = await requireWave(db, year);
-  if (wave.status === 'closed') throw new UserError(`Đợt ${year} đã khóa: không nhập khung mẫu được nữa`, 409);
+  const wave = await findWave(db, year);
+  if (!wave) throw waveNotFound(year);
+  // Checked before reading so a refused import costs no upload; checked again where it is recorded.
+  assertAllowed(wave, 'import-frame');
   const options = await frameOptions(db, wave);
 
   const folder = path.join(dataDir, 'frames');
@@ -86,21 +94,30 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
   let opened = 0;
   const open = (): ByteSource => (opened++ === 0 ? keepCopy() : savedCopy());
 
-  let recorded: FrameImport | undefined;
+  // Set by the first after-commit task: from then on the record points to the stored file, which
+  // must stay even if deleting the files it replaces fails.
+  let kept = false;
   try {
     const scan = await scanFrame(open, { ...options, strict: upload.strict });
     await saveCopy();
     const report = withoutPersonalData(scan.report);
-    if (!scan.ok) throw new FrameImportRefused(scan.fatal ?? 'Không nhập được khung mẫu', report);
-
-    const replaced = await listStoredFrameImports(db, year);
-    recorded = await db.transaction().execute(async (trx) => {
+    if (!scan.ok) {
+      const message = scan.fatal ?? 'Không nhập được khung mẫu';
+      return { ok: false, error: new UserError(message, 400, rejectionLines(report)), report };
+    }
+    const frameImport = await writeTransaction(db, async (trx, afterCommit) => {
+      afterCommit(() => void (kept = true));
+      await assertSameRules(trx, await waveFor(trx, year, 'import-frame'), options, 'đọc tệp khung mẫu');
+      const replaced = await listStoredFrameImports(trx, year);
       for (const old of replaced) await clearStoredPath(trx, old.id);
+      afterCommit(() => {
+        for (const old of replaced) fs.rmSync(old.storedPath, { force: true });
+      });
       // A draft drawn from the previous frame no longer matches the wave's frame.
       const current = await findCurrentDraw(trx, year);
       const supersededDraft = current?.status === 'draft' ? current.id : null;
       if (supersededDraft !== null) await supersedeDraw(trx, supersededDraft);
-      const frameImport = await insertFrameImport(trx, {
+      const recorded = await insertFrameImport(trx, {
         waveYear: year,
         fileName: cleanFileName(upload.fileName),
         fileSha256: scan.sha256,
@@ -114,7 +131,7 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
         action: 'frame.import',
         waveYear: year,
         detail: {
-          frameImportId: frameImport.id,
+          frameImportId: recorded.id,
           sha256: scan.sha256,
           strict: upload.strict,
           rowsRead: report.rowsRead,
@@ -123,66 +140,16 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
           ...(supersededDraft !== null ? { supersededDraft } : {}),
         },
       });
-      return frameImport;
+      return recorded;
     });
-    for (const old of replaced) fs.rmSync(old.storedPath, { force: true });
-    return recorded;
+    return { ok: true, frameImport };
   } finally {
     if (!out.closed) out.destroy();
-    if (!recorded) fs.rmSync(storedPath, { force: true });
+    if (!kept) fs.rmSync(storedPath, { force: true });
   }
 }
 
 function cleanFileName(name: string): string {
   const base = path.basename(name.replace(/\\/g, '/')).normalize('NFC').trim();
   return (base || 'khung-mau.csv').slice(0, 200);
-}
-
-/*
- * A rejected row's value or an unknown unit is shown to help fix the file, but a row whose
- * columns slipped (a missing separator) puts a name, address or phone in the unit or date
- * column. The report is stored and shown to supervisors, so a value is kept only when it looks
- * like what the column should hold: a code, a date, or an agency's name.
- */
-
-const AGENCY_PREFIXES = [
-  'so ', 'ban ', 'ubnd', 'uy ban', 'huyen ', 'thi xa ', 'thanh pho ', 'tp ', 'tp.', 'tx ', 'tx.', 'chi cuc', 'cuc ',
-  'trung tam', 'van phong', 'xa ', 'phuong ', 'thi tran ', 'bo ', 'cong an',
-];
-export const HIDDEN_VALUE = '(giá trị đã ẩn vì có thể là dữ liệu cá nhân)';
-
-function looksLikeCode(value: string): boolean {
-  return /^[\p{L}\p{N}._/-]{1,40}$/u.test(value) && !/\d{9,}/.test(value);
-}
-
-function looksLikeAgency(value: string): boolean {
-  const folded = fold(value);
-  return value.length <= 100 && !/\d/.test(folded) && AGENCY_PREFIXES.some((p) => folded.startsWith(p));
-}
-
-function looksLikeDate(value: string): boolean {
-  return /^[0-9/.\-: TZ]{1,25}$/.test(value) && !/\d{9,}/.test(value);
-}
-
-function safeValue(field: string | undefined, value: string): boolean {
-  if (field === 'Mã hồ sơ') return looksLikeCode(value);
-  if (field === 'Ngày trả kết quả') return looksLikeDate(value);
-  if (field === 'Mã đơn vị') return looksLikeCode(value) || looksLikeAgency(value);
-  return false;
-}
-
-export function withoutPersonalData(report: ImportReport): ImportReport {
-  const rejections: Rejection[] = report.rejections.map((r) => {
-    if (r.value === undefined || safeValue(r.field, r.value)) return r;
-    const { value: _hidden, ...rest } = r;
-    return rest;
-  });
-  const unknownUnits: ImportReport['unknownUnits'] = [];
-  let hiddenRows = 0;
-  for (const u of report.unknownUnits) {
-    if (looksLikeCode(u.value) || looksLikeAgency(u.value)) unknownUnits.push(u);
-    else hiddenRows += u.rows;
-  }
-  if (hiddenRows > 0) unknownUnits.push({ value: HIDDEN_VALUE, rows: hiddenRows });
-  return { ...report, rejections, unknownUnits };
 }

@@ -52,6 +52,24 @@ describe('GroupCommitter', () => {
     expect(visibleElsewhere('dropped').n).toBe(0);
   });
 
+  it('gives the jobs of one batch one scope, read once, and a retried job a fresh one', async () => {
+    const committer = new GroupCommitter(deps.db);
+    let loads = 0;
+    const readOnce = (fail = false) =>
+      committer.run(async (trx, batch) => {
+        const value = await batch.once('wave', async () => ++loads);
+        await insertLog(`scoped-${value}`)(trx);
+        if (fail) throw new Error('bad input');
+        return value;
+      });
+    expect(await Promise.all([readOnce(), readOnce(), readOnce()])).toEqual([1, 1, 1]);
+    // One job fails: the batch (scope 2) is rolled back and each job runs again with its own scope.
+    const results = await Promise.allSettled([readOnce(), readOnce(), readOnce(true), readOnce()]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([3, 4, 'failed', 6]);
+    expect(visibleElsewhere('scoped-2').n).toBe(0);
+    expect(visibleElsewhere('scoped-1').n).toBe(3);
+  });
+
   it('takes the write lock with its first statement, so another writer waits instead of racing', async () => {
     other.pragma('busy_timeout = 0');
     await deps.db.transaction().execute(async (trx) => {

@@ -17,7 +17,23 @@ import { takeWriteLock } from '../db/dialect';
  * with another process writing.
  */
 
-type Work<T> = (trx: Executor) => Promise<T>;
+/**
+ * What the jobs of one batch share besides its transaction: reads that every job needs (the
+ * wave, its questionnaire) are done once per batch. A retried job gets a fresh scope, since the
+ * transaction it was read in was rolled back.
+ */
+export class BatchScope {
+  readonly #memo = new Map<string, Promise<unknown>>();
+
+  /** `load()` the first time `key` is asked for in this batch, the same promise afterwards. */
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let value = this.#memo.get(key) as Promise<T> | undefined;
+    if (!value) this.#memo.set(key, (value = load()));
+    return value;
+  }
+}
+
+type Work<T> = (trx: Executor, batch: BatchScope) => Promise<T>;
 
 interface Job {
   work: Work<unknown>;
@@ -94,8 +110,9 @@ export class GroupCommitter {
   #transaction(batch: Job[]): Promise<unknown[]> {
     return transactionWithoutDiskWait(this.db, async (trx) => {
       await takeWriteLock(trx);
+      const scope = new BatchScope();
       const values: unknown[] = [];
-      for (const job of batch) values.push(await job.work(trx));
+      for (const job of batch) values.push(await job.work(trx, scope));
       return values;
     });
   }

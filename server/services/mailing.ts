@@ -1,12 +1,18 @@
 import QRCode from 'qrcode';
+import { toCsv } from '../../analysis/csv';
+import type { Questionnaire } from '../../analysis/questionnaire';
 import { fold } from '../../sampling';
 import type { Db } from '../db/connect';
+import type { Executor } from '../db/schema';
+import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { listMailingRecipients, markDispatched, type MailingRecipient } from '../repositories/mailing';
+import { findQuestionnaire } from '../repositories/questionnaire-versions';
+import { listUnits } from '../repositories/units';
+import { findWave } from '../repositories/waves';
 import { accessKeyFor, formatAccessKey } from './access-keys';
-import { toCsv } from '../../analysis/csv';
-import { requireWave } from './waves';
+import { assertAllowed, waveFor, waveNotFound } from './wave-policy';
 
 /**
  * Mailing packs and the post-office manifest (SIPAS.md sections 2.5 and 13). Both hold
@@ -72,12 +78,10 @@ export async function qrSvg(url: string): Promise<string> {
   return svg.replace('<svg ', `<svg role="img" aria-label="Mã QR: ${escaped}" `).replace(/(<svg[^>]*>)/, `$1<title>${escaped}</title>`);
 }
 
-async function recipientsFor(db: Db, year: number, filter: { unitCode?: string; notYetSent?: boolean }): Promise<MailingRecipient[]> {
-  const wave = await requireWave(db, year);
-  if (wave.personalDataPurgedAt) throw new UserError(`Dữ liệu cá nhân của đợt ${year} đã được xóa: không thể in thư hay xuất danh sách gửi`, 409);
-  if (filter.unitCode) {
-    const unit = await db.selectFrom('units').select('code').where('wave_year', '=', year).where('code', '=', filter.unitCode).executeTakeFirst();
-    if (!unit) throw new UserError(`Đơn vị "${filter.unitCode}" không có trong đợt ${year}`, 404);
+/** The recipients in delivery order; the caller has checked that the wave may still send mail. */
+async function recipientsFor(db: Executor, year: number, filter: { unitCode?: string; notYetSent?: boolean }): Promise<MailingRecipient[]> {
+  if (filter.unitCode && !(await listUnits(db, year)).some((u) => u.code === filter.unitCode)) {
+    throw new UserError(`Đơn vị "${filter.unitCode}" không có trong đợt ${year}`, 404);
   }
   return sortForDelivery(await listMailingRecipients(db, year, filter));
 }
@@ -91,24 +95,22 @@ export interface ManifestExport {
 
 /** The post-office manifest, in delivery order; logged with its row count. */
 export async function exportManifest(
-  db: Db,
+  trx: Executor,
   options: { year: number; baseUrl: string; actor: string | null; unitCode?: string; notYetSent?: boolean; markAsDispatched?: boolean },
 ): Promise<ManifestExport> {
-  const recipients = await recipientsFor(db, options.year, options);
+  await waveFor(trx, options.year, 'send-mailing');
+  const recipients = await recipientsFor(trx, options.year, options);
   const csv = toCsv(
     recipients.map((r) => [r.code, r.unitCode, r.role, r.applicantName, r.address, r.phone, qrUrl(options.baseUrl, r.token)]),
     MANIFEST_COLUMNS,
     { bom: true },
   );
-  const dispatched = await db.transaction().execute(async (trx) => {
-    const changed = options.markAsDispatched ? await markDispatched(trx, options.year, recipients.map((r) => r.questionnaireId)) : 0;
-    await recordAudit(trx, {
-      actor: options.actor,
-      action: 'mailing.export',
-      waveYear: options.year,
-      detail: { rows: recipients.length, unit: options.unitCode ?? null, notYetSent: options.notYetSent ?? false, dispatched: changed },
-    });
-    return changed;
+  const dispatched = options.markAsDispatched ? await markDispatched(trx, options.year, recipients.map((r) => r.questionnaireId)) : 0;
+  await recordAudit(trx, {
+    actor: options.actor,
+    action: 'mailing.export',
+    waveYear: options.year,
+    detail: { rows: recipients.length, unit: options.unitCode ?? null, notYetSent: options.notYetSent ?? false, dispatched },
   });
   return { csv, rows: recipients.length, dispatched };
 }
@@ -119,27 +121,46 @@ export interface PackLetter extends MailingRecipient {
   accessKey: string;
 }
 
-/** One letter per released questionnaire, in delivery order, with its QR code; logged. */
+export interface MailingPack {
+  questionnaire: Questionnaire;
+  letters: PackLetter[];
+  /** Whose letters these are: the unit's name, or which of the wave's letters. */
+  unitLabel: string;
+}
+
+/**
+ * One letter per released questionnaire, in delivery order, with its QR code; logged. Drawing
+ * the QR codes of a whole wave takes a while, so it happens outside the write lock, and the
+ * writing step checks again that the contacts may still be used.
+ */
 export async function buildMailingPack(
   db: Db,
   options: { year: number; baseUrl: string; actor: string | null; unitCode?: string; notYetSent?: boolean },
-): Promise<PackLetter[]> {
+): Promise<MailingPack> {
+  const wave = await findWave(db, options.year);
+  if (!wave) throw waveNotFound(options.year);
+  assertAllowed(wave, 'send-mailing');
+  const questionnaire = await findQuestionnaire(db, options.year);
+  if (!questionnaire) throw new UserError(`Đợt ${options.year} chưa có phiếu khảo sát`, 409);
   const recipients = await recipientsFor(db, options.year, options);
   const letters: PackLetter[] = [];
   for (const r of recipients) {
     const url = qrUrl(options.baseUrl, r.token);
     letters.push({ ...r, qrUrl: url, qrSvg: await qrSvg(url), accessKey: formatAccessKey(accessKeyFor(r.token)) });
   }
-  await recordAudit(db, { actor: options.actor, action: 'mailing.print', waveYear: options.year, detail: { letters: letters.length, unit: options.unitCode ?? null } });
-  return letters;
+  await writeTransaction(db, async (trx) => {
+    await waveFor(trx, options.year, 'send-mailing');
+    await recordAudit(trx, { actor: options.actor, action: 'mailing.print', waveYear: options.year, detail: { letters: letters.length, unit: options.unitCode ?? null } });
+  });
+  const unitLabel = options.unitCode ? (letters[0]?.unitName ?? options.unitCode) : options.notYetSent ? 'các phiếu chưa gửi' : 'tất cả đơn vị';
+  return { questionnaire, letters, unitLabel };
 }
 
 /** The explicit "đánh dấu đã gửi" action: drawn → dispatched for the released questionnaires (of one unit). */
-export async function markWaveDispatched(db: Db, options: { year: number; actor: string | null; unitCode?: string }): Promise<number> {
-  const recipients = await recipientsFor(db, options.year, { unitCode: options.unitCode, notYetSent: true });
-  return db.transaction().execute(async (trx) => {
-    const changed = await markDispatched(trx, options.year, recipients.map((r) => r.questionnaireId));
-    await recordAudit(trx, { actor: options.actor, action: 'mailing.dispatched', waveYear: options.year, detail: { questionnaires: changed, unit: options.unitCode ?? null } });
-    return changed;
-  });
+export async function markWaveDispatched(trx: Executor, options: { year: number; actor: string | null; unitCode?: string }): Promise<number> {
+  await waveFor(trx, options.year, 'send-mailing');
+  const recipients = await recipientsFor(trx, options.year, { unitCode: options.unitCode, notYetSent: true });
+  const changed = await markDispatched(trx, options.year, recipients.map((r) => r.questionnaireId));
+  await recordAudit(trx, { actor: options.actor, action: 'mailing.dispatched', waveYear: options.year, detail: { questionnaires: changed, unit: options.unitCode ?? null } });
+  return changed;
 }

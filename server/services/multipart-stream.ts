@@ -139,3 +139,32 @@ export class MultipartReader {
 function truncated(): UserError {
   return new UserError('Tệp gửi lên bị ngắt giữa chừng: hãy gửi lại');
 }
+
+/**
+ * Reads a multipart upload as it arrives: the small fields before the file part (named
+ * `file`), then hands the file's bytes on as a stream. Whatever follows the file is read and
+ * ignored, so the browser's upload completes before the reply.
+ */
+export async function withUploadedFile<T>(
+  request: Request,
+  use: (file: { name: string; bytes: AsyncIterable<Uint8Array> }, fields: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  const body = request.body;
+  if (!body) throw new UserError('Chưa chọn tệp');
+  const reader = new MultipartReader(body as unknown as AsyncIterable<Uint8Array>, multipartBoundary(request.headers.get('content-type') ?? undefined));
+  const fields: Record<string, string> = {};
+  try {
+    for (let part = await reader.nextPart(); part !== null; part = await reader.nextPart()) {
+      if (part.filename === undefined) {
+        fields[part.name] = await reader.text();
+        continue;
+      }
+      if (part.name !== 'file') continue;
+      if (part.filename === '') throw new UserError('Chưa chọn tệp');
+      return await use({ name: part.filename, bytes: reader.body() }, fields);
+    }
+    throw new UserError('Chưa chọn tệp');
+  } finally {
+    await reader.drain().catch(() => undefined);
+  }
+}

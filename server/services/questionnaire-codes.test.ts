@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors';
 import { issueQuestionnaireCodes, makeQuestionnaireCode, newQrToken, normaliseQuestionnaireCode } from './questionnaire-codes';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -19,6 +20,12 @@ describe('questionnaire codes', () => {
     const skipped = Array.from({ length: 400 }, (_, i) => i + 1).filter((seq) => makeQuestionnaireCode(2023, 'SNV', seq) === null);
     expect(skipped.length).toBeGreaterThan(0);
     expect(issueQuestionnaireCodes(2023, 'SNV', 400).some((c) => skipped.some((s) => c.includes(`-${String(s).padStart(4, '0')}-`)))).toBe(false);
+  });
+
+  it('numbers on from a given sequence, and refuses a unit that would need more than four digits', () => {
+    const all = issueQuestionnaireCodes(2023, 'SNV', 60);
+    expect(issueQuestionnaireCodes(2023, 'SNV', 10, Number(all[49].split('-')[2]) + 1)).toEqual(all.slice(50));
+    expect(() => issueQuestionnaireCodes(2023, 'SNV', 9999)).toThrow(new UserError('Đơn vị SNV cần hơn 9999 mã phiếu: mã phiếu chỉ có 4 chữ số cho số thứ tự', 409));
   });
 
   it('rejects every single-character typo', () => {

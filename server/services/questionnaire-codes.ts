@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { UserError } from '../errors';
 
 /**
  * Questionnaire codes look like `23-SNV-0042-7`: wave (2 digits), unit, sequence (4 digits)
@@ -35,7 +36,7 @@ export function makeQuestionnaireCode(waveYear: number, unitCode: string, sequen
 export function issueQuestionnaireCodes(waveYear: number, unitCode: string, count: number, firstSequence = 1): string[] {
   const codes: string[] = [];
   for (let seq = firstSequence; codes.length < count; seq++) {
-    if (seq > 9999) throw new Error(`Đơn vị ${unitCode} cần hơn 9999 mã phiếu`);
+    if (seq > 9999) throw new UserError(`Đơn vị ${unitCode} cần hơn 9999 mã phiếu: mã phiếu chỉ có 4 chữ số cho số thứ tự`, 409);
     const code = makeQuestionnaireCode(waveYear, unitCode, seq);
     if (code) codes.push(code);
   }

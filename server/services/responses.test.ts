@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPublishedWave, type PublishedQuestionnaire } from '../../test/support/published-wave';
 import { createTestDeps } from '../../test/support/test-deps';
-import { takeWriteLock } from '../db/dialect';
+import { writeTransaction } from '../db/unit-of-work';
 import { insertResponse } from '../repositories/responses';
 import { updateWaveStatus } from '../repositories/waves';
-import { recordResponse, ResponseValidationError, type ResponseInput } from './responses';
+import { UserError } from '../errors';
+import { recordResponse, type ResponseInput } from './responses';
 
 const codes = ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3'];
 
@@ -37,10 +38,7 @@ describe('recordResponse', () => {
     ...over,
   });
   const record = (over: Partial<ResponseInput> = {}) =>
-    deps.db.transaction().execute(async (trx) => {
-      await takeWriteLock(trx);
-      return recordResponse(trx, input(over));
-    });
+    writeTransaction(deps.db, (trx) => recordResponse(trx, input(over)));
   const responsesOf = (id: number) => deps.db.selectFrom('responses').selectAll().where('questionnaire_id', '=', id).orderBy('id').execute();
   const statusOf = async (id: number) => (await deps.db.selectFrom('questionnaires').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
@@ -92,15 +90,24 @@ describe('recordResponse', () => {
       profile: { gender: 'khong_ro', priorities: ['cong_khai', 'giam_phi', 'thai_do', 'phan_hoi'], hobby: 'x' },
       comment: 'y'.repeat(2001),
     });
-    await expect(attempt).rejects.toBeInstanceOf(ResponseValidationError);
-    const error = (await attempt.catch((e: unknown) => e)) as ResponseValidationError;
-    expect(error.problems.map((p) => p.field)).toEqual(['A1', 'B2', 'X9', 'constructor', 'gender', 'priorities', 'hobby', 'comment']);
+    await expect(attempt).rejects.toBeInstanceOf(UserError);
+    const error = (await attempt.catch((e: unknown) => e)) as UserError;
+    expect(error.status).toBe(400);
+    expect(error.fields.map((p) => p.field)).toEqual(['A1', 'B2', 'X9', 'constructor', 'gender', 'priorities', 'hobby', 'comment']);
     expect(error.details).toContain('A1: giá trị "7" không hợp lệ: chỉ nhận 1–5 hoặc để trống (không ý kiến)');
     expect(error.details).toContain('priorities: chọn tối đa 3 (đã chọn 4)');
     expect(error.details).toContain('gender: lựa chọn "khong_ro" không có trong câu hỏi "Giới tính"');
     expect(error.details).toContain('comment: ý kiến dài 2001 ký tự, tối đa 2000');
     expect(await responsesOf(first.id)).toHaveLength(0);
     expect(await statusOf(first.id)).toBe('drawn');
+  });
+
+  it("takes the comment's field and length limit from the wave's questionnaire", async () => {
+    const stored = await deps.db.selectFrom('questionnaire_versions').select('definition').where('wave_year', '=', year).executeTakeFirstOrThrow();
+    const definition = { ...JSON.parse(stored.definition), comment: { code: 'gop_y', label: 'Góp ý', maxLength: 10 } };
+    await deps.db.updateTable('questionnaire_versions').set({ definition: JSON.stringify(definition) }).where('wave_year', '=', year).execute();
+    await expect(record({ comment: 'Cán bộ nhiệt tình' })).rejects.toMatchObject({ fields: [{ field: 'gop_y', message: 'ý kiến dài 17 ký tự, tối đa 10' }] });
+    expect((await record({ comment: ' Tốt ' })).state).toBe('counted');
   });
 
   it('stores the comment in NFC, trimmed', async () => {

@@ -1,10 +1,11 @@
 import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
 import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
-import { UserError } from '../errors';
+import { invalidFields, type FieldProblem } from '../errors';
 import { findCountedResponse, lockQuestionnaire, setQuestionnaireStatus, type CollectionQuestionnaire } from '../repositories/collection';
-import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { insertFirstCountedResponse, insertResponse } from '../repositories/responses';
-import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
+import type { Wave, WaveSettings } from '../repositories/waves';
+import { requireQuestionnaire } from './wave-questionnaire';
+import { assertAllowed, waveFor } from './wave-policy';
 
 /**
  * The rules every channel follows when it records a response (QR form, post-office entry, CSV
@@ -13,22 +14,25 @@ import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
  * - fewer answered criteria than the wave's `validity.minAnsweredShare` → kept as 'invalid';
  * - one response per questionnaire: the first valid one is 'counted', any later one is kept
  *   as 'review' with a note, never dropped or overwritten;
- * - a closed wave takes no more responses.
+ * - a closed wave takes no more responses (wave-policy 'record-response').
  */
 
-export const MAX_COMMENT_LENGTH = 2000;
+/** What every channel reads from its raw input (QR form, keyed digits, CSV row): the one response shape. */
+export interface ResponseContent {
+  /** criterion code → 1..5, or null for blank / "không ý kiến"; missing criteria are blanks. */
+  answers: Record<string, number | null>;
+  /** profile item code → option code (single) or codes (multi). */
+  profile: Record<string, string | string[] | null>;
+  /** The questionnaire's comment (free text). */
+  comment: string | null;
+}
 
-export interface ResponseInput {
+export interface ResponseInput extends ResponseContent {
   waveYear: number;
   /** null for anonymous bulk imports that only name a unit. */
   questionnaireId: number | null;
   unitCode: string;
   channel: ResponseChannel;
-  /** criterion code → 1..5, or null for blank / "không ý kiến"; missing criteria are blanks. */
-  answers: Record<string, number | null>;
-  /** profile item code → option code (single) or codes (multi); the comment goes in `comment`. */
-  profile: Record<string, string | string[] | null>;
-  comment: string | null;
   /** Account that keyed or imported it; null for a citizen's own QR submission. */
   enteredBy: string | null;
 }
@@ -40,24 +44,6 @@ export interface RecordedResponse {
   note: string | null;
   /** The questionnaire's status afterwards; null for anonymous imports. */
   questionnaireStatus: QuestionnaireStatus | null;
-}
-
-export interface FieldProblem {
-  /** Criterion or profile item code, `comment`, `unit_code` or `questionnaire`. */
-  field: string;
-  message: string;
-}
-
-/** Bad input: every problem, each naming its field, so a form can show them next to the fields. */
-export class ResponseValidationError extends UserError {
-  override name = 'ResponseValidationError';
-  constructor(readonly problems: FieldProblem[]) {
-    super(
-      `Phiếu trả lời có ${problems.length} lỗi: ${problems.slice(0, 3).map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-      400,
-      problems.map((p) => `${p.field}: ${p.message}`),
-    );
-  }
 }
 
 const criteriaByQuestionnaire = new WeakMap<Questionnaire, string[]>();
@@ -73,21 +59,16 @@ export function criteriaOf(questionnaire: Questionnaire): readonly string[] {
   return codes;
 }
 
-/** The profile items answered by choosing (not free text) by code, worked out once per loaded questionnaire like criteriaOf. */
+/** The profile items by code, worked out once per loaded questionnaire like criteriaOf. */
 function choiceItemsOf(questionnaire: Questionnaire): Map<string, Questionnaire['profile'][number]> {
   let items = choiceItemsByQuestionnaire.get(questionnaire);
-  if (!items) {
-    items = new Map(questionnaire.profile.filter((p) => p.kind !== 'text').map((p) => [p.code, p]));
-    choiceItemsByQuestionnaire.set(questionnaire, items);
-  }
+  if (!items) choiceItemsByQuestionnaire.set(questionnaire, (items = new Map(questionnaire.profile.map((p) => [p.code, p]))));
   return items;
 }
 
-export interface CleanResponse {
+export interface CleanResponse extends ResponseContent {
   /** Every criterion of the questionnaire, blanks as null. */
   answers: Record<string, number | null>;
-  profile: Record<string, string | string[] | null>;
-  comment: string | null;
   answered: number;
   valid: boolean;
 }
@@ -99,7 +80,7 @@ export interface CleanResponse {
 export function checkResponse(
   questionnaire: Questionnaire,
   settings: Pick<WaveSettings, 'validity'>,
-  input: Pick<ResponseInput, 'answers' | 'profile' | 'comment'>,
+  input: ResponseContent,
 ): { ok: true; response: CleanResponse } | { ok: false; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const codes = criteriaOf(questionnaire);
@@ -140,8 +121,9 @@ export function checkResponse(
   }
 
   const comment = input.comment?.normalize('NFC').trim() || null;
-  if (comment !== null && comment.length > MAX_COMMENT_LENGTH) {
-    problems.push({ field: 'comment', message: `ý kiến dài ${comment.length} ký tự, tối đa ${MAX_COMMENT_LENGTH}` });
+  const { code: commentCode, maxLength } = questionnaire.comment;
+  if (comment !== null && comment.length > maxLength) {
+    problems.push({ field: commentCode, message: `ý kiến dài ${comment.length} ký tự, tối đa ${maxLength}` });
   }
   if (problems.length > 0) return { ok: false, problems };
   let answered = 0;
@@ -163,14 +145,14 @@ export function minAnswered(criteria: number, settings: Pick<WaveSettings, 'vali
 const channelLabel: Record<ResponseChannel, string> = { paper: 'phiếu giấy', qr: 'QR', import: 'nhập tệp' };
 
 /**
- * Records one response under the rules above. Call it inside the transaction opened at the
- * request boundary, after `takeWriteLock(trx)` as that transaction's first statement (so another
+ * Records one response under the rules above. Call it only inside writeTransaction or a
+ * GroupCommitter job, which take the write lock as the transaction's first statement (so another
  * process writing meanwhile makes it wait rather than fail). The questionnaire row is locked
  * first, and a valid response is inserted as counted unless the partial unique index already
  * holds a counted one for it (then it is kept for review), so two submissions for one token
  * arriving together are counted exactly once.
- * Throws ResponseValidationError for bad input and UserError for a closed wave or a
- * questionnaire that is not the wave's; nothing is written then.
+ * Throws invalidFields (400, by field) for bad input, and the wave policy's refusal for a closed
+ * wave; nothing is written then.
  */
 export async function recordResponse(
   trx: Executor,
@@ -182,14 +164,17 @@ export async function recordResponse(
    */
   loaded?: { wave: Wave; questionnaire: Questionnaire; locked?: CollectionQuestionnaire; checked?: CleanResponse },
 ): Promise<RecordedResponse> {
-  const wave = loaded?.wave ?? (await findWave(trx, input.waveYear));
-  if (!wave || wave.year !== input.waveYear) throw new UserError(`Không có đợt khảo sát năm ${input.waveYear}`, 404);
-  if (wave.status === 'closed') throw new UserError(`Đợt khảo sát ${wave.year} đã kết thúc, không nhận thêm phiếu trả lời`, 409);
-  const questionnaire = loaded?.questionnaire ?? (await findQuestionnaire(trx, wave.year));
-  if (!questionnaire) throw new UserError(`Đợt ${wave.year} chưa có phiếu khảo sát`, 409);
+  let wave: Wave;
+  if (loaded) {
+    if (loaded.wave.year !== input.waveYear) throw new Error(`recordResponse: response for ${input.waveYear} given wave ${loaded.wave.year}`);
+    assertAllowed((wave = loaded.wave), 'record-response');
+  } else {
+    wave = await waveFor(trx, input.waveYear, 'record-response');
+  }
+  const questionnaire = loaded?.questionnaire ?? (await requireQuestionnaire(trx, wave.year));
 
   const checked = loaded?.checked ? { ok: true as const, response: loaded.checked } : checkResponse(questionnaire, wave.settings, input);
-  if (!checked.ok) throw new ResponseValidationError(checked.problems);
+  if (!checked.ok) throw invalidFields(checked.problems);
   const clean = checked.response;
   const invalidNote = clean.valid
     ? null
@@ -197,7 +182,7 @@ export async function recordResponse(
 
   if (input.questionnaireId === null) {
     const unit = await trx.selectFrom('units').select('code').where('wave_year', '=', wave.year).where('code', '=', input.unitCode).executeTakeFirst();
-    if (!unit) throw new ResponseValidationError([{ field: 'unit_code', message: `đơn vị "${input.unitCode}" không có trong đợt ${wave.year}` }]);
+    if (!unit) throw invalidFields([{ field: 'unit_code', message: `đơn vị "${input.unitCode}" không có trong đợt ${wave.year}` }]);
     const state: ResponseState = clean.valid ? 'counted' : 'invalid';
     const responseId = await insertResponse(trx, { ...input, ...clean, state, note: invalidNote });
     return { responseId, state, note: invalidNote, questionnaireStatus: null };
@@ -205,10 +190,10 @@ export async function recordResponse(
 
   const target = loaded?.locked?.id === input.questionnaireId ? loaded.locked : await lockQuestionnaire(trx, input.questionnaireId);
   if (!target || target.waveYear !== wave.year) {
-    throw new ResponseValidationError([{ field: 'questionnaire', message: `phiếu số ${input.questionnaireId} không thuộc đợt ${wave.year}` }]);
+    throw invalidFields([{ field: 'questionnaire', message: `phiếu số ${input.questionnaireId} không thuộc đợt ${wave.year}` }]);
   }
   if (target.unitCode !== input.unitCode) {
-    throw new ResponseValidationError([{ field: 'unit_code', message: `phiếu ${target.code} thuộc đơn vị ${target.unitCode}, không phải ${input.unitCode}` }]);
+    throw invalidFields([{ field: 'unit_code', message: `phiếu ${target.code} thuộc đơn vị ${target.unitCode}, không phải ${input.unitCode}` }]);
   }
   let state: ResponseState;
   let note: string | null;

@@ -1,6 +1,7 @@
 import type { UnitKind } from '../db/schema';
 import type { Unit } from '../repositories/units';
-import { CsvError, parseCsv, type RowProblem } from './csv-text';
+import { UserError } from '../errors';
+import { parseCsv, type RowProblem } from './csv-text';
 
 const KINDS: UnitKind[] = ['department', 'district', 'commune'];
 const REQUIRED = ['unit_code', 'unit_name', 'unit_kind'] as const;
@@ -18,7 +19,7 @@ export function parseUnitsCsv(bytes: Uint8Array): UnitsCsvResult {
   try {
     parsed = parseCsv(bytes);
   } catch (error) {
-    if (error instanceof CsvError) return { ok: false, problems: [{ row: 1, message: error.message }] };
+    if (error instanceof UserError) return { ok: false, problems: [{ row: 1, message: error.message }] };
     throw error;
   }
   const missing = REQUIRED.filter((c) => !parsed.headers.includes(c));

@@ -27,6 +27,15 @@ describe('wave policy', () => {
     expect(refusal(wave('collecting'), 'purge-personal-data')).toContain('chưa khóa');
   });
 
+  it('allows letters and the post-office list in any state until personal data is purged', () => {
+    for (const status of ['setup', 'drawn', 'collecting', 'closed'] as WaveStatus[]) {
+      expect(refusal({ ...wave(status), personalDataPurgedAt: null }, 'send-mailing')).toBeNull();
+    }
+    expect(refusal({ ...wave('closed'), personalDataPurgedAt: '2024-03-01T00:00:00.000Z' }, 'send-mailing')).toBe(
+      'Dữ liệu cá nhân của đợt 2023 đã được xóa: không thể in thư hay xuất danh sách gửi',
+    );
+  });
+
   it('gives each action its own message', () => {
     const actions: WaveAction[] = ['edit-units', 'change-eligibility', 'import-frame', 'draw', 'publish-draw', 'change-rules', 'import-previous'];
     const messages = actions.map((a) => refusal(wave('closed'), a));

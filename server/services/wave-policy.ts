@@ -18,9 +18,11 @@ export type WaveAction =
   | 'change-rules'
   | 'import-previous'
   | 'close'
-  | 'purge-personal-data';
+  | 'purge-personal-data'
+  | 'send-mailing';
 
 const OPEN: readonly WaveStatus[] = ['setup', 'drawn', 'collecting'];
+const ANY: readonly WaveStatus[] = [...OPEN, 'closed'];
 
 /** The states an action is allowed in, and what the refusal calls the action. */
 const RULES: Record<WaveAction, { allowed: readonly WaveStatus[]; what: string }> = {
@@ -37,11 +39,14 @@ const RULES: Record<WaveAction, { allowed: readonly WaveStatus[]; what: string }
   'close': { allowed: OPEN, what: 'khóa đợt' },
   // Personal data goes only once nothing more can be sent or received.
   'purge-personal-data': { allowed: ['closed'], what: 'xóa dữ liệu cá nhân' },
+  // Letters and the post-office list need the contacts: possible in any state until they are purged.
+  'send-mailing': { allowed: ANY, what: 'in thư hay xuất danh sách gửi' },
 };
 
 /** Why `action` is not allowed in the wave's state, or null when it is. */
-export function refusal(wave: Pick<Wave, 'year' | 'status'>, action: WaveAction): string | null {
+export function refusal(wave: Pick<Wave, 'year' | 'status'> & Partial<Pick<Wave, 'personalDataPurgedAt'>>, action: WaveAction): string | null {
   const rule = RULES[action];
+  if (action === 'send-mailing' && wave.personalDataPurgedAt) return `Dữ liệu cá nhân của đợt ${wave.year} đã được xóa: không thể ${rule.what}`;
   if (rule.allowed.includes(wave.status)) return null;
   const year = wave.year;
   switch (action) {
@@ -57,7 +62,7 @@ export function refusal(wave: Pick<Wave, 'year' | 'status'>, action: WaveAction)
 }
 
 /** Throws the refusal as a 409 when `action` is not allowed. */
-export function assertAllowed(wave: Pick<Wave, 'year' | 'status'>, action: WaveAction): void {
+export function assertAllowed(wave: Pick<Wave, 'year' | 'status'> & Partial<Pick<Wave, 'personalDataPurgedAt'>>, action: WaveAction): void {
   const reason = refusal(wave, action);
   if (reason) throw new UserError(reason, 409);
 }

@@ -3,33 +3,29 @@
  * tables (SIPAS.md s.3, s.10–11). Analysis never reads the contacts table: the results hold no
  * personal data, and neither does anything built from them.
  */
-import { isValidResponse } from '../../analysis/scoring';
-import { parsePublishedIndexes } from '../../analysis/published';
 import type { Questionnaire } from '../../analysis/questionnaire';
-import {
-  type AnalysisSettings,
-  type AnalysisUnit,
-  type PreviousYear,
-  type PublishedRow,
-  type ResponseRecord,
-  type TrackingInput,
-  type WaveResults,
+import { isValidResponse } from '../../analysis/scoring';
+import type {
+  AnalysisSettings,
+  AnalysisUnit,
+  PreviousYear,
+  ResponseRecord,
+  TrackingInput,
+  WaveResults,
 } from '../../analysis/types';
 import { computeWaveResults, type WaveInput } from '../../analysis/wave-results';
-import type { Db } from '../db/connect';
 import type { Executor } from '../db/schema';
 import { UserError } from '../errors';
-import { recordAudit } from '../repositories/audit';
 import { countResponses, publishedFrameSizes } from '../repositories/analysis-sources';
-import { listPreviousIndexes, replacePreviousIndexes } from '../repositories/previous-indexes';
+import { listPreviousIndexes } from '../repositories/previous-indexes';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { listResponses, type StoredResponse } from '../repositories/responses';
 import { trackingByUnit } from '../repositories/tracking';
 import { listUnits } from '../repositories/units';
 import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
-import { CsvError, decodeText } from './csv-text';
+import { waveNotFound } from './wave-policy';
 
-export function analysisSettingsOf(settings: WaveSettings): AnalysisSettings {
+function analysisSettingsOf(settings: WaveSettings): AnalysisSettings {
   return {
     parMaxPoints: settings.parMaxPoints,
     bandLimits: settings.bandLimits,
@@ -44,9 +40,12 @@ export function analysisSettingsOf(settings: WaveSettings): AnalysisSettings {
  * the wave's validity rule itself, so a rule changed after entry takes effect everywhere.
  * Duplicates kept for review and pending double-entry forms are not results.
  */
-const ANALYSED_STATES = ['counted', 'invalid'] as const;
+export const ANALYSED_STATES = ['counted', 'invalid'] as const;
 
-/** Free-text profile items never reach analysis: they may name people. */
+/**
+ * Only the questionnaire's choice items reach analysis: anything else stored with the answers
+ * (free text from older forms, the comment) may name people.
+ */
 function toRecord(r: StoredResponse, choiceItems: Set<string>): ResponseRecord {
   const profile: ResponseRecord['profile'] = {};
   for (const [code, value] of Object.entries(r.profile)) if (choiceItems.has(code)) profile[code] = value;
@@ -86,7 +85,7 @@ async function analysisUnits(db: Executor, year: number, stored: StoredResponse[
 }
 
 async function analysisResponses(db: Executor, year: number, q: Questionnaire) {
-  const choiceItems = new Set(q.profile.filter((p) => p.kind !== 'text').map((p) => p.code));
+  const choiceItems = new Set(q.profile.map((p) => p.code));
   const stored = await listResponses(db, year, [...ANALYSED_STATES]);
   return { stored, records: stored.map((r) => toRecord(r, choiceItems)) };
 }
@@ -136,7 +135,7 @@ async function trackingInput(db: Executor, year: number): Promise<TrackingInput[
 }
 
 /** `warnings` are notes about the data for the analyst, added to the results' own. */
-export async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: WaveInput; stored: StoredResponse[]; warnings: string[] }> {
+async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: WaveInput; stored: StoredResponse[]; warnings: string[] }> {
   const questionnaire = await findQuestionnaire(db, wave.year);
   if (!questionnaire) throw new UserError(`Đợt ${wave.year} chưa có phiếu khảo sát`, 409);
   const settings = analysisSettingsOf(wave.settings);
@@ -185,54 +184,21 @@ export interface WaveAnalysis {
   results: WaveResults;
 }
 
-/** Reads everything in one transaction, so the tables describe one moment of the wave. */
-export async function analyseWave(db: Db, year: number): Promise<WaveAnalysis> {
-  return db.transaction().execute(async (trx) => {
-    const wave = await findWave(trx, year);
-    if (!wave) throw new UserError(`Không có đợt khảo sát năm ${year}`, 404);
-    const { input, stored, warnings } = await loadWaveInput(trx, wave);
-    const results = computeWaveResults(input);
-    results.warnings.push(...warnings, ...stateDisagreements(input, stored, input.responses));
-    return { wave, results };
-  });
-}
-
-export interface PreviousImport {
-  rows: PublishedRow[];
-  /** Set when wave year−1 has raw answers in the system: those are used for deltas instead. */
-  rawPreviousYear: number | null;
-}
-
 /**
- * Replaces the wave's table of last year's published unit indexes, all or nothing: one bad
- * line and nothing changes.
+ * The wave's results. Call it inside readTransaction, so the tables describe one moment of the
+ * wave: the wave's settings are read there too, not taken from the request.
  */
-export async function importPreviousIndexes(db: Db, year: number, bytes: Uint8Array, actor: string | null): Promise<PreviousImport> {
-  let text: string;
-  try {
-    text = decodeText(bytes);
-  } catch (error) {
-    if (error instanceof CsvError) throw new UserError(error.message);
-    throw error;
-  }
-  const parsed = parsePublishedIndexes(text);
-  if (parsed.errors.length > 0) {
-    const details = parsed.errors.map((e) => `dòng ${e.line}: ${e.message}`);
-    throw new UserError(
-      `Bảng chỉ số năm trước có ${parsed.errors.length} lỗi, chưa nhập dòng nào: ${details.slice(0, 3).join('; ')}`,
-      400,
-      details,
-    );
-  }
-  if (parsed.rows.length === 0) throw new UserError('Bảng chỉ số năm trước không có dòng số liệu nào');
-  return db.transaction().execute(async (trx) => {
-    const wave = await findWave(trx, year);
-    if (!wave) throw new UserError(`Không có đợt khảo sát năm ${year}`, 404);
-    // Last year's figures give this wave's deltas: a closed wave's results must not move.
-    if (wave.status === 'closed') throw new UserError(`Đợt ${year} đã khóa: không thay được chỉ số năm trước`, 409);
-    await replacePreviousIndexes(trx, year, parsed.rows);
-    await recordAudit(trx, { actor, action: 'previous.import', waveYear: year, detail: { rows: parsed.rows.length } });
-    const rawPrevious = (await countResponses(trx, year - 1, [...ANALYSED_STATES])) > 0;
-    return { rows: parsed.rows, rawPreviousYear: rawPrevious ? year - 1 : null };
-  });
+export async function analyseWave(db: Executor, year: number): Promise<WaveAnalysis> {
+  const wave = await findWave(db, year);
+  if (!wave) throw waveNotFound(year);
+  const { input, stored, warnings } = await loadWaveInput(db, wave);
+  const results = computeWaveResults(input);
+  results.warnings.push(...warnings, ...stateDisagreements(input, stored, input.responses));
+  return { wave, results };
+}
+
+/** The dashboard's data: the results, and how many of last year's published indexes are imported. */
+export async function analysisDashboard(db: Executor, year: number): Promise<WaveAnalysis & { publishedRows: number }> {
+  const analysis = await analyseWave(db, year);
+  return { ...analysis, publishedRows: (await listPreviousIndexes(db, year)).length };
 }

@@ -1,13 +1,13 @@
-import type { Db } from '../db/connect';
+import type { Executor } from '../db/schema';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
-import { updateWaveSettings, type WaveSettings } from '../repositories/waves';
-import { requireWave } from './waves';
+import { updateWaveSettings, type Wave, type WaveSettings } from '../repositories/waves';
+import { assertAllowed, waveFor } from './wave-policy';
 
 /**
  * The rules of a wave that SIPAS.md calls configurable, as typed by a person (command line
  * flags or a web form): an absent field keeps its value. Double entry has its own switch
- * (paper-entry's setDoubleEntry) because turning it off also records forms keyed once.
+ * (setDoubleEntry in double-entry-switch.ts) because turning it off also records forms keyed once.
  */
 export interface WaveRuleFields {
   periodFrom?: string;
@@ -30,10 +30,12 @@ function parseIsoDate(raw: string, label: string): string {
   return raw;
 }
 
-export async function updateWaveRules(db: Db, year: number, fields: WaveRuleFields, actor: string | null): Promise<WaveSettings> {
-  const wave = await requireWave(db, year);
-  // A closed wave's results are final: changing a rule would change its published figures.
-  if (wave.status === 'closed') throw new UserError(`đợt ${year} đã khóa: không đổi quy tắc được nữa`, 409);
+/**
+ * Applies the rules typed in and returns the wave as it now is. The settings are read inside the
+ * caller's transaction, so a switch changed meanwhile (double entry) is kept, not overwritten.
+ */
+export async function updateWaveRules(trx: Executor, year: number, fields: WaveRuleFields, actor: string | null): Promise<Wave> {
+  const wave = await waveFor(trx, year, 'change-rules');
   const settings: WaveSettings = structuredClone(wave.settings);
   const from = fields.periodFrom?.trim();
   const to = fields.periodTo?.trim();
@@ -42,29 +44,27 @@ export async function updateWaveRules(db: Db, year: number, fields: WaveRuleFiel
       !from && !to
         ? null
         : from && to
-          ? { from: parseIsoDate(from, 'ngày bắt đầu kỳ hồ sơ'), to: parseIsoDate(to, 'ngày kết thúc kỳ hồ sơ') }
+          ? { from: parseIsoDate(from, 'Ngày bắt đầu kỳ hồ sơ'), to: parseIsoDate(to, 'Ngày kết thúc kỳ hồ sơ') }
           : undefined;
-    if (period === undefined) throw new UserError('cần cả ngày bắt đầu và ngày kết thúc kỳ hồ sơ');
-    if (period && period.from > period.to) throw new UserError(`ngày bắt đầu ${period.from} sau ngày kết thúc ${period.to}`);
+    if (period === undefined) throw new UserError('Cần cả ngày bắt đầu và ngày kết thúc kỳ hồ sơ');
+    if (period && period.from > period.to) throw new UserError(`Ngày bắt đầu ${period.from} sau ngày kết thúc ${period.to}`);
     if (JSON.stringify(period) !== JSON.stringify(settings.period)) {
-      if (wave.status !== 'setup') throw new UserError(`đợt ${year} đã bốc mẫu: không đổi kỳ hồ sơ được nữa`, 409);
+      assertAllowed(wave, 'change-eligibility');
       settings.period = period;
     }
   }
-  settings.parMaxPoints = parseNumber(fields.parMax, 'điểm CCHC tối đa', 0, 100) ?? settings.parMaxPoints;
-  settings.minRespondents = parseNumber(fields.minRespondents, 'số phiếu tối thiểu mỗi đơn vị', 0, 10_000) ?? settings.minRespondents;
-  settings.validity.minAnsweredShare = parseNumber(fields.validShare, 'tỉ lệ tiêu chí phải trả lời', 0, 1) ?? settings.validity.minAnsweredShare;
+  settings.parMaxPoints = parseNumber(fields.parMax, 'Điểm CCHC tối đa', 0, 100) ?? settings.parMaxPoints;
+  settings.minRespondents = parseNumber(fields.minRespondents, 'Số phiếu tối thiểu mỗi đơn vị', 0, 10_000) ?? settings.minRespondents;
+  settings.validity.minAnsweredShare = parseNumber(fields.validShare, 'Tỉ lệ tiêu chí phải trả lời', 0, 1) ?? settings.validity.minAnsweredShare;
   if (fields.excludeOrganisations !== undefined) {
-    if (fields.excludeOrganisations !== 'on' && fields.excludeOrganisations !== 'off') throw new UserError('loại tổ chức nhận on hoặc off');
+    if (fields.excludeOrganisations !== 'on' && fields.excludeOrganisations !== 'off') throw new UserError('Loại tổ chức nhận on hoặc off');
     const exclude = fields.excludeOrganisations === 'on';
-    if (exclude !== settings.excludeOrganisations && wave.status !== 'setup') throw new UserError(`đợt ${year} đã bốc mẫu: không đổi quy tắc chọn tổ chức được nữa`, 409);
+    if (exclude !== settings.excludeOrganisations) assertAllowed(wave, 'change-eligibility');
     settings.excludeOrganisations = exclude;
   }
-  await db.transaction().execute(async (trx) => {
-    await updateWaveSettings(trx, year, settings);
-    await recordAudit(trx, { actor, action: 'wave.settings', waveYear: year, detail: { settings } });
-  });
-  return settings;
+  await updateWaveSettings(trx, year, settings);
+  await recordAudit(trx, { actor, action: 'wave.settings', waveYear: year, detail: { settings } });
+  return { ...wave, settings };
 }
 
 export function describeWaveRules(settings: WaveSettings): string {

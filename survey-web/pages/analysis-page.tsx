@@ -1,219 +1,73 @@
-import { formatLimit, formatNumber, formatPercent } from '../../analysis/format';
-import { summarySentence } from '../../analysis/report-html';
-import { KIND_LABELS, NEW_UNIT_DELTA } from '../../analysis/tables';
-import type { Band, GroupResult, UnitKind, UnitResult, WaveResults } from '../../analysis/types';
-import { Layout, Flash, type FlashMessage } from '../layout';
+import type { WaveResults } from '../../analysis/types';
+import { Flash, Layout, type FlashMessage } from '../layout';
+import { analysisPageModel, type GroupSummary, type HeaderCell, type UnitTable } from './analysis-view-model';
 
-/** Sortable columns of the unit table; element codes (A…E) are sortable too. */
-export const SORT_KEYS = ['code', 'name', 'respondents', 'index', 'prev', 'delta', 'rank', 'points'] as const;
-
-export interface AnalysisView {
-  sort: string | null;
-  dir: 'asc' | 'desc';
-  kind: UnitKind | null;
-}
-
-/** Reads ?sort=…&dir=…&kind=… leniently: an unknown value falls back to the default view. */
-export function parseAnalysisView(query: Record<string, string | undefined>, results: WaveResults): AnalysisView {
-  const keys = new Set<string>([...SORT_KEYS, ...results.elements.map((e) => e.code)]);
-  const sort = query.sort && keys.has(query.sort) ? query.sort : null;
-  const kind = results.groups.some((g) => g.kind === query.kind) ? (query.kind as UnitKind) : null;
-  return { sort, dir: query.dir === 'desc' ? 'desc' : 'asc', kind };
-}
-
-function sortValue(u: UnitResult, key: string): string | number | null {
-  switch (key) {
-    case 'code':
-      return u.code;
-    case 'name':
-      return u.name;
-    case 'respondents':
-      return u.respondents;
-    case 'index':
-      return u.index;
-    case 'prev':
-      return u.prevIndex;
-    case 'delta':
-      return u.delta;
-    case 'rank':
-      return u.rank;
-    case 'points':
-      return u.parPoints;
-    default:
-      return u.elements[key] ?? null;
-  }
-}
-
-/** Missing values go last in both directions: a unit without an index is never "best" or "worst". */
-export function sortUnits(units: UnitResult[], view: AnalysisView): UnitResult[] {
-  if (!view.sort) return units;
-  const key = view.sort;
-  const sign = view.dir === 'desc' ? -1 : 1;
-  return [...units].sort((a, b) => {
-    const x = sortValue(a, key);
-    const y = sortValue(b, key);
-    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-    const order = typeof x === 'string' ? x.localeCompare(String(y), 'vi') : x - (y as number);
-    return sign * order || a.code.localeCompare(b.code);
-  });
-}
-
-function query(view: AnalysisView, change: Partial<AnalysisView>): string {
-  const next = { ...view, ...change };
-  const params = new URLSearchParams();
-  if (next.kind) params.set('kind', next.kind);
-  if (next.sort) params.set('sort', next.sort);
-  if (next.sort && next.dir === 'desc') params.set('dir', 'desc');
-  const text = params.toString();
-  return text ? `?${text}` : '?';
-}
-
-const percent = (x: number | null) => (x === null ? '–' : formatPercent(x));
-const signed = (x: number) => (x > 0 && formatNumber(x) !== '0,00' ? '+' : '') + formatNumber(x);
-
-const BAND_SHORT: Record<Band, (high: string, mid: string) => string> = {
-  high: (high) => `≥ ${high} %`,
-  mid: (high, mid) => `${mid} – < ${high} %`,
-  low: (_high, mid) => `< ${mid} %`,
-};
-
-function SortHeader(props: { label: string; sortKey: string; view: AnalysisView; numeric?: boolean; title?: string }) {
-  const { sortKey, view } = props;
-  const active = view.sort === sortKey;
-  // Numbers are most often read best-first, names A to Z.
-  const firstDir = props.numeric && sortKey !== 'rank' ? 'desc' : 'asc';
-  const dir = active ? (view.dir === 'asc' ? 'desc' : 'asc') : firstDir;
+function Header({ cell }: { cell: HeaderCell }) {
   return (
-    <th
-      class={props.numeric ? 'num' : undefined}
-      aria-sort={active ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-      title={props.title}
-      scope="col"
-    >
-      <a href={query(view, { sort: sortKey, dir })}>
-        {props.label}
-        {active ? (view.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-      </a>
+    <th class={cell.numeric ? 'num' : undefined} aria-sort={cell.ariaSort} title={cell.title} scope="col">
+      {cell.href ? <a href={cell.href}>{cell.label}</a> : cell.label}
     </th>
   );
 }
 
-function GroupSummary({ group, results }: { group: GroupResult; results: WaveResults }) {
-  const { settings, previous } = results;
-  const high = formatLimit(settings.bandLimits.high);
-  const mid = formatLimit(settings.bandLimits.mid);
+function GroupFigures({ group }: { group: GroupSummary }) {
   return (
     <section class="group" aria-labelledby={`group-${group.kind}`}>
-      <h3 id={`group-${group.kind}`}>
-        {KIND_LABELS[group.kind].group} ({group.units} đơn vị, {group.respondents} phiếu hợp lệ)
-      </h3>
+      <h3 id={`group-${group.kind}`}>{group.heading}</h3>
       <dl class="figures">
-        <div>
-          <dt>Bình quân</dt>
-          <dd class="big">{percent(group.average)}</dd>
-        </div>
-        {previous ? (
+        {group.figures.map((f) => (
           <div>
-            <dt>Năm {previous.year}</dt>
-            <dd>{percent(group.prevAverage)}</dd>
+            <dt>{f.label}</dt>
+            <dd class={f.big ? 'big' : undefined}>{f.value}</dd>
           </div>
-        ) : null}
-        {previous ? (
-          <div>
-            <dt>Tăng/giảm</dt>
-            <dd>{group.delta === null ? '–' : `${signed(group.delta)} điểm %`}</dd>
-          </div>
-        ) : null}
-        <div>
-          <dt>Từ {high} % trở lên</dt>
-          <dd>{group.atOrAbove90}</dd>
-        </div>
-        <div>
-          <dt>
-            {mid} – dưới {high} %
-          </dt>
-          <dd>{group.bandCounts.mid}</dd>
-        </div>
-        <div>
-          <dt>Dưới {mid} %</dt>
-          <dd>{group.bandCounts.low}</dd>
-        </div>
-        {previous ? (
-          <div>
-            <dt>Tăng / giảm / không đổi / mới</dt>
-            <dd>
-              {group.rising} / {group.falling} / {group.unchanged} / {group.new}
-            </dd>
-          </div>
-        ) : null}
-        <div>
-          <dt>Điểm CCHC (/{formatLimit(settings.parMaxPoints)})</dt>
-          <dd>{group.parPoints === null ? '–' : formatNumber(group.parPoints)}</dd>
-        </div>
+        ))}
       </dl>
-      <p class="sentence">{summarySentence(group, results)}</p>
+      <p class="sentence">{group.sentence}</p>
     </section>
   );
 }
 
-function UnitTable({ units, results, view }: { units: UnitResult[]; results: WaveResults; view: AnalysisView }) {
-  const { settings, previous, elements } = results;
-  const high = formatLimit(settings.bandLimits.high);
-  const mid = formatLimit(settings.bandLimits.mid);
-  const confidence = `${formatLimit(settings.confidence * 100)} %`;
+function UnitTableView({ table, belowMinimumTitle }: { table: UnitTable; belowMinimumTitle: string }) {
   return (
     <div class="scroll">
       <table class="units">
         <thead>
           <tr>
-            <SortHeader label="Mã" sortKey="code" view={view} />
-            <SortHeader label="Tên đơn vị" sortKey="name" view={view} />
-            <SortHeader label="Số phiếu" sortKey="respondents" view={view} numeric title="Số phiếu hợp lệ" />
-            <SortHeader label="Chỉ số" sortKey="index" view={view} numeric title={`Chỉ số hài lòng và khoảng tin cậy ${confidence}`} />
-            {previous ? <SortHeader label={`Năm ${previous.year}`} sortKey="prev" view={view} numeric /> : null}
-            {previous ? <SortHeader label="Tăng/giảm" sortKey="delta" view={view} numeric title="Điểm phần trăm" /> : null}
-            <th scope="col">Mức</th>
-            <SortHeader label="Hạng" sortKey="rank" view={view} numeric title="Xếp hạng trong nhóm" />
-            <SortHeader label="Điểm CCHC" sortKey="points" view={view} numeric />
-            {elements.map((e) => (
-              <SortHeader label={e.code} sortKey={e.code} view={view} numeric title={`Yếu tố ${e.code}. ${e.label}`} />
+            {table.headers.map((cell) => (
+              <Header cell={cell} />
             ))}
           </tr>
         </thead>
         <tbody>
-          {units.map((u) => (
+          {table.rows.map((u) => (
             <tr class={u.belowMinimum ? 'below-min' : undefined}>
               <td>{u.code}</td>
               <td class="name">
                 {u.name}
                 {u.belowMinimum ? (
-                  <span class="flag" title={`Dưới ${settings.minRespondents} phiếu hợp lệ: không xếp hạng`}>
+                  <span class="flag" title={belowMinimumTitle}>
                     {' '}
-                    (dưới {settings.minRespondents} phiếu)
+                    {u.belowMinimum}
                   </span>
                 ) : null}
               </td>
               <td class="num">{u.respondents}</td>
               <td class="num">
-                {percent(u.index)}
-                {u.ciLow !== null && u.ciHigh !== null ? (
-                  <span class="ci">
-                    {formatNumber(u.ciLow)} – {formatNumber(u.ciHigh)}
-                  </span>
-                ) : null}
+                {u.index}
+                {u.ci ? <span class="ci">{u.ci}</span> : null}
               </td>
-              {previous ? <td class="num">{percent(u.prevIndex)}</td> : null}
-              {previous ? (
+              {u.prev !== null ? <td class="num">{u.prev}</td> : null}
+              {u.delta !== null ? (
                 <td class="num">
-                  {u.isNew ? NEW_UNIT_DELTA : u.delta === null ? '–' : signed(u.delta)}
+                  {u.delta}
                   {u.significant ? <abbr title="Thay đổi có ý nghĩa thống kê"> *</abbr> : null}
                 </td>
               ) : null}
-              <td class={u.band ? `band band-${u.band}` : undefined}>{u.band ? BAND_SHORT[u.band](high, mid) : '–'}</td>
-              <td class="num">{u.rank ?? '–'}</td>
-              <td class="num">{u.parPoints === null ? '–' : formatNumber(u.parPoints)}</td>
-              {elements.map((e) => (
-                <td class="num">{u.elements[e.code] == null ? '–' : formatNumber(u.elements[e.code]!)}</td>
+              <td class={u.band ? `band band-${u.band}` : undefined}>{u.bandLabel}</td>
+              <td class="num">{u.rank}</td>
+              <td class="num">{u.points}</td>
+              {u.elements.map((value) => (
+                <td class="num">{value}</td>
               ))}
             </tr>
           ))}
@@ -222,17 +76,6 @@ function UnitTable({ units, results, view }: { units: UnitResult[]; results: Wav
     </div>
   );
 }
-
-const DOWNLOADS = [
-  ['report.html', 'Báo cáo in được (HTML)'],
-  ['tables.xlsx', 'Tất cả các bảng (Excel XLSX)'],
-  ['units.csv', 'Bảng đơn vị, dạng máy đọc (CSV)'],
-  ['units.json', 'Bảng đơn vị (JSON)'],
-  ['groups.csv', 'Theo nhóm đơn vị (CSV)'],
-  ['criteria.csv', 'Theo tiêu chí (CSV)'],
-  ['tracking.csv', 'Theo dõi phiếu (CSV)'],
-  ['profile.csv', 'Thông tin người trả lời (CSV)'],
-] as const;
 
 const PAGE_CSS = `
 main{max-width:96rem}
@@ -268,40 +111,29 @@ ul.downloads{columns:2 18rem}
 export function AnalysisPage(props: {
   wave: { year: number; name: string };
   results: WaveResults;
-  view: AnalysisView;
+  /** The page address's query: ?sort=…&dir=…&kind=… */
+  query: Record<string, string | undefined>;
   user: { username: string; role: string } | null;
+  /** Whether the person may replace last year's published indexes (shows the upload form). */
+  canImport: boolean;
   publishedRows: number;
   message?: FlashMessage;
 }) {
-  const { wave, results, view, user } = props;
-  const { previous, settings } = results;
-  const groups = results.groups.filter((g) => !view.kind || g.kind === view.kind);
-  const base = `/waves/${wave.year}/analysis`;
-  const canImport = user?.role === 'admin' || user?.role === 'analyst';
-  const anyBelowMinimum = results.units.some((u) => u.belowMinimum);
+  const { wave, user } = props;
+  const model = analysisPageModel(props);
   return (
-    <Layout title={`Kết quả ${wave.name} — SIPAS`} user={user} css={PAGE_CSS}>
+    <Layout title={model.title} user={user} css={PAGE_CSS}>
       <p class="no-print">
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>
-      <h1>Kết quả Chỉ số hài lòng năm {wave.year}</h1>
+      <h1>{model.heading}</h1>
       <Flash message={props.message} />
-      <p>
-        {results.tracking.total.counted === 0
-          ? 'Chưa có phiếu trả lời nào được tính chỉ số'
-          : `${results.tracking.total.counted} phiếu hợp lệ được tính chỉ số`}
-        {results.excluded.invalid > 0 ? `; ${results.excluded.invalid} phiếu không hợp lệ (không tính)` : ''}.{' '}
-        {previous
-          ? previous.source === 'raw'
-            ? `So sánh với năm ${previous.year} từ phiếu gốc trong hệ thống.`
-            : `So sánh với năm ${previous.year} theo chỉ số đã công bố (nhập từ tệp).`
-          : 'Chưa có số liệu năm trước để so sánh.'}
-      </p>
-      {results.warnings.length > 0 ? (
+      <p>{model.intro}</p>
+      {model.warnings.length > 0 ? (
         <div class="notes" role="status">
           <p style="margin:0">Lưu ý về số liệu:</p>
           <ul>
-            {results.warnings.map((w) => (
+            {model.warnings.map((w) => (
               <li>{w}</li>
             ))}
           </ul>
@@ -309,58 +141,39 @@ export function AnalysisPage(props: {
       ) : null}
       <nav class="kinds no-print" aria-label="Lọc theo nhóm đơn vị">
         Nhóm:{' '}
-        <a href={query(view, { kind: null })} aria-current={view.kind === null ? 'page' : undefined}>
-          Tất cả
-        </a>
-        {results.groups.map((g) => (
-          <a href={query(view, { kind: g.kind })} aria-current={view.kind === g.kind ? 'page' : undefined}>
-            {KIND_LABELS[g.kind].group}
+        {model.kindLinks.map((link) => (
+          <a href={link.href} aria-current={link.current ? 'page' : undefined}>
+            {link.label}
           </a>
         ))}
       </nav>
       <h2>Kết quả chung</h2>
       <div class="groups">
-        {groups.map((g) => (
-          <GroupSummary group={g} results={results} />
+        {model.groups.map((g) => (
+          <GroupFigures group={g} />
         ))}
       </div>
       <h2>Chỉ số theo đơn vị</h2>
-      <p class="muted">
-        Bấm vào tiêu đề cột để sắp xếp. Dưới chỉ số là khoảng tin cậy {formatLimit(settings.confidence * 100)} %.
-        {previous ? ' Dấu * : thay đổi có ý nghĩa thống kê; "mới": đơn vị không có số liệu năm trước.' : ''}
-        {anyBelowMinimum ? ` Đơn vị có dưới ${settings.minRespondents} phiếu hợp lệ được đánh dấu và không xếp hạng.` : ''}
-      </p>
-      {groups.map((g) => (
+      <p class="muted">{model.tableNote}</p>
+      {model.unitTables.map((table) => (
         <section>
-          <h3>{KIND_LABELS[g.kind].group}</h3>
-          <UnitTable
-            units={sortUnits(
-              results.units.filter((u) => u.kind === g.kind),
-              view,
-            )}
-            results={results}
-            view={view}
-          />
+          <h3>{table.heading}</h3>
+          <UnitTableView table={table} belowMinimumTitle={model.belowMinimumTitle} />
         </section>
       ))}
       <h2>Tải xuống</h2>
       <ul class="downloads">
-        {DOWNLOADS.map(([file, label]) => (
+        {model.downloads.map((d) => (
           <li>
-            <a href={`${base}/${file}`}>{label}</a>
+            <a href={d.href}>{d.label}</a>
           </li>
         ))}
       </ul>
-      {canImport ? (
+      {model.previousImport ? (
         <section class="no-print">
-          <h2>Chỉ số đã công bố năm {wave.year - 1}</h2>
-          <p>
-            {props.publishedRows > 0
-              ? `Đã nhập ${props.publishedRows} đơn vị.`
-              : 'Chưa nhập.'}{' '}
-            Dùng khi hệ thống không có phiếu gốc của năm {wave.year - 1}; tệp mới thay toàn bộ bảng cũ.
-          </p>
-          <form method="post" action={`${base}/previous`} enctype="multipart/form-data">
+          <h2>{model.previousImport.heading}</h2>
+          <p>{model.previousImport.status}</p>
+          <form method="post" action={model.previousImport.action} enctype="multipart/form-data">
             <label for="previous-file">Tệp CSV: unit_code,unit_name,index[,respondents]</label>
             <input id="previous-file" type="file" name="file" accept=".csv,text/csv" required />{' '}
             <button type="submit">Nhập</button>

@@ -65,9 +65,10 @@ export function keyItems(q: Questionnaire): KeyItem[] {
         code: p.code,
         kind: p.kind,
         choices: p.options.length,
-        maxChoices: p.kind === 'multi' ? (p.maxChoices ?? p.options.length) : p.kind === 'single' ? 1 : 0,
+        maxChoices: p.kind === 'multi' ? (p.maxChoices ?? p.options.length) : 1,
       }),
     ),
+    { code: q.comment.code, kind: 'text', choices: 0, maxChoices: 0 },
   ];
 }
 
@@ -155,17 +156,7 @@ export function EntryPage(props: EntryPageProps) {
             </fieldset>
           )),
         )}
-        {q.profile.map((item) =>
-          item.kind === 'text' ? (
-            <fieldset class="item" tabindex={-1}>
-              <legend>
-                <span class="item-code">{item.label}</span>
-              </legend>
-              <textarea name={item.code} aria-label={item.label} rows={2} style="grid-column:2 / 4">
-                {String(values?.[item.code] ?? '')}
-              </textarea>
-            </fieldset>
-          ) : (
+        {q.profile.map((item) => (
             <fieldset class="item" tabindex={-1}>
               <legend>
                 <span class="item-code">{item.label}</span>
@@ -190,8 +181,15 @@ export function EntryPage(props: EntryPageProps) {
                 ) : null}
               </span>
             </fieldset>
-          ),
-        )}
+          ))}
+        <fieldset class="item" tabindex={-1}>
+          <legend>
+            <span class="item-code">{q.comment.label}</span>
+          </legend>
+          <textarea name={q.comment.code} aria-label={q.comment.label} rows={2} style="grid-column:2 / 4">
+            {String(values?.[q.comment.code] ?? '')}
+          </textarea>
+        </fieldset>
         <p id="hint" role="alert" hidden></p>
         <p>
           <button type="submit">Lưu phiếu (Enter)</button>

@@ -1,10 +1,10 @@
-import { ErrorBox, Layout } from '../layout';
+import { Flash, Layout, type FlashMessage } from '../layout';
 
-export function LoginPage(props: { error?: string; next?: string }) {
+export function LoginPage(props: { message?: FlashMessage; next?: string }) {
   return (
     <Layout title="Đăng nhập — SIPAS">
       <h1>Đăng nhập</h1>
-      {props.error ? <ErrorBox message={props.error} /> : null}
+      <Flash message={props.message} />
       <form method="post" action="/dang-nhap" style="max-width:24rem">
         <input type="hidden" name="next" value={props.next ?? '/'} />
         <label for="username">Tên đăng nhập</label>

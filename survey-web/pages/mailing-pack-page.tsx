@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { Questionnaire } from '../../analysis/questionnaire';
+import { fieldSections, questionnaireFields } from '../../analysis/questionnaire-fields';
 import { Layout } from '../layout';
 
 /**
@@ -59,6 +60,7 @@ export function MailingPackPage(props: {
   unitLabel: string;
 }) {
   const { wave, questionnaire: q, letters } = props;
+  const sections = fieldSections(questionnaireFields(q));
   return (
     <Layout title={`Thư mời và phiếu khảo sát — ${props.unitLabel} — ${wave.name}`} user={props.user} bare css={packCss}>
       <div class="toolbar">
@@ -127,57 +129,57 @@ export function MailingPackPage(props: {
                 Đơn vị được khảo sát: <strong>{letter.unitName}</strong>. Đánh dấu ✗ vào một ô cho mỗi tiêu chí: {q.scale.map((s) => `${s.value} = ${s.label}`).join('; ')}
                 ; KYK = {q.noOpinionLabel.toLowerCase()}.
               </p>
-              {q.elements.map((element) => (
+              {sections.map((section) => (
                 <>
-                  <h2>
-                    {element.code}. {element.label}
-                  </h2>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>Tiêu chí</th>
-                        {q.scale.map((s) => (
-                          <th class="box">{s.value}</th>
-                        ))}
-                        <th class="box">KYK</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {element.criteria.map((criterion) => (
+                  <h2>{section.code ? `${section.code}. ${section.title}` : section.title}</h2>
+                  {section.code ? (
+                    <table>
+                      <thead>
                         <tr>
-                          <td>
-                            {criterion.code}. {criterion.label}
-                          </td>
-                          {[...q.scale, { value: 0 }].map(() => (
-                            <td class="box">{BOX}</td>
+                          <th>Tiêu chí</th>
+                          {q.scale.map((s) => (
+                            <th class="box">{s.value}</th>
                           ))}
+                          <th class="box">KYK</th>
                         </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                      </thead>
+                      <tbody>
+                        {section.fields.map((criterion) => (
+                          <tr>
+                            <td>
+                              {criterion.code}. {criterion.label}
+                            </td>
+                            {[...q.scale, { value: 0 }].map(() => (
+                              <td class="box">{BOX}</td>
+                            ))}
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  ) : (
+                    section.fields.map((field) =>
+                      field.kind === 'comment' ? (
+                        <div>
+                          <p style="margin:2mm 0 0">
+                            <strong>{field.label}:</strong>
+                          </p>
+                          <div class="lines" />
+                          <div class="lines" />
+                        </div>
+                      ) : field.kind === 'scale' ? null : (
+                        <p style="margin:1.5mm 0">
+                          <strong>{field.label}:</strong>{' '}
+                          {field.options.map((option) => (
+                            <span class="opt">
+                              {BOX} {option.label}
+                            </span>
+                          ))}
+                        </p>
+                      ),
+                    )
+                  )}
                 </>
               ))}
-              <h2>Thông tin chung</h2>
-              {q.profile.map((item) =>
-                item.kind === 'text' ? (
-                  <div>
-                    <p style="margin:2mm 0 0">
-                      <strong>{item.label}:</strong>
-                    </p>
-                    <div class="lines" />
-                    <div class="lines" />
-                  </div>
-                ) : (
-                  <p style="margin:1.5mm 0">
-                    <strong>{item.label}:</strong>{' '}
-                    {item.options.map((option) => (
-                      <span class="opt">
-                        {BOX} {option.label}
-                      </span>
-                    ))}
-                  </p>
-                ),
-              )}
               <p>Xin trân trọng cảm ơn! Sau khi điền, xin gấp phiếu và gửi lại cho nhân viên bưu điện.</p>
             </div>
           </section>

@@ -83,7 +83,7 @@ export function MismatchesPage(props: {
 export function EntrySettingsPage(props: {
   wave: { year: number; name: string; doubleEntry: boolean };
   user: { username: string; role: string };
-  message?: string;
+  message?: FlashMessage;
 }) {
   const { wave } = props;
   return (
@@ -92,11 +92,7 @@ export function EntrySettingsPage(props: {
       <p class="muted">
         <a href={`/waves/${wave.year}/entry`}>← Nhập phiếu giấy</a>
       </p>
-      {props.message ? (
-        <div class="ok" role="status">
-          {props.message}
-        </div>
-      ) : null}
+      <Flash message={props.message} />
       <form method="post" action={`/waves/${wave.year}/entry/settings`}>
         <input type="hidden" name="double_entry" value="0" />
         <label style="font-weight:400">

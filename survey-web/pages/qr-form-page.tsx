@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { Questionnaire } from '../../analysis/questionnaire';
+import { fieldSections, questionnaireFields, type QuestionnaireField } from '../../analysis/questionnaire-fields';
 import { Layout } from '../layout';
 
 /**
@@ -59,9 +60,64 @@ export function QrFormPage(props: QrFormProps) {
     return Array.isArray(v) ? v : v === undefined ? [] : [v];
   };
   const problemList = Object.entries(problems);
-  const comment = q.profile.find((p) => p.kind === 'text');
-  const criteriaCount = q.elements.reduce((n, e) => n + e.criteria.length, 0);
-  const fieldName = (field: string) => q.profile.find((p) => p.code === field)?.label ?? field;
+  const fields = questionnaireFields(q);
+  const criteriaCount = fields.filter((f) => f.kind === 'scale').length;
+  // Problems name criteria by their code (printed next to them); other fields by their wording.
+  const fieldName = (code: string) => {
+    const field = fields.find((f) => f.code === code);
+    return field && field.kind !== 'scale' ? field.label : code;
+  };
+  const fieldInput = (field: QuestionnaireField) => {
+    const problem = problems[field.code];
+    const chosen = picked(field.code);
+    switch (field.kind) {
+      case 'scale':
+        return (
+          <fieldset class={problem ? 'q bad' : 'q'} id={`f-${field.code}`}>
+            <legend>
+              {field.code}. {field.label}
+            </legend>
+            {problem ? <p class="err">{problem}</p> : null}
+            <div class="s">
+              {field.options.map((option) => (
+                <label>
+                  <input type="radio" name={field.code} value={String(option.value)} checked={chosen[0] === String(option.value)} />
+                  <b>{option.value}</b> {option.label}
+                </label>
+              ))}
+              <label class="na">
+                <input type="radio" name={field.code} value="0" checked={chosen[0] === '0'} />
+                {q.noOpinionLabel}
+              </label>
+            </div>
+          </fieldset>
+        );
+      case 'single':
+      case 'multi':
+        return (
+          <fieldset class={problem ? 'q o bad' : 'q o'} id={`f-${field.code}`} data-max={field.kind === 'multi' ? field.maxChoices : undefined}>
+            <legend>{field.label}</legend>
+            {problem ? <p class="err">{problem}</p> : null}
+            {field.options.map((option) => (
+              <label>
+                <input type={field.kind === 'multi' ? 'checkbox' : 'radio'} name={field.code} value={option.code} checked={chosen.includes(option.code)} />
+                {option.label}
+              </label>
+            ))}
+          </fieldset>
+        );
+      case 'comment':
+        return (
+          <div id={`f-${field.code}`}>
+            <label for={field.code}>{field.label}</label>
+            {problem ? <p class="err">{problem}</p> : null}
+            <textarea id={field.code} name={field.code} maxlength={field.maxLength} rows={4}>
+              {chosen[0] ?? ''}
+            </textarea>
+          </div>
+        );
+    }
+  };
   return (
     <Layout title={`Phiếu khảo sát — ${props.unitName}`} bare css={citizenCss}>
       <h1>{q.title}</h1>
@@ -93,67 +149,12 @@ export function QrFormPage(props: QrFormProps) {
       ) : null}
       <form method="post" action={`/q/${props.token}`}>
         {values.incomplete_ok === '1' ? <input type="hidden" name="incomplete_ok" value="1" /> : null}
-        {q.elements.map((element) => (
+        {fieldSections(fields).map((section) => (
           <fieldset class="el">
-            <legend>
-              {element.code}. {element.label}
-            </legend>
-            {element.criteria.map((criterion) => {
-              const chosen = picked(criterion.code)[0];
-              const problem = problems[criterion.code];
-              return (
-                <fieldset class={problem ? 'q bad' : 'q'} id={`f-${criterion.code}`}>
-                  <legend>
-                    {criterion.code}. {criterion.label}
-                  </legend>
-                  {problem ? <p class="err">{problem}</p> : null}
-                  <div class="s">
-                    {q.scale.map((option) => (
-                      <label>
-                        <input type="radio" name={criterion.code} value={String(option.value)} checked={chosen === String(option.value)} />
-                        <b>{option.value}</b> {option.label}
-                      </label>
-                    ))}
-                    <label class="na">
-                      <input type="radio" name={criterion.code} value="0" checked={chosen === '0'} />
-                      {q.noOpinionLabel}
-                    </label>
-                  </div>
-                </fieldset>
-              );
-            })}
+            <legend>{section.code ? `${section.code}. ${section.title}` : section.title}</legend>
+            {section.fields.map(fieldInput)}
           </fieldset>
         ))}
-        <fieldset class="el">
-          <legend>Thông tin chung</legend>
-          {q.profile
-            .filter((item) => item.kind !== 'text')
-            .map((item) => {
-              const chosen = picked(item.code);
-              const problem = problems[item.code];
-              return (
-                <fieldset class={problem ? 'q o bad' : 'q o'} id={`f-${item.code}`} data-max={item.kind === 'multi' ? item.maxChoices : undefined}>
-                  <legend>{item.label}</legend>
-                  {problem ? <p class="err">{problem}</p> : null}
-                  {item.options.map((option) => (
-                    <label>
-                      <input type={item.kind === 'multi' ? 'checkbox' : 'radio'} name={item.code} value={option.code} checked={chosen.includes(option.code)} />
-                      {option.label}
-                    </label>
-                  ))}
-                </fieldset>
-              );
-            })}
-          {comment ? (
-            <div id="f-comment">
-              <label for="comment">{comment.label}</label>
-              {problems.comment ? <p class="err">{problems.comment}</p> : null}
-              <textarea id="comment" name="comment" maxlength={2000} rows={4}>
-                {picked('comment')[0] ?? ''}
-              </textarea>
-            </div>
-          ) : null}
-        </fieldset>
         <button class="send" type="submit">
           Gửi phiếu trả lời
         </button>

@@ -1,15 +1,20 @@
+import type { Questionnaire } from '../../analysis/questionnaire';
+import { questionnaireFields } from '../../analysis/questionnaire-fields';
 import { ErrorBox, Layout, Flash, type FlashMessage } from '../layout';
 
 /** Upload of responses collected elsewhere (SIPAS.md section 11), for administrators. */
 export function ResponsesImportPage(props: {
-  wave: { year: number; name: string; status: string };
-  criteria: string[];
-  profile: string[];
+  wave: { year: number; name: string };
+  /** The wave's questionnaire: its field codes are the file's columns. */
+  questionnaire: Questionnaire | undefined;
+  /** Why the wave takes no more responses, or null when it does. */
+  refusal: string | null;
   user: { username: string; role: string } | null;
   message?: FlashMessage;
 }) {
   const { wave } = props;
-  const header = ['questionnaire_code', 'unit_code', 'channel', ...props.criteria, ...props.profile].join(',');
+  const fields = props.questionnaire ? questionnaireFields(props.questionnaire) : [];
+  const header = ['questionnaire_code', 'unit_code', 'channel', ...fields.map((f) => f.code)].join(',');
   return (
     <Layout title={`Nhập phiếu trả lời — ${wave.name}`} user={props.user}>
       <p>
@@ -33,8 +38,8 @@ export function ResponsesImportPage(props: {
           trả lời ít hơn mức tối thiểu được lưu là không hợp lệ. Phiếu nhập từ tệp được tính ngay, không cần nhập hai lần.
         </li>
       </ul>
-      {wave.status === 'closed' ? (
-        <ErrorBox message="Đợt khảo sát đã kết thúc, không nhận thêm phiếu trả lời." />
+      {props.refusal ? (
+        <ErrorBox message={props.refusal} />
       ) : (
         <form method="post" action={`/waves/${wave.year}/responses/import`} enctype="multipart/form-data">
           <label for="responses-file">Tệp CSV (UTF-8 hoặc Unicode từ Excel)</label>

@@ -1,17 +1,28 @@
 import { formatPercent } from '../../analysis/format';
-import type { UnitTracking } from '../../server/repositories/tracking';
+import type { TrackingInput } from '../../analysis/types';
 import { Layout } from '../layout';
 
-/** The tracking page shows the repository's per-unit figures as they are. */
-export type TrackingRow = UnitTracking;
+/** The figures of one unit, or of all units summed (definitions under the table). */
+export interface TrackingCounts extends Omit<TrackingInput, 'unitCode'> {
+  released: number;
+  review: number;
+  invalid: number;
+  awaitingSecondPass: number;
+  mismatched: number;
+  reservesLeft: number;
+  responded: number;
+}
+
+export interface TrackingRow extends TrackingCounts {
+  unitCode: string;
+  unitName: string;
+}
 
 function rate(numerator: number, denominator: number): string {
   return denominator > 0 ? formatPercent((100 * numerator) / denominator) : '—';
 }
 
-type Counts = Omit<TrackingRow, 'unitCode' | 'unitName' | 'unitKind'>;
-
-const columns: { key: keyof Counts; label: string; title: string }[] = [
+const columns: { key: keyof TrackingCounts; label: string; title: string }[] = [
   { key: 'planned', label: 'Kế hoạch', title: 'Số phiếu chính (không kể dự phòng) của lần bốc mẫu đã công bố' },
   { key: 'drawn', label: 'Đã bốc', title: 'Phiếu chính + phiếu dự phòng' },
   { key: 'released', label: 'Phát hành', title: 'Phiếu được in và gửi: phiếu chính, và phiếu dự phòng đã thay người không phát được/từ chối' },
@@ -33,10 +44,10 @@ export function TrackingPage(props: {
   wave: { year: number; name: string };
   user: { username: string; role: string } | null;
   rows: TrackingRow[];
-  total: Counts;
+  total: TrackingCounts;
 }) {
   const { wave, rows, total } = props;
-  const line = (r: Counts) => (
+  const line = (r: TrackingCounts) => (
     <>
       {columns.map((c) => (
         <td class="num">{r[c.key]}</td>

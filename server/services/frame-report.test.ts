@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../sampling';
-import { HIDDEN_VALUE, withoutPersonalData } from './frame-import';
+import { HIDDEN_VALUE, withoutPersonalData } from './frame-report';
 
 const base: ImportReport = {
   rowsRead: 5, rowsAccepted: 0, rowsRejected: 5, rejections: [], rejectionCounts: {}, duplicateDossierCodes: 0, personsMerged: 0,

@@ -1,0 +1,109 @@
+import { Hono, type Context } from 'hono';
+import { validator } from 'hono/validator';
+import type { FlashMessage } from '../../survey-web/layout';
+import { DrawPage, type VerifyView } from '../../survey-web/pages/draw-page';
+import type { AppDeps, WaveEnv } from '../app-env';
+import { writeTransaction } from '../db/unit-of-work';
+import { UserError } from '../errors';
+import { actorOf, requireRole } from '../middleware/auth';
+import { allocationFrom, parseReservePercent } from '../services/allocation-input';
+import { drawTotals, runDraw } from '../services/draw';
+import { exportDrawCsv } from '../services/draw-export';
+import { publishDraw } from '../services/draw-publish';
+import { verifyUploadedDraw } from '../services/draw-verify';
+import { withUploadedFile } from '../services/multipart-stream';
+import { drawOverview } from '../services/sampling-overview';
+
+/**
+ * The wave's draw under /waves/:year/draw: the drawn list and its record (administrators and
+ * supervisors), drawing and publishing (administrators), the CSV export and the re-check
+ * against a frame file someone holds.
+ */
+
+type Ctx = Context<WaveEnv>;
+
+/** An example of a public seed nobody knows before the frame is fixed: today's lottery result. */
+function suggestedSeed(now: Date): string {
+  const today = now.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
+  return `${today} XSKT An Giang giải đặc biệt 123456`;
+}
+
+async function renderDrawPage(c: Ctx, deps: AppDeps, extra: { message?: FlashMessage; verify?: VerifyView } = {}, status: 200 | 400 | 404 | 409 = 200) {
+  const overview = await drawOverview(deps.db, c.var.wave.year);
+  return c.html(<DrawPage wave={c.var.wave} {...overview} suggestedSeed={suggestedSeed(new Date())} user={c.var.user} {...extra} />, status);
+}
+
+/** A refusal is shown on the page the person was on, above what they were looking at. */
+function errorFlash(error: UserError): FlashMessage {
+  return { kind: 'error', text: error.message, details: error.details };
+}
+
+const drawForm = validator('form', (form) => {
+  const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).normalize('NFC').trim() : '');
+  const kind = text('allocation');
+  return {
+    seed: text('seed'),
+    allocation: {
+      kind,
+      perUnit: text('perUnit'),
+      total: text('total'),
+      min: text('min'),
+      max: kind === 'margin' ? text('marginMax') : text('max'),
+      margin: text('margin'),
+    },
+    reserve: text('reserve'),
+    redraw: text('redraw') === '1',
+    reason: text('reason'),
+  };
+});
+
+const publishForm = validator('form', (form) => ({ confirm: form.confirm === '1', drawId: Number(form.drawId) }));
+
+export function drawRoutes(deps: AppDeps) {
+  return new Hono<WaveEnv>()
+    .get('/', requireRole('admin', 'supervisor'), async (c) => renderDrawPage(c, deps))
+    .post('/', requireRole('admin'), drawForm, async (c) => {
+      const form = c.req.valid('form');
+      try {
+        const request = { seed: form.seed, allocation: allocationFrom(form.allocation), reservePercent: parseReservePercent(form.reserve), redraw: form.redraw, reason: form.reason };
+        const draw = await runDraw(deps.db, c.var.wave.year, request, actorOf(c));
+        return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã bốc mẫu (bản nháp số ${draw.id}): ${drawTotals(draw).drawn} người chính thức. Kiểm tra rồi công bố.` } });
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status === 409 ? 409 : 400);
+      }
+    })
+    .post('/publish', requireRole('admin'), publishForm, async (c) => {
+      const form = c.req.valid('form');
+      try {
+        if (!form.confirm) throw new UserError('Hãy đánh dấu ô xác nhận trước khi công bố');
+        const { draw, questionnaires } = await writeTransaction(deps.db, (trx, afterCommit) =>
+          publishDraw(trx, afterCommit, c.var.wave.year, { drawId: form.drawId }, actorOf(c)),
+        );
+        return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã công bố lần bốc số ${draw.id}: cấp ${questionnaires} mã phiếu; tệp khung mẫu đã được xóa.` } });
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status === 409 ? 409 : 400);
+      }
+    })
+    .get('/export.csv', requireRole('admin', 'supervisor'), async (c) => {
+      const year = c.var.wave.year;
+      const { csv } = await exportDrawCsv(deps.db, year);
+      return c.body(csv, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="mau-boc-${year}.csv"`,
+      });
+    })
+    .post('/verify', requireRole('admin', 'supervisor'), async (c) => {
+      try {
+        // The file may be as big as the frame: read as it arrives.
+        const outcome = await withUploadedFile(c.req.raw, (file) =>
+          verifyUploadedDraw({ db: deps.db, dataDir: deps.config.dataDir }, c.var.wave, file.bytes, actorOf(c)),
+        );
+        return renderDrawPage(c, deps, { verify: outcome });
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status === 404 ? 404 : 400);
+      }
+    });
+}
