@@ -83,6 +83,33 @@ export interface TrackingInput {
   valid: number;
 }
 
+/**
+ * What the tracking page shows per unit beyond the figures the analysis uses (counts only,
+ * never personal data).
+ */
+export interface CollectionCounts extends Omit<TrackingInput, 'unitCode'> {
+  /** Questionnaires that may be printed: primaries, and reserves released to replace someone. */
+  released: number;
+  /** Responses kept for a person to look at (a second answer to the same questionnaire). */
+  review: number;
+  /** Responses below the validity rule. */
+  invalid: number;
+  /** Double entry: forms keyed once, waiting for the second keying. */
+  awaitingSecondPass: number;
+  /** Double entry: forms whose two keyings differ, waiting for a supervisor. */
+  mismatched: number;
+  /** Reserves not yet used. */
+  reservesLeft: number;
+  /** Questionnaires with any answer back (paper keyed or QR), each counted once. */
+  responded: number;
+}
+
+export interface UnitCollection extends CollectionCounts {
+  unitCode: string;
+  unitName: string;
+  unitKind: string;
+}
+
 export type Band = 'high' | 'mid' | 'low';
 
 export interface UnitResult {

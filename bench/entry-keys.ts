@@ -17,6 +17,7 @@
  * Space ticks a checkbox; Enter submits.
  */
 import { defaultQuestionnaire } from '../analysis/questionnaire';
+import { questionnaireFields } from '../analysis/questionnaire-fields';
 import { createKeying, type KeyValue } from '../survey-web/entry-keys';
 import { keyItems } from '../survey-web/pages/entry-page';
 
@@ -34,7 +35,7 @@ function generator(state: number): () => number {
 }
 
 const random = generator(seed);
-const items = keyItems(defaultQuestionnaire);
+const items = keyItems(questionnaireFields(defaultQuestionnaire));
 const code = '23SNV00427';
 
 /** A returned form: 92 % of criteria answered (mostly 4–5), 85 % of profile items, 0–3 priorities. */
@@ -77,7 +78,7 @@ function plainFormKeys(form: KeyValue[]): number {
     const v = form[i];
     if (item.kind === 'multi') {
       keys += item.choices + (Array.isArray(v) ? v.length : 0);
-    } else if (item.kind === 'text') {
+    } else if (item.kind === 'comment') {
       keys += 1;
     } else {
       keys += 1 + (v === null ? 0 : v === 1 ? 1 : (v as number) - 1);

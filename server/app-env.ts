@@ -4,6 +4,7 @@ import type { User } from './repositories/users';
 import type { Wave } from './repositories/waves';
 import { AttemptLimiter } from './services/attempt-limiter';
 import { GroupCommitter } from './services/group-commit';
+import type { ShortLinkLimits } from './services/short-link';
 
 /**
  * What createApp and every router factory receive instead of importing globals: tests hand in
@@ -15,7 +16,7 @@ export interface AppDeps {
   /** Citizens' QR submissions arriving together share one transaction and one fsync. */
   committer: GroupCommitter;
   /** Failed code + access-key pairs at /k: 10 per client address in 15 min, 10 per code in an hour. */
-  shortLinkLimits: { byClient: AttemptLimiter; byCode: AttemptLimiter };
+  shortLinkLimits: ShortLinkLimits;
 }
 
 export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDeps {

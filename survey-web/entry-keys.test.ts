@@ -8,7 +8,7 @@ const items: KeyItem[] = [
   scale('A3'),
   { code: 'gender', kind: 'single', choices: 2, maxChoices: 1 },
   { code: 'priorities', kind: 'multi', choices: 8, maxChoices: 3 },
-  { code: 'comment', kind: 'text', choices: 0, maxChoices: 0 },
+  { code: 'comment', kind: 'comment', choices: 0, maxChoices: 0 },
 ];
 
 function pressAll(keying: ReturnType<typeof createKeying>, keys: string[]) {

@@ -12,9 +12,9 @@
 
 export interface KeyItem {
   code: string;
-  /** scale: the 1–5 criteria; single/multi: profile items keyed by option number; text: free text. */
-  kind: 'scale' | 'single' | 'multi' | 'text';
-  /** Number of options (5 for the scale, 0 for text). */
+  /** scale: the 1–5 criteria; single/multi: profile items keyed by option number; comment: free text. */
+  kind: 'scale' | 'single' | 'multi' | 'comment';
+  /** Number of options (5 for the scale, 0 for the comment). */
   choices: number;
   /** For multi: the most options that may be chosen. */
   maxChoices: number;
@@ -113,7 +113,7 @@ export function createKeying(items: KeyItem[]): Keying {
         return keyedAnything ? { kind: 'save' } : { kind: 'ignore' };
       }
       if (key === 'Backspace') {
-        if (item?.kind === 'text' && textLength > 0) {
+        if (item?.kind === 'comment' && textLength > 0) {
           corrections++;
           return { kind: 'type' };
         }
@@ -131,14 +131,14 @@ export function createKeying(items: KeyItem[]): Keying {
         if (index === 0) return { kind: 'reject', hint: 'Đang ở câu đầu tiên' };
         index--;
         const previous = items[index];
-        if (previous.kind !== 'text') values[index] = empty(previous);
+        if (previous.kind !== 'comment') values[index] = empty(previous);
         corrections++;
         return { kind: 'back' };
       }
       // Named keys (Tab, arrows, Shift, F-keys…) keep their usual meaning.
       if (key.length !== 1) return { kind: 'ignore' };
       if (!item) return { kind: 'reject', hint: 'Đã hết câu hỏi: nhấn Enter để lưu phiếu, Backspace để sửa câu cuối' };
-      if (item.kind === 'text') {
+      if (item.kind === 'comment') {
         keyedAnything = true;
         return { kind: 'type' };
       }

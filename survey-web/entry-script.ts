@@ -43,7 +43,7 @@ function sync() {
   items.forEach(function (item, i) {
     var set = sets[i];
     set.classList.toggle('current', i === at);
-    if (item.kind === 'text') return;
+    if (item.kind === 'comment') return;
     set.querySelectorAll('input').forEach(function (input) {
       var v = values[i], n = Number(input.value);
       // An item left blank by 0 or space shows its "0" box ticked once the cursor has passed it.
@@ -52,7 +52,7 @@ function sync() {
   });
   form.elements.corrections.value = String(keying.corrections());
   var current = sets[at];
-  if (current && items[at].kind === 'text') comment.focus();
+  if (current && items[at].kind === 'comment') comment.focus();
   else if (current) current.focus();
   else form.querySelector('button[type=submit]').focus();
 }
@@ -60,7 +60,7 @@ function fromPage() {
   keying = createKeying(items);
   var last = -1;
   items.forEach(function (item, i) {
-    if (item.kind === 'text') return;
+    if (item.kind === 'comment') return;
     var checked = Array.prototype.filter.call(sets[i].querySelectorAll('input'), function (x) { return x.checked; }).map(function (x) { return Number(x.value); });
     if (checked.length === 0) return;
     keying.set(i, item.kind === 'multi' ? checked : checked[0] === 0 ? null : checked[0]);
@@ -133,7 +133,7 @@ function save() {
 }
 /** Applies one key; event is null when replaying keys taken off the code field. */
 function press(key, event) {
-  var onText = items[keying.index()] && items[keying.index()].kind === 'text';
+  var onText = items[keying.index()] && items[keying.index()].kind === 'comment';
   var out = keying.press(key, onText ? comment.value.length : 0);
   if (out.kind === 'type') {
     if (!event && key.length === 1) comment.value += key;

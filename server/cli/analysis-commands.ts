@@ -7,8 +7,7 @@ import { UserError } from '../errors';
 import { buildExport, parseExportFormat, parseTableName } from '../services/analysis-exports';
 import { importPreviousIndexes } from '../services/previous-import';
 import { analyseWave } from '../services/wave-results';
-import { requireOption, requireYear, type CliCommand } from './command';
-import { readInputFile } from './wave-commands';
+import { readInputFile, requireOption, requireYear, type CliCommand } from './command';
 
 export const previousImportCommand: CliCommand = {
   usage: 'previous import --wave 2023 <published.csv>',

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
@@ -51,4 +52,14 @@ export function requireYear(values: Record<string, string | boolean | undefined>
   const year = Number(raw);
   if (!Number.isInteger(year)) throw new UserError(`--${option} "${raw}" không phải là năm`);
   return year;
+}
+
+/** The bytes of the input file named on the command line (`units import … <units.csv>`). */
+export function readInputFile(file: string | undefined, usage: string): Buffer {
+  if (!file) throw new UserError(`thiếu tệp. Cách dùng: ${usage}`);
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw new UserError(`không đọc được tệp ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

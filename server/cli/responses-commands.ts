@@ -1,7 +1,6 @@
 import { writeTransaction } from '../db/unit-of-work';
 import { importResponses } from '../services/responses-import';
-import { requireYear, type CliCommand } from './command';
-import { readInputFile } from './wave-commands';
+import { readInputFile, requireYear, type CliCommand } from './command';
 
 export const responsesImportCommand: CliCommand = {
   usage: 'responses import --wave 2023 <responses.csv>',

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import { migrateToLatest } from '../db/connect';
 import { writeTransaction } from '../db/unit-of-work';
-import { UserError } from '../errors';
 import { createWave, importUnits } from '../services/waves';
-import { requireYear, type CliCommand } from './command';
+import { readInputFile, requireYear, type CliCommand } from './command';
 
 export const migrateCommand: CliCommand = {
   usage: 'migrate',
@@ -26,15 +24,6 @@ export const waveCreateCommand: CliCommand = {
     return { text: `Đã tạo đợt ${wave.year} "${wave.name}" với phiếu khảo sát mặc định`, json: wave };
   },
 };
-
-export function readInputFile(file: string | undefined, usage: string): Buffer {
-  if (!file) throw new UserError(`thiếu tệp. Cách dùng: ${usage}`);
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    throw new UserError(`không đọc được tệp ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
 
 export const unitsImportCommand: CliCommand = {
   usage: 'units import --wave 2023 <units.csv>',

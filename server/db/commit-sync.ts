@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { CompiledQuery } from 'kysely';
-import type { Db } from './connect';
-import type { Executor } from './schema';
+import type { Db, Executor } from './schema';
 
 /**
  * Commits whose wait for the disk happens off the event loop, for the group commit of QR

@@ -6,9 +6,9 @@ import type { DatabaseTarget } from '../config';
 import { ConfigError } from '../errors';
 import { registerWalFile } from './commit-sync';
 import { migrations } from './migrations';
-import type { Database, Executor } from './schema';
+import type { Database, Db, Executor } from './schema';
 
-export type Db = Kysely<Database>;
+export type { Db } from './schema';
 
 /**
  * Opens the database named by the configuration. SQLite runs in WAL mode with synchronous=FULL:

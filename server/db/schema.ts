@@ -218,5 +218,8 @@ export interface Database {
   paper_keyings: PaperKeyingTable;
 }
 
+/** The database as the platform opens it (connect.ts). */
+export type Db = Kysely<Database>;
+
 /** What repository functions take first: the database or an open transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;

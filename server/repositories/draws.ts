@@ -166,6 +166,26 @@ export async function supersedeDraw(db: Executor, drawId: number): Promise<void>
   await db.updateTable('draws').set({ status: 'superseded' }).where('id', '=', drawId).execute();
 }
 
+/** Deletes the contacts of every person drawn in the wave; returns how many went. */
+export async function deleteWaveContacts(db: Executor, waveYear: number): Promise<number> {
+  const entriesOfWave = db.selectFrom('sample_entries').select('id').where('wave_year', '=', waveYear);
+  const deleted = await db.deleteFrom('contacts').where('sample_entry_id', 'in', entriesOfWave).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
+const ERASED_DOSSIER_CODE = '(đã xóa)';
+
+/** Replaces the wave's dossier codes with a mark (the column stays NOT NULL); returns how many were still there. */
+export async function eraseDossierCodes(db: Executor, waveYear: number): Promise<number> {
+  const erased = await db
+    .updateTable('sample_entries')
+    .set({ dossier_code: ERASED_DOSSIER_CODE })
+    .where('wave_year', '=', waveYear)
+    .where('dossier_code', '!=', ERASED_DOSSIER_CODE)
+    .executeTakeFirst();
+  return Number(erased.numUpdatedRows);
+}
+
 export async function markDrawPublished(db: Executor, drawId: number): Promise<string> {
   const at = new Date().toISOString();
   await db.updateTable('draws').set({ status: 'published', published_at: at }).where('id', '=', drawId).execute();

@@ -1,33 +1,13 @@
-import type { TrackingInput } from '../../analysis/types';
+import type { CollectionCounts, UnitCollection } from '../../analysis/types';
 import type { Executor } from '../db/schema';
 
 /**
- * Response tracking per unit (SIPAS.md section 11, table 4). The fields of `TrackingInput` go
- * straight into the analysis; the rest is what the tracking page adds. Counts only: no
- * personal data is read.
+ * Response tracking per unit (SIPAS.md section 11, table 4): the counts of `UnitCollection`
+ * (analysis/types.ts), whose `TrackingInput` part goes straight into the analysis. Counts only:
+ * no personal data is read.
  */
-export interface UnitTracking extends TrackingInput {
-  unitName: string;
-  unitKind: string;
-  /** Questionnaires that may be printed: primaries, and reserves released to replace someone. */
-  released: number;
-  /** Responses kept for a person to look at (a second answer to the same questionnaire). */
-  review: number;
-  /** Responses below the validity rule. */
-  invalid: number;
-  /** Double entry: forms keyed once, waiting for the second keying. */
-  awaitingSecondPass: number;
-  /** Double entry: forms whose two keyings differ, waiting for a supervisor. */
-  mismatched: number;
-  /** Reserves not yet used. */
-  reservesLeft: number;
-  /** Questionnaires with any answer back (paper keyed or QR), each counted once. */
-  responded: number;
-}
 
-type Counts = Omit<UnitTracking, 'unitCode' | 'unitName' | 'unitKind'>;
-
-const zero = (): Counts => ({
+const zero = (): CollectionCounts => ({
   planned: 0,
   drawn: 0,
   dispatched: 0,
@@ -56,10 +36,10 @@ const zero = (): Counts => ({
  * - valid: responses counted in the index (the first valid one of each questionnaire).
  * Rows come one per questionnaire and are summed here, which keeps the SQL plain.
  */
-export async function trackingByUnit(db: Executor, waveYear: number): Promise<UnitTracking[]> {
+export async function trackingByUnit(db: Executor, waveYear: number): Promise<UnitCollection[]> {
   const units = await db.selectFrom('units').select(['code', 'name', 'kind']).where('wave_year', '=', waveYear).orderBy('sort_order').execute();
-  const byUnit = new Map<string, Counts>(units.map((u) => [u.code, zero()]));
-  const countsOf = (unitCode: string): Counts => {
+  const byUnit = new Map<string, CollectionCounts>(units.map((u) => [u.code, zero()]));
+  const countsOf = (unitCode: string): CollectionCounts => {
     let counts = byUnit.get(unitCode);
     if (!counts) byUnit.set(unitCode, (counts = zero()));
     return counts;
@@ -133,10 +113,10 @@ export async function trackingByUnit(db: Executor, waveYear: number): Promise<Un
 }
 
 /** Column sums over units, for the totals row. */
-export function sumTracking(rows: UnitTracking[]): Counts {
+export function sumTracking(rows: UnitCollection[]): CollectionCounts {
   const total = zero();
   for (const row of rows) {
-    for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += row[key];
+    for (const key of Object.keys(total) as (keyof CollectionCounts)[]) total[key] += row[key];
   }
   return total;
 }

@@ -88,9 +88,12 @@ export async function findWave(db: Executor, year: number): Promise<Wave | undef
   return row && toWave(row);
 }
 
+// Read by every batch of QR submissions too (see reusableQuery); the statement differs per dialect, and reusableQuery keeps one per dialect.
+const selectWaveForUpdate = reusableQuery((db, year: number) => lockingRead(db, db.selectFrom('waves').selectAll().where('year', '=', year)));
+
 /** findWave inside a transaction whose later writes depend on the wave's state (see lockingRead). */
 export async function findWaveForUpdate(db: Executor, year: number): Promise<Wave | undefined> {
-  const row = await lockingRead(db, db.selectFrom('waves').selectAll().where('year', '=', year)).executeTakeFirst();
+  const [row] = (await selectWaveForUpdate(db, year)).rows;
   return row && toWave(row);
 }
 

@@ -6,18 +6,18 @@ import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
-import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import type { User } from '../repositories/users';
 import type { Wave } from '../repositories/waves';
 import { importResponses } from '../services/responses-import';
 import { refusal } from '../services/wave-policy';
+import { requireQuestionnaire } from '../services/wave-questionnaire';
 
 /** Responses collected elsewhere, uploaded as a CSV (SIPAS.md section 11): administrators only. */
 export function responsesRoutes(deps: AppDeps) {
   const page = async (wave: Wave, user: User | null, message?: FlashMessage) => (
     <ResponsesImportPage
       wave={wave}
-      questionnaire={await findQuestionnaire(deps.db, wave.year)}
+      questionnaire={await requireQuestionnaire(deps.db, wave.year)}
       refusal={refusal(wave, 'record-response')}
       user={user}
       message={message}

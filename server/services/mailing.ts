@@ -8,11 +8,11 @@ import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { listMailingRecipients, markDispatched, type MailingRecipient } from '../repositories/mailing';
-import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { listUnits } from '../repositories/units';
 import { findWave } from '../repositories/waves';
 import { accessKeyFor, formatAccessKey } from './access-keys';
 import { assertAllowed, waveFor, waveNotFound } from './wave-policy';
+import { requireQuestionnaire } from './wave-questionnaire';
 
 /**
  * Mailing packs and the post-office manifest (SIPAS.md sections 2.5 and 13). Both hold
@@ -140,8 +140,7 @@ export async function buildMailingPack(
   const wave = await findWave(db, options.year);
   if (!wave) throw waveNotFound(options.year);
   assertAllowed(wave, 'send-mailing');
-  const questionnaire = await findQuestionnaire(db, options.year);
-  if (!questionnaire) throw new UserError(`Đợt ${options.year} chưa có phiếu khảo sát`, 409);
+  const questionnaire = await requireQuestionnaire(db, options.year);
   const recipients = await recipientsFor(db, options.year, options);
   const letters: PackLetter[] = [];
   for (const r of recipients) {

@@ -3,6 +3,7 @@ import { findCurrentDraw, listDrawnLines, listDraws } from '../repositories/draw
 import { findLatestFrameImport } from '../repositories/frame-imports';
 import { listUnits } from '../repositories/units';
 import { describeAllocation } from './allocation-input';
+import { drawTotals } from './draw';
 
 /** What the frame and draw pages show of a wave; no personal data (contacts stay in their table). */
 
@@ -19,7 +20,7 @@ export async function drawOverview(db: Executor, year: number) {
   const draw = await findCurrentDraw(db, year);
   return {
     frame: frame && { fileName: frame.fileName, fileSha256: frame.fileSha256, stored: frame.storedPath !== null },
-    draw: draw && { ...draw, allocationText: describeAllocation(draw.allocation) },
+    draw: draw && { ...draw, allocationText: describeAllocation(draw.allocation), totals: drawTotals(draw) },
     lines: draw ? await listDrawnLines(db, draw.id) : [],
     history: await listDraws(db, year),
     unitNames: await unitNames(db, year),

@@ -1,7 +1,7 @@
-import type { AppDeps } from '../app-env';
 import type { Executor } from '../db/schema';
 import { findQuestionnaireByCode } from '../repositories/collection';
 import { accessKeyMatches } from './access-keys';
+import type { AttemptLimiter } from './attempt-limiter';
 import { normaliseQuestionnaireCode } from './questionnaire-codes';
 
 /**
@@ -9,11 +9,17 @@ import { normaliseQuestionnaireCode } from './questionnaire-codes';
  * the pair opens the token. A wrong key, an unknown code and a reserve not yet sent are the same
  * answer, and failures are limited per client and per code so guessing stays hopeless.
  */
+/** Failed code + key pairs, per client address and per questionnaire code. */
+export interface ShortLinkLimits {
+  byClient: AttemptLimiter;
+  byCode: AttemptLimiter;
+}
+
 export type ShortLinkOutcome = { kind: 'open'; token: string } | { kind: 'wrong-key' } | { kind: 'too-many' };
 
 export async function openByShortLink(
   db: Executor,
-  limits: AppDeps['shortLinkLimits'],
+  limits: ShortLinkLimits,
   attempt: { client: string; typedCode: string; typedKey: string },
 ): Promise<ShortLinkOutcome> {
   const code = normaliseQuestionnaireCode(attempt.typedCode);

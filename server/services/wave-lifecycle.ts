@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Executor } from '../db/schema';
 import type { AfterCommit } from '../db/unit-of-work';
 import { recordAudit } from '../repositories/audit';
+import { deleteWaveContacts, eraseDossierCodes } from '../repositories/draws';
 import { clearStoredPath, listStoredFrameImports } from '../repositories/frame-imports';
 import { markPersonalDataPurged, updateWaveStatus } from '../repositories/waves';
 import { waveFor } from './wave-policy';
@@ -27,21 +28,11 @@ export interface PurgeOutcome {
 export async function purgePersonalData(trx: Executor, afterCommit: AfterCommit, year: number, actor: string | null): Promise<PurgeOutcome> {
   await waveFor(trx, year, 'purge-personal-data');
   const stored = await listStoredFrameImports(trx, year);
-  const entriesOfWave = trx.selectFrom('sample_entries').select('id').where('wave_year', '=', year);
-  const contacts = await trx.deleteFrom('contacts').where('sample_entry_id', 'in', entriesOfWave).executeTakeFirst();
-  const erased = await trx
-    .updateTable('sample_entries')
-    .set({ dossier_code: '(đã xóa)' })
-    .where('wave_year', '=', year)
-    .where('dossier_code', '!=', '(đã xóa)')
-    .executeTakeFirst();
+  const contactsDeleted = await deleteWaveContacts(trx, year);
+  const dossierCodesErased = await eraseDossierCodes(trx, year);
   for (const frame of stored) await clearStoredPath(trx, frame.id);
   await markPersonalDataPurged(trx, year);
-  const outcome = {
-    contactsDeleted: Number(contacts.numDeletedRows),
-    dossierCodesErased: Number(erased.numUpdatedRows),
-    frameFilesDeleted: stored.length,
-  };
+  const outcome = { contactsDeleted, dossierCodesErased, frameFilesDeleted: stored.length };
   await recordAudit(trx, { actor, action: 'wave.purge-personal-data', waveYear: year, detail: { ...outcome } });
   // Files go after the commit: a failed transaction must not leave the records pointing nowhere.
   afterCommit(() => {

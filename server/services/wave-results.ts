@@ -15,7 +15,6 @@ import type {
 } from '../../analysis/types';
 import { computeWaveResults, type WaveInput } from '../../analysis/wave-results';
 import type { Executor } from '../db/schema';
-import { UserError } from '../errors';
 import { countResponses, publishedFrameSizes } from '../repositories/analysis-sources';
 import { listPreviousIndexes } from '../repositories/previous-indexes';
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
@@ -24,6 +23,7 @@ import { trackingByUnit } from '../repositories/tracking';
 import { listUnits } from '../repositories/units';
 import { findWave, type Wave, type WaveSettings } from '../repositories/waves';
 import { waveNotFound } from './wave-policy';
+import { requireQuestionnaire } from './wave-questionnaire';
 
 function analysisSettingsOf(settings: WaveSettings): AnalysisSettings {
   return {
@@ -136,8 +136,7 @@ async function trackingInput(db: Executor, year: number): Promise<TrackingInput[
 
 /** `warnings` are notes about the data for the analyst, added to the results' own. */
 async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: WaveInput; stored: StoredResponse[]; warnings: string[] }> {
-  const questionnaire = await findQuestionnaire(db, wave.year);
-  if (!questionnaire) throw new UserError(`Đợt ${wave.year} chưa có phiếu khảo sát`, 409);
+  const questionnaire = await requireQuestionnaire(db, wave.year);
   const settings = analysisSettingsOf(wave.settings);
   const warnings: string[] = [];
   const { stored, records } = await analysisResponses(db, wave.year, questionnaire);

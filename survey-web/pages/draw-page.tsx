@@ -12,6 +12,8 @@ export interface DrawPageDraw {
   method: string;
   codeVersion: string;
   units: UnitDraw[];
+  /** The units' figures added up, for the table's last row. */
+  totals: { eligible: number; planned: number; drawn: number; reserve: number; shortfall: number };
   status: 'draft' | 'published' | 'superseded';
   createdAt: string;
   createdBy: string | null;
@@ -135,9 +137,6 @@ export function DrawPage(props: {
 }) {
   const { wave, draw, user } = props;
   const isAdmin = user?.role === 'admin';
-  const totals = draw
-    ? draw.units.reduce((t, u) => ({ eligible: t.eligible + u.eligible, planned: t.planned + u.planned, drawn: t.drawn + u.drawn, reserve: t.reserve + u.reserve, shortfall: t.shortfall + u.shortfall }), { eligible: 0, planned: 0, drawn: 0, reserve: 0, shortfall: 0 })
-    : undefined;
   const canDraw = isAdmin && wave.status !== 'closed' && props.frame?.stored === true;
   return (
     <Layout title={`Bốc mẫu — ${wave.name}`} user={user}>
@@ -161,7 +160,7 @@ export function DrawPage(props: {
         </p>
       ) : null}
 
-      {draw && totals ? (
+      {draw ? (
         <section>
           <h2>
             Lần bốc số {draw.id}: {statusLabel[draw.status]}
@@ -201,11 +200,11 @@ export function DrawPage(props: {
               ))}
               <tr>
                 <th colspan={2}>Tổng</th>
-                <th class="num">{count(totals.eligible)}</th>
-                <th class="num">{totals.planned}</th>
-                <th class="num">{totals.drawn}</th>
-                <th class="num">{totals.reserve}</th>
-                <th class="num">{totals.shortfall}</th>
+                <th class="num">{count(draw.totals.eligible)}</th>
+                <th class="num">{draw.totals.planned}</th>
+                <th class="num">{draw.totals.drawn}</th>
+                <th class="num">{draw.totals.reserve}</th>
+                <th class="num">{draw.totals.shortfall}</th>
               </tr>
             </tbody>
           </table>
@@ -214,7 +213,7 @@ export function DrawPage(props: {
             <section class="no-print">
               <h2>Công bố</h2>
               <p>
-                Công bố sẽ cố định mẫu, cấp mã phiếu và mã QR cho {totals.drawn + totals.reserve} người, và xóa tệp khung mẫu (chỉ giữ thông tin liên hệ
+                Công bố sẽ cố định mẫu, cấp mã phiếu và mã QR cho {draw.totals.drawn + draw.totals.reserve} người, và xóa tệp khung mẫu (chỉ giữ thông tin liên hệ
                 của người được bốc). Sau khi công bố, mẫu không thể bốc lại ngầm.
               </p>
               <form method="post" action={`/waves/${wave.year}/draw/publish`}>

@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import { formatNumber } from '../../analysis/format';
 import type { Questionnaire } from '../../analysis/questionnaire';
+import { questionnaireFields, type QuestionnaireField } from '../../analysis/questionnaire-fields';
 import type { KeyItem } from '../entry-keys';
 import { entryScript } from '../entry-script';
 import { Layout, Flash, type FlashMessage } from '../layout';
@@ -56,20 +57,18 @@ fieldset.item textarea{width:100%;min-height:2.6rem}
 #figures{font-variant-numeric:tabular-nums}
 `;
 
-/** The keying items in form order: criteria, then the profile items, then the comment. */
-export function keyItems(q: Questionnaire): KeyItem[] {
-  return [
-    ...q.elements.flatMap((e) => e.criteria.map((c): KeyItem => ({ code: c.code, kind: 'scale', choices: q.scale.length, maxChoices: 1 }))),
-    ...q.profile.map(
-      (p): KeyItem => ({
-        code: p.code,
-        kind: p.kind,
-        choices: p.options.length,
-        maxChoices: p.kind === 'multi' ? (p.maxChoices ?? p.options.length) : 1,
-      }),
-    ),
-    { code: q.comment.code, kind: 'text', choices: 0, maxChoices: 0 },
-  ];
+/** The keying items: one per field of the form, in form order. */
+export function keyItems(fields: QuestionnaireField[]): KeyItem[] {
+  return fields.map((field): KeyItem => {
+    switch (field.kind) {
+      case 'scale':
+        return { code: field.code, kind: 'scale', choices: field.options.length, maxChoices: 1 };
+      case 'comment':
+        return { code: field.code, kind: 'comment', choices: 0, maxChoices: 0 };
+      default:
+        return { code: field.code, kind: field.kind, choices: field.options.length, maxChoices: field.maxChoices };
+    }
+  });
 }
 
 export function figuresSummary(f: EntryFigures | null): string {
@@ -89,7 +88,7 @@ function checked(values: Record<string, string | string[]> | undefined, field: s
 
 export function EntryPage(props: EntryPageProps) {
   const { wave, user, questionnaire: q, opened, values } = props;
-  const items = keyItems(q);
+  const fields = questionnaireFields(q);
   const scaleTitle = q.scale.map((s) => `${s.value} = ${s.label}`).join('; ');
   return (
     <Layout title={`Nhập phiếu giấy — ${wave.name}`} user={user} css={css}>
@@ -135,61 +134,68 @@ export function EntryPage(props: EntryPageProps) {
         <input type="hidden" name="code" value={opened?.code ?? ''} />
         <input type="hidden" name="opened_at" value={opened?.openedAt ?? ''} />
         <input type="hidden" name="corrections" value={String(values?.corrections ?? '0')} />
-        {q.elements.flatMap((element) =>
-          element.criteria.map((criterion) => (
-            <fieldset class="item" tabindex={-1} title={scaleTitle}>
-              <legend>
-                <span class="item-code">{criterion.code}</span>
-                <span>{criterion.label}</span>
-              </legend>
-              <span class="options">
-                {q.scale.map((s) => (
-                  <label title={s.label}>
-                    <input type="radio" name={criterion.code} value={String(s.value)} checked={checked(values, criterion.code, String(s.value))} />
-                    {s.value}
-                  </label>
-                ))}
-                <label title={q.noOpinionLabel}>
-                  <input type="radio" name={criterion.code} value="0" checked={checked(values, criterion.code, '0')} />0 {q.noOpinionLabel.toLowerCase()}
-                </label>
-              </span>
-            </fieldset>
-          )),
-        )}
-        {q.profile.map((item) => (
-            <fieldset class="item" tabindex={-1}>
-              <legend>
-                <span class="item-code">{item.label}</span>
-                <span class="muted">{item.kind === 'multi' ? `tối đa ${item.maxChoices ?? item.options.length}, 0 = xong` : ''}</span>
-              </legend>
-              <span class="options">
-                {item.options.map((option, i) => (
-                  <label>
-                    <input
-                      type={item.kind === 'multi' ? 'checkbox' : 'radio'}
-                      name={item.code}
-                      value={String(i + 1)}
-                      checked={checked(values, item.code, String(i + 1))}
-                    />
-                    {i + 1} {option.label}
-                  </label>
-                ))}
-                {item.kind === 'single' ? (
-                  <label>
-                    <input type="radio" name={item.code} value="0" checked={checked(values, item.code, '0')} />0 trống
-                  </label>
-                ) : null}
-              </span>
-            </fieldset>
-          ))}
-        <fieldset class="item" tabindex={-1}>
-          <legend>
-            <span class="item-code">{q.comment.label}</span>
-          </legend>
-          <textarea name={q.comment.code} aria-label={q.comment.label} rows={2} style="grid-column:2 / 4">
-            {String(values?.[q.comment.code] ?? '')}
-          </textarea>
-        </fieldset>
+        {fields.map((field) => {
+          switch (field.kind) {
+            case 'scale':
+              return (
+                <fieldset class="item" tabindex={-1} title={scaleTitle}>
+                  <legend>
+                    <span class="item-code">{field.code}</span>
+                    <span>{field.label}</span>
+                  </legend>
+                  <span class="options">
+                    {field.options.map((s) => (
+                      <label title={s.label}>
+                        <input type="radio" name={field.code} value={String(s.value)} checked={checked(values, field.code, String(s.value))} />
+                        {s.value}
+                      </label>
+                    ))}
+                    <label title={q.noOpinionLabel}>
+                      <input type="radio" name={field.code} value="0" checked={checked(values, field.code, '0')} />0 {q.noOpinionLabel.toLowerCase()}
+                    </label>
+                  </span>
+                </fieldset>
+              );
+            case 'comment':
+              return (
+                <fieldset class="item" tabindex={-1}>
+                  <legend>
+                    <span class="item-code">{field.label}</span>
+                  </legend>
+                  <textarea name={field.code} aria-label={field.label} rows={2} style="grid-column:2 / 4">
+                    {String(values?.[field.code] ?? '')}
+                  </textarea>
+                </fieldset>
+              );
+            default:
+              return (
+                <fieldset class="item" tabindex={-1}>
+                  <legend>
+                    <span class="item-code">{field.label}</span>
+                    <span class="muted">{field.kind === 'multi' ? `tối đa ${field.maxChoices}, 0 = xong` : ''}</span>
+                  </legend>
+                  <span class="options">
+                    {field.options.map((option, i) => (
+                      <label>
+                        <input
+                          type={field.kind === 'multi' ? 'checkbox' : 'radio'}
+                          name={field.code}
+                          value={String(i + 1)}
+                          checked={checked(values, field.code, String(i + 1))}
+                        />
+                        {i + 1} {option.label}
+                      </label>
+                    ))}
+                    {field.kind === 'single' ? (
+                      <label>
+                        <input type="radio" name={field.code} value="0" checked={checked(values, field.code, '0')} />0 trống
+                      </label>
+                    ) : null}
+                  </span>
+                </fieldset>
+              );
+          }
+        })}
         <p id="hint" role="alert" hidden></p>
         <p>
           <button type="submit">Lưu phiếu (Enter)</button>
@@ -211,7 +217,7 @@ export function EntryPage(props: EntryPageProps) {
       {props.everyone ? <OperatorTable figures={props.everyone} /> : null}
 
       <script type="application/json" id="entry-items">
-        {raw(JSON.stringify(items).replace(/</g, '\\u003c'))}
+        {raw(JSON.stringify(keyItems(fields)).replace(/</g, '\\u003c'))}
       </script>
       <script>{raw(entryScript())}</script>
     </Layout>

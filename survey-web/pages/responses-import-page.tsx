@@ -6,14 +6,14 @@ import { ErrorBox, Layout, Flash, type FlashMessage } from '../layout';
 export function ResponsesImportPage(props: {
   wave: { year: number; name: string };
   /** The wave's questionnaire: its field codes are the file's columns. */
-  questionnaire: Questionnaire | undefined;
+  questionnaire: Questionnaire;
   /** Why the wave takes no more responses, or null when it does. */
   refusal: string | null;
   user: { username: string; role: string } | null;
   message?: FlashMessage;
 }) {
   const { wave } = props;
-  const fields = props.questionnaire ? questionnaireFields(props.questionnaire) : [];
+  const fields = questionnaireFields(props.questionnaire);
   const header = ['questionnaire_code', 'unit_code', 'channel', ...fields.map((f) => f.code)].join(',');
   return (
     <Layout title={`Nhập phiếu trả lời — ${wave.name}`} user={props.user}>

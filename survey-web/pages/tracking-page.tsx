@@ -1,28 +1,12 @@
 import { formatPercent } from '../../analysis/format';
-import type { TrackingInput } from '../../analysis/types';
+import type { CollectionCounts, UnitCollection } from '../../analysis/types';
 import { Layout } from '../layout';
-
-/** The figures of one unit, or of all units summed (definitions under the table). */
-export interface TrackingCounts extends Omit<TrackingInput, 'unitCode'> {
-  released: number;
-  review: number;
-  invalid: number;
-  awaitingSecondPass: number;
-  mismatched: number;
-  reservesLeft: number;
-  responded: number;
-}
-
-export interface TrackingRow extends TrackingCounts {
-  unitCode: string;
-  unitName: string;
-}
 
 function rate(numerator: number, denominator: number): string {
   return denominator > 0 ? formatPercent((100 * numerator) / denominator) : '—';
 }
 
-const columns: { key: keyof TrackingCounts; label: string; title: string }[] = [
+const columns: { key: keyof CollectionCounts; label: string; title: string }[] = [
   { key: 'planned', label: 'Kế hoạch', title: 'Số phiếu chính (không kể dự phòng) của lần bốc mẫu đã công bố' },
   { key: 'drawn', label: 'Đã bốc', title: 'Phiếu chính + phiếu dự phòng' },
   { key: 'released', label: 'Phát hành', title: 'Phiếu được in và gửi: phiếu chính, và phiếu dự phòng đã thay người không phát được/từ chối' },
@@ -43,11 +27,11 @@ const columns: { key: keyof TrackingCounts; label: string; title: string }[] = [
 export function TrackingPage(props: {
   wave: { year: number; name: string };
   user: { username: string; role: string } | null;
-  rows: TrackingRow[];
-  total: TrackingCounts;
+  rows: UnitCollection[];
+  total: CollectionCounts;
 }) {
   const { wave, rows, total } = props;
-  const line = (r: TrackingCounts) => (
+  const line = (r: CollectionCounts) => (
     <>
       {columns.map((c) => (
         <td class="num">{r[c.key]}</td>
