@@ -211,8 +211,16 @@ export const defaultQuestionnaire: Questionnaire = {
 };
 
 /** Every criterion code of a questionnaire, in form order. */
-export function criterionCodes(q: Questionnaire): string[] {
-  return q.elements.flatMap((e) => e.criteria.map((c) => c.code));
+const criterionCodesByQuestionnaire = new WeakMap<Questionnaire, readonly string[]>();
+
+/**
+ * The criterion codes in form order, worked out once per questionnaire object: a batch of QR
+ * submissions shares one (loaded questionnaires are frozen) and asks several times per submission.
+ */
+export function criterionCodes(q: Questionnaire): readonly string[] {
+  let codes = criterionCodesByQuestionnaire.get(q);
+  if (!codes) criterionCodesByQuestionnaire.set(q, (codes = Object.freeze(q.elements.flatMap((e) => e.criteria.map((c) => c.code)))));
+  return codes;
 }
 
 /**

@@ -10,7 +10,7 @@ export const UNSATISFIED = 1;
 export const SATISFIED = 2;
 
 export interface Scoring {
-  criteria: string[];
+  criteria: readonly string[];
   elementCodes: string[];
   /** Criterion position → element position. */
   elementOf: Int32Array;

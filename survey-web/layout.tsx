@@ -96,6 +96,11 @@ export interface FlashMessage {
   details?: string[];
 }
 
+/** A refusal (bad input, wrong state) as the flash shown on the page the person stays on. */
+export function errorFlash(error: { message: string; details?: string[] }): FlashMessage {
+  return { kind: 'error', text: error.message, details: error.details };
+}
+
 export function Flash({ message }: { message?: FlashMessage | null }) {
   if (!message) return null;
   if (message.kind === 'error') return <ErrorBox message={message.text} details={message.details} />;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app';
 import { listMailingRecipients } from '../server/repositories/mailing';
-import { makeQuestionnaireCode } from '../server/services/questionnaire-codes';
+import { makeQuestionnaireCode } from '../server/forms/questionnaire-codes';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
 

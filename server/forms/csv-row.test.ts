@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultQuestionnaire, type Questionnaire } from '../../analysis/questionnaire';
 import type { CollectionQuestionnaire } from '../repositories/collection';
-import { makeQuestionnaireCode } from '../services/questionnaire-codes';
+import { makeQuestionnaireCode } from './questionnaire-codes';
 import { checkCsvHeader, readCsvRow, type CsvRowContext } from './csv-row';
 
 const code = makeQuestionnaireCode(2023, 'SNV', 42)!;

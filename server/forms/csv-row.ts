@@ -1,11 +1,11 @@
-import type { Questionnaire } from '../../analysis/questionnaire';
+import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
 import { fold } from '../../sampling';
 import type { ResponseChannel } from '../db/schema';
 import type { FieldProblem } from '../errors';
 import type { CollectionQuestionnaire } from '../repositories/collection';
-import type { RowProblem } from '../services/csv-text';
-import { normaliseQuestionnaireCode } from '../services/questionnaire-codes';
-import { criteriaOf, type ResponseContent } from '../services/responses';
+import type { RowProblem } from './csv-text';
+import { normaliseQuestionnaireCode } from './questionnaire-codes';
+import type { ResponseContent } from './response-content';
 
 /**
  * The file channel (SIPAS.md section 11): one CSV row per response, `questionnaire_code` (or
@@ -18,7 +18,7 @@ import { criteriaOf, type ResponseContent } from '../services/responses';
 /** The columns a response file may have: lower-cased header → questionnaire code. */
 function columnsOf(questionnaire: Questionnaire): Map<string, string> {
   return new Map(
-    ['questionnaire_code', 'unit_code', 'channel', ...criteriaOf(questionnaire), ...questionnaire.profile.map((p) => p.code), questionnaire.comment.code].map(
+    ['questionnaire_code', 'unit_code', 'channel', ...criterionCodes(questionnaire), ...questionnaire.profile.map((p) => p.code), questionnaire.comment.code].map(
       (code): [string, string] => [code.toLowerCase(), code],
     ),
   );
@@ -32,7 +32,7 @@ export function checkCsvHeader(questionnaire: Questionnaire, headers: string[]):
     if (!columns.has(header)) problems.push({ row: 1, field: header, message: 'cột không có trong mẫu (mã phiếu, đơn vị, kênh, mã tiêu chí, thông tin chung)' });
   }
   if (!headers.includes('questionnaire_code') && !headers.includes('unit_code')) problems.push({ row: 1, message: 'cần cột questionnaire_code hoặc unit_code' });
-  const missing = criteriaOf(questionnaire).filter((c) => !headers.includes(c.toLowerCase()));
+  const missing = criterionCodes(questionnaire).filter((c) => !headers.includes(c.toLowerCase()));
   if (missing.length > 0) problems.push({ row: 1, message: `thiếu cột tiêu chí ${missing.join(', ')}` });
   return problems;
 }
@@ -90,7 +90,7 @@ export function readCsvRow(context: CsvRowContext, values: Record<string, string
   }
 
   const answers: Record<string, number | null> = {};
-  for (const code of criteriaOf(questionnaire)) {
+  for (const code of criterionCodes(questionnaire)) {
     const raw = values[code.toLowerCase()] ?? '';
     if (raw === '') answers[code] = null;
     else if (/^[1-5]$/.test(raw)) answers[code] = Number(raw);

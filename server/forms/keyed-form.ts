@@ -1,6 +1,6 @@
 import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
 import { invalidFields, type FieldProblem } from '../errors';
-import type { ResponseContent } from '../services/responses';
+import type { ResponseContent } from './response-content';
 
 /**
  * The post office's channel: a paper form keyed on the entry page, digits per item. Turns the

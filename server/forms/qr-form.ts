@@ -1,6 +1,6 @@
-import type { Questionnaire } from '../../analysis/questionnaire';
+import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
 import type { FieldProblem } from '../errors';
-import { criteriaOf, type ResponseContent } from '../services/responses';
+import type { ResponseContent } from './response-content';
 
 /**
  * The citizen's channel: the QR form as posted (radio values 1–5 or 0 for "no answer", option
@@ -13,7 +13,7 @@ export type QrFormValues = Record<string, string | string[]>;
 export function readQrForm(questionnaire: Questionnaire, form: QrFormValues): { content: ResponseContent; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const answers: Record<string, number | null> = {};
-  for (const code of criteriaOf(questionnaire)) {
+  for (const code of criterionCodes(questionnaire)) {
     const raw = form[code];
     if (raw === undefined || raw === '' || raw === '0') answers[code] = null;
     else if (typeof raw === 'string' && raw.length === 1 && raw >= '1' && raw <= '5') answers[code] = raw.charCodeAt(0) - 48;

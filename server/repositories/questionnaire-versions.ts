@@ -48,7 +48,7 @@ export async function insertQuestionnaireVersion(db: Executor, waveYear: number,
 /**
  * Parsed definitions by their stored text: every batch of QR submissions reads the wave's
  * questionnaire, and checking it costs far more than the read. Frozen, since callers share one
- * object (and per-questionnaire lookups such as criteriaOf are cached on it); a changed text
+ * object (and per-questionnaire lookups such as criterionCodes are cached on it); a changed text
  * parses anew.
  */
 const parsedDefinitions = new Map<string, Questionnaire>();

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
 import { AnalysisPage } from '../../survey-web/pages/analysis-page';
-import type { FlashMessage } from '../../survey-web/layout';
+import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import type { AppDeps, WaveEnv } from '../app-env';
 import type { Role } from '../db/schema';
 import { readTransaction, writeTransaction } from '../db/unit-of-work';
@@ -61,8 +61,8 @@ export function analysisRoutes(deps: AppDeps) {
         const text = `Đã nhập chỉ số đã công bố năm ${year - 1} của ${imported.rows.length} đơn vị.${note}`;
         return c.html(await renderPage(deps, c, { kind: 'ok', text }));
       } catch (error) {
-        if (!(error instanceof UserError) || error.status === 404) throw error;
-        return c.html(await renderPage(deps, c, { kind: 'error', text: error.message, details: error.details }), 400);
+        if (!(error instanceof UserError)) throw error;
+        return c.html(await renderPage(deps, c, errorFlash(error)), error.status);
       }
     });
   // One static path per table, not a pattern: the app's RegExpRouter cannot hold a pattern beside static siblings.

@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
-import type { FlashMessage } from '../../survey-web/layout';
+import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import { DrawPage, type VerifyView } from '../../survey-web/pages/draw-page';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
-import { UserError } from '../errors';
+import { UserError, type ErrorStatus } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
 import { allocationFrom, parseReservePercent } from '../services/allocation-input';
 import { drawTotals, runDraw } from '../services/draw';
@@ -28,14 +28,9 @@ function suggestedSeed(now: Date): string {
   return `${today} XSKT An Giang giải đặc biệt 123456`;
 }
 
-async function renderDrawPage(c: Ctx, deps: AppDeps, extra: { message?: FlashMessage; verify?: VerifyView } = {}, status: 200 | 400 | 404 | 409 = 200) {
+async function renderDrawPage(c: Ctx, deps: AppDeps, extra: { message?: FlashMessage; verify?: VerifyView } = {}, status: 200 | ErrorStatus = 200) {
   const overview = await drawOverview(deps.db, c.var.wave.year);
   return c.html(<DrawPage wave={c.var.wave} {...overview} suggestedSeed={suggestedSeed(new Date())} user={c.var.user} {...extra} />, status);
-}
-
-/** A refusal is shown on the page the person was on, above what they were looking at. */
-function errorFlash(error: UserError): FlashMessage {
-  return { kind: 'error', text: error.message, details: error.details };
 }
 
 const drawForm = validator('form', (form) => {
@@ -70,7 +65,7 @@ export function drawRoutes(deps: AppDeps) {
         return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã bốc mẫu (bản nháp số ${draw.id}): ${drawTotals(draw).drawn} người chính thức. Kiểm tra rồi công bố.` } });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status === 409 ? 409 : 400);
+        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);
       }
     })
     .post('/publish', requireRole('admin'), publishForm, async (c) => {
@@ -83,7 +78,7 @@ export function drawRoutes(deps: AppDeps) {
         return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã công bố lần bốc số ${draw.id}: cấp ${questionnaires} mã phiếu; tệp khung mẫu đã được xóa.` } });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status === 409 ? 409 : 400);
+        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);
       }
     })
     .get('/export.csv', requireRole('admin', 'supervisor'), async (c) => {
@@ -103,7 +98,7 @@ export function drawRoutes(deps: AppDeps) {
         return renderDrawPage(c, deps, { verify: outcome });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status === 404 ? 404 : 400);
+        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);
       }
     });
 }

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
 import { EntryPage, figuresSummary, type EntryPageProps } from '../../survey-web/pages/entry-page';
 import { EntrySettingsPage, MismatchesPage } from '../../survey-web/pages/mismatches-page';
-import type { FlashMessage } from '../../survey-web/layout';
+import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import type { AppDeps, WaveEnv } from '../app-env';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/unit-of-work';
@@ -95,10 +95,6 @@ function pageForm(opened: OpenedForm) {
   return { code: opened.code, unitCode: opened.unitCode, unitName: opened.unitName, pass: opened.pass, openedAt: opened.openedAt, warning: opened.warning };
 }
 
-function errorFlash(error: UserError): FlashMessage {
-  return { kind: 'error', text: error.message, details: error.details };
-}
-
 async function renderEntry(db: Db, c: Ctx, extra: Partial<EntryPageProps>, status: 200 | ErrorStatus = 200) {
   const { wave } = c.var;
   const user = signedInUser(c);
@@ -117,7 +113,7 @@ async function renderEntry(db: Db, c: Ctx, extra: Partial<EntryPageProps>, statu
   );
 }
 
-async function renderMismatches(db: Db, c: Ctx, message?: FlashMessage, status: 200 | 400 | 409 = 200) {
+async function renderMismatches(db: Db, c: Ctx, message?: FlashMessage, status: 200 | ErrorStatus = 200) {
   const { wave } = c.var;
   return c.html(
     <MismatchesPage
@@ -189,7 +185,7 @@ export function entryRoutes(deps: AppDeps) {
         return renderMismatches(db, c, { kind: 'ok', text: result.message });
       } catch (error) {
         if (!(error instanceof UserError) || wantsJson(c)) throw error;
-        return renderMismatches(db, c, errorFlash(error), error.status === 409 ? 409 : 400);
+        return renderMismatches(db, c, errorFlash(error), error.status);
       }
     })
     .get('/settings', requireRole('admin'), async (c) => c.html(<EntrySettingsPage wave={pageWave(c.var.wave)} user={signedInUser(c)} />))

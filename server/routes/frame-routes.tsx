@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
 import type { ImportReport } from '../../sampling';
-import type { FlashMessage } from '../../survey-web/layout';
+import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import { FramePage } from '../../survey-web/pages/frame-page';
 import type { AppDeps, WaveEnv } from '../app-env';
-import { UserError } from '../errors';
+import { UserError, type ErrorStatus } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
 import { importFrame } from '../services/frame-import';
 import { withUploadedFile } from '../services/multipart-stream';
@@ -11,7 +11,7 @@ import { frameOverview } from '../services/sampling-overview';
 
 /** The wave's sampling frame under /waves/:year/frame: its import report, and the upload (administrators). */
 
-async function renderFramePage(c: Context<WaveEnv>, deps: AppDeps, extra: { message?: FlashMessage; refusedReport?: ImportReport } = {}, status: 200 | 400 | 409 = 200) {
+async function renderFramePage(c: Context<WaveEnv>, deps: AppDeps, extra: { message?: FlashMessage; refusedReport?: ImportReport } = {}, status: 200 | ErrorStatus = 200) {
   const wave = c.var.wave;
   const { frameImport, unitNames } = await frameOverview(deps.db, wave.year);
   return c.html(
@@ -42,7 +42,7 @@ export function frameRoutes(deps: AppDeps) {
         });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        return renderFramePage(c, deps, { message: { kind: 'error', text: error.message, details: error.details } }, error.status === 409 ? 409 : 400);
+        return renderFramePage(c, deps, { message: errorFlash(error) }, error.status);
       }
     });
 }

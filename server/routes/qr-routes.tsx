@@ -8,7 +8,8 @@ import type { AppDeps, AppEnv } from '../app-env';
 import type { FieldProblem } from '../errors';
 import type { QrFormValues } from '../forms/qr-form';
 import { isAnswered, openByToken, submitQrForm, takesAnswers, unitNameOf, type OpenQuestionnaire } from '../services/qr-submission';
-import { criteriaOf, minAnswered } from '../services/responses';
+import { criterionCodes } from '../../analysis/questionnaire';
+import { minAnswered } from '../services/responses';
 import { openByShortLink } from '../services/short-link';
 
 /**
@@ -73,7 +74,7 @@ export function qrRoutes(deps: AppDeps) {
       waveName={open.wave.name}
       unitName={await unitNameOf(db, open)}
       questionnaire={open.definition}
-      minAnswered={minAnswered(criteriaOf(open.definition).length, open.wave.settings)}
+      minAnswered={minAnswered(criterionCodes(open.definition).length, open.wave.settings)}
       values={extra.values}
       problems={Object.fromEntries((extra.problems ?? []).map((p) => [p.field, p.message]))}
       message={extra.message}

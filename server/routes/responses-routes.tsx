@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
-import type { FlashMessage } from '../../survey-web/layout';
+import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import { ResponsesImportPage } from '../../survey-web/pages/responses-import-page';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
@@ -42,7 +42,7 @@ export function responsesRoutes(deps: AppDeps) {
           return c.html(await page(wave, user, { kind: 'ok', text }));
         } catch (error) {
           if (!(error instanceof UserError)) throw error;
-          return c.html(await page(wave, user, { kind: 'error', text: error.message, details: error.details }), error.status);
+          return c.html(await page(wave, user, errorFlash(error)), error.status);
         }
       },
     );

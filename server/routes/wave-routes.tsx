@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
+import { errorFlash } from '../../survey-web/layout';
 import { AuditPage } from '../../survey-web/pages/audit-page';
 import { WavePage } from '../../survey-web/pages/wave-page';
 import { WaveSettingsPage } from '../../survey-web/pages/wave-settings-page';
@@ -48,7 +49,7 @@ export function waveRoutes(deps: AppDeps) {
         } catch (error) {
           // Nothing was saved: the form comes back with the rules as they are and what was wrong.
           if (!(error instanceof UserError)) throw error;
-          return c.html(<WaveSettingsPage wave={wave} settings={wave.settings} user={user} message={{ kind: 'error', text: error.message }} />, error.status);
+          return c.html(<WaveSettingsPage wave={wave} settings={wave.settings} user={user} message={errorFlash(error)} />, error.status);
         }
       },
     )
@@ -70,7 +71,7 @@ export function waveRoutes(deps: AppDeps) {
           // Nothing was imported: the page shows the list as it is, with every problem of the file.
           if (!(error instanceof UserError)) throw error;
           const units = await listUnits(deps.db, wave.year);
-          return c.html(<WavePage wave={wave} units={units} user={user} message={{ kind: 'error', text: error.message, details: error.details }} />, error.status);
+          return c.html(<WavePage wave={wave} units={units} user={user} message={errorFlash(error)} />, error.status);
         }
       },
     );

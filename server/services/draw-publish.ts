@@ -7,7 +7,7 @@ import { countCodesIssuedBefore, findCurrentDraw, insertQuestionnaire, listDrawn
 import { clearStoredPath, findFrameImport } from '../repositories/frame-imports';
 import { updateWaveStatus } from '../repositories/waves';
 import { publishRefusal } from './draw-rules';
-import { issueQuestionnaireCodes, newQrToken } from './questionnaire-codes';
+import { issueQuestionnaireCodes, newQrToken } from '../forms/questionnaire-codes';
 import { waveFor } from './wave-policy';
 
 export interface PublishOutcome {

@@ -9,7 +9,7 @@ import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { countResponses } from '../repositories/analysis-sources';
 import { replacePreviousIndexes } from '../repositories/previous-indexes';
-import { decodeText } from './csv-text';
+import { decodeText } from '../forms/csv-text';
 import { waveFor } from './wave-policy';
 import { ANALYSED_STATES } from './wave-results';
 

@@ -1,4 +1,4 @@
-import type { Questionnaire } from '../../analysis/questionnaire';
+import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
 import type { Executor, QuestionnaireStatus, ResponseState } from '../db/schema';
 import { UserError, type FieldProblem } from '../errors';
 import { readQrForm, type QrFormValues } from '../forms/qr-form';
@@ -6,7 +6,7 @@ import { findQuestionnaireByToken, findUnitName, lockQuestionnaireByToken, type 
 import { findQuestionnaire } from '../repositories/questionnaire-versions';
 import { findWave, findWaveForUpdate, type Wave } from '../repositories/waves';
 import type { BatchScope } from './group-commit';
-import { checkResponse, criteriaOf, minAnswered, recordResponse } from './responses';
+import { checkResponse, minAnswered, recordResponse } from './responses';
 import { refusal } from './wave-policy';
 
 /**
@@ -81,7 +81,7 @@ export async function submitQrForm(trx: Executor, batch: BatchScope, token: stri
   const problems = [...read.problems, ...(checked.ok ? [] : checked.problems)];
   if (!checked.ok || problems.length > 0) return { kind: 'problems', open: opened, problems };
   if (!checked.response.valid && values.incomplete_ok !== '1') {
-    return { kind: 'too-few', open: opened, answered: checked.response.answered, need: minAnswered(criteriaOf(definition).length, wave.settings) };
+    return { kind: 'too-few', open: opened, answered: checked.response.answered, need: minAnswered(criterionCodes(definition).length, wave.settings) };
   }
   try {
     const input = { waveYear: wave.year, questionnaireId: questionnaire.id, unitCode: questionnaire.unitCode, channel: 'qr' as const, ...read.content, enteredBy: null };

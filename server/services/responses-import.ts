@@ -4,7 +4,7 @@ import { checkCsvHeader, readCsvRow, type CsvRowContext } from '../forms/csv-row
 import { recordAudit } from '../repositories/audit';
 import { mapQuestionnairesByCode } from '../repositories/collection';
 import { listUnits } from '../repositories/units';
-import { formatProblems, parseCsv, type RowProblem } from './csv-text';
+import { formatProblems, parseCsv, type RowProblem } from '../forms/csv-text';
 import { checkResponse, recordResponse, type CleanResponse, type ResponseInput } from './responses';
 import { requireQuestionnaire } from './wave-questionnaire';
 import { waveFor } from './wave-policy';

@@ -1,6 +1,9 @@
 import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
 import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../db/schema';
 import { invalidFields, type FieldProblem } from '../errors';
+import type { ResponseContent } from '../forms/response-content';
+
+export type { ResponseContent };
 import { findCountedResponse, lockQuestionnaire, setQuestionnaireStatus, type CollectionQuestionnaire } from '../repositories/collection';
 import { insertFirstCountedResponse, insertResponse } from '../repositories/responses';
 import type { Wave, WaveSettings } from '../repositories/waves';
@@ -16,16 +19,6 @@ import { assertAllowed, waveFor } from './wave-policy';
  *   as 'review' with a note, never dropped or overwritten;
  * - a closed wave takes no more responses (wave-policy 'record-response').
  */
-
-/** What every channel reads from its raw input (QR form, keyed digits, CSV row): the one response shape. */
-export interface ResponseContent {
-  /** criterion code → 1..5, or null for blank / "không ý kiến"; missing criteria are blanks. */
-  answers: Record<string, number | null>;
-  /** profile item code → option code (single) or codes (multi). */
-  profile: Record<string, string | string[] | null>;
-  /** The questionnaire's comment (free text). */
-  comment: string | null;
-}
 
 export interface ResponseInput extends ResponseContent {
   waveYear: number;
@@ -46,20 +39,9 @@ export interface RecordedResponse {
   questionnaireStatus: QuestionnaireStatus | null;
 }
 
-const criteriaByQuestionnaire = new WeakMap<Questionnaire, string[]>();
 const choiceItemsByQuestionnaire = new WeakMap<Questionnaire, Map<string, Questionnaire['profile'][number]>>();
 
-/**
- * criterionCodes, worked out once per loaded questionnaire: a batch of QR submissions shares one
- * object and asks several times per submission. Loaded questionnaires are never modified.
- */
-export function criteriaOf(questionnaire: Questionnaire): readonly string[] {
-  let codes = criteriaByQuestionnaire.get(questionnaire);
-  if (!codes) criteriaByQuestionnaire.set(questionnaire, (codes = criterionCodes(questionnaire)));
-  return codes;
-}
-
-/** The profile items by code, worked out once per loaded questionnaire like criteriaOf. */
+/** The profile items by code, worked out once per loaded questionnaire like criterionCodes. */
 function choiceItemsOf(questionnaire: Questionnaire): Map<string, Questionnaire['profile'][number]> {
   let items = choiceItemsByQuestionnaire.get(questionnaire);
   if (!items) choiceItemsByQuestionnaire.set(questionnaire, (items = new Map(questionnaire.profile.map((p) => [p.code, p]))));
@@ -83,7 +65,7 @@ export function checkResponse(
   input: ResponseContent,
 ): { ok: true; response: CleanResponse } | { ok: false; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const codes = criteriaOf(questionnaire);
+  const codes = criterionCodes(questionnaire);
   const answers: Record<string, number | null> = {};
   for (const code of codes) answers[code] = null;
   for (const [code, value] of Object.entries(input.answers)) {
@@ -178,7 +160,7 @@ export async function recordResponse(
   const clean = checked.response;
   const invalidNote = clean.valid
     ? null
-    : `Chỉ trả lời ${clean.answered}/${criteriaOf(questionnaire).length} tiêu chí, cần ít nhất ${minAnswered(criteriaOf(questionnaire).length, wave.settings)} để được tính`;
+    : `Chỉ trả lời ${clean.answered}/${criterionCodes(questionnaire).length} tiêu chí, cần ít nhất ${minAnswered(criterionCodes(questionnaire).length, wave.settings)} để được tính`;
 
   if (input.questionnaireId === null) {
     const unit = await trx.selectFrom('units').select('code').where('wave_year', '=', wave.year).where('code', '=', input.unitCode).executeTakeFirst();

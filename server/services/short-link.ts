@@ -2,7 +2,7 @@ import type { Executor } from '../db/schema';
 import { findQuestionnaireByCode } from '../repositories/collection';
 import { accessKeyMatches } from './access-keys';
 import type { AttemptLimiter } from './attempt-limiter';
-import { normaliseQuestionnaireCode } from './questionnaire-codes';
+import { normaliseQuestionnaireCode } from '../forms/questionnaire-codes';
 
 /**
  * `/k`, for people who type the code and access key printed on the letter instead of scanning:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors';
-import { makeQuestionnaireCode } from './questionnaire-codes';
+import { makeQuestionnaireCode } from '../forms/questionnaire-codes';
 import { readTypedCode } from './typed-code';
 
 const code = makeQuestionnaireCode(2023, 'SNV', 42)!;

@@ -1,5 +1,5 @@
 import { UserError } from '../errors';
-import { normaliseQuestionnaireCode } from './questionnaire-codes';
+import { normaliseQuestionnaireCode } from '../forms/questionnaire-codes';
 
 /**
  * Reads the code a clerk typed or scanned at the counter: any case, with or without hyphens.

@@ -1,7 +1,7 @@
 import type { UnitKind } from '../db/schema';
 import type { Unit } from '../repositories/units';
 import { UserError } from '../errors';
-import { parseCsv, type RowProblem } from './csv-text';
+import { parseCsv, type RowProblem } from '../forms/csv-text';
 
 const KINDS: UnitKind[] = ['department', 'district', 'commune'];
 const REQUIRED = ['unit_code', 'unit_name', 'unit_kind'] as const;

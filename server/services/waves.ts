@@ -5,7 +5,7 @@ import { recordAudit } from '../repositories/audit';
 import { insertQuestionnaireVersion } from '../repositories/questionnaire-versions';
 import { replaceUnits, type Unit } from '../repositories/units';
 import { findWave, insertWave, type Wave, type WaveSettings } from '../repositories/waves';
-import { formatProblems } from './csv-text';
+import { formatProblems } from '../forms/csv-text';
 import { parseUnitsCsv } from './units-csv';
 import { waveFor } from './wave-policy';
 

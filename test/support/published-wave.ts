@@ -1,5 +1,5 @@
 import type { Db } from '../../server/db/connect';
-import { issueQuestionnaireCodes, newQrToken } from '../../server/services/questionnaire-codes';
+import { issueQuestionnaireCodes, newQrToken } from '../../server/forms/questionnaire-codes';
 import { createWave } from '../../server/services/waves';
 import { replaceUnits, type Unit } from '../../server/repositories/units';
 import { updateWaveStatus, type WaveSettings } from '../../server/repositories/waves';
