@@ -17,8 +17,8 @@ import { sql } from 'kysely';
 import { criterionCodes, defaultQuestionnaire } from '../analysis/index.js';
 import { migrateToLatest, openDatabase } from '../server/db/connect.js';
 import { replaceUnits, type Unit } from '../server/repositories/units.js';
-import { createWave } from '../server/services/waves.js';
-import { analyseWave } from '../server/services/wave-results.js';
+import { createWave } from '../server/services/waves/waves.js';
+import { analyseWave } from '../server/services/results/wave-results.js';
 
 const RESPONSES = Number(process.argv[2] ?? 100_000);
 const UNITS = 28;

@@ -2,9 +2,9 @@ import type { Config } from './config';
 import type { Db } from './db/connect';
 import type { User } from './repositories/users';
 import type { Wave } from './repositories/waves';
-import { AttemptLimiter } from './services/attempt-limiter';
-import { GroupCommitter } from './services/group-commit';
-import type { ShortLinkLimits } from './services/short-link';
+import { AttemptLimiter } from './services/collection/attempt-limiter';
+import { GroupCommitter } from './services/collection/group-commit';
+import type { ShortLinkLimits } from './services/collection/short-link';
 
 /**
  * What createApp and every router factory receive instead of importing globals: tests hand in

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDeps } from '../test/support/test-deps';
 import { createApp } from './app';
-import { createWave } from './services/waves';
+import { createWave } from './services/waves/waves';
 
 /** Pages, downloads, citizens' links and a form post: every route group of the app. */
 const REQUESTS: [method: 'GET' | 'POST', path: string][] = [

@@ -8,9 +8,9 @@ import { writeTransaction } from '../server/db/unit-of-work';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo';
 import { listUnits } from '../server/repositories/units';
 import { findWave } from '../server/repositories/waves';
-import { closeWave, purgePersonalData } from '../server/services/wave-lifecycle';
-import { analyseWave } from '../server/services/wave-results';
-import { createWave, importUnits } from '../server/services/waves';
+import { closeWave, purgePersonalData } from '../server/services/waves/wave-lifecycle';
+import { analyseWave } from '../server/services/results/wave-results';
+import { createWave, importUnits } from '../server/services/waves/waves';
 import { createTestDeps } from './support/test-deps';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;

@@ -7,7 +7,7 @@ import { responsesWithShare } from '../analysis/fixtures/builders';
 import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
 import { insertResponse } from '../server/repositories/responses';
-import { createWave } from '../server/services/waves';
+import { createWave } from '../server/services/waves/waves';
 import { createTestDeps, signIn } from './support/test-deps';
 
 /**

@@ -9,7 +9,7 @@ import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo';
 import { listUnits } from '../server/repositories/units';
-import { createWave, importUnits } from '../server/services/waves';
+import { createWave, importUnits } from '../server/services/waves/waves';
 import { createTestDeps } from './support/test-deps';
 
 const root = path.resolve(__dirname, '..');

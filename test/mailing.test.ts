@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
-import { accessKeyFor, formatAccessKey } from '../server/services/access-keys';
-import { deliveryOrderKey, qrSvg } from '../server/services/mailing';
+import { accessKeyFor, formatAccessKey } from '../server/services/collection/access-keys';
+import { deliveryOrderKey, qrSvg } from '../server/services/collection/mailing';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
 

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app';
 import { updateWaveStatus } from '../server/repositories/waves';
-import { accessKeyFor, formatAccessKey } from '../server/services/access-keys';
+import { accessKeyFor, formatAccessKey } from '../server/services/collection/access-keys';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { startLiveServer } from './support/live-server';
 import { createTestDeps } from './support/test-deps';

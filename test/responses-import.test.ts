@@ -5,7 +5,7 @@ import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
 import { writeTransaction } from '../server/db/unit-of-work';
 import { updateWaveStatus } from '../server/repositories/waves';
-import { importResponses as importInto } from '../server/services/responses-import';
+import { importResponses as importInto } from '../server/services/collection/responses-import';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
 

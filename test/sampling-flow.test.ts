@@ -10,12 +10,12 @@ import { writeTransaction } from '../server/db/unit-of-work';
 import { UserError } from '../server/errors';
 import { insertResponse } from '../server/repositories/responses';
 import { findWave, updateWaveSettings } from '../server/repositories/waves';
-import { runDraw } from '../server/services/draw';
-import { exportDrawCsv } from '../server/services/draw-export';
-import { publishDraw } from '../server/services/draw-publish';
-import { verifyDraw } from '../server/services/draw-verify';
-import { importFrame, type FrameUpload } from '../server/services/frame-import';
-import { createWave, importUnits } from '../server/services/waves';
+import { runDraw } from '../server/services/draw/draw';
+import { exportDrawCsv } from '../server/services/draw/draw-export';
+import { publishDraw } from '../server/services/draw/draw-publish';
+import { verifyDraw } from '../server/services/draw/draw-verify';
+import { importFrame, type FrameUpload } from '../server/services/draw/frame-import';
+import { createWave, importUnits } from '../server/services/waves/waves';
 import { firstDifference } from './support/same-bytes';
 import { createTestDeps, signIn } from './support/test-deps';
 

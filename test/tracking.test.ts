@@ -5,9 +5,9 @@ import { setQuestionnaireStatus } from '../server/repositories/collection';
 import { sumTracking, trackingByUnit } from '../server/repositories/tracking';
 import { writeTransaction } from '../server/db/unit-of-work';
 import type { FormBody } from '../server/forms/keyed-form';
-import { recordNoForm } from '../server/services/no-form-outcomes';
-import { submitKeying } from '../server/services/paper-keying';
-import { recordResponse } from '../server/services/responses';
+import { recordNoForm } from '../server/services/entry/no-form-outcomes';
+import { submitKeying } from '../server/services/entry/paper-keying';
+import { recordResponse } from '../server/services/collection/responses';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps, signIn } from './support/test-deps';
 

@@ -5,9 +5,9 @@ import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { insertUser, ROLES } from '../repositories/users';
-import { setDoubleEntry } from '../services/double-entry-switch';
-import { closeWave, purgePersonalData } from '../services/wave-lifecycle';
-import { describeWaveRules, updateWaveRules } from '../services/wave-rules';
+import { setDoubleEntry } from '../services/entry/double-entry-switch';
+import { closeWave, purgePersonalData } from '../services/waves/wave-lifecycle';
+import { describeWaveRules, updateWaveRules } from '../services/waves/wave-rules';
 import { requireYear, type CliCommand } from './command';
 
 export const userAddCommand: CliCommand = {

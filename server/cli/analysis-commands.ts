@@ -4,9 +4,9 @@ import { formatPercent } from '../../analysis/format';
 import { KIND_LABELS } from '../../analysis/tables';
 import { readTransaction, writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
-import { buildExport, parseExportFormat, parseTableName } from '../services/analysis-exports';
-import { importPreviousIndexes } from '../services/previous-import';
-import { analyseWave } from '../services/wave-results';
+import { buildExport, parseExportFormat, parseTableName } from '../services/results/analysis-exports';
+import { importPreviousIndexes } from '../services/results/previous-import';
+import { analyseWave } from '../services/results/wave-results';
 import { readInputFile, requireOption, requireYear, type CliCommand } from './command';
 
 export const previousImportCommand: CliCommand = {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
-import { exportManifest } from '../services/mailing';
+import { exportManifest } from '../services/collection/mailing';
 import { requireOption, requireYear, type CliCommand } from './command';
 
 export const mailingExportCommand: CliCommand = {

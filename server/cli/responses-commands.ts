@@ -1,5 +1,5 @@
 import { writeTransaction } from '../db/unit-of-work';
-import { importResponses } from '../services/responses-import';
+import { importResponses } from '../services/collection/responses-import';
 import { readInputFile, requireYear, type CliCommand } from './command';
 
 export const responsesImportCommand: CliCommand = {

@@ -1,6 +1,6 @@
 import { migrateToLatest } from '../db/connect';
 import { writeTransaction } from '../db/unit-of-work';
-import { createWave, importUnits } from '../services/waves';
+import { createWave, importUnits } from '../services/waves/waves';
 import { readInputFile, requireYear, type CliCommand } from './command';
 
 export const migrateCommand: CliCommand = {

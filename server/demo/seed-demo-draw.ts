@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/unit-of-work';
 import { findWave, updateWaveSettings } from '../repositories/waves';
-import { runDraw } from '../services/draw';
-import { publishDraw } from '../services/draw-publish';
-import { importFrame } from '../services/frame-import';
+import { runDraw } from '../services/draw/draw';
+import { publishDraw } from '../services/draw/draw-publish';
+import { importFrame } from '../services/draw/frame-import';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -1,9 +1,9 @@
 import { anGiang2023 } from '../../analysis/fixtures/an-giang-2023';
-import type { Db } from '../db/connect';
+import type { Executor } from '../db/schema';
 import { recordAudit } from '../repositories/audit';
 import { replacePreviousIndexes } from '../repositories/previous-indexes';
 import { listReleasedPrimaries } from '../repositories/released-questionnaires';
-import { recordResponse } from '../services/responses';
+import { recordResponse } from '../services/collection/responses';
 
 /**
  * The demo wave's answers: the An Giang 2023 fixture, whose per-unit answers reproduce the
@@ -13,32 +13,30 @@ import { recordResponse } from '../services/responses';
  * fell short of a unit's respondents (a small frame), the rest come in as an anonymous import
  * naming only the unit, as answers from another tool would.
  */
-export async function seedDemoResponses(db: Db, year: number): Promise<{ attached: number; imported: number }> {
+export async function seedDemoResponses(trx: Executor, year: number): Promise<{ attached: number; imported: number }> {
   const fixture = anGiang2023();
   let attached = 0;
   let imported = 0;
-  await db.transaction().execute(async (trx) => {
-    const questionnaires = await listReleasedPrimaries(trx, year);
-    const used = new Map<string, number>();
-    for (const r of fixture.responses) {
-      const k = used.get(r.unitCode) ?? 0;
-      used.set(r.unitCode, k + 1);
-      const questionnaireId = questionnaires.get(r.unitCode)?.[k] ?? null;
-      await recordResponse(trx, {
-        waveYear: year,
-        questionnaireId,
-        unitCode: r.unitCode,
-        channel: questionnaireId === null ? 'import' : r.channel,
-        answers: r.answers,
-        profile: r.profile,
-        comment: null,
-        enteredBy: r.channel === 'qr' && questionnaireId !== null ? null : 'demo',
-      });
-      if (questionnaireId === null) imported++;
-      else attached++;
-    }
-    if (fixture.previous?.source === 'published') await replacePreviousIndexes(trx, year, fixture.previous.rows);
-    await recordAudit(trx, { actor: 'demo', action: 'responses.demo', waveYear: year, detail: { attached, imported } });
-  });
+  const questionnaires = await listReleasedPrimaries(trx, year);
+  const used = new Map<string, number>();
+  for (const r of fixture.responses) {
+    const k = used.get(r.unitCode) ?? 0;
+    used.set(r.unitCode, k + 1);
+    const questionnaireId = questionnaires.get(r.unitCode)?.[k] ?? null;
+    await recordResponse(trx, {
+      waveYear: year,
+      questionnaireId,
+      unitCode: r.unitCode,
+      channel: questionnaireId === null ? 'import' : r.channel,
+      answers: r.answers,
+      profile: r.profile,
+      comment: null,
+      enteredBy: r.channel === 'qr' && questionnaireId !== null ? null : 'demo',
+    });
+    if (questionnaireId === null) imported++;
+    else attached++;
+  }
+  if (fixture.previous?.source === 'published') await replacePreviousIndexes(trx, year, fixture.previous.rows);
+  await recordAudit(trx, { actor: 'demo', action: 'responses.demo', waveYear: year, detail: { attached, imported } });
   return { attached, imported };
 }

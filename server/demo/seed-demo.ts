@@ -7,7 +7,7 @@ import type { Role } from '../db/schema';
 import { writeTransaction } from '../db/unit-of-work';
 import { countUsers, insertUser } from '../repositories/users';
 import { listWaves } from '../repositories/waves';
-import { createWave, importUnits } from '../services/waves';
+import { createWave, importUnits } from '../services/waves/waves';
 import { seedDemoDraw } from './seed-demo-draw';
 import { seedDemoResponses } from './seed-demo-responses';
 
@@ -34,7 +34,7 @@ export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<{ seeded
     await importUnits(trx, DEMO_YEAR, units, 'demo');
   });
   await seedDemoDraw(db, dataDir, DEMO_YEAR);
-  await seedDemoResponses(db, DEMO_YEAR);
+  await writeTransaction(db, (trx) => seedDemoResponses(trx, DEMO_YEAR));
   const accounts: DemoAccount[] = (['admin', 'analyst', 'clerk', 'supervisor'] as Role[]).map((role) => ({
     username: role === 'clerk' ? 'buudien' : role,
     role,

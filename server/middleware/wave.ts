@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { findWave } from '../repositories/waves';
-import { waveNotFound } from '../services/wave-policy';
+import { waveNotFound } from '../services/waves/wave-policy';
 
 /**
  * Loads the wave named by `:year` once per request for every route under /waves/:year; a year

@@ -7,9 +7,9 @@ import type { Role } from '../db/schema';
 import { readTransaction, writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
-import { buildExport, contentDisposition, TABLE_NAMES, unitTableJson, type ExportFile, type ExportRequest } from '../services/analysis-exports';
-import { importPreviousIndexes } from '../services/previous-import';
-import { analyseWave, analysisDashboard } from '../services/wave-results';
+import { buildExport, contentDisposition, TABLE_NAMES, unitTableJson, type ExportFile, type ExportRequest } from '../services/results/analysis-exports';
+import { importPreviousIndexes } from '../services/results/previous-import';
+import { analyseWave, analysisDashboard } from '../services/results/wave-results';
 
 /** Results hold no personal data, but they are the wave's unpublished figures: staff only, not clerks. */
 const canView = requireRole('admin', 'analyst', 'supervisor');

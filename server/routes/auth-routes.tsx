@@ -6,7 +6,7 @@ import type { AppDeps, AppEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
 import { SESSION_COOKIE } from '../middleware/auth';
 import { deleteSession } from '../repositories/users';
-import { signIn } from '../services/sign-in';
+import { signIn } from '../services/accounts/sign-in';
 
 /** Only same-site relative paths, so the sign-in form cannot bounce a person to another site. */
 function safeNext(next: unknown): string {

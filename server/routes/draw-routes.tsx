@@ -6,13 +6,13 @@ import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
 import { UserError, type ErrorStatus } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
-import { allocationFrom, parseReservePercent } from '../services/allocation-input';
-import { drawTotals, runDraw } from '../services/draw';
-import { exportDrawCsv } from '../services/draw-export';
-import { publishDraw } from '../services/draw-publish';
-import { verifyUploadedDraw } from '../services/draw-verify';
-import { withUploadedFile } from '../services/multipart-stream';
-import { drawOverview } from '../services/sampling-overview';
+import { allocationFrom, parseReservePercent } from '../services/draw/allocation-input';
+import { drawTotals, runDraw } from '../services/draw/draw';
+import { exportDrawCsv } from '../services/draw/draw-export';
+import { publishDraw } from '../services/draw/draw-publish';
+import { verifyUploadedDraw } from '../services/draw/draw-verify';
+import { withUploadedFile } from '../services/draw/multipart-stream';
+import { drawOverview } from '../services/draw/sampling-overview';
 
 /**
  * The wave's draw under /waves/:year/draw: the drawn list and its record (administrators and

@@ -10,13 +10,13 @@ import { UserError, type ErrorStatus } from '../errors';
 import type { FormBody } from '../forms/keyed-form';
 import { requireRole, signedInUser } from '../middleware/auth';
 import type { Wave } from '../repositories/waves';
-import type { FieldChoice } from '../services/double-entry';
-import { setDoubleEntry } from '../services/double-entry-switch';
-import { listMismatches, settleMismatch } from '../services/mismatches';
-import { recordNoForm, type NoFormOutcome } from '../services/no-form-outcomes';
-import { keyingFigures, openForKeying, submitKeying, type OpenedForm } from '../services/paper-keying';
-import { questionnaireStatusLabel } from '../services/questionnaire-status-labels';
-import { requireQuestionnaire } from '../services/wave-questionnaire';
+import type { FieldChoice } from '../services/entry/double-entry';
+import { setDoubleEntry } from '../services/entry/double-entry-switch';
+import { listMismatches, settleMismatch } from '../services/entry/mismatches';
+import { recordNoForm, type NoFormOutcome } from '../services/entry/no-form-outcomes';
+import { keyingFigures, openForKeying, submitKeying, type OpenedForm } from '../services/entry/paper-keying';
+import { questionnaireStatusLabel } from '../services/entry/questionnaire-status-labels';
+import { requireQuestionnaire } from '../services/waves/wave-questionnaire';
 
 /**
  * Post-office data entry under /waves/:year/entry: the keying page (clerks and administrators),

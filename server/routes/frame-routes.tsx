@@ -5,9 +5,9 @@ import { FramePage } from '../../survey-web/pages/frame-page';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { UserError, type ErrorStatus } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
-import { importFrame } from '../services/frame-import';
-import { withUploadedFile } from '../services/multipart-stream';
-import { frameOverview } from '../services/sampling-overview';
+import { importFrame } from '../services/draw/frame-import';
+import { withUploadedFile } from '../services/draw/multipart-stream';
+import { frameOverview } from '../services/draw/sampling-overview';
 
 /** The wave's sampling frame under /waves/:year/frame: its import report, and the upload (administrators). */
 

@@ -6,7 +6,7 @@ import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
 import { actorOf, requireRole } from '../middleware/auth';
 import { countMailingByUnit } from '../repositories/mailing';
-import { buildMailingPack, exportManifest, markWaveDispatched, shortUrl } from '../services/mailing';
+import { buildMailingPack, exportManifest, markWaveDispatched, shortUrl } from '../services/collection/mailing';
 
 /** Which letters a manifest or pack is for: `?unit=SNV`, `?only=new`. */
 const letterFilter = validator('query', (query) => ({

@@ -7,10 +7,10 @@ import { AlreadyAnsweredPage, QrNotFoundPage, ShortLinkPage, ThanksPage, WaveClo
 import type { AppDeps, AppEnv } from '../app-env';
 import type { FieldProblem } from '../errors';
 import type { QrFormValues } from '../forms/qr-form';
-import { isAnswered, openByToken, submitQrForm, takesAnswers, unitNameOf, type OpenQuestionnaire } from '../services/qr-submission';
+import { isAnswered, openByToken, submitQrForm, takesAnswers, unitNameOf, type OpenQuestionnaire } from '../services/collection/qr-submission';
 import { criterionCodes } from '../../analysis/questionnaire';
-import { minAnswered } from '../services/responses';
-import { openByShortLink } from '../services/short-link';
+import { minAnswered } from '../services/collection/responses';
+import { openByShortLink } from '../services/collection/short-link';
 
 /**
  * The citizen's side: `/q/<token>` (from the QR code) and `/k` (the short address printed on

@@ -8,9 +8,9 @@ import { UserError } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
 import type { User } from '../repositories/users';
 import type { Wave } from '../repositories/waves';
-import { importResponses } from '../services/responses-import';
-import { refusal } from '../services/wave-policy';
-import { requireQuestionnaire } from '../services/wave-questionnaire';
+import { importResponses } from '../services/collection/responses-import';
+import { refusal } from '../services/waves/wave-policy';
+import { requireQuestionnaire } from '../services/waves/wave-questionnaire';
 
 /** Responses collected elsewhere, uploaded as a CSV (SIPAS.md section 11): administrators only. */
 export function responsesRoutes(deps: AppDeps) {

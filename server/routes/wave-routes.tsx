@@ -10,8 +10,8 @@ import { UserError } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
 import { listAudit } from '../repositories/audit';
 import { listUnits } from '../repositories/units';
-import { updateWaveRules } from '../services/wave-rules';
-import { importUnits } from '../services/waves';
+import { updateWaveRules } from '../services/waves/wave-rules';
+import { importUnits } from '../services/waves/waves';
 
 /** A wave's own page (its units), its rules and its audit log, at /waves/:year. */
 export function waveRoutes(deps: AppDeps) {

@@ -1,6 +1,6 @@
 import type { Db } from '../../server/db/connect';
 import { issueQuestionnaireCodes, newQrToken } from '../../server/forms/questionnaire-codes';
-import { createWave } from '../../server/services/waves';
+import { createWave } from '../../server/services/waves/waves';
 import { replaceUnits, type Unit } from '../../server/repositories/units';
 import { updateWaveStatus, type WaveSettings } from '../../server/repositories/waves';
 

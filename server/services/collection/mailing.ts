@@ -1,0 +1,165 @@
+import QRCode from 'qrcode';
+import { toCsv } from '../../../analysis/csv';
+import type { Questionnaire } from '../../../analysis/questionnaire';
+import { fold } from '../../../sampling';
+import type { Db } from '../../db/connect';
+import type { Executor } from '../../db/schema';
+import { writeTransaction } from '../../db/unit-of-work';
+import { UserError } from '../../errors';
+import { recordAudit } from '../../repositories/audit';
+import { listMailingRecipients, markDispatched, type MailingRecipient } from '../../repositories/mailing';
+import { listUnits } from '../../repositories/units';
+import { findWave } from '../../repositories/waves';
+import { accessKeyFor, formatAccessKey } from './access-keys';
+import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
+import { requireQuestionnaire } from '../waves/wave-questionnaire';
+
+/**
+ * Mailing packs and the post-office manifest (SIPAS.md sections 2.5 and 13). Both hold
+ * personal data, so both are for administrators only and every use is written to the audit
+ * log, with counts and never names or addresses.
+ *
+ * Exporting or printing does not change any status: the administrator marks questionnaires
+ * "dispatched" with a separate, explicit action (page button or `--mark-dispatched`) once
+ * the post office has them, because a manifest is often exported several times (trial print,
+ * mail merge) before anything is actually sent.
+ */
+
+export const MANIFEST_COLUMNS = ['questionnaire_code', 'unit_code', 'role', 'applicant_name', 'address', 'phone', 'qr_url'] as const;
+
+// Administrative words that are written in some addresses and not in others ("TP Long Xuyên",
+// "thành phố Long Xuyên", "Long Xuyên"): dropped so such addresses sort together.
+const PREFIXES = /^(tinh|thanh pho|tp\.?|quan|q\.|huyen|h\.|thi xa|tx\.?|phuong|p\.|xa|x\.|thi tran|tt\.?|ap|khom|khu pho|kp\.?|to|duong|d\.|so nha|so)\s+/;
+
+/**
+ * Sort key for delivery order. The address is split at commas, semicolons and " - " into parts
+ * that Vietnamese addresses write from the smallest (house number, street) to the largest
+ * (commune, district, province); the key compares them from the last part to the first, so
+ * letters go out grouped by province, then district, then commune, then street, then house
+ * number. Case, accents and administrative words (tỉnh, thành phố/TP, quận, huyện, thị xã/TX,
+ * phường, xã, thị trấn, ấp, khóm, khu phố, tổ, đường, số) are ignored, and numbers compare by
+ * value (số 9 before số 10). People without an address come last.
+ */
+export function deliveryOrderKey(address: string | null): string {
+  if (!address?.trim()) return '\uffff';
+  return address
+    .split(/[,;]| - /)
+    .map((part) => {
+      let folded = fold(part);
+      for (let previous = ''; previous !== folded; ) {
+        previous = folded;
+        folded = folded.replace(PREFIXES, '');
+      }
+      return folded.replace(/\d+/g, (n) => n.padStart(8, '0'));
+    })
+    .filter((part) => part !== '')
+    .reverse()
+    .join('\u0001');
+}
+
+export function sortForDelivery<T extends { address: string | null; code: string }>(recipients: T[]): T[] {
+  const keyed = recipients.map((r) => ({ r, key: deliveryOrderKey(r.address) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.r.code < b.r.code ? -1 : a.r.code > b.r.code ? 1 : 0));
+  return keyed.map((k) => k.r);
+}
+
+export function qrUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/q/${token}`;
+}
+
+export function shortUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/k`;
+}
+
+/** The QR code as inline SVG, labelled with its address for screen readers and for checking. */
+export async function qrSvg(url: string): Promise<string> {
+  const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+  const escaped = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return svg.replace('<svg ', `<svg role="img" aria-label="Mã QR: ${escaped}" `).replace(/(<svg[^>]*>)/, `$1<title>${escaped}</title>`);
+}
+
+/** The recipients in delivery order; the caller has checked that the wave may still send mail. */
+async function recipientsFor(db: Executor, year: number, filter: { unitCode?: string; notYetSent?: boolean }): Promise<MailingRecipient[]> {
+  if (filter.unitCode && !(await listUnits(db, year)).some((u) => u.code === filter.unitCode)) {
+    throw new UserError(`Đơn vị "${filter.unitCode}" không có trong đợt ${year}`, 404);
+  }
+  return sortForDelivery(await listMailingRecipients(db, year, filter));
+}
+
+export interface ManifestExport {
+  csv: string;
+  rows: number;
+  /** How many questionnaires went from drawn to dispatched (only with markAsDispatched). */
+  dispatched: number;
+}
+
+/** The post-office manifest, in delivery order; logged with its row count. */
+export async function exportManifest(
+  trx: Executor,
+  options: { year: number; baseUrl: string; actor: string | null; unitCode?: string; notYetSent?: boolean; markAsDispatched?: boolean },
+): Promise<ManifestExport> {
+  await waveFor(trx, options.year, 'send-mailing');
+  const recipients = await recipientsFor(trx, options.year, options);
+  const csv = toCsv(
+    recipients.map((r) => [r.code, r.unitCode, r.role, r.applicantName, r.address, r.phone, qrUrl(options.baseUrl, r.token)]),
+    MANIFEST_COLUMNS,
+    { bom: true },
+  );
+  const dispatched = options.markAsDispatched ? await markDispatched(trx, options.year, recipients.map((r) => r.questionnaireId)) : 0;
+  await recordAudit(trx, {
+    actor: options.actor,
+    action: 'mailing.export',
+    waveYear: options.year,
+    detail: { rows: recipients.length, unit: options.unitCode ?? null, notYetSent: options.notYetSent ?? false, dispatched },
+  });
+  return { csv, rows: recipients.length, dispatched };
+}
+
+export interface PackLetter extends MailingRecipient {
+  qrUrl: string;
+  qrSvg: string;
+  accessKey: string;
+}
+
+export interface MailingPack {
+  questionnaire: Questionnaire;
+  letters: PackLetter[];
+  /** Whose letters these are: the unit's name, or which of the wave's letters. */
+  unitLabel: string;
+}
+
+/**
+ * One letter per released questionnaire, in delivery order, with its QR code; logged. Drawing
+ * the QR codes of a whole wave takes a while, so it happens outside the write lock, and the
+ * writing step checks again that the contacts may still be used.
+ */
+export async function buildMailingPack(
+  db: Db,
+  options: { year: number; baseUrl: string; actor: string | null; unitCode?: string; notYetSent?: boolean },
+): Promise<MailingPack> {
+  const wave = await findWave(db, options.year);
+  if (!wave) throw waveNotFound(options.year);
+  assertAllowed(wave, 'send-mailing');
+  const questionnaire = await requireQuestionnaire(db, options.year);
+  const recipients = await recipientsFor(db, options.year, options);
+  const letters: PackLetter[] = [];
+  for (const r of recipients) {
+    const url = qrUrl(options.baseUrl, r.token);
+    letters.push({ ...r, qrUrl: url, qrSvg: await qrSvg(url), accessKey: formatAccessKey(accessKeyFor(r.token)) });
+  }
+  await writeTransaction(db, async (trx) => {
+    await waveFor(trx, options.year, 'send-mailing');
+    await recordAudit(trx, { actor: options.actor, action: 'mailing.print', waveYear: options.year, detail: { letters: letters.length, unit: options.unitCode ?? null } });
+  });
+  const unitLabel = options.unitCode ? (letters[0]?.unitName ?? options.unitCode) : options.notYetSent ? 'các phiếu chưa gửi' : 'tất cả đơn vị';
+  return { questionnaire, letters, unitLabel };
+}
+
+/** The explicit "đánh dấu đã gửi" action: drawn → dispatched for the released questionnaires (of one unit). */
+export async function markWaveDispatched(trx: Executor, options: { year: number; actor: string | null; unitCode?: string }): Promise<number> {
+  await waveFor(trx, options.year, 'send-mailing');
+  const recipients = await recipientsFor(trx, options.year, { unitCode: options.unitCode, notYetSent: true });
+  const changed = await markDispatched(trx, options.year, recipients.map((r) => r.questionnaireId));
+  await recordAudit(trx, { actor: options.actor, action: 'mailing.dispatched', waveYear: options.year, detail: { questionnaires: changed, unit: options.unitCode ?? null } });
+  return changed;
+}

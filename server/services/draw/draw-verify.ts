@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { compareSamples, sampleLines, type ByteSource } from '../../../sampling';
+import type { Db } from '../../db/connect';
+import { writeTransaction } from '../../db/unit-of-work';
+import { UserError } from '../../errors';
+import { recordAudit } from '../../repositories/audit';
+import { findCurrentDraw, listDrawnLines } from '../../repositories/draws';
+import type { Wave } from '../../repositories/waves';
+import { drawFromFrame } from './draw';
+import { frameOptions } from './frame-import';
+
+export interface VerifyOutcome {
+  /** The re-run gives exactly the stored sample (same people, roles and ranks). */
+  identical: boolean;
+  drawId: number;
+  expectedSha256: string;
+  actualSha256: string;
+  /** False for any other file, including the same rows in another order (which still gives the same sample). */
+  sha256Matches: boolean;
+  /** Why the re-run could not be compared or how it differs; empty when identical. */
+  difference: string | null;
+  /** The Vietnamese note about the file when its SHA-256 differs. */
+  fileNote: string | null;
+}
+
+/**
+ * Re-runs the recorded draw (its seed, allocation and reserve, the wave's units and rules) on
+ * a frame file someone holds, and compares the result with the stored sample. A file whose
+ * bytes differ is reported as such, but its sample is still compared: a re-sorted export must
+ * give the same people, and a changed one shows where it matters. The re-run reads the file
+ * outside any transaction; only the audit entry is written.
+ */
+export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, actor: string | null): Promise<VerifyOutcome> {
+  const year = wave.year;
+  const draw = await findCurrentDraw(db, year);
+  if (!draw) throw new UserError(`Đợt ${year} chưa bốc mẫu: không có gì để kiểm tra`, 404);
+  // The rules recorded with the draw win over today's wave settings, which may have changed since.
+  const current = await frameOptions(db, wave);
+  const rules = draw.eligibility;
+  const options = rules
+    ? { ...current, period: rules.period, requirePostalAddress: rules.requirePostalAddress, excludeOrganisations: rules.excludeOrganisations }
+    : current;
+  const rerun = await drawFromFrame(open, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent });
+  const sha256Matches = rerun.sha256 === draw.frameSha256;
+  const fileNote = sha256Matches
+    ? null
+    : `Tệp khung mẫu khác với tệp đã bốc: SHA-256 của tệp này là ${rerun.sha256 || '(không đọc hết được)'}, tệp đã bốc là ${draw.frameSha256}.`;
+  let difference: string | null;
+  if (!rerun.ok) {
+    difference = `Không chạy lại được lần bốc: ${rerun.fatal}`;
+  } else {
+    const comparison = compareSamples(await listDrawnLines(db, draw.id), sampleLines(rerun));
+    difference = comparison.identical ? null : comparison.firstDifference;
+  }
+  const outcome: VerifyOutcome = {
+    identical: difference === null,
+    drawId: draw.id,
+    expectedSha256: draw.frameSha256,
+    actualSha256: rerun.sha256,
+    sha256Matches,
+    difference,
+    fileNote,
+  };
+  await writeTransaction(db, (trx) =>
+    recordAudit(trx, {
+      actor,
+      action: 'draw.verify',
+      waveYear: year,
+      detail: { drawId: draw.id, identical: outcome.identical, sha256Matches, fileSha256: rerun.sha256 },
+    }),
+  );
+  return outcome;
+}
+
+/**
+ * `verifyDraw` for a file that arrives as a one-time stream (a web upload): the re-run may read
+ * the frame twice, so the upload is first saved under `<dataDir>/verify/`, readable only by
+ * the platform, and deleted afterwards whatever happens, since it holds personal data.
+ */
+export async function verifyUploadedDraw(deps: { db: Db; dataDir: string }, wave: Wave, upload: ByteSource, actor: string | null): Promise<VerifyOutcome> {
+  const folder = path.join(deps.dataDir, 'verify');
+  fs.mkdirSync(folder, { recursive: true });
+  const file = path.join(folder, `${wave.year}-${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
+  try {
+    await pipeline(Readable.from(upload), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    return await verifyDraw(deps.db, wave, () => fs.createReadStream(file), actor);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import { drawSample, type Allocation, type ByteSource, type DrawOptions, type DrawResult } from '../../../sampling';
+import type { Db } from '../../db/connect';
+import type { Executor } from '../../db/schema';
+import { writeTransaction } from '../../db/unit-of-work';
+import { UserError } from '../../errors';
+import { recordAudit } from '../../repositories/audit';
+import { countWaveResponses, findCurrentDraw, insertDraw, insertSampleEntry, supersedeDraw, type Draw } from '../../repositories/draws';
+import { findLatestFrameImport } from '../../repositories/frame-imports';
+import { findWave, updateWaveStatus } from '../../repositories/waves';
+import { formatDateTime, redrawRefusal, type RedrawRequest } from './draw-rules';
+import { assertSameRules, frameOptions } from './frame-import';
+import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
+
+export interface DrawRequest {
+  seed: string;
+  allocation: Allocation;
+  reservePercent: number;
+  /** Needed to replace a published draw, with `reason` (why, for the audit log). */
+  redraw?: boolean;
+  reason?: string;
+}
+
+/** The library checks its own inputs with RangeError; for a person that is bad input. */
+export async function drawFromFrame(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
+  try {
+    return await drawSample(open, options);
+  } catch (error) {
+    if (error instanceof RangeError) throw new UserError(error.message);
+    throw error;
+  }
+}
+
+async function assertMayReplace(db: Executor, year: number, current: Draw | undefined, request: RedrawRequest): Promise<void> {
+  const responses = current?.status === 'published' ? await countWaveResponses(db, year) : 0;
+  const refusal = redrawRefusal(year, current, request, responses);
+  if (refusal) throw new UserError(refusal, 409);
+}
+
+/**
+ * Draws the sample from the wave's stored frame and records it as a draft: the draw, its
+ * entries and, apart, the drawn people's contacts. Reading the frame takes seconds for a big
+ * file, so it runs outside the write lock; the rules are checked before it (so a refused draw
+ * costs nothing) and again in the transaction that records it, against the state it lands on.
+ */
+export async function runDraw(db: Db, year: number, request: DrawRequest, actor: string | null): Promise<Draw> {
+  const wave = await findWave(db, year);
+  if (!wave) throw waveNotFound(year);
+  assertAllowed(wave, 'draw');
+  const seed = request.seed.normalize('NFC').trim();
+  if (seed === '') throw new UserError('Cần nhập chuỗi hạt giống (seed) để bốc mẫu');
+  const redraw: RedrawRequest = { redraw: request.redraw ?? false, reason: request.reason?.normalize('NFC').trim() ?? '' };
+  const current = await findCurrentDraw(db, year);
+  await assertMayReplace(db, year, current, redraw);
+
+  const frame = await findLatestFrameImport(db, year);
+  if (!frame) throw new UserError(`Đợt ${year} chưa có khung mẫu: hãy nhập khung mẫu trước`, 409);
+  if (!frame.storedPath || !fs.existsSync(frame.storedPath)) {
+    throw new UserError(`Tệp khung mẫu của lần nhập ngày ${formatDateTime(frame.createdAt)} không còn (đã xóa sau khi công bố): hãy nhập lại khung mẫu`, 409);
+  }
+
+  const options = await frameOptions(db, wave);
+  const result = await drawFromFrame(() => fs.createReadStream(frame.storedPath!), { ...options, seed, allocation: request.allocation, reservePercent: request.reservePercent });
+  if (!result.ok) throw new UserError(`Không bốc được mẫu: ${result.fatal}`);
+  if (result.sha256 !== frame.fileSha256) {
+    throw new UserError(`Tệp khung mẫu đã lưu bị thay đổi sau khi nhập (SHA-256 ${result.sha256} thay vì ${frame.fileSha256}): hãy nhập lại khung mẫu`, 409);
+  }
+
+  return writeTransaction(db, async (trx) => {
+    await assertSameRules(trx, await waveFor(trx, year, 'draw'), options, 'bốc mẫu');
+    // The draw replaces the one it was checked against, from the frame it was drawn from.
+    const replaced = await findCurrentDraw(trx, year);
+    if (replaced?.id !== current?.id) throw new UserError(`Đợt ${year} vừa có một lần bốc khác trong lúc bốc mẫu: hãy xem lại trang bốc mẫu rồi bốc lại`, 409);
+    await assertMayReplace(trx, year, replaced, redraw);
+    if ((await findLatestFrameImport(trx, year))?.id !== frame.id) {
+      throw new UserError(`Khung mẫu của đợt ${year} vừa được nhập lại trong lúc bốc mẫu: hãy bốc lại từ khung mẫu mới`, 409);
+    }
+
+    if (replaced) await supersedeDraw(trx, replaced.id);
+    const draw = await insertDraw(trx, {
+      waveYear: year,
+      frameImportId: frame.id,
+      frameSha256: result.sha256,
+      seed,
+      allocation: result.allocation,
+      reservePercent: result.reservePercent,
+      method: result.method,
+      codeVersion: result.codeVersion,
+      units: result.units,
+      eligibility: { period: options.period, requirePostalAddress: options.requirePostalAddress, excludeOrganisations: options.excludeOrganisations },
+      createdBy: actor,
+    });
+    for (const entry of result.entries) await insertSampleEntry(trx, draw.id, year, entry);
+    await updateWaveStatus(trx, year, 'drawn');
+    const wasPublished = replaced?.status === 'published';
+    await recordAudit(trx, {
+      actor,
+      action: wasPublished ? 'draw.redraw' : 'draw.create',
+      waveYear: year,
+      detail: {
+        drawId: draw.id,
+        frameSha256: result.sha256,
+        seed,
+        allocation: result.allocation,
+        reservePercent: result.reservePercent,
+        codeVersion: result.codeVersion,
+        ...drawTotals(result),
+        ...(replaced ? { supersededDraw: replaced.id, supersededStatus: replaced.status } : {}),
+        ...(wasPublished ? { reason: redraw.reason } : {}),
+      },
+    });
+    return draw;
+  });
+}
+
+export function drawTotals(result: Pick<DrawResult, 'units'>): { eligible: number; planned: number; drawn: number; reserve: number; shortfall: number } {
+  const sum = (pick: (u: DrawResult['units'][number]) => number) => result.units.reduce((s, u) => s + pick(u), 0);
+  return { eligible: sum((u) => u.eligible), planned: sum((u) => u.planned), drawn: sum((u) => u.drawn), reserve: sum((u) => u.reserve), shortfall: sum((u) => u.shortfall) };
+}

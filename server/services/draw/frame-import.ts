@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { scanFrame, type ByteSource, type FrameOptions, type ImportReport } from '../../../sampling';
+import type { Db } from '../../db/connect';
+import type { Executor } from '../../db/schema';
+import { writeTransaction } from '../../db/unit-of-work';
+import { UserError } from '../../errors';
+import { recordAudit } from '../../repositories/audit';
+import { findCurrentDraw, supersedeDraw } from '../../repositories/draws';
+import { clearStoredPath, insertFrameImport, listStoredFrameImports, type FrameImport } from '../../repositories/frame-imports';
+import { listUnits } from '../../repositories/units';
+import { findWave, type Wave } from '../../repositories/waves';
+import { rejectionLines, withoutPersonalData } from './frame-report';
+import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
+
+export interface FrameUpload {
+  /** The name the administrator's file had, for the record. */
+  fileName: string;
+  bytes: ByteSource;
+  strict: boolean;
+}
+
+/**
+ * A refused file is an answer, not a failure: the page shows what was read of it so the
+ * administrator can fix it. `error` is the refusal with its rejected rows, for the command line.
+ */
+export type FrameImportOutcome = { ok: true; frameImport: FrameImport } | { ok: false; error: UserError; report: ImportReport };
+
+/** The rules of the wave that decide who is eligible; the draw and its verification use the same. */
+export async function frameOptions(db: Executor, wave: Wave): Promise<FrameOptions> {
+  const units = await listUnits(db, wave.year);
+  if (units.length === 0) throw new UserError(`Đợt ${wave.year} chưa có danh sách đơn vị: hãy nhập đơn vị trước khi nhập khung mẫu`, 409);
+  return {
+    units: units.map((u) => ({ code: u.code, name: u.name })),
+    ...(wave.settings.period ? { period: wave.settings.period } : {}),
+    requirePostalAddress: true,
+    excludeOrganisations: wave.settings.excludeOrganisations,
+  };
+}
+
+/**
+ * Refuses to record what was read under `used` when the wave's units or eligibility rules
+ * changed while the file was being read (the read runs outside the write lock).
+ */
+export async function assertSameRules(trx: Executor, wave: Wave, used: FrameOptions, what: string): Promise<void> {
+  if (JSON.stringify(await frameOptions(trx, wave)) !== JSON.stringify(used)) {
+    throw new UserError(`Danh sách đơn vị hoặc quy tắc chọn của đợt ${wave.year} đã thay đổi trong lúc ${what}: hãy làm lại`, 409);
+  }
+}
+
+/**
+ * Streams the uploaded frame to `<dataDir>/frames/` while reading it, so a 2 GB export is
+ * never held in memory. The reading runs outside the write lock; only recording it takes the
+ * lock, re-checking the wave there. A refused file is deleted and nothing is recorded; an
+ * accepted one becomes the wave's frame, replacing (and, after the commit, deleting) any
+ * earlier file still waiting for a draw.
+ */
+export async function importFrame(deps: { db: Db; dataDir: string }, year: number, upload: FrameUpload, actor: string | null): Promise<FrameImportOutcome> {
+  const { db, dataDir } = deps;
+  const wave = await findWave(db, year);
+  if (!wave) throw waveNotFound(year);
+  // Checked before reading so a refused import costs no upload; checked again where it is recorded.
+  assertAllowed(wave, 'import-frame');
+  const options = await frameOptions(db, wave);
+
+  const folder = path.join(dataDir, 'frames');
+  fs.mkdirSync(folder, { recursive: true });
+  const storedPath = path.join(folder, `${year}-${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
+  const out = fs.createWriteStream(storedPath, { flags: 'wx', mode: 0o600 });
+  let writeError: Error | null = null;
+  out.on('error', (error) => (writeError = error));
+
+  async function* keepCopy(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of upload.bytes) {
+      if (writeError) throw writeError;
+      if (!out.write(chunk)) await once(out, 'drain');
+      yield chunk;
+    }
+  }
+  const saveCopy = async (): Promise<void> => {
+    if (!out.writableEnded) out.end();
+    await finished(out).catch((error: Error) => (writeError ??= error));
+    if (writeError) throw new UserError(`Không lưu được tệp khung mẫu vào ${folder}: ${(writeError as Error).message}`);
+  };
+  // The upload can be read only once: the first pass reads it while it is saved, a second
+  // pass (needed when dossier codes repeat) reads the saved copy.
+  async function* savedCopy(): AsyncGenerator<Uint8Array> {
+    await saveCopy();
+    yield* fs.createReadStream(storedPath);
+  }
+  let opened = 0;
+  const open = (): ByteSource => (opened++ === 0 ? keepCopy() : savedCopy());
+
+  // Set by the first after-commit task: from then on the record points to the stored file, which
+  // must stay even if deleting the files it replaces fails.
+  let kept = false;
+  try {
+    const scan = await scanFrame(open, { ...options, strict: upload.strict });
+    await saveCopy();
+    const report = withoutPersonalData(scan.report);
+    if (!scan.ok) {
+      const message = scan.fatal ?? 'Không nhập được khung mẫu';
+      return { ok: false, error: new UserError(message, 400, rejectionLines(report)), report };
+    }
+    const frameImport = await writeTransaction(db, async (trx, afterCommit) => {
+      afterCommit(() => void (kept = true));
+      await assertSameRules(trx, await waveFor(trx, year, 'import-frame'), options, 'đọc tệp khung mẫu');
+      const replaced = await listStoredFrameImports(trx, year);
+      for (const old of replaced) await clearStoredPath(trx, old.id);
+      afterCommit(() => {
+        for (const old of replaced) fs.rmSync(old.storedPath, { force: true });
+      });
+      // A draft drawn from the previous frame no longer matches the wave's frame.
+      const current = await findCurrentDraw(trx, year);
+      const supersededDraft = current?.status === 'draft' ? current.id : null;
+      if (supersededDraft !== null) await supersedeDraw(trx, supersededDraft);
+      const recorded = await insertFrameImport(trx, {
+        waveYear: year,
+        fileName: cleanFileName(upload.fileName),
+        fileSha256: scan.sha256,
+        storedPath,
+        strict: upload.strict,
+        report,
+        createdBy: actor,
+      });
+      await recordAudit(trx, {
+        actor,
+        action: 'frame.import',
+        waveYear: year,
+        detail: {
+          frameImportId: recorded.id,
+          sha256: scan.sha256,
+          strict: upload.strict,
+          rowsRead: report.rowsRead,
+          rowsAccepted: report.rowsAccepted,
+          rowsRejected: report.rowsRejected,
+          ...(supersededDraft !== null ? { supersededDraft } : {}),
+        },
+      });
+      return recorded;
+    });
+    return { ok: true, frameImport };
+  } finally {
+    if (!out.closed) out.destroy();
+    if (!kept) fs.rmSync(storedPath, { force: true });
+  }
+}
+
+function cleanFileName(name: string): string {
+  const base = path.basename(name.replace(/\\/g, '/')).normalize('NFC').trim();
+  return (base || 'khung-mau.csv').slice(0, 200);
+}

@@ -1,0 +1,51 @@
+import type { UnitKind } from '../../db/schema';
+import type { Unit } from '../../repositories/units';
+import { UserError } from '../../errors';
+import { parseCsv, type RowProblem } from '../../forms/csv-text';
+
+const KINDS: UnitKind[] = ['department', 'district', 'commune'];
+const REQUIRED = ['unit_code', 'unit_name', 'unit_kind'] as const;
+const CODE_PATTERN = /^[A-Z0-9]{1,12}$/;
+
+export type UnitsCsvResult = { ok: true; units: Unit[] } | { ok: false; problems: RowProblem[] };
+
+/**
+ * Reads `unit_code,unit_name,unit_kind[,predecessors]`. Predecessors are last year's codes
+ * separated by `;`; an empty cell means "same code last year", and `-` declares a new unit.
+ * Every problem is reported at once so the administrator fixes the file in one go.
+ */
+export function parseUnitsCsv(bytes: Uint8Array): UnitsCsvResult {
+  let parsed;
+  try {
+    parsed = parseCsv(bytes);
+  } catch (error) {
+    if (error instanceof UserError) return { ok: false, problems: [{ row: 1, message: error.message }] };
+    throw error;
+  }
+  const missing = REQUIRED.filter((c) => !parsed.headers.includes(c));
+  if (missing.length > 0) {
+    return { ok: false, problems: [{ row: 1, message: `thiếu cột ${missing.join(', ')} (cần: unit_code,unit_name,unit_kind[,predecessors])` }] };
+  }
+  const problems: RowProblem[] = [];
+  const units: Unit[] = [];
+  const firstRowOfCode = new Map<string, number>();
+  for (const { row, values } of parsed.rows) {
+    const code = (values.unit_code ?? '').toUpperCase();
+    const name = values.unit_name ?? '';
+    const kind = (values.unit_kind ?? '').toLowerCase();
+    if (!code) problems.push({ row, field: 'unit_code', message: 'thiếu mã đơn vị' });
+    else if (!CODE_PATTERN.test(code)) problems.push({ row, field: 'unit_code', message: `mã "${code}" chỉ được gồm chữ cái không dấu và chữ số (tối đa 12 ký tự)` });
+    else if (firstRowOfCode.has(code)) problems.push({ row, field: 'unit_code', message: `mã "${code}" trùng với dòng ${firstRowOfCode.get(code)}` });
+    else firstRowOfCode.set(code, row);
+    if (!name) problems.push({ row, field: 'unit_name', message: 'thiếu tên đơn vị' });
+    if (!KINDS.includes(kind as UnitKind)) {
+      problems.push({ row, field: 'unit_kind', message: `loại "${values.unit_kind ?? ''}" không hợp lệ (department, district hoặc commune)` });
+    }
+    const rawPredecessors = values.predecessors ?? '';
+    const predecessors =
+      rawPredecessors === '' ? null : rawPredecessors === '-' ? [] : rawPredecessors.split(';').map((p) => p.trim().toUpperCase()).filter(Boolean);
+    units.push({ code, name, kind: kind as UnitKind, predecessors });
+  }
+  if (parsed.rows.length === 0) problems.push({ row: 2, message: 'tệp không có đơn vị nào' });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, units };
+}
