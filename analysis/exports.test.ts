@@ -110,7 +110,7 @@ describe('person-readable tables', () => {
     expect(moi[col('Tên đơn vị')]).toBe('Trung tâm "Phục vụ" hành chính\ncông');
     expect(moi[col('Tăng/giảm (điểm %)')]).toBe('mới');
     expect(moi[col('Xếp hạng trong nhóm')]).toBe('');
-    expect(moi[col('Ghi chú')]).toBe('Dưới 10 phiếu hợp lệ, không xếp hạng');
+    expect(moi[col('Ghi chú')]).toBe('Dưới 10 phiếu hợp lệ, không xếp hạng; Khoảng tin cậy rộng hơn một mức: mức và thứ hạng chưa đủ tin cậy');
   });
 
   it('include the index by response channel, only for channels used', () => {
@@ -122,7 +122,7 @@ describe('person-readable tables', () => {
   it('total the tracking table', () => {
     const last = tables[3].rows.at(-1)!;
     expect(last[1]).toBe('Tổng cộng');
-    expect(last[tables[3].columns.indexOf('Phiếu tính chỉ số')]).toBe(81);
+    expect(last[tables[3].columns.indexOf('Phiếu tính chỉ số (trong và ngoài danh sách)')]).toBe(81);
   });
 
   it('read back from XLSX with the same numbers, one sheet per table', async () => {

@@ -14,12 +14,14 @@ import { IndexCalculator, mean, scoringOf, type Scoring } from './scoring.js';
 import { collectSamples, type UnitCollection } from './samples.js';
 import type { Questionnaire } from './questionnaire.js';
 import type { AnalysisSettings, AnalysisUnit, PreviousYear, UnitKind } from './types.js';
-import { finitePopulationCorrection, jackknifeSe, Sample } from './uncertainty.js';
+import { finitePopulationCorrection, indexInterval, jackknifeSe, Sample, type Interval } from './uncertainty.js';
 
 export interface PreviousValue {
   index: number | null;
   se: number | null;
   respondents: number | null;
+  /** Last year's own interval, from its answers (raw only). */
+  interval: Interval | null;
   elements: Record<string, number | null> | null;
   used: string[];
 }
@@ -69,7 +71,7 @@ export function previousLookup(
       source: 'raw',
       valueFor(unit) {
         const found = resolve(unit, (c) => collected.byUnit.has(c));
-        return found && pooledRaw(found.map((c) => collected.byUnit.get(c)!), scoring, calc);
+        return found && pooledRaw(found.map((c) => collected.byUnit.get(c)!), scoring, calc, settings);
       },
       groupAverage(kind) {
         return mean(previous.units.filter((u) => u.kind === kind).map((u) => ownIndex.get(u.code)));
@@ -95,7 +97,7 @@ export function previousLookup(
       const respondents = used.every((r) => r.respondents !== null)
         ? used.reduce((s, r) => s + r.respondents!, 0)
         : null;
-      return { index, se: null, respondents, elements: null, used: found };
+      return { index, se: null, respondents, interval: null, elements: null, used: found };
     },
     groupAverage(kind) {
       return mean(previous.rows.filter((r) => (r.unitKind ?? inferredKind.get(r.unitCode)) === kind).map((r) => r.index));
@@ -103,19 +105,25 @@ export function previousLookup(
   };
 }
 
-function pooledRaw(cols: UnitCollection[], scoring: Scoring, calc: IndexCalculator): PreviousValue {
+function pooledRaw(cols: UnitCollection[], scoring: Scoring, calc: IndexCalculator, settings: AnalysisSettings): PreviousValue {
   const C = scoring.criteria.length;
   const sample = cols.length === 1 ? cols[0].sample : Sample.pool(cols.map((c) => c.sample), C);
   const frameSizes = cols.map((c) => c.unit.frameSize);
   const frameSize = frameSizes.every((f) => f !== undefined && f > 0)
     ? frameSizes.reduce<number>((s, f) => s + f!, 0)
     : null;
+  const index = calc.unitIndex(sample.counts);
   const se = jackknifeSe(sample, calc);
   const elementValues = calc.elementIndexes(sample.counts);
   return {
-    index: calc.unitIndex(sample.counts),
+    index,
     se: se === null ? null : se * finitePopulationCorrection(sample.n, frameSize),
     respondents: sample.n,
+    // Pooled predecessors are strata: one degree of freedom lost per predecessor.
+    interval:
+      index === null || se === null
+        ? null
+        : indexInterval({ index, srsSe: se, n: sample.n, frameSize, df: sample.n - cols.length, confidence: settings.confidence }),
     elements: Object.fromEntries(scoring.elementCodes.map((code, e) => [code, elementValues[e]])),
     used: cols.map((c) => c.unit.code),
   };

@@ -22,6 +22,8 @@ const HEADER_ALIASES: Record<'unitCode' | 'unitName' | 'index' | 'respondents' |
   unitKind: ['unit_kind', 'loai don vi'],
 };
 
+const MAX_CODE = 12;
+const MAX_NAME = 200;
 
 /** "88,56", "88.56", "88,56 %", "1.234,5" → number; null when it is not a number. */
 export function parseDecimal(text: string): number | null {
@@ -50,6 +52,12 @@ export function parsePublishedIndexes(csv: string): PublishedParseResult {
   const seen = new Set<string>();
   body.forEach((cells, i) => {
     const line = i + 2;
+    // A row longer or shorter than the header has its values under the wrong columns; the
+    // usual cause is an index typed as 88,56 without quotes, which would otherwise read as 88.
+    if (cells.length !== header.length) {
+      errors.push({ line, message: `có ${cells.length} ô nhưng dòng tiêu đề có ${header.length} cột (số thập phân có dấu phẩy cần đặt trong ngoặc kép, ví dụ "88,56")` });
+      return;
+    }
     const cell = (k: keyof typeof HEADER_ALIASES) => (column[k] >= 0 ? (cells[column[k]] ?? '').trim() : '');
     const unitCode = cell('unitCode');
     const index = parseDecimal(cell('index'));
@@ -58,11 +66,13 @@ export function parsePublishedIndexes(csv: string): PublishedParseResult {
     const kindText = cell('unitKind');
     const problems: string[] = [];
     if (!unitCode) problems.push('thiếu mã đơn vị');
+    else if (unitCode.length > MAX_CODE) problems.push(`mã đơn vị dài ${unitCode.length} ký tự, tối đa ${MAX_CODE}`);
     else if (seen.has(unitCode)) problems.push(`mã đơn vị ${unitCode} bị trùng`);
     if (index === null || index < 0 || index > 100) problems.push(`chỉ số "${cell('index')}" không phải số từ 0 đến 100`);
     if (respondentsText !== '' && (respondents === null || !Number.isInteger(respondents) || respondents < 0)) {
       problems.push(`số phiếu "${respondentsText}" không hợp lệ`);
     }
+    if (cell('unitName').length > MAX_NAME) problems.push(`tên đơn vị dài ${cell('unitName').length} ký tự, tối đa ${MAX_NAME}`);
     if (kindText && !UNIT_KINDS.includes(kindText as UnitKind)) problems.push(`loại đơn vị "${kindText}" không hợp lệ`);
     if (problems.length > 0) {
       errors.push({ line, message: problems.join('; ') });

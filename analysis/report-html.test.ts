@@ -81,7 +81,7 @@ describe('report HTML', () => {
     );
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).toContain('chỉ có Chỉ số hài lòng đã công bố');
-    expect(html).toContain('kiểm định chỉ tính sai số chọn mẫu của năm 2024');
+    expect(html).toContain('sai số của năm đó được ước từ số phiếu đã công bố với hệ số thiết kế của năm 2024');
   });
 
   it('draws bars proportional to the value on a 0–100 axis and marks missing values', () => {

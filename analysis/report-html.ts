@@ -1,7 +1,8 @@
 import { formatCell, type Cell } from './csv.js';
 import { formatLimit, formatNumber, formatPercent, padCount } from './format.js';
-import { channelTable, KIND_LABELS, personTables, type PersonTable } from './tables.js';
-import type { GroupResult, UnitResult, WaveResults } from './types.js';
+import { channelTable, KIND_LABELS, methodNotes, personTables, type PersonTable } from './tables.js';
+import { TRACKING_DEFINITIONS } from './tracking-table.js';
+import type { GroupResult, TrackingFigures, UnitResult, WaveResults } from './types.js';
 import { isUnchanged } from './uncertainty.js';
 
 export interface ReportOptions {
@@ -204,25 +205,38 @@ tr { break-inside: avoid; }
 @media print { h2 { break-after: avoid; } }
 `;
 
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** The collection in one sentence, each rate named as defined in the method section (TRACKING_DEFINITIONS). */
+export function trackingSummary(t: TrackingFigures): string {
+  const n = (x: number) => formatNumber(x, 0);
+  const rate = (x: number | null) => (x === null ? '—' : formatPercent(x));
+  const counted = `${n(t.counted)} phiếu hợp lệ được tính chỉ số.`;
+  if (t.planned === null) return `Thu về ${n(t.returned + t.imported)} phiếu; ${counted}`;
+  return [
+    `Kế hoạch ${n(t.planned)} phiếu${t.shortfall ? ` (khung mẫu thiếu ${n(t.shortfall)} người so với kế hoạch)` : ''}`,
+    `đã phát hành ${n(t.released ?? 0)} phiếu; ${n(t.valid ?? 0)} phiếu hợp lệ từ danh sách đã bốc, đạt ${rate(t.rates.plan)} kế hoạch, ${lowerFirst(TRACKING_DEFINITIONS.response.label)} ${rate(t.rates.response)}`,
+    ...(t.importedValid ? [`thêm ${n(t.importedValid)} phiếu hợp lệ ngoài danh sách đã bốc (nhập không có mã phiếu), tính vào chỉ số nhưng không vào tỷ lệ nào`] : []),
+    counted,
+  ].join('; ');
+}
+
 /** A printable Vietnamese report like the provincial one: summary, method note, charts, tables. */
 export function reportHtml(results: WaveResults, options: ReportOptions = {}): string {
   const title =
     options.title ??
     `Báo cáo kết quả khảo sát Chỉ số hài lòng về sự phục vụ hành chính năm ${results.year}` +
       (options.province ? ` – tỉnh ${options.province}` : '');
-  const { settings, tracking, previous } = results;
-  const confidence = `${formatLimit(settings.confidence * 100)} %`;
-  const trackingSentence =
-    tracking.total.planned !== null
-      ? `Kế hoạch ${formatNumber(tracking.total.planned, 0)} phiếu; thu về ${formatNumber(tracking.total.returned, 0)} phiếu (đạt ${formatPercent(tracking.total.returnRate!)} kế hoạch); ${formatNumber(tracking.total.counted, 0)} phiếu hợp lệ được tính chỉ số.`
-      : `Thu về ${formatNumber(tracking.total.returned, 0)} phiếu; ${formatNumber(tracking.total.counted, 0)} phiếu hợp lệ được tính chỉ số.`;
+  const { settings, tracking } = results;
+  const trackingSentence = trackingSummary(tracking.total);
+  const notes = methodNotes(results);
   const method = [
     `Phiếu hợp lệ là phiếu trả lời ít nhất ${formatLimit(settings.validity.minAnsweredShare * 100)} % số tiêu chí. Chỉ số của tiêu chí là tỷ lệ câu trả lời "Hài lòng" hoặc "Rất hài lòng" trên số câu trả lời (không tính câu bỏ trống, không ý kiến); chỉ số yếu tố là bình quân các tiêu chí; Chỉ số hài lòng của đơn vị là bình quân 5 yếu tố.`,
-    `Khoảng tin cậy ${confidence} của từng chỉ số được ước lượng từ số liệu từng người trả lời bằng phương pháp jackknife (bỏ lần lượt từng phiếu), có hiệu chỉnh quần thể hữu hạn khi biết số người đủ điều kiện khảo sát. Mức tăng/giảm được coi là có ý nghĩa thống kê khi vượt quá sai số chọn mẫu ở độ tin cậy ${confidence}.`,
-    previous?.source === 'published'
-      ? `Số liệu năm ${previous.year} là kết quả đã công bố (không có phiếu gốc), nên phép kiểm định chỉ tính sai số chọn mẫu của năm ${results.year}.`
-      : '',
+    notes.interval,
+    notes.tooWide,
+    notes.deltaTest ?? '',
     `Đơn vị có dưới ${settings.minRespondents} phiếu hợp lệ được đánh dấu và không xếp hạng.`,
+    ...(tracking.total.planned !== null ? Object.values(TRACKING_DEFINITIONS).map((d) => `${d.label}: ${d.text}`) : []),
   ].filter(Boolean);
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,

@@ -1,8 +1,16 @@
 import { toCsv, type Cell, type CellFormat } from './csv.js';
 import { formatLimit } from './format.js';
+import { TRACKING_DEFINITIONS } from './tracking-table.js';
 import { RESPONSE_CHANNELS, type Band, type ResponseChannel, type UnitKind, type WaveResults } from './types.js';
 
-/** SIPAS.md s.11, in this order; A…E are the element codes of the default questionnaire. */
+/**
+ * After the s.11 columns, so that readers of those keep working: the delta's own interval, how
+ * it was tested (raw | published | untestable, docs/khoang-tin-cay-va-kiem-dinh.md) and whether
+ * the index's interval is wider than one band.
+ */
+const DELTA_COLUMNS = ['delta_ci_low', 'delta_ci_high', 'delta_test', 'ci_too_wide'] as const;
+
+/** SIPAS.md s.11, in this order (A…E are the element codes of the default questionnaire), then DELTA_COLUMNS. */
 export const UNIT_TABLE_COLUMNS = [
   'wave',
   'unit_code',
@@ -22,11 +30,12 @@ export const UNIT_TABLE_COLUMNS = [
   'C',
   'D',
   'E',
+  ...DELTA_COLUMNS,
 ] as const;
 
 /** The machine-readable columns for these results: equal to UNIT_TABLE_COLUMNS for the default questionnaire. */
 export function unitTableColumns(results: WaveResults): string[] {
-  return [...UNIT_TABLE_COLUMNS.slice(0, 13), ...results.elements.map((e) => e.code)];
+  return [...UNIT_TABLE_COLUMNS.slice(0, 13), ...results.elements.map((e) => e.code), ...DELTA_COLUMNS];
 }
 
 /** Unrounded numbers, '.' decimals; keys as in unitTableColumns. */
@@ -46,7 +55,34 @@ export function unitTableRows(results: WaveResults): Record<string, string | num
     band: u.band,
     par_points: u.parPoints,
     ...Object.fromEntries(results.elements.map((e) => [e.code, u.elements[e.code] ?? null])),
+    delta_ci_low: u.deltaLow,
+    delta_ci_high: u.deltaHigh,
+    delta_test: u.deltaTest,
+    ci_too_wide: u.index === null ? null : u.wideInterval,
   }));
+}
+
+/** How the intervals and stars of these results were computed, in one sentence each (shown wherever a star is). */
+export function methodNotes(results: WaveResults): { interval: string; deltaTest: string | null; tooWide: string } {
+  const { settings, previous } = results;
+  const confidence = `${formatLimit(settings.confidence * 100)} %`;
+  const band = formatLimit(settings.bandLimits.high - settings.bandLimits.mid);
+  const interval =
+    `Khoảng tin cậy ${confidence}: Korn–Graubard (Clopper–Pearson trên cỡ mẫu hiệu dụng từ phương sai jackknife, ` +
+    'có hiệu chỉnh quần thể hữu hạn khi biết số người đủ điều kiện).';
+  const tooWide = `Khoảng tin cậy rộng hơn ${band} điểm % (một mức xếp loại): mức và thứ hạng của đơn vị chưa đủ tin cậy.`;
+  if (!previous) return { interval, deltaTest: null, tooWide };
+  const deltaTest =
+    previous.source === 'raw'
+      ? `Dấu * : khoảng tin cậy ${confidence} của mức tăng/giảm (MOVER, từ khoảng tin cậy của năm ${results.year} và năm ${previous.year}, cả hai tính từ phiếu gốc) không chứa 0.`
+      : `Dấu * : khoảng tin cậy ${confidence} của mức tăng/giảm (MOVER) không chứa 0; năm ${previous.year} chỉ có chỉ số đã công bố, nên sai số của năm đó được ước từ số phiếu đã công bố với hệ số thiết kế của năm ${results.year}. Đơn vị không có số phiếu năm ${previous.year}: "không kiểm định được", khoảng của mức tăng/giảm chỉ tính sai số năm ${results.year}.`;
+  return { interval, deltaTest, tooWide };
+}
+
+export const UNTESTABLE = 'không kiểm định được';
+
+function significanceText(u: WaveResults['units'][number]): string | boolean | null {
+  return u.deltaTest === 'untestable' ? UNTESTABLE : u.significant;
 }
 
 export const KIND_LABELS: Record<UnitKind, { group: string; subject: string; noun: string }> = {
@@ -109,7 +145,9 @@ export function personTables(results: WaveResults): PersonTable[] {
       { header: `Khoảng tin cậy ${confidence}: cận trên`, format: 'percent', value: (u) => u.ciHigh },
       { header: `Chỉ số ${prevYear}`, format: 'percent', value: (u) => u.prevIndex },
       { header: 'Tăng/giảm (điểm %)', format: 'number', value: (u) => (u.isNew ? NEW_UNIT_DELTA : u.delta) },
-      { header: 'Thay đổi có ý nghĩa thống kê', format: 'text', value: (u) => u.significant },
+      { header: `Tăng/giảm: khoảng tin cậy ${confidence}, cận dưới`, format: 'number', value: (u) => u.deltaLow },
+      { header: `Tăng/giảm: khoảng tin cậy ${confidence}, cận trên`, format: 'number', value: (u) => u.deltaHigh },
+      { header: 'Thay đổi có ý nghĩa thống kê', format: 'text', value: significanceText },
       { header: 'Mức', format: 'text', value: (u) => (u.band ? bandLabel(u.band, results) : null) },
       { header: 'Xếp hạng trong nhóm', format: 'integer', value: (u) => u.rank },
       { header: points, format: 'number', value: (u) => u.parPoints },
@@ -123,7 +161,13 @@ export function personTables(results: WaveResults): PersonTable[] {
       {
         header: 'Ghi chú',
         format: 'text',
-        value: (u) => (u.belowMinimum ? `Dưới ${settings.minRespondents} phiếu hợp lệ, không xếp hạng` : null),
+        value: (u) =>
+          [
+            u.belowMinimum ? `Dưới ${settings.minRespondents} phiếu hợp lệ, không xếp hạng` : null,
+            u.wideInterval ? 'Khoảng tin cậy rộng hơn một mức: mức và thứ hạng chưa đủ tin cậy' : null,
+          ]
+            .filter(Boolean)
+            .join('; ') || null,
       },
     ],
     results.units,
@@ -184,23 +228,32 @@ export function personTables(results: WaveResults): PersonTable[] {
     ...results.tracking.rows,
     { ...results.tracking.total, unitCode: null, unitName: 'Tổng cộng' },
   ];
+  // Each rate's header carries its definition, so the file read alone says what the number is.
+  const defined = (d: { label: string; text: string }) => `${d.label}: ${d.text}`;
   const tracking = table<TrackingLike>(
     'Theo dõi phiếu',
     [
       { header: 'Mã đơn vị', format: 'text', value: (t) => t.unitCode },
       { header: 'Tên đơn vị', format: 'text', value: (t) => t.unitName },
-      { header: 'Kế hoạch', format: 'integer', value: (t) => t.planned },
-      { header: 'Số mẫu đã chọn', format: 'integer', value: (t) => t.drawn },
+      { header: 'Kế hoạch (lần bốc mẫu)', format: 'integer', value: (t) => t.planned },
+      { header: 'Thiếu do khung mẫu', format: 'integer', value: (t) => t.shortfall },
+      { header: 'Số mẫu đã chọn (chính + dự phòng)', format: 'integer', value: (t) => t.drawn },
+      { header: 'Đã phát hành', format: 'integer', value: (t) => t.released },
       { header: 'Đã phát', format: 'integer', value: (t) => t.dispatched },
       { header: 'Không phát được', format: 'integer', value: (t) => t.undeliverable },
       { header: 'Từ chối', format: 'integer', value: (t) => t.refused },
       { header: 'Phiếu giấy thu về', format: 'integer', value: (t) => t.paperReturned },
       { header: 'Trả lời qua mã QR', format: 'integer', value: (t) => t.qrAnswered },
-      { header: 'Nhập từ tệp', format: 'integer', value: (t) => t.imported },
-      { header: 'Tổng số phiếu thu về', format: 'integer', value: (t) => t.returned },
-      { header: 'Tỷ lệ thu về so với kế hoạch', format: 'percent', value: (t) => t.returnRate },
-      { header: 'Phiếu hợp lệ (theo dõi)', format: 'integer', value: (t) => t.valid },
-      { header: 'Phiếu tính chỉ số', format: 'integer', value: (t) => t.counted },
+      { header: 'Phiếu có trả lời (mỗi phiếu một lần)', format: 'integer', value: (t) => t.returned },
+      { header: 'Phiếu hợp lệ từ danh sách', format: 'integer', value: (t) => t.valid },
+      { header: 'Suất kế hoạch có phiếu hợp lệ', format: 'integer', value: (t) => t.filled },
+      { header: defined(TRACKING_DEFINITIONS.plan), format: 'percent', value: (t) => t.rates.plan },
+      { header: defined(TRACKING_DEFINITIONS.response), format: 'percent', value: (t) => t.rates.response },
+      { header: defined(TRACKING_DEFINITIONS.contact), format: 'percent', value: (t) => t.rates.contact },
+      { header: defined(TRACKING_DEFINITIONS.refusal), format: 'percent', value: (t) => t.rates.refusal },
+      { header: `${TRACKING_DEFINITIONS.outside.label}: câu trả lời nhập không có mã phiếu`, format: 'integer', value: (t) => t.imported },
+      { header: `${TRACKING_DEFINITIONS.outside.label}: hợp lệ, tính vào chỉ số, không vào tỷ lệ`, format: 'integer', value: (t) => t.importedValid },
+      { header: 'Phiếu tính chỉ số (trong và ngoài danh sách)', format: 'integer', value: (t) => t.counted },
     ],
     trackingRows,
   );

@@ -70,17 +70,38 @@ export type PreviousYear =
   | { source: 'published'; year: number; rows: PublishedRow[] }
   | null;
 
+/**
+ * Collection figures per unit (SIPAS.md s.11, table 4). A case, in AAPOR's sense, is a released
+ * questionnaire of the drawn list; rows from outside the list are counted apart and enter no rate.
+ */
 export interface TrackingInput {
   unitCode: string;
+  /** Primary sample size the published draw planned for the unit (its allocation). */
   planned: number;
+  /** Planned but not drawn: the frame had fewer eligible people (planned − primaries drawn). */
+  shortfall: number;
+  /** Primaries + reserves drawn. */
   drawn: number;
+  /** The cases: primaries, and reserves released to replace someone. */
+  released: number;
   dispatched: number;
   undeliverable: number;
   refused: number;
+  /** Questionnaires with a keyed paper form (counted or not, double entry done or not). */
   paperReturned: number;
   qrAnswered: number;
-  imported: number;
+  /** Released questionnaires with any answer back (paper keyed or QR, valid or not), each once. */
+  responded: number;
+  /** Released questionnaires marked refused that sent no answer (AAPOR R). */
+  refusals: number;
+  /** Released questionnaires whose response is counted in the index (AAPOR I). */
   valid: number;
+  /** Planned places filled: primaries whose own or replacing questionnaire has a counted response. */
+  filled: number;
+  /** Responses from outside the drawn list: imported rows naming only the unit. */
+  imported: number;
+  /** Of those, the ones counted in the index. */
+  importedValid: number;
 }
 
 /**
@@ -88,8 +109,6 @@ export interface TrackingInput {
  * never personal data).
  */
 export interface CollectionCounts extends Omit<TrackingInput, 'unitCode'> {
-  /** Questionnaires that may be printed: primaries, and reserves released to replace someone. */
-  released: number;
   /** Responses kept for a person to look at (a second answer to the same questionnaire). */
   review: number;
   /** Responses below the validity rule. */
@@ -100,8 +119,6 @@ export interface CollectionCounts extends Omit<TrackingInput, 'unitCode'> {
   mismatched: number;
   /** Reserves not yet used. */
   reservesLeft: number;
-  /** Questionnaires with any answer back (paper keyed or QR), each counted once. */
-  responded: number;
 }
 
 export interface UnitCollection extends CollectionCounts {
@@ -111,6 +128,13 @@ export interface UnitCollection extends CollectionCounts {
 }
 
 export type Band = 'high' | 'mid' | 'low';
+
+/**
+ * raw: last year's answers are in the system; published: last year's published index and
+ * respondent count, with this year's design effect; untestable: a published index without a
+ * respondent count.
+ */
+export type DeltaTest = 'raw' | 'published' | 'untestable';
 
 export interface UnitResult {
   code: string;
@@ -124,8 +148,11 @@ export interface UnitResult {
   index: number | null;
   /** Standard error of the index (jackknife, with FPC when frameSize is known). */
   se: number | null;
+  /** Korn–Graubard-type interval (docs/khoang-tin-cay-va-kiem-dinh.md). */
   ciLow: number | null;
   ciHigh: number | null;
+  /** The interval is wider than one band (bandLimits.high − bandLimits.mid): band and rank are not reliable. */
+  wideInterval: boolean;
   /** Element code → element index. */
   elements: Record<string, number | null>;
   /** Criterion code → criterion index. */
@@ -138,7 +165,13 @@ export interface UnitResult {
   /** Last year's unit codes that the previous value was computed from. */
   predecessorsUsed: string[];
   delta: number | null;
+  /** The delta's own interval (MOVER); with `deltaTest` 'untestable' only this year's uncertainty. */
+  deltaLow: number | null;
+  deltaHigh: number | null;
+  /** How the delta was tested; null when there is no delta. */
+  deltaTest: DeltaTest | null;
   isNew: boolean;
+  /** The delta's interval leaves out 0; null when there is no delta or it cannot be tested. */
   significant: boolean | null;
   band: Band | null;
   rank: number | null;
@@ -186,22 +219,41 @@ export interface CriterionRow {
   pooled: number | null;
 }
 
+/** Rates in % (null when their base is 0 or unknown); definitions in analysis/tracking-table.ts. */
+export interface TrackingRates {
+  /** Filled planned places ÷ planned. */
+  plan: number | null;
+  /** AAPOR RR1: valid ÷ released. */
+  response: number | null;
+  /** AAPOR CON1: (responded + refusals) ÷ released. */
+  contact: number | null;
+  /** AAPOR REF1: refusals ÷ released. */
+  refusal: number | null;
+}
+
+/** Collection figures are null when no draw was published (answers imported from another tool). */
 export interface TrackingFigures {
   planned: number | null;
+  shortfall: number | null;
   drawn: number | null;
+  released: number | null;
   dispatched: number | null;
   undeliverable: number | null;
   refused: number | null;
   paperReturned: number;
   qrAnswered: number;
-  imported: number;
+  /** Questionnaires of the list with any answer back, each once; without a draw, paper + QR answers as they arrived. */
   returned: number;
-  /** Valid as recorded by collection (statuses); null when no tracking input was given. */
+  refusals: number | null;
   valid: number | null;
-  /** Responses counted in the index by this analysis. */
+  filled: number | null;
+  /** Responses from outside the drawn list (imported naming only the unit). */
+  imported: number;
+  /** Of those, counted in the index; null without collection figures. */
+  importedValid: number | null;
+  /** Responses counted in the index by this analysis, from the list and from outside it. */
   counted: number;
-  /** returned / planned × 100. */
-  returnRate: number | null;
+  rates: TrackingRates;
 }
 
 export interface TrackingRow extends TrackingFigures {

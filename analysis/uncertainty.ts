@@ -1,33 +1,32 @@
 /**
- * Uncertainty of a unit index (SIPAS.md s.10).
+ * Uncertainty of a unit index and of its year-on-year change (SIPAS.md s.10); the method with
+ * its formulas, in Vietnamese, is docs/khoang-tin-cay-va-kiem-dinh.md.
  *
- * The unit index is a mean of element means of criterion proportions, each proportion taken
- * over the respondents who answered that criterion. With blanks it is a smooth non-linear
- * function of ratio estimators, not a simple proportion or a mean of per-respondent scores,
- * so the textbook p(1−p)/n formula does not apply.
+ * The unit index is a mean of element means of criterion proportions, each over the
+ * respondents who answered that criterion: a smooth function of ratio estimators, not a simple
+ * proportion. Its variance comes from the delete-one-respondent jackknife
+ *   Var_J = (n−1)/n · Σ_i (θ_(i) − θ̄)²,
+ * which, without blanks, is exactly s²/n of the per-respondent scores.
  *
- * Method: delete-one-respondent jackknife. θ_(i) is the unit index recomputed without
- * respondent i (criteria, elements and blanks handled exactly as in the index itself), and
- *   Var_J = (n−1)/n · Σ_i (θ_(i) − θ̄)²,   θ̄ = mean of θ_(i).
- * When there are no blanks the index equals the mean of the per-respondent scores
- *   s_i = mean_e mean_{c∈e} 100·[x_ic ∈ {4,5}],
- * and Var_J reduces exactly to the textbook s²/n of that mean; with blanks it is the usual
- * linearisation-consistent estimate for ratio estimators. It is deterministic (no random
- * numbers, unlike a bootstrap) and costs O(n·C): each θ_(i) is obtained by subtracting
- * respondent i's counts from the unit totals, never by recomputing from scratch.
+ * A symmetric t interval around the index covered the truth far less than 95 % of the time
+ * near 100 % (the sampling distribution is skewed and a sample without its few dissatisfied
+ * people shows almost no variance). The interval is therefore Korn–Graubard's: Clopper–Pearson
+ * on an effective sample size n_eff = n / deff, with two changes, both checked by simulation
+ * (uncertainty-simulation.test.ts):
+ * - the design effect is taken from the score variance with a guard pseudo-respondent (weight
+ *   ½ at 0 and ½ at 100) added to the variance, never to the index, so that a sample in which
+ *   everyone happened to be satisfied does not claim a near-zero variance;
+ * - the finite population correction divides n_eff by (1 − n/N), and the degrees-of-freedom
+ *   factor (t_{n−1}/t_df)² of R's svyciprop(method = "beta") multiplies it (1 for one unit's
+ *   simple random sample, below 1 for predecessors pooled as strata).
  *
- * Respondents are drawn without replacement from N eligible persons, so when N (the frame
- * size) is known the standard error is multiplied by the finite population correction
- * sqrt(1 − n/N). The interval is index ± t_{(1+conf)/2, n−1}·SE, clipped to [0, 100].
- * It needs n ≥ 2.
- *
- * Significance of a year-on-year delta: Welch's test. With raw data both years,
- *   t = Δ / sqrt(SE_t² + SE_{t−1}²), df by Welch–Satterthwaite.
- * When last year is known only from published figures there is no SE_{t−1}; last year's
- * value is then treated as a fixed benchmark (t = Δ / SE_t, df = n_t − 1). That ignores last
- * year's own sampling error, so it flags somewhat more deltas as significant than a full
- * two-sample test would: the flag is a lower bound on caution, and the report says so.
+ * A delta's interval combines the two years' intervals by MOVER (Newcombe's method for a
+ * difference, Zou & Donner 2008); a delta is significant when that interval excludes 0. When
+ * last year is only a published index with its respondent count, last year gets this year's
+ * design effect carried to that count; without a count there is no test, only the interval of
+ * this year's index minus last year's value.
  */
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { addRespondent, type Counts, type IndexCalculator } from './scoring.js';
 
 /** Valid respondents of one unit (or of pooled units), one byte per criterion. */
@@ -89,14 +88,83 @@ export function finitePopulationCorrection(n: number, frameSize: number | null |
   return Math.sqrt(Math.max(0, 1 - n / frameSize));
 }
 
-export function confidenceInterval(
-  index: number,
-  se: number,
-  n: number,
-  confidence: number,
-): { low: number; high: number } {
-  const half = studentTQuantile((1 + confidence) / 2, n - 1) * se;
-  return { low: Math.max(0, index - half), high: Math.min(100, index + half) };
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** Weight of each half of the guard pseudo-respondent (one at 0, one at 100). */
+const GUARD_WEIGHT = 0.5;
+
+/**
+ * Design effect of an index (0–100) against a yes/no answer per respondent, from the score
+ * variance n·Var_J (before the finite population correction) with the guard pseudo-respondent
+ * added: deff = s²_g / (p_g (1 − p_g)), p_g = (n p + w) / (n + 2w).
+ */
+export function designEffect(index: number, srsSe: number, n: number): number {
+  const p = index / 100;
+  const s2 = n * (srsSe / 100) ** 2;
+  const w = GUARD_WEIGHT;
+  const pg = (n * p + w) / (n + 2 * w);
+  const s2g = ((n - 1) * s2 + n * (p - pg) ** 2 + w * pg ** 2 + w * (1 - pg) ** 2) / (n + 2 * w - 1);
+  return s2g / (pg * (1 - pg));
+}
+
+/**
+ * Effective sample size for the Clopper–Pearson interval: n / deff, divided by (1 − n/N) when
+ * the frame size N is known, times (t_{n−1}/t_df)². Infinite for a census (n ≥ N).
+ */
+export function effectiveSampleSize(args: {
+  n: number;
+  deff: number;
+  frameSize?: number | null;
+  df?: number;
+  confidence: number;
+}): number {
+  const { n, deff, frameSize, confidence } = args;
+  const fpc = finitePopulationCorrection(n, frameSize) ** 2;
+  if (fpc === 0) return Infinity;
+  const df = args.df ?? n - 1;
+  const q = (1 + confidence) / 2;
+  const dfFactor = n > 1 && df > 0 && df !== n - 1 ? (studentTQuantile(q, n - 1) / studentTQuantile(q, df)) ** 2 : 1;
+  return (n / deff / fpc) * dfFactor;
+}
+
+/** Clopper–Pearson limits for an index (0–100) observed on nEff "trials", in index points. */
+export function clopperPearson(index: number, nEff: number, confidence: number): Interval {
+  if (!Number.isFinite(nEff)) return { low: index, high: index };
+  const p = Math.min(1, Math.max(0, index / 100));
+  const alpha = 1 - confidence;
+  const x = nEff * p;
+  return {
+    low: p > 0 ? 100 * betaQuantile(alpha / 2, x, nEff - x + 1) : 0,
+    high: p < 1 ? 100 * betaQuantile(1 - alpha / 2, x + 1, nEff - x) : 100,
+  };
+}
+
+/** The Korn–Graubard-type interval of a unit index; needs n ≥ 2 (srsSe from jackknifeSe). */
+export function indexInterval(args: {
+  index: number;
+  srsSe: number;
+  n: number;
+  frameSize?: number | null;
+  df?: number;
+  confidence: number;
+}): Interval {
+  const deff = designEffect(args.index, args.srsSe, args.n);
+  return clopperPearson(args.index, effectiveSampleSize({ ...args, deff }), args.confidence);
+}
+
+/**
+ * MOVER interval of Δ = current − previous from each year's own interval:
+ *   low  = Δ − sqrt((x₁ − l₁)² + (u₀ − x₀)²),  high = Δ + sqrt((u₁ − x₁)² + (x₀ − l₀)²).
+ */
+export function deltaInterval(current: number, ci: Interval, previous: number, prevCi: Interval): Interval {
+  const delta = current - previous;
+  return {
+    low: delta - Math.hypot(current - ci.low, prevCi.high - previous),
+    high: delta + Math.hypot(ci.high - current, previous - prevCi.low),
+  };
 }
 
 /** A delta smaller than this displays as 0,00 and is counted as unchanged. */
@@ -106,22 +174,9 @@ export function isUnchanged(delta: number): boolean {
   return Math.abs(delta) < UNCHANGED_BELOW;
 }
 
-export function deltaIsSignificant(args: {
-  delta: number;
-  se: number;
-  n: number;
-  prevSe: number | null;
-  prevN: number | null;
-  confidence: number;
-}): boolean {
-  const { delta, se, n, prevSe, prevN, confidence } = args;
-  const v1 = se * se;
-  const v2 = prevSe !== null && prevN !== null && prevN >= 2 ? prevSe * prevSe : null;
-  const variance = v1 + (v2 ?? 0);
-  // Zero variance happens for a census (n = N) or identical answers: any visible change is real.
-  if (variance === 0) return !isUnchanged(delta);
-  const df = v2 === null ? n - 1 : variance ** 2 / (v1 ** 2 / (n - 1) + v2 ** 2 / (prevN! - 1));
-  return Math.abs(delta) / Math.sqrt(variance) > studentTQuantile((1 + confidence) / 2, df);
+/** Significant: the delta's interval leaves out 0 and the change is visible at two decimals. */
+export function excludesZero(delta: number, interval: Interval): boolean {
+  return !isUnchanged(delta) && (interval.low > 0 || interval.high < 0);
 }
 
 /** Quantile of Student's t distribution, by bisection on the CDF (accurate to ~1e-12). */

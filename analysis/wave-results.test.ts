@@ -268,18 +268,21 @@ describe('year on year through lineage', () => {
     expect(r.groups[1].prevAverage).toBeNull();
   });
 
-  it('flags significance with SE_t alone against published figures', () => {
-    // 25 respondents, 20 satisfied with everything and 5 with nothing: index 80; with no blanks the
-    // jackknife SE is stdev/√n of the scores (100 ×20, 0 ×5) = 8.165; t_{0.975,24}·SE = 16.85, so a
-    // 20-point change is significant and a 10-point one is not.
+  it('against published figures, gives last year this year’s design effect at last year’s respondent count', () => {
+    // 25 respondents, 20 satisfied with everything and 5 with nothing: index 80, yes/no answers, so
+    // the design effect is about 1 and last year's 25 published answers weigh like 25 yes/no answers.
+    // A 30-point change is significant, a 10-point one is not; without a count there is no test.
     const r = run(
-      [unit('A'), unit('B')],
-      [...responsesWithShare('A', 20, 25), ...responsesWithShare('B', 20, 25)],
-      published([['A', 60, 25], ['B', 70, 25]]),
+      [unit('A'), unit('B'), unit('C')],
+      [...responsesWithShare('A', 20, 25), ...responsesWithShare('B', 20, 25), ...responsesWithShare('C', 20, 25)],
+      published([['A', 50, 25], ['B', 70, 25], ['C', 50, null]]),
     );
     const sd = Math.sqrt((20 * 20 ** 2 + 5 * 80 ** 2) / 24);
     expect(r.units[0].se).toBeCloseTo(sd / 5, 10);
-    expect(r.units.map((u) => u.significant)).toEqual([true, false]);
+    expect(r.units.map((u) => u.significant)).toEqual([true, false, null]);
+    expect(r.units.map((u) => u.deltaTest)).toEqual(['published', 'published', 'untestable']);
+    expect(r.units[1].deltaLow!).toBeLessThan(0);
+    expect(r.units[1].deltaHigh!).toBeGreaterThan(10);
   });
 });
 
@@ -294,27 +297,43 @@ describe('tracking, profile and channels', () => {
 
   it('derives returns from the responses when no tracking input is given', () => {
     const r = run([unit('P'), unit('D1', 'district')], responses);
-    expect(r.tracking.rows[0]).toMatchObject({ unitCode: 'P', planned: null, paperReturned: 2, qrAnswered: 2, returned: 4, counted: 3, valid: null });
-    expect(r.tracking.total).toMatchObject({ planned: null, returned: 5, counted: 4, returnRate: null });
+    expect(r.tracking.rows[0]).toMatchObject({ unitCode: 'P', planned: null, paperReturned: 2, qrAnswered: 2, returned: 4, imported: 0, counted: 3, valid: null });
+    expect(r.tracking.total).toMatchObject({ planned: null, returned: 4, imported: 1, counted: 4, rates: { plan: null, response: null, contact: null, refusal: null } });
   });
 
-  it('uses collection figures when given and computes the rate vs plan', () => {
-    const t = (unitCode: string, planned: number, paper: number): TrackingInput => ({
+  it('uses collection figures when given: the plan is the draw\'s, rows from outside the list are apart, no rate passes 100 %', () => {
+    const t = (unitCode: string, over: Partial<TrackingInput> = {}): TrackingInput => ({
       unitCode,
-      planned,
-      drawn: planned + 5,
-      dispatched: planned,
+      planned: 25,
+      shortfall: 0,
+      drawn: 30,
+      released: 27,
+      dispatched: 27,
       undeliverable: 1,
-      refused: 0,
-      paperReturned: paper,
-      qrAnswered: 1,
+      refused: 1,
+      paperReturned: 20,
+      qrAnswered: 2,
+      responded: 22,
+      refusals: 1,
+      valid: 21,
+      filled: 21,
       imported: 0,
-      valid: paper + 1,
+      importedValid: 0,
+      ...over,
     });
-    const r = run([unit('P'), unit('D1', 'district')], responses, null, { tracking: [t('P', 25, 20), t('D1', 25, 22), t('ZZ', 1, 1)] });
-    expect(r.tracking.rows[0].returnRate).toBeCloseTo(84, 12);
-    expect(r.tracking.total).toMatchObject({ planned: 50, returned: 44, valid: 44, counted: 4 });
-    expect(r.tracking.total.returnRate).toBeCloseTo(88, 12);
+    // D1: a frame of 10 for a plan of 25, and 12 anonymous rows imported for it (11 valid).
+    const small = t('D1', { shortfall: 15, drawn: 10, released: 10, dispatched: 10, undeliverable: 0, refused: 0, paperReturned: 9, qrAnswered: 0, responded: 9, refusals: 0, valid: 9, filled: 9, imported: 12, importedValid: 11 });
+    const r = run([unit('P'), unit('D1', 'district')], responses, null, { tracking: [t('P'), small, t('ZZ')] });
+    const [p, d1] = r.tracking.rows;
+    expect(p.rates.plan).toBeCloseTo(84, 12);
+    expect(p.rates.response).toBeCloseTo((100 * 21) / 27, 12);
+    expect(p.rates.contact).toBeCloseTo((100 * 23) / 27, 12);
+    expect(p.rates.refusal).toBeCloseTo(100 / 27, 12);
+    expect(d1).toMatchObject({ planned: 25, shortfall: 15, valid: 9, imported: 12, importedValid: 11 });
+    expect(d1.rates.plan).toBeCloseTo(36, 12);
+    expect(d1.rates.response).toBeCloseTo(90, 12);
+    expect(r.tracking.total).toMatchObject({ planned: 50, shortfall: 15, released: 37, returned: 31, valid: 30, filled: 30, imported: 12, importedValid: 11, counted: 4 });
+    expect(r.tracking.total.rates.plan).toBeCloseTo(60, 12);
     expect(r.warnings.join()).toContain('ZZ');
   });
 

@@ -56,7 +56,8 @@ describe('drawSample', () => {
     const cmoRows = ROWS.filter((r) => r.includes(',CMO,'));
     const keyOf = (r: string) => {
       const cells = r.split(',');
-      return cells[5] ? `id:${cells[5]}` : `na:${cells[3].toLowerCase().replace('người', 'nguoi')}\u0000${r.match(/Số \d+ Lê Lợi/)![0].toLowerCase().replace('số', 'so').replace('lê lợi', 'le loi')}`;
+      // Method 1.2.0: an all-digit identity number without its leading zeros.
+      return cells[5] ? `id:${cells[5].replace(/^0+/, '')}` : `na:${cells[3].toLowerCase().replace('người', 'nguoi')}\u0000${r.match(/Số \d+ Lê Lợi/)![0].toLowerCase().replace('số', 'so').replace('lê lợi', 'le loi')}`;
     };
     const persons = new Map<string, string[]>();
     for (const r of cmoRows) persons.set(keyOf(r), [...(persons.get(keyOf(r)) ?? []), r.split(',')[0]]);

@@ -23,15 +23,25 @@
  * smallest ranks per unit are kept while streaming (a bounded max-heap), so memory is
  * O(sample), and the rank is computed once per distinct person.
  */
-import { plannedUpperBound, allocate, validateAllocation } from './allocate';
+import { plannedUpperBound, allocate, validateAllocation, withVersion } from './allocate';
 import { isoOfDay } from './dates';
 import { readFrame, type EligibleRow } from './frame';
 import { HmacSha256, compareDigests } from './sha256';
 import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, SampleLine, UnitDraw } from './types';
 
 export const SAMPLING_METHOD = 'hmac-sha256-rank-v1';
-/** Bump whenever any rule above or in the frame reading changes what a draw selects. */
-export const SAMPLING_CODE_VERSION = 'sipas-sampling-1.1.0';
+/**
+ * Bump whenever any rule above or in the frame reading changes what a draw selects, and keep
+ * the old rules selectable below: a draw is re-checked under the version it was drawn with.
+ * 1.1.0: persons by identity number (one lost leading zero repaired) or name+address.
+ * 1.2.0: identity keys without leading zeros, exact scientific notation read back, and rows
+ *        without a number linked to the one number their name+address carries in the unit
+ *        (docs/phuong-phap-boc-mau.md, section 4).
+ * The allocation's own rules are versioned apart, in the recorded allocation (allocate.ts).
+ */
+export const SAMPLING_CODE_VERSION = 'sipas-sampling-1.2.0';
+const IDENTITY_RULES: Record<string, 1 | 2> = { 'sipas-sampling-1.1.0': 1, 'sipas-sampling-1.2.0': 2 };
+export const SAMPLING_CODE_VERSIONS = Object.keys(IDENTITY_RULES);
 
 interface Candidate {
   rank: Int32Array;
@@ -137,6 +147,11 @@ function reserveSize(planned: number, reservePercent: number): number {
 /** `open` gives a fresh stream of the frame's bytes each time; a frame with repeated dossier codes is read twice. */
 export async function drawSample(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
   const { seed, allocation, reservePercent } = options;
+  const codeVersion = options.codeVersion ?? SAMPLING_CODE_VERSION;
+  const identityRules = IDENTITY_RULES[codeVersion];
+  if (identityRules === undefined) {
+    throw new RangeError(`Phiên bản phương pháp bốc mẫu "${codeVersion}" không được hỗ trợ (có: ${SAMPLING_CODE_VERSIONS.join(', ')}).`);
+  }
   validateAllocation(allocation);
   if (seed === '') throw new RangeError('Cần một chuỗi hạt giống (seed) không rỗng để bốc mẫu.');
   if (!(reservePercent >= 0 && reservePercent <= 1000)) {
@@ -172,7 +187,7 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
       kept.entry = describe(row);
     }
   };
-  const scan = await readFrame(open, options, startPass);
+  const scan = await readFrame(open, { ...options, identityRules }, startPass);
 
   const result: DrawResult = {
     ok: scan.ok,
@@ -180,10 +195,11 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
     sha256: scan.sha256,
     dedupBytes: scan.dedupBytes,
     seed,
-    allocation,
+    // Recorded with its rules' version, so a re-run years later splits the total the same way.
+    allocation: withVersion(allocation),
     reservePercent,
     method: SAMPLING_METHOD,
-    codeVersion: SAMPLING_CODE_VERSION,
+    codeVersion,
     report: scan.report,
     units: [],
     entries: [],

@@ -60,9 +60,11 @@ describe('the 2023 sample frame', () => {
     expect(report.rowsByUnit.TBI).toBe(378);
   });
 
-  it('draws the sample the Python re-check gives for TSO, including an organisation and a two-dossier person', async () => {
+  it('draws the sample the Python re-check gives for TSO under method 1.1.0, still selectable for old draws', async () => {
+    // The independent re-check implemented the 1.1.0 identity rules (ids keep their leading zero).
     const result = await drawSample(() => createReadStream(FRAME), {
       ...OPTIONS,
+      codeVersion: 'sipas-sampling-1.1.0',
       seed: 'sipas-2023',
       allocation: { kind: 'fixed', perUnit: 25 },
       reservePercent: 20,

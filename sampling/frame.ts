@@ -3,7 +3,7 @@ import { dayNumber } from './dates';
 import { decodeFrame, FatalFrameError, type DecodeState } from './decode';
 import { FingerprintSet } from './fingerprint-set';
 import { FIELD_LABELS, REQUIRED_FIELDS, mapColumns, type Field } from './headers';
-import { Fingerprint, cleanField, fold, isUsableAddress, nfc, normaliseIdNumber } from './text';
+import { Fingerprint, cleanField, fold, identityKey, isUsableAddress, nfc, normaliseIdNumber } from './text';
 import type { ByteSource, FrameOptions, FrameScan, ImportReport, Rejection } from './types';
 
 const MAX_LISTED_REJECTIONS = 1000;
@@ -23,6 +23,9 @@ const REASON = {
   missingName: 'Thiếu họ tên người nộp',
   missingDate: 'Thiếu ngày trả kết quả',
   badDate: 'Ngày trả kết quả không hợp lệ',
+  cellCount: 'Số ô khác số cột của dòng tiêu đề (dòng bị cắt ngắn hoặc thừa dấu phân cách)',
+  unclosedQuote: 'Dấu ngoặc kép (") không được đóng: dòng bị cắt ngắn',
+  nulByte: 'Có ký tự NUL (byte 0) trong ô: tệp bị hỏng',
 } as const;
 
 const ORGANISATION_TYPES = new Set([
@@ -73,9 +76,15 @@ function key53(hi: number, lo: number): number {
  * each occurs, for the message.
  */
 class DuplicateCodes {
-  private readonly index = new Map<number, number>();
   private readonly rows: number[][] = [];
   private readonly rowCounts: number[] = [];
+
+  constructor(private readonly index = new Map<number, number>()) {}
+
+  /** The same codes with no rows noted yet, for one more pass (each pass lists the rows afresh). */
+  again(): DuplicateCodes {
+    return new DuplicateCodes(this.index);
+  }
 
   get size(): number {
     return this.index.size;
@@ -105,6 +114,18 @@ class DuplicateCodes {
       ? `(xuất hiện ở ${this.rowCounts[i]} dòng: ${listed} và ${more} dòng khác): không biết dòng nào đúng`
       : `(xuất hiện ở các dòng ${listed}): không biết dòng nào đúng`;
   }
+}
+
+/**
+ * What earlier passes learnt, for identity rules 2: the name+address keys (fingerprints of
+ * unit, 'na:' and the key) of eligible rows with no usable identity number, and then which of
+ * them are linked to exactly one number.
+ */
+interface Links {
+  /** Complete set from an earlier pass: the next pass notes the numbers seen with these keys. */
+  noId: FingerprintSet | null;
+  /** Name+address key (key53 of its fingerprint) → the one identity key it carries. */
+  linked: Map<number, string> | null;
 }
 
 function emptyReport(options: FrameOptions): ImportReport {
@@ -170,12 +191,20 @@ class FrameReader {
   /** Rejections listed for a repeated code, whose message is complete only once every row was seen. */
   private readonly duplicateRejections: { rejection: Rejection; index: number }[] = [];
   readonly persons = new FingerprintSet();
+  /** Identity rules 2: name+address keys of eligible rows without a usable number, this pass. */
+  readonly noId = new FingerprintSet();
+  /** Identity rules 2, when `links.noId` is given: key → the number seen with it, or null when several. */
+  readonly numbersSeen = new Map<number, string | null>();
+  private readonly identityRules: 1 | 2;
   private readonly fingerprint = new Fingerprint();
   private readonly requireAddress: boolean;
   private readonly excludeOrganisations: boolean;
   private readonly from: number;
   private readonly to: number;
   private col = {} as Record<Field, number>;
+  private headerCells = 0;
+  /** Set for the records of a chunk that holds a NUL byte, so clean chunks cost no per-cell search. */
+  checkNul = false;
   private cells: string[] = [];
   private readonly row: EligibleRow;
 
@@ -183,7 +212,9 @@ class FrameReader {
     private readonly options: FrameOptions,
     private readonly consume: RowConsumer | undefined,
     knownDuplicates: DuplicateCodes | null,
+    private readonly links: Links,
   ) {
+    this.identityRules = options.identityRules ?? 2;
     this.report = emptyReport(options);
     this.unitCodes = options.units.map((u) => u.code);
     this.rowsByUnit = new Int32Array(options.units.length);
@@ -227,6 +258,7 @@ class FrameReader {
       );
     }
     this.col = mapped.index;
+    this.headerCells = headers.length;
     this.report.columns = mapped.columns;
     this.report.ignoredColumns = mapped.ignoredColumns;
   }
@@ -268,8 +300,23 @@ class FrameReader {
     return organisation;
   }
 
+  rejectCutOff(rowNumber: number): void {
+    this.report.rowsRead++;
+    this.reject(rowNumber, REASON.unclosedQuote);
+  }
+
   processRecord(cells: string[], rowNumber: number): void {
     if (isBlank(cells)) return;
+    if (cells.length !== this.headerCells) {
+      this.report.rowsRead++;
+      this.reject(rowNumber, REASON.cellCount);
+      return;
+    }
+    if (this.checkNul && cells.some((cell) => cell.includes('\u0000'))) {
+      this.report.rowsRead++;
+      this.reject(rowNumber, REASON.nulByte);
+      return;
+    }
     const col = this.col;
     const report = this.report;
     report.rowsRead++;
@@ -346,11 +393,35 @@ class FrameReader {
       return;
     }
 
-    const idNumber = col.id_number >= 0 ? nfc(normaliseIdNumber(cleanField(cells[col.id_number]))) : '';
-    const personKind = idNumber !== '' ? 'id:' : 'na:';
-    // Folding drops accents whether they came composed or not, so name and address need no NFC here.
-    const personBody = idNumber !== '' ? idNumber : fold(name) + '\u0000' + fold(address);
+    const rawId = col.id_number >= 0 ? cleanField(cells[col.id_number]) : '';
+    const idNumber = rawId === '' ? '' : nfc(normaliseIdNumber(rawId));
     const unitCode = this.unitCodes[unit];
+    let personKind: 'id:' | 'na:';
+    let personBody: string;
+    if (this.identityRules === 1) {
+      personKind = idNumber !== '' ? 'id:' : 'na:';
+      // Folding drops accents whether they came composed or not, so name and address need no NFC here.
+      personBody = idNumber !== '' ? idNumber : fold(name) + '\u0000' + fold(address);
+    } else {
+      const key = rawId === '' ? '' : nfc(identityKey(rawId));
+      personKind = key !== '' ? 'id:' : 'na:';
+      personBody = key;
+      if (key === '' || this.links.noId !== null) {
+        const nameAddress = fold(name) + '\u0000' + fold(address);
+        const nf = this.fingerprint.start().add(unitCode).add('\u0000').add('na:').add(nameAddress).end();
+        const nameKey = key53(nf.hi, nf.lo);
+        if (key === '') {
+          this.noId.add(nf.hi, nf.lo);
+          const linked = this.links.linked?.get(nameKey);
+          if (linked !== undefined) personKind = 'id:';
+          personBody = linked ?? nameAddress;
+        } else if (this.links.noId!.has(nf.hi, nf.lo)) {
+          const seen = this.numbersSeen.get(nameKey);
+          if (seen === undefined) this.numbersSeen.set(nameKey, key);
+          else if (seen !== null && seen !== key) this.numbersSeen.set(nameKey, null);
+        }
+      }
+    }
     const pf = this.fingerprint.start().add(unitCode).add('\u0000').add(personKind).add(personBody).end();
     const newPerson = this.persons.add(pf.hi, pf.lo);
     if (newPerson) this.eligibleByUnit[unit]++;
@@ -389,7 +460,7 @@ class FrameReader {
 
   /** Bytes held by the de-duplication tables. */
   get dedupBytes(): number {
-    return (this.dossiers?.bytes ?? 0) + this.persons.bytes;
+    return (this.dossiers?.bytes ?? 0) + this.persons.bytes + this.noId.bytes;
   }
 }
 
@@ -403,9 +474,10 @@ async function readPass(
   options: FrameOptions,
   consume: RowConsumer | undefined,
   duplicates: DuplicateCodes | null,
-): Promise<{ scan: FrameScan; duplicates: DuplicateCodes }> {
-  const reader = new FrameReader(options, consume, duplicates);
-  const pass = (scan: Omit<FrameScan, 'dedupBytes'>) => ({ scan: { ...scan, dedupBytes: reader.dedupBytes }, duplicates: reader.duplicates });
+  links: Links = { noId: null, linked: null },
+): Promise<{ scan: FrameScan; duplicates: DuplicateCodes; reader: FrameReader }> {
+  const reader = new FrameReader(options, consume, duplicates, links);
+  const pass = (scan: Omit<FrameScan, 'dedupBytes'>) => ({ scan: { ...scan, dedupBytes: reader.dedupBytes }, duplicates: reader.duplicates, reader });
   const report = reader.report;
   const state: DecodeState = { encoding: '', sha256: '', bytesRead: 0 };
   const fail = (fatal: string) => {
@@ -436,6 +508,9 @@ async function readPass(
     }
     const results = parser.parse(text, 0, !final);
     const records = results.data as string[][];
+    reader.checkNul = text.includes('\u0000');
+    // Only the last record of the file can end inside quotes (a longer one fails above): it was cut off.
+    const cutOff = final && results.errors.some((e: Papa.ParseError) => e.code === 'MissingQuotes') ? records.length - 1 : -1;
     for (let i = 0; i < records.length; i++) {
       recordNumber++;
       if (!headerSeen) {
@@ -444,7 +519,8 @@ async function readPass(
         reader.useHeader(records[i].map((h) => h.replace(/^\uFEFF/, '')));
         continue;
       }
-      reader.processRecord(records[i], recordNumber);
+      if (i === cutOff) reader.rejectCutOff(recordNumber);
+      else reader.processRecord(records[i], recordNumber);
     }
     partial = final ? '' : text.slice(results.meta.cursor);
     if (partial.length > MAX_RECORD_CHARS) {
@@ -478,20 +554,37 @@ async function readPass(
  * a code repeats is only known at the end, so a file with repeats is read a second time with
  * those codes excluded, and the second pass is the result; a clean file is read once.
  */
+function changedWhileRead(scan: FrameScan): FrameScan {
+  return { ...scan, ok: false, fatal: 'Tệp khung mẫu bị thay đổi trong lúc đọc (hai lần đọc cho hai nội dung khác nhau); hãy nhập lại.' };
+}
+
 export async function readFrame(open: () => ByteSource, options: FrameOptions, startConsumer?: () => RowConsumer): Promise<FrameScan> {
   const first = await readPass(open(), options, startConsumer?.(), null);
   let scan = first.scan;
+  let noId = first.reader.noId;
   if (first.duplicates.size > 0) {
-    const second = (await readPass(open(), options, startConsumer?.(), first.duplicates)).scan;
-    const dedupBytes = Math.max(first.scan.dedupBytes, second.dedupBytes);
+    const second = await readPass(open(), options, startConsumer?.(), first.duplicates);
+    const dedupBytes = Math.max(first.scan.dedupBytes, second.scan.dedupBytes);
     // After a fatal error the first pass's verdict stands, whatever a second read of a
     // possibly shorter copy gives; its report, which stopped counting at the first repeated
     // code, is replaced by the second pass's, complete up to where reading stopped.
-    if (!first.scan.ok) return { ...first.scan, report: second.report, dedupBytes };
-    scan = { ...second, dedupBytes };
-    if (scan.ok && scan.sha256 !== first.scan.sha256) {
-      return { ...scan, ok: false, fatal: 'Tệp khung mẫu bị thay đổi trong lúc đọc (hai lần đọc cho hai nội dung khác nhau); hãy nhập lại.' };
-    }
+    if (!first.scan.ok) return { ...first.scan, report: second.scan.report, dedupBytes };
+    scan = { ...second.scan, dedupBytes };
+    noId = second.reader.noId;
+    if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
+  }
+  if (scan.ok && (options.identityRules ?? 2) === 2 && noId.size > 0) {
+    // Rows without a usable number exist: one more pass finds which of them carry, under the
+    // same name and address, exactly one number elsewhere; if any does, a last pass ranks
+    // them as that person. Whether a link exists is only known at the end of a pass.
+    const known = first.duplicates.again();
+    const linking = await readPass(open(), options, startConsumer?.(), known, { noId, linked: null });
+    const linked = new Map<number, string>();
+    for (const [key, number] of linking.reader.numbersSeen) if (number !== null) linked.set(key, number);
+    let last = linking;
+    if (linked.size > 0) last = await readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked });
+    scan = { ...last.scan, dedupBytes: Math.max(scan.dedupBytes, linking.scan.dedupBytes, last.scan.dedupBytes) };
+    if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
   }
   const report = scan.report;
   if (scan.ok && options.strict && report.rowsRejected > 0) {

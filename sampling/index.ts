@@ -1,7 +1,7 @@
 export { scanFrame } from './frame';
 export { allocate } from './allocate';
 export { fold, removeAccents } from './text';
-export { drawSample, sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_METHOD } from './draw';
+export { drawSample, sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_CODE_VERSIONS, SAMPLING_METHOD } from './draw';
 export type {
   UnitRef,
   FrameOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Fingerprint, cleanField, fold, isUsableAddress, normaliseIdNumber } from './text';
+import { Fingerprint, cleanField, fold, identityKey, isUsableAddress, normaliseIdNumber } from './text';
 
 describe('fold', () => {
   it('removes accents, folds đ and case, collapses whitespace, and is the same for NFC and NFD input', () => {
@@ -50,5 +50,16 @@ describe('Fingerprint', () => {
     const a = new Fingerprint().of('x');
     const b = new Fingerprint().of('x');
     expect([a.hi, a.lo]).toEqual([b.hi, b.lo]);
+  });
+});
+
+describe('identityKey (method 1.2.0)', () => {
+  it('gives one key for a number however Excel wrote it, and none for digits Excel lost', () => {
+    for (const written of ['089123456789', '89123456789', '8.9123456789E+10', '8,9123456789E+10', '089.123.456.789', '089 123-456-789']) {
+      expect(identityKey(written)).toBe('89123456789');
+    }
+    expect(identityKey('8.91235E+10')).toBe('');
+    expect(identityKey('001234567890')).toBe(identityKey('1234567890'));
+    expect(identityKey('ab123')).toBe('AB123');
   });
 });

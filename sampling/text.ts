@@ -92,6 +92,30 @@ export function normaliseIdNumber(raw: string): string {
   return id;
 }
 
+const SCIENTIFIC = /^(\d+)(?:[.,](\d+))?E\+?(\d+)$/;
+
+/**
+ * Identity key of method version 2 ('' when none is usable), built so that the same document
+ * number gives the same key however Excel damaged it on one row and not on another:
+ * spaces, dots and dashes removed, upper case; a number Excel wrote in scientific notation
+ * (8,12345678901E+11) is read back only when every digit is still there (as many decimals as
+ * the exponent), otherwise it counts as no number; and an all-digit number loses its leading
+ * zeros, since Excel drops them (079… → 79…, 001… → 1…).
+ */
+export function identityKey(raw: string): string {
+  const compact = raw.replace(/[\s\-]/g, '').toUpperCase();
+  const scientific = SCIENTIFIC.exec(compact);
+  let id: string;
+  if (scientific) {
+    const decimals = scientific[2] ?? '';
+    if (decimals.length !== Number(scientific[3])) return '';
+    id = scientific[1] + decimals;
+  } else {
+    id = compact.replace(/\./g, '');
+  }
+  return /^\d+$/.test(id) ? id.replace(/^0+/, '') : id;
+}
+
 function isDigits(text: string, length: number): boolean {
   if (text.length !== length) return false;
   for (let i = 0; i < length; i++) {

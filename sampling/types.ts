@@ -14,6 +14,13 @@ export interface FrameOptions {
   excludeOrganisations?: boolean;
   /** When true, any rejected row makes the scan fail so that nothing is committed. */
   strict?: boolean;
+  /**
+   * How rows are told to be the same person (default 2). 1: identity number, repaired only
+   * when Excel dropped one leading zero of a 12-digit number, else name+address. 2: identity
+   * key without leading zeros (scientific notation read back when exact), and a row with no
+   * usable number joins the one number carried by rows of the same name+address in its unit.
+   */
+  identityRules?: 1 | 2;
 }
 
 /**
@@ -72,16 +79,27 @@ export interface FrameScan {
   dedupBytes: number;
 }
 
-export type Allocation =
+/**
+ * Which allocation rules a draw ran under (sampling/allocate.ts): 1 = proportional units
+ * pinned at a bound for good, an unreachable total planned silently; 2 = n_u = clamp(λ·N_u,
+ * min, max, N_u) with the total met exactly or refused. Fixed and margin are the same in both.
+ */
+export type AllocationVersion = 1 | 2;
+
+/** `version` absent = the current rules; a recorded draw always carries it. */
+export type Allocation = (
   | { kind: 'fixed'; perUnit: number }
   | { kind: 'proportional'; total: number; min?: number; max?: number }
-  | { kind: 'margin'; margin: number; max?: number };
+  | { kind: 'margin'; margin: number; max?: number }
+) & { version?: AllocationVersion };
 
 export interface DrawOptions extends FrameOptions {
   seed: string;
   allocation: Allocation;
   /** Reserves per unit are ceil(planned × reservePercent / 100). */
   reservePercent: number;
+  /** The method version to draw under (default SAMPLING_CODE_VERSION): an old draw is re-run under its own. */
+  codeVersion?: string;
 }
 
 export type Role = 'primary' | 'reserve';

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { Db } from './db/connect';
 import type { User } from './repositories/users';
 import type { Wave } from './repositories/waves';
+import type { SignInLimits } from './services/accounts/sign-in';
 import { AttemptLimiter } from './services/collection/attempt-limiter';
 import { GroupCommitter } from './services/collection/group-commit';
 import type { ShortLinkLimits } from './services/collection/short-link';
@@ -17,6 +18,11 @@ export interface AppDeps {
   committer: GroupCommitter;
   /** Failed code + access-key pairs at /k: 10 per client address in 15 min, 10 per code in an hour. */
   shortLinkLimits: ShortLinkLimits;
+  /**
+   * Failed sign-ins: 10 per account in 15 min, 30 per client address in 15 min (a post office
+   * behind one address has several clerks who mistype).
+   */
+  signInLimits: SignInLimits;
 }
 
 export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDeps {
@@ -25,12 +31,16 @@ export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDe
     config,
     committer: new GroupCommitter(db),
     shortLinkLimits: { byClient: new AttemptLimiter(10, 15 * 60_000), byCode: new AttemptLimiter(10, 60 * 60_000) },
+    signInLimits: { byAccount: new AttemptLimiter(10, 15 * 60_000), byClient: new AttemptLimiter(30, 15 * 60_000) },
   };
 }
 
+/** A signed-in person, with the form token their session's pages carry (middleware/cross-site.ts). */
+export type SessionUser = User & { formToken: string };
+
 export interface AppEnv {
   Variables: {
-    user: User | null;
+    user: SessionUser | null;
   };
 }
 

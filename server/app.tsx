@@ -1,11 +1,16 @@
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { ErrorPage } from '../survey-web/pages/error-page';
 import type { AppDeps, AppEnv } from './app-env';
 import { UserError } from './errors';
-import { loadUser, sameOriginPosts } from './middleware/auth';
+import { loadUser } from './middleware/auth';
+import { limitBodies } from './middleware/body-limits';
+import { crossSitePosts } from './middleware/cross-site';
+import { securityHeaders } from './middleware/security-headers';
 import { loadWave } from './middleware/wave';
 import { analysisRoutes } from './routes/analysis-routes';
+import { assetRoutes } from './routes/asset-routes';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
 import { mailingRoutes } from './routes/mailing-routes';
@@ -22,12 +27,15 @@ export function createApp(deps: AppDeps) {
   // included) gets the fastest matcher, and a route pattern it cannot hold fails at the first
   // request (and in tests) instead of silently switching the whole app to the trie router.
   const app = new Hono<AppEnv>({ router: new RegExpRouter() });
+  app.use(securityHeaders());
+  app.use(limitBodies());
   app.use(loadUser(deps));
-  app.use(sameOriginPosts(deps));
+  app.use(crossSitePosts(deps));
   app.use('/waves/:year', loadWave(deps));
   app.use('/waves/:year/*', loadWave(deps));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', assetRoutes());
   app.route('/', authRoutes(deps));
   app.route('/', homeRoutes(deps));
   app.route('/', qrRoutes(deps));
@@ -46,6 +54,10 @@ export function createApp(deps: AppDeps) {
     if (error instanceof UserError) {
       if (wantsJson) return c.json({ error: error.message, details: error.details }, error.status);
       return c.html(<ErrorPage status={error.status} message={error.message} details={error.details} user={c.var.user} />, error.status);
+    }
+    // Hono's own refusals (a form body that cannot be read) are the sender's fault, not a bug.
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.html(<ErrorPage status={400} message="Không đọc được dữ liệu biểu mẫu gửi lên: hãy tải lại trang rồi gửi lại." user={c.var.user} />, 400);
     }
     // Log the kind and place of the failure, never request bodies: they may hold personal data.
     console.error(`Lỗi ${c.req.method} ${c.req.path}:`, error);

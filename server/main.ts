@@ -1,17 +1,24 @@
 import { serve } from '@hono/node-server';
-import fs from 'node:fs';
 import { createApp } from './app';
 import { createAppDeps } from './app-env';
 import { loadConfig } from './config';
 import { ConfigError } from './errors';
 import { migrateToLatest, openDatabase } from './db/connect';
+import { writeTransaction } from './db/unit-of-work';
+import { sweepFrameFiles } from './services/draw/frame-files';
 import { seedDemoIfEmpty } from './demo/seed-demo';
+import { countUsers } from './repositories/users';
 
 async function main() {
   const config = loadConfig();
   const db = openDatabase(config.database);
   await migrateToLatest(db);
-  const demo = await seedDemoIfEmpty(db, config.dataDir);
+  // Frame copies a killed process left behind (mid-upload, or after publish committed) go now.
+  const swept = await writeTransaction(db, (trx, afterCommit) => sweepFrameFiles(trx, afterCommit, config.dataDir, { atStart: true }));
+  if (swept.length > 0) console.log(`Đã xóa ${swept.length} tệp khung mẫu bị bỏ lại trong ${config.dataDir}/frames`);
+  // Demo data only when asked for (`npm start` passes --demo): a production database starts empty.
+  const demo = process.argv.slice(2).includes('--demo') ? await seedDemoIfEmpty(db, config.dataDir) : { seeded: false, accounts: [] };
+  const noAccounts = (await countUsers(db)) === 0;
   const server = serve({ fetch: createApp(createAppDeps({ db, config })).fetch, port: config.port, hostname: config.host });
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
@@ -25,10 +32,12 @@ async function main() {
   });
   server.once('listening', () => {
     console.log(`SIPAS đang chạy tại http://localhost:${config.port} (cơ sở dữ liệu: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'})`);
-    if (demo.seeded) console.log(`Đã tạo đợt mẫu An Giang 2023 và các tài khoản mẫu.`);
-    if (fs.existsSync(demo.accountsFile)) {
-      console.log(`Đăng nhập bằng một trong các tài khoản sau (lưu ở ${demo.accountsFile}):`);
-      console.log(fs.readFileSync(demo.accountsFile, 'utf8').trimEnd().replace(/^/gm, '  '));
+    if (demo.seeded) {
+      // Shown this once and stored nowhere in clear: note them now.
+      console.log(`Đã tạo đợt mẫu An Giang 2023 và các tài khoản mẫu. Mật khẩu chỉ hiện một lần này:`);
+      for (const a of demo.accounts) console.log(`  ${a.username}\t${a.password}\t(${a.role})`);
+    } else if (noAccounts) {
+      console.log('Chưa có tài khoản nào. Tạo tài khoản quản trị đầu tiên bằng: npm run sipas -- user add --role admin <tên-đăng-nhập>');
     }
   });
 

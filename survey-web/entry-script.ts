@@ -1,10 +1,11 @@
 import { createKeying } from './entry-keys';
 
 /**
- * The small inline script of the entry page. Without it the page is a plain form (type the
- * code, open, tick, save); with it, the code opens the form as soon as it is complete, each
- * key answers one item (the keying model in entry-keys.ts, shipped as its own source text),
- * Enter saves in the background and puts the cursor back in the code field.
+ * The small script of the entry page, served as /assets/entry.js (page-scripts.ts). Without
+ * it the page is a plain form (type the code, open, tick, save); with it, the code opens the
+ * form as soon as it is complete, each key answers one item (the keying model in
+ * entry-keys.ts, shipped as its own source text), Enter saves in the background and puts the
+ * cursor back in the code field.
  *
  * Keys typed while the code is being looked up land in the code field; they are taken off its
  * end and replayed into the form, so a fast clerk or a scanner loses nothing.

@@ -31,9 +31,32 @@ legend{font-weight:600}
 @media print{header.top,nav,.no-print{display:none}main{max-width:none;padding:0}}
 `;
 
+/** The signed-in person as pages see them; `formToken` goes into every form that changes something. */
+export interface PageUser {
+  username: string;
+  role: string;
+  formToken?: string;
+}
+
+/** Name of the form token's hidden field and query parameter (checked by server/middleware/cross-site.ts). */
+const FORM_TOKEN_FIELD = '_token';
+
+/** The session's form token as a hidden field, for every form that posts (urlencoded). */
+export function TokenField({ user }: { user?: PageUser | null }) {
+  return user?.formToken ? <input type="hidden" name={FORM_TOKEN_FIELD} value={user.formToken} /> : null;
+}
+
+/**
+ * A file upload's action with the form token in its query: uploads are read as they arrive (a
+ * frame may be 2 GB), so the token must be known before the body is.
+ */
+export function withFormToken(action: string, user?: PageUser | null): string {
+  return user?.formToken ? `${action}${action.includes('?') ? '&' : '?'}${FORM_TOKEN_FIELD}=${encodeURIComponent(user.formToken)}` : action;
+}
+
 export interface LayoutProps {
   title: string;
-  user?: { username: string; role: string } | null;
+  user?: PageUser | null;
   children?: Child;
   /** Extra CSS for one page (kept inline for the same reason as the base). */
   css?: string;
@@ -64,6 +87,7 @@ export function Layout({ title, user, children, css, bare }: LayoutProps) {
                 <>
                   {user.username} ({roleLabel(user.role)}){' '}
                   <form class="inline" method="post" action="/dang-xuat">
+                    <TokenField user={user} />
                     <button class="secondary" type="submit">
                       Đăng xuất
                     </button>

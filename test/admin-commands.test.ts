@@ -41,8 +41,9 @@ describe('accounts', () => {
   });
 
   it('a wrong password is refused and logged; signing out ends the session', async () => {
-    const { signIn } = await import('./support/test-deps');
-    const cookie = await signIn(deps, 'admin');
+    const { signInSession } = await import('./support/test-deps');
+    const session = await signInSession(deps, 'admin');
+    const { cookie } = session;
     const app = createApp(deps);
     const wrong = await app.request('/dang-nhap', { method: 'POST', body: new URLSearchParams({ username: 'admin-test', password: 'sai', next: '/waves' }) });
     expect(wrong.status).toBe(401);
@@ -56,7 +57,7 @@ describe('accounts', () => {
     ]);
 
     expect(await (await app.request('/', { headers: { cookie } })).text()).toContain('admin-test');
-    const out = await app.request('/dang-xuat', { method: 'POST', headers: { cookie } });
+    const out = await app.request('/dang-xuat', { method: 'POST', headers: { ...session } });
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toMatch(/^sipas_session=;/);
     expect(await (await app.request('/', { headers: { cookie } })).text()).not.toContain('admin-test');
@@ -81,12 +82,12 @@ describe('wave settings', () => {
 describe('wave rules page', () => {
   it('lets an administrator set the period and scoring rules, names a bad value, and freezes eligibility once drawn', async () => {
     await createWave(deps.db, { year: 2024, actor: 'test' });
-    const { signIn } = await import('./support/test-deps');
-    const admin = await signIn(deps, 'admin');
-    const analyst = await signIn(deps, 'analyst');
+    const { signInSession } = await import('./support/test-deps');
+    const admin = await signInSession(deps, 'admin');
+    const analyst = await signInSession(deps, 'analyst');
     const app = createApp(deps);
-    const post = (cookie: string, fields: Record<string, string>) =>
-      app.request('/waves/2024/settings', { method: 'POST', headers: { cookie }, body: new URLSearchParams(fields) });
+    const post = (session: { cookie: string }, fields: Record<string, string>) =>
+      app.request('/waves/2024/settings', { method: 'POST', headers: { ...session }, body: new URLSearchParams(fields) });
     const scoring = { parMax: '32', minRespondents: '10', validShare: '0,5' };
 
     expect((await post(analyst, { ...scoring })).status).toBe(403);
@@ -102,7 +103,7 @@ describe('wave rules page', () => {
 
     // Once drawn, the form leaves eligibility out (a disabled fieldset) and scoring still changes.
     await deps.db.updateTable('waves').set({ status: 'collecting' }).where('year', '=', 2024).execute();
-    const page = await (await app.request('/waves/2024/settings', { headers: { cookie: admin } })).text();
+    const page = await (await app.request('/waves/2024/settings', { headers: { ...admin } })).text();
     expect(page).toMatch(/<fieldset disabled="">\s*<legend>Ai đủ điều kiện/);
     expect((await post(admin, { ...scoring, minRespondents: '15' })).status).toBe(200);
     expect((await findWave(deps.db, 2024))?.settings).toMatchObject({ minRespondents: 15, excludeOrganisations: true, period: { from: '2024-01-01', to: '2024-06-30' } });
@@ -148,7 +149,7 @@ describe('closing a wave and purging personal data', () => {
     const files = fs.readdirSync(framesDir);
     expect(files.length).toBeGreaterThan(0);
     const failing = writeTransaction(deps.db, async (trx, afterCommit) => {
-      await purgePersonalData(trx, afterCommit, 2023, 'test');
+      await purgePersonalData(trx, afterCommit, 2023, deps.config.dataDir, 'test');
       throw new Error('mất điện giữa chừng');
     });
     await expect(failing).rejects.toThrow('mất điện giữa chừng');

@@ -17,7 +17,7 @@ import { closeWave, purgePersonalData } from '../server/services/waves/wave-life
 import { createWave } from '../server/services/waves/waves';
 import { createPublishedWave } from './support/published-wave';
 import { firstDifference } from './support/same-bytes';
-import { createTestDeps, signIn } from './support/test-deps';
+import { createTestDeps, signIn, signInSession } from './support/test-deps';
 
 type Deps = Awaited<ReturnType<typeof createTestDeps>>;
 
@@ -85,9 +85,11 @@ describe('the demo wave (An Giang 2023) on the dashboard and in every export', (
     }
     expect(html).toContain('671 phiếu hợp lệ được tính chỉ số');
     expect(html).toContain('So sánh với năm 2022 theo chỉ số đã công bố');
-    // Significant deltas are marked and the mark is explained.
-    expect(html).toMatch(/\+4,45<abbr title="Thay đổi có ý nghĩa thống kê"> \*<\/abbr>/);
-    expect(html).toContain('Dấu * : thay đổi có ý nghĩa thống kê');
+    // Each delta shows its own interval (against 2022's published figures none leaves out 0), and the
+    // star's method is stated.
+    expect(html).toMatch(/\+4,45<span class="ci">-\d+,\d\d – \+\d+,\d\d<\/span>/);
+    expect(html).not.toMatch(/<abbr title="Dấu \*/);
+    expect(html).toContain('Dấu * : khoảng tin cậy 95 % của mức tăng/giảm (MOVER) không chứa 0; năm 2022 chỉ có chỉ số đã công bố');
     for (const file of ['report.html', 'tables.xlsx', 'units.csv', 'units.json', 'groups.csv', 'criteria.csv', 'tracking.csv', 'profile.csv']) {
       expect(html).toContain(`href="/waves/2023/analysis/${file}"`);
     }
@@ -146,7 +148,10 @@ describe('the demo wave (An Giang 2023) on the dashboard and in every export', (
       Object.fromEntries(expectedNames.map((r) => [r.unit_code, r.unit_name])),
     );
     const sngv = parsed.data.find((r) => r.unit_code === 'SNGV')!;
-    expect(sngv).toMatchObject({ wave: '2023', unit_kind: 'department', respondents: '25', band: 'high', significant: 'true', prev_index: '88.3' });
+    // +4,45 points from 25 answers against a published 88,3 % from 25: inside the delta's interval, no star.
+    expect(sngv).toMatchObject({ wave: '2023', unit_kind: 'department', respondents: '25', band: 'high', significant: 'false', prev_index: '88.3', delta_test: 'published' });
+    expect(Number(sngv.delta_ci_low)).toBeLessThan(0);
+    expect(Number(sngv.delta_ci_high)).toBeGreaterThan(4.45);
     expect(sngv.index).toMatch(/^92\.7\d{5,}$/);
     expect(sngv.index).not.toContain(',');
   });
@@ -212,7 +217,8 @@ describe('the demo wave (An Giang 2023) on the dashboard and in every export', (
 
   it('clerks may not see results; visitors are sent to sign in; supervisors may read', async () => {
     const clerk = await signIn(deps, 'clerk');
-    const supervisor = await signIn(deps, 'supervisor');
+    const supervisorSession = await signInSession(deps, 'supervisor');
+    const supervisor = supervisorSession.cookie;
     for (const url of ['/waves/2023/analysis', '/waves/2023/analysis/units.csv', '/waves/2023/analysis/units.json', '/waves/2023/analysis/tables.xlsx', '/waves/2023/analysis/report.html']) {
       expect((await get(url, clerk)).status, url).toBe(403);
       const anonymous = await app.request(url);
@@ -224,7 +230,7 @@ describe('the demo wave (An Giang 2023) on the dashboard and in every export', (
     expect(html).not.toContain('name="file"');
     const form = new FormData();
     form.set('file', new File(['unit_code,unit_name,index\nSNV,Sở Nội vụ,80\n'], 'p.csv'));
-    expect((await app.request('/waves/2023/analysis/previous', { method: 'POST', body: form, headers: { cookie: supervisor } })).status).toBe(403);
+    expect((await app.request('/waves/2023/analysis/previous', { method: 'POST', body: form, headers: { ...supervisorSession } })).status).toBe(403);
   });
 
   it('the report command writes each format', async () => {
@@ -286,7 +292,7 @@ describe('previous import: last year published indexes', () => {
   };
 
   it('imports a good file from Excel (BOM, Vietnamese headers, comma decimals) and replaces the old table', async () => {
-    const first = write('p1.csv', 'unit_code,unit_name,index\nOLD,Đơn vị cũ,70\n');
+    const first = write('p1.csv', 'unit_code,unit_name,index\nSNV,Sở Nội vụ,70\n');
     expect((await runCli(['previous', 'import', '--wave', '2023', first], cliEnv(deps), deps.dir)).code).toBe(0);
     const good = write('p2.csv', '\uFEFFMã đơn vị,Tên đơn vị,Chỉ số hài lòng,Số phiếu\nSNV,Sở Nội vụ,"87,52 %",25\nSTP,Sở Tư pháp,"92,56",\n');
     const result = await runCli(['previous', 'import', '--wave', '2023', good], cliEnv(deps), deps.dir);
@@ -313,16 +319,16 @@ describe('previous import: last year published indexes', () => {
   });
 
   it('the upload form on the analysis page imports, or shows the errors and keeps the old table', async () => {
-    const analyst = await signIn(deps, 'analyst');
+    const analyst = await signInSession(deps, 'analyst');
     const app = createApp(deps);
     const upload = (text: string) => {
       const form = new FormData();
       form.set('file', new File([text], 'published.csv', { type: 'text/csv' }));
-      return app.request('/waves/2023/analysis/previous', { method: 'POST', body: form, headers: { cookie: analyst } });
+      return app.request('/waves/2023/analysis/previous', { method: 'POST', body: form, headers: { ...analyst } });
     };
-    const page = await (await app.request('/waves/2023/analysis', { headers: { cookie: analyst } })).text();
+    const page = await (await app.request('/waves/2023/analysis', { headers: { ...analyst } })).text();
     expect(page).toContain('Chưa có số liệu năm trước để so sánh.');
-    expect(page).toContain('action="/waves/2023/analysis/previous"');
+    expect(page).toContain(`action="/waves/2023/analysis/previous?_token=${analyst['x-sipas-token']}"`);
 
     const ok = await upload('unit_code,unit_name,index,respondents\nSNV,Sở Nội vụ,87.52,25\nSTP,Sở Tư pháp,92.56,25\n');
     expect(ok.status).toBe(200);
@@ -489,12 +495,12 @@ describe('no personal data in any result or export', () => {
     const cookie = await signIn(deps, 'supervisor');
     const app = createApp(deps);
     const report = await (await app.request('/waves/2024/analysis/report.html', { headers: { cookie } })).text();
-    expect(report).toContain('Kế hoạch 12 phiếu; thu về 12 phiếu (đạt 100,00 % kế hoạch); 12 phiếu hợp lệ được tính chỉ số.');
+    expect(report).toContain('Kế hoạch 12 phiếu; đã phát hành 12 phiếu; 12 phiếu hợp lệ từ danh sách đã bốc, đạt 100,00 % kế hoạch, tỷ lệ phản hồi RR1 (AAPOR) 100,00 %; 12 phiếu hợp lệ được tính chỉ số.');
     const tracking = withBom(await (await app.request('/waves/2024/analysis/tracking.csv', { headers: { cookie } })).arrayBuffer());
     const rows = Papa.parse<string[]>(tracking.slice(1), { skipEmptyLines: true }).data;
-    expect(rows[0].slice(0, 5)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Kế hoạch', 'Số mẫu đã chọn', 'Đã phát']);
-    expect(rows.find((r) => r[0] === 'SNV')!.slice(2, 4)).toEqual(['4', '5']);
-    expect(rows.at(-1)!.slice(1, 4)).toEqual(['Tổng cộng', '12', '15']);
+    expect(rows[0].slice(0, 5)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Kế hoạch (lần bốc mẫu)', 'Thiếu do khung mẫu', 'Số mẫu đã chọn (chính + dự phòng)']);
+    expect(rows.find((r) => r[0] === 'SNV')!.slice(2, 5)).toEqual(['4', '0', '5']);
+    expect(rows.at(-1)!.slice(1, 5)).toEqual(['Tổng cộng', '12', '0', '15']);
   });
 
   it('closing the wave and purging its personal data leave the results as they were', async () => {
@@ -503,7 +509,7 @@ describe('no personal data in any result or export', () => {
     const units = async () => (await app.request('/waves/2024/analysis/units.csv', { headers: { cookie } })).text();
     const before = await units();
     await writeTransaction(deps.db, (trx) => closeWave(trx, 2024, 'test'));
-    const outcome = await writeTransaction(deps.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, 2024, 'test'));
+    const outcome = await writeTransaction(deps.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, 2024, deps.config.dataDir, 'test'));
     expect(outcome.contactsDeleted).toBe(15);
     expect(await units()).toBe(before);
     const file = path.join(deps.dir, 'late.csv');
@@ -529,8 +535,8 @@ describe('no personal data in any result or export', () => {
     await deps.db.updateTable('draws').set({ unit_summary: JSON.stringify(summary) }).where('wave_year', '=', 2024).execute();
     const after = await ciWidths();
     expect(after.SNV).toBe(before.SNV);
-    // Four answers make a wide interval, clipped to 0–100 before the correction and not after.
-    expect(before.STP).toBe(100);
+    // Four answers make a wide interval; 4 of 5 eligible narrow it a lot.
+    expect(before.STP).toBeGreaterThan(80);
     expect(after.STP).toBeGreaterThan(0);
     expect(after.STP).toBeLessThan(90);
     const html = await (await app.request('/waves/2024/analysis', { headers: { cookie } })).text();

@@ -3,7 +3,7 @@ import { createApp } from '../server/app';
 import { listMailingRecipients } from '../server/repositories/mailing';
 import { makeQuestionnaireCode } from '../server/forms/questionnaire-codes';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
-import { createTestDeps, signIn } from './support/test-deps';
+import { createTestDeps, signInSession, type StaffSession } from './support/test-deps';
 
 const criteria = ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3'];
 
@@ -50,16 +50,16 @@ const readJson = async (response: Response) => (await response.json()) as EntryJ
 describe('post-office data entry', () => {
   let deps: Awaited<ReturnType<typeof createTestDeps>>;
   let app: ReturnType<typeof createApp>;
-  let clerk: string;
+  let clerk: StaffSession;
   let questionnaires: PublishedQuestionnaire[];
 
-  const post = (path: string, cookie: string, body: URLSearchParams, json = false) =>
+  const post = (path: string, session: StaffSession, body: URLSearchParams, json = false) =>
     app.request(path, {
       method: 'POST',
       body,
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...(json ? { accept: 'application/json' } : {}) },
+      headers: { ...session, 'content-type': 'application/x-www-form-urlencoded', ...(json ? { accept: 'application/json' } : {}) },
     });
-  const get = (path: string, cookie: string, json = false) => app.request(path, { headers: { cookie, ...(json ? { accept: 'application/json' } : {}) } });
+  const get = (path: string, session: StaffSession, json = false) => app.request(path, { headers: { ...session, ...(json ? { accept: 'application/json' } : {}) } });
   const primary = (unit: string, rank: number) => questionnaires.find((q) => q.unitCode === unit && q.role === 'primary' && q.rank === rank)!;
   const reserve = (unit: string, rank: number) => questionnaires.find((q) => q.unitCode === unit && q.role === 'reserve' && q.rank === rank)!;
   const responsesOf = (id: number) => deps.db.selectFrom('responses').selectAll().where('questionnaire_id', '=', id).execute();
@@ -72,7 +72,7 @@ describe('post-office data entry', () => {
       deps = await createTestDeps();
       ({ questionnaires } = await createPublishedWave(deps.db, { perUnit: 3, reserves: 2 }));
       app = createApp(deps);
-      clerk = await signIn(deps, 'clerk', 'buudien1');
+      clerk = await signInSession(deps, 'clerk', 'buudien1');
     });
 
     it('rejects a mistyped code with a clear message and never opens another form', async () => {
@@ -190,8 +190,8 @@ describe('post-office data entry', () => {
     });
 
     it('only clerks and administrators key forms; supervisors settle; analysts see tracking only', async () => {
-      const analyst = await signIn(deps, 'analyst');
-      const supervisor = await signIn(deps, 'supervisor');
+      const analyst = await signInSession(deps, 'analyst');
+      const supervisor = await signInSession(deps, 'supervisor');
       const q = primary('SNV', 1);
       expect((await get('/waves/2023/entry', analyst)).status).toBe(403);
       expect((await get(`/waves/2023/entry/lookup?code=${q.code}`, analyst, true)).status).toBe(403);
@@ -219,7 +219,7 @@ describe('post-office data entry', () => {
       expect([saved.status, (await readJson(saved)).error]).toEqual([409, closed]);
       const outcome = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: q.code, outcome: 'refused' }), true);
       expect([outcome.status, (await readJson(outcome)).error]).toEqual([409, closed]);
-      const admin = await signIn(deps, 'admin');
+      const admin = await signInSession(deps, 'admin');
       const settings = await post('/waves/2023/entry/settings', admin, new URLSearchParams({ double_entry: '1' }));
       expect(settings.status).toBe(409);
       expect(await settings.text()).toContain('Đợt 2023 đã khóa: không đổi quy tắc được nữa');
@@ -240,7 +240,7 @@ describe('post-office data entry', () => {
       ],
     }));
     app = createApp(deps);
-    clerk = await signIn(deps, 'clerk', 'buudien1');
+    clerk = await signInSession(deps, 'clerk', 'buudien1');
     // Find sequences where SNV's code, without hyphens, is how SNV1's code begins (23SNV1008… / 23SNV10089…).
     let short = '';
     let long = '';
@@ -256,15 +256,15 @@ describe('post-office data entry', () => {
   });
 
   describe('double entry', () => {
-    let clerk2: string;
-    let supervisor: string;
+    let clerk2: StaffSession;
+    let supervisor: StaffSession;
     beforeEach(async () => {
       deps = await createTestDeps();
       ({ questionnaires } = await createPublishedWave(deps.db, { perUnit: 3, reserves: 1, settings: { doubleEntry: true } }));
       app = createApp(deps);
-      clerk = await signIn(deps, 'clerk', 'buudien1');
-      clerk2 = await signIn(deps, 'clerk', 'buudien2');
-      supervisor = await signIn(deps, 'supervisor', 'mttq');
+      clerk = await signInSession(deps, 'clerk', 'buudien1');
+      clerk2 = await signInSession(deps, 'clerk', 'buudien2');
+      supervisor = await signInSession(deps, 'supervisor', 'mttq');
     });
 
     it('two agreeing keyings by different clerks count the form; the second clerk keys blind', async () => {
@@ -302,7 +302,7 @@ describe('post-office data entry', () => {
       const second = await post('/waves/2023/entry/forms', clerk2, keyedForm(q.code, { A2: '5', gender: '1', priorities: ['1', '4'] }), true);
       expect((await readJson(second)).message).toBe(`Đã lưu lần nhập 2 phiếu ${q.code} (Sở Tư pháp): 3 trường khác lần 1, chuyển giám sát đối chiếu.`);
       expect(await responsesOf(q.id)).toEqual([]);
-      const third = await get(`/waves/2023/entry/lookup?code=${q.code}`, await signIn(deps, 'clerk', 'buudien3'), true);
+      const third = await get(`/waves/2023/entry/lookup?code=${q.code}`, await signInSession(deps, 'clerk', 'buudien3'), true);
       expect((await readJson(third)).error).toBe(`Phiếu ${q.code} đã được nhập đủ hai lần và đang chờ giám sát đối chiếu`);
 
       const list = await (await get('/waves/2023/entry/mismatches', supervisor)).text();
@@ -336,7 +336,7 @@ describe('post-office data entry', () => {
     });
 
     it('turning double entry off records the forms keyed once; disputed ones stay with the supervisor', async () => {
-      const admin = await signIn(deps, 'admin');
+      const admin = await signInSession(deps, 'admin');
       const once = primary('SNV', 2);
       const disputed = primary('SNV', 3);
       await post('/waves/2023/entry/forms', clerk, keyedForm(once.code));

@@ -32,8 +32,10 @@ describe('database and demo wave', () => {
   });
 
   it('seeds the demo wave once and the home page lists it with 28 units', async () => {
-    expect((await seedDemoIfEmpty(deps.db, deps.dir)).seeded).toBe(true);
-    expect((await seedDemoIfEmpty(deps.db, deps.dir)).seeded).toBe(false);
+    const first = await seedDemoIfEmpty(deps.db, deps.dir);
+    expect(first.seeded).toBe(true);
+    expect(first.accounts.map((a) => `${a.username} ${a.role}`)).toEqual(['admin admin', 'analyst analyst', 'buudien clerk', 'supervisor supervisor']);
+    expect(await seedDemoIfEmpty(deps.db, deps.dir)).toEqual({ seeded: false, accounts: [] });
     const app = createApp(deps);
     const home = await (await app.request('/')).text();
     expect(home).toMatch(/<a href="\/waves\/2023">2023<\/a>/);
@@ -42,7 +44,12 @@ describe('database and demo wave', () => {
     expect(wavePage).toContain('Sở, ban, ngành (17)');
     expect(wavePage).toContain('UBND cấp huyện (11)');
     expect(wavePage).toContain('Sở Văn hóa, Thể thao và Du lịch');
-    expect(fs.readFileSync(path.join(deps.dir, 'demo-accounts.txt'), 'utf8')).toMatch(/^admin\t\S+\t\(admin\)$/m);
+    // The password shown once signs in, and is kept in no file.
+    const admin = first.accounts[0];
+    const signedIn = await app.request('/dang-nhap', { method: 'POST', body: new URLSearchParams({ username: admin.username, password: admin.password }) });
+    expect(signedIn.status).toBe(303);
+    const files = fs.readdirSync(deps.dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(deps.dir, f)).isFile());
+    expect(files.filter((f) => fs.readFileSync(path.join(deps.dir, f)).includes(admin.password))).toEqual([]);
   });
 
   it('a bad unit file imports nothing and keeps the previous list', async () => {
@@ -55,14 +62,14 @@ describe('database and demo wave', () => {
 
   it('only an administrator can upload units; the error is shown on the page', async () => {
     await createWave(deps.db, { year: 2024, actor: 'test' });
-    const { signIn } = await import('./support/test-deps');
-    const admin = await signIn(deps, 'admin');
-    const analyst = await signIn(deps, 'analyst');
+    const { signInSession } = await import('./support/test-deps');
+    const admin = await signInSession(deps, 'admin');
+    const analyst = await signInSession(deps, 'analyst');
     const app = createApp(deps);
-    const upload = (cookie: string, text: string) => {
+    const upload = (session: { cookie: string }, text: string) => {
       const form = new FormData();
       form.set('file', new File([text], 'units.csv', { type: 'text/csv' }));
-      return app.request('/waves/2024/units', { method: 'POST', body: form, headers: { cookie } });
+      return app.request('/waves/2024/units', { method: 'POST', body: form, headers: { ...session } });
     };
     expect((await upload(analyst, 'unit_code,unit_name,unit_kind\nA,B,department\n')).status).toBe(403);
     const bad = await upload(admin, 'unit_code,unit_name\nA,B\n');
@@ -103,10 +110,10 @@ describe('command line', () => {
  * SIGTERM once it says it is serving, or after `giveUpAfterMs` (seeding the demo takes a while
  * on a busy machine).
  */
-function startPlatform(env: Record<string, string>, giveUpAfterMs: number): Promise<{ code: number | null; output: string }> {
+function startPlatform(env: Record<string, string>, giveUpAfterMs: number, args: string[] = []): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     // tsx as a loader rather than its wrapper process, so the signal reaches the platform itself.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
       cwd: root,
       env: { ...process.env, ...env },
     });
@@ -159,19 +166,40 @@ describe('starting the platform', () => {
     }
   });
 
-  it('serves the demo wave, shuts down on SIGTERM and keeps the data across a restart', { timeout: 200_000 }, async () => {
+  it('with --demo (npm start) serves the demo wave, shows its passwords once, shuts down on SIGTERM and keeps the data across a restart', { timeout: 200_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-run-'));
     const env = { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: path.join(dir, 'data', 'sipas.db') };
     try {
-      const first = await startPlatform(env, 90_000);
+      const first = await startPlatform(env, 90_000, ['--demo']);
       expect(first.output).toContain('Đã tạo đợt mẫu An Giang 2023');
+      const password = /^\s+admin\t(\S+)\t\(admin\)$/m.exec(first.output)?.[1];
+      expect(password).toBeTruthy();
       expect(first.output).toContain('Nhận SIGTERM');
       expect(first.code).toBe(0);
-      const second = await startPlatform(env, 90_000);
+      const second = await startPlatform(env, 90_000, ['--demo']);
       expect(second.output).not.toContain('Đã tạo đợt mẫu');
-      expect(second.output).toMatch(/^\s+admin\t/m);
+      expect(second.output).not.toMatch(/^\s+admin\t/m);
+      expect(second.output).not.toContain(password);
+      expect(fs.readdirSync(path.join(dir, 'data')).filter((f) => f.endsWith('.txt'))).toEqual([]);
       const { db } = await createTestDepsAt(env.DATABASE_URL);
       expect(await listUnits(db, 2023)).toHaveLength(28);
+      await db.destroy();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without --demo an empty database gets no wave and no account, and is told how to create the first one', { timeout: 100_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-prod-'));
+    const file = path.join(dir, 'data', 'sipas.db');
+    try {
+      const { code, output } = await startPlatform({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: file }, 90_000);
+      expect(code).toBe(0);
+      expect(output).not.toContain('Đã tạo đợt mẫu');
+      expect(output).toContain('Chưa có tài khoản nào. Tạo tài khoản quản trị đầu tiên bằng: npm run sipas -- user add --role admin <tên-đăng-nhập>');
+      const { db } = await createTestDepsAt(file);
+      expect(await db.selectFrom('waves').selectAll().execute()).toEqual([]);
+      expect(await db.selectFrom('users').selectAll().execute()).toEqual([]);
       await db.destroy();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

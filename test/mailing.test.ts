@@ -6,25 +6,25 @@ import { runCli } from '../server/cli/run-cli';
 import { accessKeyFor, formatAccessKey } from '../server/services/collection/access-keys';
 import { deliveryOrderKey, qrSvg } from '../server/services/collection/mailing';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
-import { createTestDeps, signIn } from './support/test-deps';
+import { createTestDeps, signInSession, type StaffSession } from './support/test-deps';
 
 const HEADER = 'questionnaire_code,unit_code,role,applicant_name,address,phone,qr_url';
 
 describe('mailing pack and post-office manifest', () => {
   let deps: Awaited<ReturnType<typeof createTestDeps>>;
   let app: ReturnType<typeof createApp>;
-  let admin: string;
+  let admin: StaffSession;
   let questionnaires: PublishedQuestionnaire[];
 
   beforeEach(async () => {
     deps = await createTestDeps();
     questionnaires = (await createPublishedWave(deps.db, { perUnit: 3, reserves: 1 })).questionnaires;
     app = createApp(deps);
-    admin = await signIn(deps, 'admin');
+    admin = await signInSession(deps, 'admin');
   });
   afterEach(() => deps.cleanup());
 
-  const get = (url: string, cookie = admin) => app.request(url, { headers: { cookie } });
+  const get = (url: string, session = admin) => app.request(url, { headers: { ...session } });
   const contactOf = (q: PublishedQuestionnaire) =>
     deps.db
       .selectFrom('contacts')
@@ -72,11 +72,11 @@ describe('mailing pack and post-office manifest', () => {
   });
 
   it('is for administrators only', async () => {
-    const analyst = await signIn(deps, 'analyst');
-    const clerk = await signIn(deps, 'clerk');
+    const analyst = await signInSession(deps, 'analyst');
+    const clerk = await signInSession(deps, 'clerk');
     for (const url of ['/waves/2023/mailing', '/waves/2023/mailing/manifest.csv', '/waves/2023/mailing/print?unit=SNV']) {
-      for (const cookie of [analyst, clerk]) {
-        const response = await get(url, cookie);
+      for (const session of [analyst, clerk]) {
+        const response = await get(url, session);
         expect(response.status).toBe(403);
         expect(await response.text()).not.toContain('Nguyễn Văn');
       }
@@ -84,7 +84,7 @@ describe('mailing pack and post-office manifest', () => {
       expect(anonymous.status).toBe(302);
       expect(anonymous.headers.get('location')).toMatch(/^\/dang-nhap/);
     }
-    const post = await app.request('/waves/2023/mailing/dispatched', { method: 'POST', headers: { cookie: clerk, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const post = await app.request('/waves/2023/mailing/dispatched', { method: 'POST', headers: { ...clerk, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(post.status).toBe(403);
   });
 
@@ -134,7 +134,7 @@ describe('mailing pack and post-office manifest', () => {
     await get('/waves/2023/mailing/manifest.csv');
     const status = async (unit: string) => (await deps.db.selectFrom('questionnaires').select('status').where('unit_code', '=', unit).where('released', '=', 1).execute()).map((r) => r.status);
     expect(await status('SNV')).toEqual(['drawn', 'drawn', 'drawn']);
-    const marked = await app.request('/waves/2023/mailing/dispatched', { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: 'unit=SNV' });
+    const marked = await app.request('/waves/2023/mailing/dispatched', { method: 'POST', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, body: 'unit=SNV' });
     expect(marked.status).toBe(303);
     expect(marked.headers.get('location')).toBe('/waves/2023/mailing?marked=3');
     expect(await status('SNV')).toEqual(['dispatched', 'dispatched', 'dispatched']);

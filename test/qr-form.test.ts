@@ -147,15 +147,16 @@ describe('citizen QR form', () => {
     const server = await startLiveServer(deps);
     try {
       const replies = await Promise.all(
-        Array.from({ length: 10 }, (_, i) =>
-          fetch(`${server.url}/q/${first.token}`, { method: 'POST', body: answers(16, String((i % 5) + 1)), headers: form, redirect: 'manual' }),
+        // Six different answers: one counted, five kept for review (the most a questionnaire keeps).
+        Array.from({ length: 6 }, (_, i) =>
+          fetch(`${server.url}/q/${first.token}`, { method: 'POST', body: answers(16 - (i % 3), String((i % 5) + 1)), headers: form, redirect: 'manual' }),
         ),
       );
       const statuses = replies.map((r) => r.status).sort();
-      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 303]);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 303]);
       const stored = await responsesOf(first.id);
       expect(stored.filter((r) => r.state === 'counted')).toHaveLength(1);
-      expect(stored.filter((r) => r.state === 'review')).toHaveLength(9);
+      expect(stored.filter((r) => r.state === 'review')).toHaveLength(5);
     } finally {
       await server.close();
     }

@@ -7,7 +7,7 @@ import { writeTransaction } from '../server/db/unit-of-work';
 import { updateWaveStatus } from '../server/repositories/waves';
 import { importResponses as importInto } from '../server/services/collection/responses-import';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
-import { createTestDeps, signIn } from './support/test-deps';
+import { createTestDeps, signIn, signInSession } from './support/test-deps';
 
 const CRITERIA = ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3'];
 const HEADER = ['questionnaire_code', 'unit_code', 'channel', ...CRITERIA, 'gender', 'age_band', 'priorities', 'comment'].join(',');
@@ -45,7 +45,7 @@ describe('responses import (SIPAS.md section 11)', () => {
       '',
     ].join('\r\n');
     const summary = await importResponses(deps.db, 2023, Buffer.from(csv), 'admin');
-    expect(summary).toEqual({ rows: 6, byState: { counted: 4, review: 1, invalid: 1, pending: 0 }, anonymous: 2 });
+    expect(summary).toEqual({ rows: 6, byState: { counted: 4, review: 1, invalid: 1, pending: 0 }, anonymous: 2, repeated: 0 });
     const stored = await responses();
     expect(stored.map((r) => [r.questionnaire_id, r.unit_code, r.channel, r.state])).toEqual([
       [a.id, 'SNV', 'paper', 'counted'],
@@ -62,7 +62,7 @@ describe('responses import (SIPAS.md section 11)', () => {
     const statuses = await deps.db.selectFrom('questionnaires').select(['id', 'status']).where('id', 'in', [a.id, b.id, c.id]).orderBy('id').execute();
     expect(statuses.map((s) => s.status)).toEqual(['returned-paper', 'answered-qr', 'invalid']);
     const audit = await deps.db.selectFrom('audit_log').select('detail').where('action', '=', 'responses.import').executeTakeFirstOrThrow();
-    expect(JSON.parse(audit.detail)).toEqual({ rows: 6, counted: 4, review: 1, invalid: 1, pending: 0, anonymous: 2 });
+    expect(JSON.parse(audit.detail)).toEqual({ rows: 6, counted: 4, review: 1, invalid: 1, pending: 0, anonymous: 2, repeated: 0 });
   });
 
   it('lists every bad row with its field and writes nothing', async () => {
@@ -116,7 +116,7 @@ describe('responses import (SIPAS.md section 11)', () => {
     fs.writeFileSync(good, `\uFEFF${HEADER}\n${line(questionnaires[0].code, '', 'paper', all('4'))}\n`);
     const ok = await runCli(['responses', 'import', '--wave', '2023', good], env(), deps.dir);
     expect(ok).toMatchObject({ code: 0, stderr: '' });
-    expect(ok.stdout).toBe('Đã nhập 1 phiếu trả lời cho đợt 2023: 1 được tính, 0 chờ xem xét (trùng phiếu), 0 không hợp lệ (quá ít câu trả lời); 0 phiếu không gắn mã\n');
+    expect(ok.stdout).toBe('Đã nhập 1 phiếu trả lời cho đợt 2023: 1 được tính, 0 chờ xem xét (trùng phiếu), 0 không hợp lệ (quá ít câu trả lời); 0 phiếu không gắn mã; 0 dòng đã có sẵn, không ghi lại\n');
     const bad = path.join(deps.dir, 'bad.csv');
     fs.writeFileSync(bad, `${HEADER}\n${line('', 'XYZ', '', all('4'))}\n`);
     const failed = await runCli(['responses', 'import', '--wave', '2023', bad], env(), deps.dir);
@@ -130,15 +130,15 @@ describe('responses import (SIPAS.md section 11)', () => {
 
   it('has an upload page for administrators only, showing the rows to fix', async () => {
     const app = createApp(deps);
-    const admin = await signIn(deps, 'admin');
+    const admin = await signInSession(deps, 'admin');
     const analyst = await signIn(deps, 'analyst');
     expect((await app.request('/waves/2023/responses/import', { headers: { cookie: analyst } })).status).toBe(403);
-    const page = await (await app.request('/waves/2023/responses/import', { headers: { cookie: admin } })).text();
+    const page = await (await app.request('/waves/2023/responses/import', { headers: { ...admin } })).text();
     expect(page).toContain('questionnaire_code,unit_code,channel,A1,A2,A3,B1');
     const upload = (content: string) => {
       const body = new FormData();
       body.set('file', new File([content], 'phieu.csv', { type: 'text/csv' }));
-      return app.request('/waves/2023/responses/import', { method: 'POST', body, headers: { cookie: admin } });
+      return app.request('/waves/2023/responses/import', { method: 'POST', body, headers: { ...admin } });
     };
     const bad = await upload(`${HEADER}\n${line(questionnaires[0].code, '', 'paper', ['9', ...all('4').slice(1)])}\n`);
     expect(bad.status).toBe(400);

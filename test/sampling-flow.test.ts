@@ -17,7 +17,7 @@ import { verifyDraw } from '../server/services/draw/draw-verify';
 import { importFrame, type FrameUpload } from '../server/services/draw/frame-import';
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { firstDifference } from './support/same-bytes';
-import { createTestDeps, signIn } from './support/test-deps';
+import { createTestDeps, signIn, signInSession } from './support/test-deps';
 
 const DEMO = path.resolve(import.meta.dirname, '../server/demo');
 const FRAME = path.join(DEMO, 'frame-2023-sample.csv');
@@ -288,7 +288,7 @@ describe('draw, publish, export and verify', () => {
     expect((error as UserError).message).toContain('đã có 1 phiếu trả lời');
   });
 
-  it('exports exactly questionnaire_code,unit_code,dossier_code,role,rank with no personal data', async () => {
+  it('exports exactly questionnaire_code,unit_code,dossier_code,role,rank with no personal data, and never a questionnaire code beside a dossier code', async () => {
     await importFixture();
     await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
     const before = (await exportDrawCsv(deps.db, YEAR)).csv;
@@ -307,7 +307,8 @@ describe('draw, publish, export and verify', () => {
     const lines = text.slice(0, -2).split('\r\n');
     expect(lines[0]).toBe('questionnaire_code,unit_code,dossier_code,role,rank');
     expect(lines).toHaveLength(781);
-    for (const line of lines.slice(1)) expect(line).toMatch(/^23-[A-Z]+-\d{4}-[0-9A-Z],[A-Z]+,[A-Z]+-2023-\d{7},(primary|reserve),\d+$/);
+    // Published: the dossier code would tie each answer to a person (README, "Who sees dossier codes").
+    for (const line of lines.slice(1)) expect(line).toMatch(/^23-[A-Z]+-\d{4}-[0-9A-Z],[A-Z]+,,(primary|reserve),\d+$/);
     expect(leaks(text)).toEqual([]);
   });
 
@@ -321,10 +322,12 @@ describe('draw, publish, export and verify', () => {
     expect(same.stdout).toContain('Giống hệt');
     expect(same.stdout).toContain(`Tệp đúng là tệp đã bốc (SHA-256 ${FRAME_SHA256})`);
 
+    // The same sample from another file is not a verified draw: the exit code says so.
     const shuffled = await cli('draw', 'verify', '--wave', '2023', shuffledFixture());
-    expect(shuffled.code).toBe(0);
+    expect(shuffled.code).toBe(1);
     expect(shuffled.stdout).toContain('Giống hệt');
     expect(shuffled.stdout).toContain('Tệp khung mẫu khác với tệp đã bốc: SHA-256');
+    expect(shuffled.stdout).toContain('KHÔNG ĐẠT');
 
     // Remove the first drawn person of TSO from the file.
     const [entry] = await deps.db.selectFrom('sample_entries').select('dossier_code').where('unit_code', '=', 'TSO').where('role', '=', 'primary').where('rank', '=', 1).execute();
@@ -444,45 +447,45 @@ describe('pages', () => {
 
   it('lets an administrator upload, draw, publish and export through the web; supervisors view and verify', async () => {
     const app = createApp(deps);
-    const admin = await signIn(deps, 'admin');
-    const supervisor = await signIn(deps, 'supervisor');
+    const admin = await signInSession(deps, 'admin');
+    const supervisor = await signInSession(deps, 'supervisor');
     const analyst = await signIn(deps, 'analyst');
     const frameBytes = fs.readFileSync(FRAME);
 
-    const strict = await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { cookie: admin }, body: multipart({ strict: '1' }, { name: 'khung.csv', content: frameBytes }) });
+    const strict = await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { ...admin }, body: multipart({ strict: '1' }, { name: 'khung.csv', content: frameBytes }) });
     expect(strict.status).toBe(400);
     const strictPage = await strict.text();
     expect(strictPage).toContain('Chế độ nghiêm ngặt');
     expect(strictPage).toContain('<td class="num">1395</td>');
     expect(await count('frame_imports')).toBe(0);
 
-    const upload = await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { cookie: admin }, body: multipart({}, { name: 'khung.csv', content: frameBytes }) });
+    const upload = await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { ...admin }, body: multipart({}, { name: 'khung.csv', content: frameBytes }) });
     expect(upload.status).toBe(200);
     const uploadPage = await upload.text();
     expect(uploadPage).toContain('Đã nhập khung mẫu khung.csv: 2.988 dòng hợp lệ, 12 dòng bị từ chối');
     expect(uploadPage).toContain(FRAME_SHA256);
     expect(uploadPage).toContain('XYZ1: 2 dòng');
     expect(leaks(uploadPage)).toEqual([]);
-    expect((await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { cookie: supervisor }, body: multipart({}, { name: 'k.csv', content: frameBytes }) })).status).toBe(403);
+    expect((await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { ...supervisor }, body: multipart({}, { name: 'k.csv', content: frameBytes }) })).status).toBe(403);
     expect((await app.request(`/waves/${YEAR}/frame`, { headers: { cookie: analyst } })).status).toBe(403);
 
     const drawForm = new URLSearchParams({ seed: '15/04/2024 XSKT An Giang 123456', allocation: 'proportional', total: '700', min: '10', max: '60', reserve: '20' });
-    const drawn = await app.request(`/waves/${YEAR}/draw`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: drawForm });
+    const drawn = await app.request(`/waves/${YEAR}/draw`, { method: 'POST', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, body: drawForm });
     expect(drawn.status).toBe(200);
     const draftPage = await drawn.text();
     expect(draftPage).toContain('Đã bốc mẫu (bản nháp số');
     expect(draftPage).toContain('HMAC-SHA-256');
     const draw = await deps.db.selectFrom('draws').select(['id', 'allocation']).executeTakeFirstOrThrow();
-    expect(JSON.parse(draw.allocation)).toEqual({ kind: 'proportional', total: 700, min: 10, max: 60 });
+    expect(JSON.parse(draw.allocation)).toEqual({ kind: 'proportional', total: 700, min: 10, max: 60, version: 2 });
 
-    const unconfirmed = await app.request(`/waves/${YEAR}/draw/publish`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ drawId: String(draw.id) }) });
+    const unconfirmed = await app.request(`/waves/${YEAR}/draw/publish`, { method: 'POST', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ drawId: String(draw.id) }) });
     expect(unconfirmed.status).toBe(400);
-    const publish = await app.request(`/waves/${YEAR}/draw/publish`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ drawId: String(draw.id), confirm: '1' }) });
+    const publish = await app.request(`/waves/${YEAR}/draw/publish`, { method: 'POST', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ drawId: String(draw.id), confirm: '1' }) });
     expect(publish.status).toBe(200);
     expect(await publish.text()).toContain('Đã công bố lần bốc số');
     // The page passes the request on; the draw service applies the one redraw rule.
     const post = (fields: Record<string, string>) =>
-      app.request(`/waves/${YEAR}/draw`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...Object.fromEntries(drawForm), ...fields }) });
+      app.request(`/waves/${YEAR}/draw`, { method: 'POST', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...Object.fromEntries(drawForm), ...fields }) });
     const silent = await post({});
     expect(silent.status).toBe(409);
     expect(await silent.text()).toContain('không thể bốc lại ngầm');
@@ -490,19 +493,21 @@ describe('pages', () => {
     expect(noReason.status).toBe(409);
     expect(await noReason.text()).toContain('Bốc lại mẫu của đợt 2023 cần ghi lý do');
 
-    const viewed = await app.request(`/waves/${YEAR}/draw`, { headers: { cookie: supervisor } });
+    const viewed = await app.request(`/waves/${YEAR}/draw`, { headers: { ...supervisor } });
     const page = await viewed.text();
     expect(viewed.status).toBe(200);
     expect(page).toMatch(/<td>23-APH-\d{4}-[0-9A-Z]<\/td>/);
+    expect(page).not.toMatch(/[A-Z]+-2023-\d{7}/);
     expect(page).not.toContain('action="/waves/2023/draw"');
     expect(leaks(page)).toEqual([]);
 
-    const exported = await app.request(`/waves/${YEAR}/draw/export.csv`, { headers: { cookie: supervisor } });
+    const exported = await app.request(`/waves/${YEAR}/draw/export.csv`, { headers: { ...supervisor } });
     expect(exported.headers.get('content-type')).toContain('text/csv');
     const exportedBytes = Buffer.from(await exported.arrayBuffer());
     expect(exportedBytes.toString('utf8').split('\r\n')[0]).toBe('\uFEFFquestionnaire_code,unit_code,dossier_code,role,rank');
+    expect(exportedBytes.toString('utf8')).not.toMatch(/[A-Z]+-2023-\d{7}/);
 
-    const verified = await app.request(`/waves/${YEAR}/draw/verify`, { method: 'POST', headers: { cookie: supervisor }, body: multipart({}, { name: 'goc.csv', content: frameBytes }) });
+    const verified = await app.request(`/waves/${YEAR}/draw/verify`, { method: 'POST', headers: { ...supervisor }, body: multipart({}, { name: 'goc.csv', content: frameBytes }) });
     expect(verified.status).toBe(200);
     expect(await verified.text()).toContain('Giống hệt: chạy lại từ tệp này cho đúng danh sách đã bốc.');
     // The uploaded copy, kept while the draw was re-run, holds personal data: it is gone.

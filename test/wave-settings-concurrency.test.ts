@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app';
 import { findWave } from '../server/repositories/waves';
 import { createPublishedWave } from './support/published-wave';
-import { createTestDeps, signIn } from './support/test-deps';
+import { createTestDeps, signInSession } from './support/test-deps';
 
 /**
  * The wave's rules and the double-entry switch are both stored in the wave's settings: each page
@@ -19,9 +19,9 @@ describe('two settings updates at the same moment', () => {
 
   it('keeps both: the PAR points from the rules page and double entry from the entry settings page', async () => {
     const app = createApp(deps);
-    const cookie = await signIn(deps, 'admin');
+    const session = await signInSession(deps, 'admin');
     const post = (path: string, fields: Record<string, string>) =>
-      app.request(path, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+      app.request(path, { method: 'POST', headers: { ...session, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
     for (let round = 0; round < 5; round++) {
       const parMax = String(20 + round);
       const on = round % 2 === 0;

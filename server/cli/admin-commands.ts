@@ -50,7 +50,7 @@ export const wavePurgeCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
-    const outcome = await writeTransaction(ctx.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, year, ctx.actor));
+    const outcome = await writeTransaction(ctx.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, year, ctx.config.dataDir, ctx.actor));
     return {
       text: `Đã xóa dữ liệu cá nhân của đợt ${year}: ${outcome.contactsDeleted} người được chọn, ${outcome.dossierCodesErased} mã hồ sơ, ${outcome.frameFilesDeleted} tệp khung mẫu; kết quả không đổi`,
       json: { wave: year, ...outcome },

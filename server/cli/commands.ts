@@ -3,7 +3,7 @@ import { previousImportCommand, reportCommand } from './analysis-commands';
 import type { CliCommand } from './command';
 import { mailingExportCommand } from './mailing-commands';
 import { responsesImportCommand } from './responses-commands';
-import { drawCommand, drawExportCommand, drawPublishCommand, drawVerifyCommand, frameImportCommand } from './sampling-commands';
+import { drawCommand, drawCommitCommand, drawExportCommand, drawPublishCommand, drawRecordCommand, drawVerifyCommand, frameImportCommand } from './sampling-commands';
 import { migrateCommand, unitsImportCommand, waveCreateCommand } from './wave-commands';
 
 /** Every command of `npm run sipas -- …`, by its words (SIPAS.md section 13). */
@@ -19,6 +19,8 @@ export const commands: Record<string, CliCommand> = {
   'draw publish': drawPublishCommand,
   'draw export': drawExportCommand,
   'draw verify': drawVerifyCommand,
+  'draw commit': drawCommitCommand,
+  'draw record': drawRecordCommand,
   'previous import': previousImportCommand,
   report: reportCommand,
   'wave close': waveCloseCommand,

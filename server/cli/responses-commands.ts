@@ -11,7 +11,7 @@ export const responsesImportCommand: CliCommand = {
     const summary = await writeTransaction(ctx.db, (trx) => importResponses(trx, year, bytes, ctx.actor));
     const { counted, review, invalid } = summary.byState;
     return {
-      text: `Đã nhập ${summary.rows} phiếu trả lời cho đợt ${year}: ${counted} được tính, ${review} chờ xem xét (trùng phiếu), ${invalid} không hợp lệ (quá ít câu trả lời); ${summary.anonymous} phiếu không gắn mã`,
+      text: `Đã nhập ${summary.rows} phiếu trả lời cho đợt ${year}: ${counted} được tính, ${review} chờ xem xét (trùng phiếu), ${invalid} không hợp lệ (quá ít câu trả lời); ${summary.anonymous} phiếu không gắn mã; ${summary.repeated} dòng đã có sẵn, không ghi lại`,
       json: { wave: year, ...summary },
     };
   },

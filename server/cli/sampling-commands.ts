@@ -6,7 +6,10 @@ import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { findWave, type Wave } from '../repositories/waves';
 import { allocationFrom, describeAllocation, parseReservePercent } from '../services/draw/allocation-input';
+import { commitDraw } from '../services/draw/commitment';
 import { drawTotals, runDraw } from '../services/draw/draw';
+import { exportDrawRecordCsv } from '../services/draw/draw-record';
+import { describeSeedRule } from '../services/draw/seed-rule';
 import { exportDrawCsv } from '../services/draw/draw-export';
 import { publishDraw } from '../services/draw/draw-publish';
 import { verifyDraw } from '../services/draw/draw-verify';
@@ -77,8 +80,80 @@ export const frameImportCommand: CliCommand = {
   },
 };
 
+type Values = Record<string, string | boolean | undefined>;
+const ALLOCATION_OPTIONS = ['per-unit', 'total', 'margin'] as const;
+const str = (values: Values, k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+
+/** The allocation options given, or undefined when none is (a commitment then supplies them). */
+function allocationOptions(values: Values, usage: string, required: boolean) {
+  const given = ALLOCATION_OPTIONS.filter((k) => typeof values[k] === 'string');
+  if (given.length === 0 && !required) return undefined;
+  if (given.length !== 1) throw new UserError(`cần đúng một trong --per-unit, --total, --margin. Cách dùng: ${usage}`);
+  const kind = { 'per-unit': 'fixed', total: 'proportional', margin: 'margin' }[given[0]];
+  return allocationFrom({ kind, perUnit: str(values, 'per-unit'), total: str(values, 'total'), min: str(values, 'min'), max: str(values, 'max'), margin: str(values, 'margin') });
+}
+
+function writeOut(out: string, content: string): void {
+  try {
+    fs.writeFileSync(out, content);
+  } catch (error) {
+    throw new UserError(`không ghi được tệp ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export const drawCommitCommand: CliCommand = {
+  usage:
+    'draw commit --wave 2023 --seed-rule "Xổ số kiến thiết An Giang, giải đặc biệt" --seed-date yyyy-mm-dd [--seed-digits 6] (--per-unit N | --total N [--min N --max N] | --margin 0.05 [--max N]) [--reserve 20]',
+  options: {
+    wave: { type: 'string' },
+    'seed-rule': { type: 'string' },
+    'seed-date': { type: 'string' },
+    'seed-digits': { type: 'string' },
+    'per-unit': { type: 'string' },
+    total: { type: 'string' },
+    min: { type: 'string' },
+    max: { type: 'string' },
+    margin: { type: 'string' },
+    reserve: { type: 'string' },
+  },
+  async run(ctx, values) {
+    const year = requireYear(values, this.usage);
+    const digitsText = str(values, 'seed-digits') ?? '6';
+    const request = {
+      seedSource: requireOption(values, 'seed-rule', this.usage),
+      seedDate: requireOption(values, 'seed-date', this.usage),
+      seedDigits: /^\d+$/.test(digitsText) ? Number(digitsText) : NaN,
+      allocation: allocationOptions(values, this.usage, true)!,
+      reservePercent: parseReservePercent(str(values, 'reserve')),
+    };
+    const commitment = await writeTransaction(ctx.db, (trx) => commitDraw(trx, year, request, ctx.actor));
+    const text = [
+      `Đã lập biên bản cam kết số ${commitment.id} cho đợt ${year}: khung mẫu SHA-256 ${commitment.frameSha256}`,
+      `Phân bổ: ${describeAllocation(commitment.allocation)}; dự phòng ${String(commitment.reservePercent).replace('.', ',')} %`,
+      `Quy tắc: ${describeSeedRule(commitment.seedRule)}`,
+      `In biên bản để ký: /waves/${year}/draw/commitments/${commitment.id}`,
+      `Sau ngày quay, bốc mẫu bằng: npm run sipas -- draw --wave ${year} --seed <số kết quả>`,
+    ].join('\n');
+    return { text, json: commitment };
+  },
+};
+
+export const drawRecordCommand: CliCommand = {
+  usage: 'draw record --wave 2023 --out draw-record.csv',
+  options: { wave: { type: 'string' }, out: { type: 'string' } },
+  async run(ctx, values) {
+    const year = requireYear(values, this.usage);
+    const out = requireOption(values, 'out', this.usage);
+    await existingWave(ctx.db, year);
+    const { csv, rows } = await exportDrawRecordCsv(ctx.db, year);
+    writeOut(out, csv);
+    return { text: `Đã ghi ${rows} dòng biên bản (các cam kết và mọi lần bốc, kể cả bản nháp đã bị thay) vào ${out}`, json: { wave: year, rows, out } };
+  },
+};
+
 export const drawCommand: CliCommand = {
-  usage: 'draw --wave 2023 --seed <text> (--per-unit N | --total N [--min N --max N] | --margin 0.05 [--max N]) [--reserve 20] [--redraw --reason "…"]',
+  usage:
+    'draw --wave 2023 --seed <text> (--per-unit N | --total N [--min N --max N] | --margin 0.05 [--max N]) [--reserve 20] [--redraw --reason "…"]; after `draw commit`: draw --wave 2023 --seed <số kết quả>',
   options: {
     wave: { type: 'string' },
     seed: { type: 'string' },
@@ -94,16 +169,20 @@ export const drawCommand: CliCommand = {
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
     const seed = requireOption(values, 'seed', this.usage);
-    const given = (['per-unit', 'total', 'margin'] as const).filter((k) => typeof values[k] === 'string');
-    if (given.length !== 1) throw new UserError(`cần đúng một trong --per-unit, --total, --margin. Cách dùng: ${this.usage}`);
-    const kind = { 'per-unit': 'fixed', total: 'proportional', margin: 'margin' }[given[0]];
-    const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-    const allocation = allocationFrom({ kind, perUnit: str('per-unit'), total: str('total'), min: str('min'), max: str('max'), margin: str('margin') });
-    if (values.redraw !== true && str('reason')) throw new UserError('--reason chỉ dùng cùng --redraw');
+    // Without options the allocation comes from the commitment; runDraw refuses when there is none.
+    const allocation = allocationOptions(values, this.usage, false);
+    const reserve = str(values, 'reserve');
+    if (values.redraw !== true && str(values, 'reason')) throw new UserError('--reason chỉ dùng cùng --redraw');
     const draw = await runDraw(
       ctx.db,
       year,
-      { seed, allocation, reservePercent: parseReservePercent(str('reserve')), redraw: values.redraw === true, reason: str('reason') ?? '' },
+      {
+        seed,
+        allocation,
+        reservePercent: reserve === undefined && allocation === undefined ? undefined : parseReservePercent(reserve),
+        redraw: values.redraw === true,
+        reason: str(values, 'reason') ?? '',
+      },
       ctx.actor,
     );
     const totals = drawTotals(draw);
@@ -111,6 +190,7 @@ export const drawCommand: CliCommand = {
     const text = [
       `Đã bốc mẫu (bản nháp số ${draw.id}) cho đợt ${year}: ${totals.drawn} người chính thức, ${totals.reserve} dự phòng, từ ${formatCount(totals.eligible)} người đủ điều kiện ở ${draw.units.length} đơn vị`,
       `Phân bổ: ${describeAllocation(draw.allocation)}; dự phòng ${String(draw.reservePercent).replace('.', ',')} %; hạt giống "${draw.seed}"; khung mẫu SHA-256 ${draw.frameSha256}`,
+      draw.commitmentId !== null ? `Theo biên bản cam kết số ${draw.commitmentId}` : 'Không có biên bản cam kết trước: hạt giống do người bốc chọn',
       short.length > 0
         ? `Đơn vị thiếu người (lấy hết): ${short.map((u) => `${u.unitCode} ${u.drawn}/${u.planned}`).join(', ')}`
         : 'Không đơn vị nào thiếu người',
@@ -142,15 +222,17 @@ export const drawExportCommand: CliCommand = {
     const out = requireOption(values, 'out', this.usage);
     await existingWave(ctx.db, year);
     const { csv, draw, lines } = await exportDrawCsv(ctx.db, year);
-    try {
-      fs.writeFileSync(out, csv);
-    } catch (error) {
-      throw new UserError(`không ghi được tệp ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+    writeOut(out, csv);
     const note = draw.status === 'published' ? '' : ' (mẫu chưa công bố: cột mã phiếu để trống)';
     return { text: `Đã ghi ${lines} dòng của mẫu số ${draw.id} vào ${out}${note}`, json: { wave: year, drawId: draw.id, status: draw.status, lines, out } };
   },
 };
+
+function commitmentLines(commitment: { id: number; problems: string[] } | null): string[] {
+  if (commitment === null) return ['Không có biên bản cam kết trước: hạt giống do người bốc chọn, không kiểm tra được là không bị chọn lựa'];
+  if (commitment.problems.length === 0) return [`Đúng biên bản cam kết số ${commitment.id}: cam kết trước ngày quay, bốc sau ngày quay, hạt giống theo quy tắc, cùng khung mẫu và phân bổ`];
+  return [`Không đúng biên bản cam kết số ${commitment.id}:`, ...commitment.problems.map((p) => `  ${p}`)];
+}
 
 export const drawVerifyCommand: CliCommand = {
   usage: 'draw verify --wave 2023 <frame.csv>',
@@ -161,10 +243,12 @@ export const drawVerifyCommand: CliCommand = {
     const outcome = await verifyDraw(ctx.db, await existingWave(ctx.db, year), open, ctx.actor);
     const text = [
       outcome.identical
-        ? `Giống hệt (identical): chạy lại lần bốc số ${outcome.drawId} từ tệp này cho đúng danh sách đã bốc`
+        ? `Giống hệt (identical): chạy lại lần bốc số ${outcome.drawId} (phương pháp ${outcome.codeVersion}) từ tệp này cho đúng danh sách đã bốc`
         : `Khác với mẫu đã bốc (lần bốc số ${outcome.drawId}): ${outcome.difference}`,
       outcome.fileNote ?? `Tệp đúng là tệp đã bốc (SHA-256 ${outcome.actualSha256})`,
+      ...commitmentLines(outcome.commitment),
+      outcome.verified ? 'Kết luận: ĐẠT' : 'Kết luận: KHÔNG ĐẠT (xem các dòng trên)',
     ].join('\n');
-    return { text, json: outcome, exitCode: outcome.identical ? 0 : 1 };
+    return { text, json: outcome, exitCode: outcome.verified ? 0 : 1 };
   },
 };

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { DatabaseTarget } from '../config';
-import { ConfigError } from '../errors';
-import { UserError } from '../errors';
+import { ConfigError, UserError } from '../errors';
+import { createOwnerOnly } from './connect';
 
 /**
  * Backups are the one place that speaks SQLite directly: the online backup API copies a
@@ -18,6 +18,8 @@ export async function backupDatabase(target: DatabaseTarget, destination: string
   const source = new SQLite(sqliteFile(target), { readonly: true, fileMustExist: true });
   try {
     fs.mkdirSync(path.dirname(path.resolve(destination)), { recursive: true });
+    // A backup holds what the database holds: readable by its owner only, like the database.
+    createOwnerOnly(destination);
     await source.backup(destination);
   } finally {
     source.close();
@@ -25,7 +27,11 @@ export async function backupDatabase(target: DatabaseTarget, destination: string
   return { bytes: fs.statSync(destination).size };
 }
 
-/** Replaces the database with a backup, after checking the backup is a sound SIPAS database. */
+/**
+ * Replaces the database with a backup, after checking the backup is a sound SIPAS database and
+ * that no process has the database open: a server still serving it would keep writing to the
+ * replaced file, and answers it acknowledged would be gone after its restart.
+ */
 export async function restoreDatabase(target: DatabaseTarget, backupFile: string): Promise<{ waves: number }> {
   if (!fs.existsSync(backupFile)) throw new UserError(`không có tệp ${backupFile}`);
   let backup: SQLite.Database;
@@ -44,12 +50,38 @@ export async function restoreDatabase(target: DatabaseTarget, backupFile: string
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Copy beside the target, then swap it in with a rename, so a failure half-way leaves the old database whole.
     const staging = `${file}.restoring`;
-    await backup.backup(staging);
+    const lock = fs.existsSync(file) ? lockUnused(file) : null;
+    try {
+      createOwnerOnly(staging);
+      await backup.backup(staging);
+    } finally {
+      // Closing checkpoints the old database's log into the file about to be replaced.
+      lock?.close();
+    }
     // The old write-ahead log belongs to the replaced database; left behind it would be replayed over the restored one.
     for (const suffix of ['-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
     fs.renameSync(staging, file);
     return { waves };
   } finally {
     backup.close();
+  }
+}
+
+/**
+ * Takes the database file's lock exclusively, or refuses when any process has the database open:
+ * every SQLite connection in WAL mode holds a shared lock on the file until it closes, and the
+ * system drops it when the process dies, even killed, so a crashed server does not block a restore.
+ */
+function lockUnused(file: string): SQLite.Database {
+  const probe = new SQLite(file, { timeout: 0 });
+  try {
+    probe.pragma('locking_mode = EXCLUSIVE');
+    probe.exec('begin exclusive');
+    probe.exec('commit');
+    return probe;
+  } catch (error) {
+    probe.close();
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    throw new UserError(`Máy chủ SIPAS (hoặc một lệnh khác) đang dùng cơ sở dữ liệu ${file}: hãy dừng máy chủ rồi chạy lại lệnh khôi phục`, 409);
   }
 }

@@ -92,6 +92,8 @@ export function openSqliteFile(file: string): SQLite.Database {
   }
   let sqlite: SQLite.Database;
   try {
+    createOwnerOnly(file);
+    for (const suffix of ['-wal', '-shm']) if (fs.existsSync(file + suffix)) fs.chmodSync(file + suffix, 0o600);
     sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
   } catch (error) {
@@ -101,6 +103,16 @@ export function openSqliteFile(file: string): SQLite.Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   return sqlite;
+}
+
+/**
+ * Creates `file` readable and writable by its owner only, or tightens an existing one: the
+ * database holds contacts and session ids. SQLite gives the -wal and -shm files it creates the
+ * database file's mode. An empty file is a valid empty database.
+ */
+export function createOwnerOnly(file: string): void {
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -84,6 +84,8 @@ export interface DrawTable {
   unit_summary: string;
   /** JSON of the eligibility rules the draw ran under; NULL for draws made before they were kept. */
   eligibility: string | null;
+  /** The commitment (commit–reveal) the draw followed; NULL when its seed was chosen freely. */
+  commitment_id: number | null;
   status: 'draft' | 'published' | 'superseded';
   created_at: string;
   created_by: string | null;
@@ -201,12 +203,30 @@ export interface PaperKeyingTable {
   response_id: number | null;
 }
 
+export interface DrawCommitmentTable {
+  id: Generated<number>;
+  wave_year: number;
+  frame_import_id: number;
+  frame_sha256: string;
+  /** JSON of the Allocation */
+  allocation: string;
+  reserve_percent: number;
+  /** The public source named in advance, e.g. the special prize of a named lottery. */
+  seed_source: string;
+  /** ISO yyyy-mm-dd of the public drawing, later than created_at's day. */
+  seed_date: string;
+  seed_digits: number;
+  created_at: string;
+  created_by: string | null;
+}
+
 export interface Database {
   waves: WaveTable;
   units: UnitTable;
   questionnaire_versions: QuestionnaireVersionTable;
   frame_imports: FrameImportTable;
   draws: DrawTable;
+  draw_commitments: DrawCommitmentTable;
   sample_entries: SampleEntryTable;
   contacts: ContactTable;
   questionnaires: QuestionnaireTable;

@@ -3,8 +3,11 @@ import type { Db } from './connect';
 import { takeWriteLock } from './dialect';
 import type { Database } from './schema';
 
-/** Work to do once the transaction has committed (deleting a file the records no longer point to). */
-export type AfterCommit = (task: () => void | Promise<void>) => void;
+/**
+ * Work to do once the transaction has committed (deleting a file the records no longer point
+ * to, erasing freed pages): given the database, since the transaction is over by then.
+ */
+export type AfterCommit = (task: (db: Db) => void | Promise<void>) => void;
 
 /**
  * The one way to change the database: opens a transaction, takes the write lock as its first
@@ -14,12 +17,12 @@ export type AfterCommit = (task: () => void | Promise<void>) => void;
  * nothing is written and no after-commit task runs.
  */
 export async function writeTransaction<T>(db: Db, work: (trx: Transaction<Database>, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
-  const tasks: (() => void | Promise<void>)[] = [];
+  const tasks: ((db: Db) => void | Promise<void>)[] = [];
   const result = await db.transaction().execute(async (trx) => {
     await takeWriteLock(trx);
     return work(trx, (task) => tasks.push(task));
   });
-  for (const task of tasks) await task();
+  for (const task of tasks) await task(db);
   return result;
 }
 

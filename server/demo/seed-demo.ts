@@ -21,13 +21,13 @@ export interface DemoAccount {
 }
 
 /**
- * On an empty database, sets up An Giang's 2023 wave so a new user sees something real at
- * once, and one account per role. Passwords are random and written to a file readable only
- * by the owner, so a restart can still show how to sign in.
+ * Asked for with `--demo` (`npm start`): on an empty database, sets up An Giang's 2023 wave so
+ * a new user sees something real at once, and one account per role. Passwords are random and
+ * returned only here, to be shown once: they are stored nowhere but as hashes, like any
+ * account's (`user add` makes another if one is lost).
  */
-export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<{ seeded: boolean; accountsFile: string }> {
-  const accountsFile = path.join(dataDir, 'demo-accounts.txt');
-  if ((await listWaves(db)).length > 0 || (await countUsers(db)) > 0) return { seeded: false, accountsFile };
+export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<{ seeded: boolean; accounts: DemoAccount[] }> {
+  if ((await listWaves(db)).length > 0 || (await countUsers(db)) > 0) return { seeded: false, accounts: [] };
   const units = fs.readFileSync(path.join(here, 'units-2023.csv'));
   await writeTransaction(db, async (trx) => {
     await createWave(trx, { year: DEMO_YEAR, name: 'SIPAS 2023 — An Giang (dữ liệu mẫu)', actor: 'demo' });
@@ -43,6 +43,5 @@ export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<{ seeded
   await writeTransaction(db, async (trx) => {
     for (const account of accounts) await insertUser(trx, account);
   });
-  fs.writeFileSync(accountsFile, accounts.map((a) => `${a.username}\t${a.password}\t(${a.role})`).join('\n') + '\n', { mode: 0o600 });
-  return { seeded: true, accountsFile };
+  return { seeded: true, accounts };
 }

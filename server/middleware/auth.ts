@@ -4,13 +4,15 @@ import type { AppDeps, AppEnv } from '../app-env';
 import type { Role } from '../db/schema';
 import { UserError } from '../errors';
 import { findSessionUser, type User } from '../repositories/users';
+import { formTokenFor } from './cross-site';
 
 export const SESSION_COOKIE = 'sipas_session';
 
 export function loadUser(deps: Pick<AppDeps, 'db'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const sessionId = getCookie(c, SESSION_COOKIE);
-    c.set('user', sessionId ? ((await findSessionUser(deps.db, sessionId)) ?? null) : null);
+    const user = sessionId ? await findSessionUser(deps.db, sessionId) : undefined;
+    c.set('user', user && sessionId ? { ...user, formToken: formTokenFor(sessionId) } : null);
     await next();
   });
 }
@@ -41,24 +43,4 @@ export function signedInUser(c: { var: { user: User | null } }): User {
 /** The account name written to the audit log for this request. */
 export function actorOf(c: { var: { user: User | null } }): string | null {
   return c.var.user?.username ?? null;
-}
-
-/**
- * Rejects form posts sent from another site. Browsers always send Origin on POST; clients
- * without it (scripts, curl) cannot be driven by a hostile page, so they pass.
- */
-export function sameOriginPosts(deps: Pick<AppDeps, 'config'>) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const origin = c.req.header('origin');
-      if (origin && origin !== 'null') {
-        const allowed = [new URL(c.req.url).origin, deps.config.publicBaseUrl];
-        const host = c.req.header('host');
-        if (!allowed.includes(origin) && !(host && new URL(origin).host === host)) {
-          throw new UserError('Yêu cầu gửi từ trang khác bị từ chối', 403);
-        }
-      }
-    }
-    await next();
-  });
 }

@@ -19,6 +19,8 @@ export interface Draw {
   units: UnitDraw[];
   /** The rules the draw ran under (null for a draw recorded before they were kept). */
   eligibility: DrawEligibility | null;
+  /** The commitment (commit–reveal) whose rule gave the seed; null when the seed was chosen freely. */
+  commitmentId: number | null;
   status: DrawStatus;
   createdAt: string;
   createdBy: string | null;
@@ -36,13 +38,16 @@ export interface DrawnLine extends SampleLine {
 
 type DrawRow = Selectable<DrawTable>;
 
+/** Draws recorded before allocation rules were versioned ran under version 1, and re-run under it. */
+const allocationVersion = z.union([z.literal(1), z.literal(2)]).default(1);
+
 // Typed as the sampling library's own types, so a schema that drifts from them fails to compile.
-const allocationColumn: JsonColumn<Allocation> = jsonColumn(
+export const allocationColumn: JsonColumn<Allocation> = jsonColumn(
   'draws.allocation',
   z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('fixed'), perUnit: z.number() }),
-    z.object({ kind: z.literal('proportional'), total: z.number(), min: z.number().optional(), max: z.number().optional() }),
-    z.object({ kind: z.literal('margin'), margin: z.number(), max: z.number().optional() }),
+    z.object({ kind: z.literal('fixed'), perUnit: z.number(), version: allocationVersion }),
+    z.object({ kind: z.literal('proportional'), total: z.number(), min: z.number().optional(), max: z.number().optional(), version: allocationVersion }),
+    z.object({ kind: z.literal('margin'), margin: z.number(), max: z.number().optional(), version: allocationVersion }),
   ]),
 );
 
@@ -75,6 +80,7 @@ function toDraw(row: DrawRow): Draw {
     codeVersion: row.code_version,
     units: unitSummaryColumn.read(row.unit_summary),
     eligibility: row.eligibility === null ? null : eligibilityColumn.read(row.eligibility),
+    commitmentId: row.commitment_id,
     status: row.status,
     createdAt: row.created_at,
     createdBy: row.created_by,
@@ -98,6 +104,7 @@ export async function insertDraw(
     // The analysis reads eligible N per unit from here for the finite population correction.
     unit_summary: unitSummaryColumn.write(draw.units),
     eligibility: draw.eligibility === null ? null : eligibilityColumn.write(draw.eligibility),
+    commitment_id: draw.commitmentId,
     status: 'draft' as const,
     created_at: new Date().toISOString(),
     created_by: draw.createdBy,

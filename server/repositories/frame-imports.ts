@@ -88,6 +88,12 @@ export async function listStoredFrameImports(db: Executor, waveYear: number): Pr
   return rows.map((r) => ({ id: r.id, storedPath: r.stored_path as string }));
 }
 
+/** Every frame file still referenced, of any wave. */
+export async function listStoredFramePaths(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('frame_imports').select('stored_path').where('stored_path', 'is not', null).execute();
+  return rows.map((r) => r.stored_path as string);
+}
+
 export async function clearStoredPath(db: Executor, id: number): Promise<void> {
   await db.updateTable('frame_imports').set({ stored_path: null }).where('id', '=', id).execute();
 }

@@ -140,3 +140,32 @@ export async function listResponses(db: Executor, waveYear: number, states: Resp
     profile: profileColumn.read(r.profile),
   }));
 }
+
+export interface KeptResponse {
+  id: number;
+  channel: ResponseChannel;
+  state: ResponseState;
+  answers: Answers;
+  profile: Profile;
+  comment: string | null;
+  createdAt: string;
+}
+
+/** Every response stored for one questionnaire (a handful at most: recordResponse bounds them). */
+export async function listQuestionnaireResponses(db: Executor, questionnaireId: number): Promise<KeptResponse[]> {
+  const rows = await db
+    .selectFrom('responses')
+    .select(['id', 'channel', 'state', 'profile', 'answers_json', 'comment', 'created_at'])
+    .where('questionnaire_id', '=', questionnaireId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    channel: r.channel,
+    state: r.state,
+    answers: answersColumn.read(r.answers_json),
+    profile: profileColumn.read(r.profile),
+    comment: r.comment,
+    createdAt: r.created_at,
+  }));
+}

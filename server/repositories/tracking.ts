@@ -1,5 +1,6 @@
 import type { CollectionCounts, UnitCollection } from '../../analysis/types';
 import type { Executor } from '../db/schema';
+import { unitSummaryColumn } from './draws';
 
 /**
  * Response tracking per unit (SIPAS.md section 11, table 4): the counts of `UnitCollection`
@@ -9,31 +10,40 @@ import type { Executor } from '../db/schema';
 
 const zero = (): CollectionCounts => ({
   planned: 0,
+  shortfall: 0,
   drawn: 0,
+  released: 0,
   dispatched: 0,
   undeliverable: 0,
   refused: 0,
   paperReturned: 0,
   qrAnswered: 0,
-  imported: 0,
+  responded: 0,
+  refusals: 0,
   valid: 0,
-  released: 0,
+  filled: 0,
+  imported: 0,
+  importedValid: 0,
   review: 0,
   invalid: 0,
   awaitingSecondPass: 0,
   mismatched: 0,
   reservesLeft: 0,
-  responded: 0,
 });
 
 /**
- * Definitions (written on the tracking page too):
- * - planned: primaries of the published draw; drawn: primaries + reserves;
- * - dispatched: released questionnaires known to have gone out, i.e. whose status moved on
- *   from "drawn" (marked dispatched, or any later outcome);
+ * Definitions (the rates' own are in analysis/tracking-table.ts, shown on the tracking page):
+ * - planned and shortfall: as the published draw planned them (its allocation), so a unit whose
+ *   frame was too small keeps its plan and shows the gap; drawn: primaries + reserves;
+ * - released: the cases, primaries and reserves released to replace someone; dispatched:
+ *   released questionnaires whose status moved on from "drawn" (sent, or any later outcome);
  * - paperReturned: questionnaires with a keyed paper form (counted or not, double entry done
- *   or not); qrAnswered: questionnaires answered by QR; imported: responses from CSV files;
- * - valid: responses counted in the index (the first valid one of each questionnaire).
+ *   or not); qrAnswered: questionnaires answered by QR; responded: released questionnaires with
+ *   either, each once; refusals: released questionnaires marked refused with no answer;
+ * - valid: released questionnaires with their counted response (one at most: the first valid);
+ *   filled: primaries whose own questionnaire or a replacing reserve's has one;
+ * - imported / importedValid: responses from outside the drawn list (no questionnaire), kept
+ *   apart from every figure above.
  * Rows come one per questionnaire and are summed here, which keeps the SQL plain.
  */
 export async function trackingByUnit(db: Executor, waveYear: number): Promise<UnitCollection[]> {
@@ -45,20 +55,29 @@ export async function trackingByUnit(db: Executor, waveYear: number): Promise<Un
     return counts;
   };
 
+  const draw = await db.selectFrom('draws').select('unit_summary').where('wave_year', '=', waveYear).where('status', '=', 'published').executeTakeFirst();
+  for (const u of draw ? unitSummaryColumn.read(draw.unit_summary) : []) {
+    const c = countsOf(u.unitCode);
+    c.planned = u.planned;
+    c.shortfall = u.shortfall;
+  }
+
   const questionnaires = await db
     .selectFrom('questionnaires')
     .innerJoin('sample_entries', 'sample_entries.id', 'questionnaires.sample_entry_id')
     .innerJoin('draws', 'draws.id', 'sample_entries.draw_id')
-    .select(['questionnaires.id', 'questionnaires.unit_code', 'sample_entries.role', 'questionnaires.released', 'questionnaires.status'])
+    .select(['questionnaires.id', 'questionnaires.unit_code', 'questionnaires.replaces_id', 'sample_entries.role', 'questionnaires.released', 'questionnaires.status'])
     .where('questionnaires.wave_year', '=', waveYear)
     .where('draws.status', '=', 'published')
     .execute();
+  const released = new Map<number, (typeof questionnaires)[number]>();
   for (const q of questionnaires) {
     const c = countsOf(q.unit_code);
     c.drawn++;
-    if (q.role === 'primary') c.planned++;
-    if (q.released === 1) c.released++;
-    else if (q.role === 'reserve' && q.status === 'drawn') c.reservesLeft++;
+    if (q.released === 1) {
+      c.released++;
+      released.set(q.id, q);
+    } else if (q.role === 'reserve' && q.status === 'drawn') c.reservesLeft++;
     if (q.released === 1 && q.status !== 'drawn') c.dispatched++;
     if (q.status === 'undeliverable') c.undeliverable++;
     if (q.status === 'refused') c.refused++;
@@ -71,14 +90,19 @@ export async function trackingByUnit(db: Executor, waveYear: number): Promise<Un
     .execute();
   const paperForms = new Map<number, string>();
   const qrForms = new Map<number, string>();
+  const countedForms = new Set<number>();
   for (const r of responses) {
     const c = countsOf(r.unit_code);
-    if (r.state === 'counted') c.valid++;
     if (r.state === 'review') c.review++;
     if (r.state === 'invalid') c.invalid++;
-    if (r.channel === 'import') c.imported++;
-    if (r.questionnaire_id !== null && r.channel === 'paper') paperForms.set(r.questionnaire_id, r.unit_code);
-    if (r.questionnaire_id !== null && r.channel === 'qr') qrForms.set(r.questionnaire_id, r.unit_code);
+    if (r.questionnaire_id === null) {
+      c.imported++;
+      if (r.state === 'counted') c.importedValid++;
+      continue;
+    }
+    if (r.state === 'counted') countedForms.add(r.questionnaire_id);
+    if (r.channel === 'paper') paperForms.set(r.questionnaire_id, r.unit_code);
+    if (r.channel === 'qr') qrForms.set(r.questionnaire_id, r.unit_code);
   }
 
   const keyings = await db
@@ -97,10 +121,27 @@ export async function trackingByUnit(db: Executor, waveYear: number): Promise<Un
   }
   for (const unitCode of paperForms.values()) countsOf(unitCode).paperReturned++;
   for (const unitCode of qrForms.values()) countsOf(unitCode).qrAnswered++;
-  for (const unitCode of new Map([...paperForms, ...qrForms]).values()) countsOf(unitCode).responded++;
   for (const open of openKeyings.values()) {
     if (open.passes >= 2) countsOf(open.unitCode).mismatched++;
     else countsOf(open.unitCode).awaitingSecondPass++;
+  }
+
+  // The rates' numerators count released questionnaires only, so none can pass its base.
+  const filled = new Set<number>();
+  for (const q of released.values()) {
+    const c = countsOf(q.unit_code);
+    const answered = paperForms.has(q.id) || qrForms.has(q.id);
+    if (answered) c.responded++;
+    else if (q.status === 'refused') c.refusals++;
+    if (!countedForms.has(q.id)) continue;
+    c.valid++;
+    // The planned place is the primary at the start of the chain of replacements.
+    let place = q;
+    while (place.replaces_id !== null && released.has(place.replaces_id)) place = released.get(place.replaces_id)!;
+    if (place.role === 'primary' && !filled.has(place.id)) {
+      filled.add(place.id);
+      c.filled++;
+    }
   }
 
   const names = new Map(units.map((u) => [u.code, u]));

@@ -2,7 +2,20 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:cry
 import { promisify } from 'node:util';
 import type { Executor, Role } from '../db/schema';
 
-const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+/**
+ * The slow step of every password check, behind an object so a test can count its runs: an
+ * unknown user name must cost the same work as a wrong password.
+ */
+export const keyDerivation = {
+  scrypt: promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>,
+};
+
+/**
+ * Checked when the user name does not exist, with the same salt and key sizes as a real hash,
+ * so the time a failure takes does not tell which names exist. No password matches it (the key
+ * is not derived from any), and a match would be ignored anyway.
+ */
+const UNKNOWN_USER_HASH = `scrypt$${Buffer.alloc(16, 7).toString('base64')}$${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface User {
   id: number;
@@ -15,7 +28,7 @@ const SESSION_DAYS = 7;
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, 32);
+  const key = await keyDerivation.scrypt(password, salt, 32);
   return `scrypt$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -23,7 +36,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length);
+  const actual = await keyDerivation.scrypt(password, Buffer.from(salt, 'base64'), expected.length);
   return timingSafeEqual(expected, actual);
 }
 
@@ -43,7 +56,8 @@ export async function countUsers(db: Executor): Promise<number> {
 
 export async function authenticate(db: Executor, username: string, password: string): Promise<User | undefined> {
   const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  if (!row || !(await verifyPassword(password, row.password_hash))) return undefined;
+  const matches = await verifyPassword(password, row?.password_hash ?? UNKNOWN_USER_HASH);
+  if (!row || !matches) return undefined;
   return { id: row.id, username: row.username, role: row.role };
 }
 

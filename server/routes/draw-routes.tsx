@@ -1,18 +1,21 @@
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
 import { errorFlash, type FlashMessage } from '../../survey-web/layout';
+import { DrawCommitmentPage } from '../../survey-web/pages/draw-commitment-page';
 import { DrawPage, type VerifyView } from '../../survey-web/pages/draw-page';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
 import { UserError, type ErrorStatus } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
 import { allocationFrom, parseReservePercent } from '../services/draw/allocation-input';
+import { commitDraw } from '../services/draw/commitment';
 import { drawTotals, runDraw } from '../services/draw/draw';
+import { exportDrawRecordCsv } from '../services/draw/draw-record';
 import { exportDrawCsv } from '../services/draw/draw-export';
 import { publishDraw } from '../services/draw/draw-publish';
 import { verifyUploadedDraw } from '../services/draw/draw-verify';
 import { withUploadedFile } from '../services/draw/multipart-stream';
-import { drawOverview } from '../services/draw/sampling-overview';
+import { commitmentRecord, drawOverview } from '../services/draw/sampling-overview';
 
 /**
  * The wave's draw under /waves/:year/draw: the drawn list and its record (administrators and
@@ -52,6 +55,19 @@ const drawForm = validator('form', (form) => {
   };
 });
 
+const commitForm = validator('form', (form) => {
+  const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).normalize('NFC').trim() : '');
+  const kind = text('allocation');
+  const digits = text('seedDigits') || '6';
+  return {
+    seedSource: text('seedSource'),
+    seedDate: text('seedDate'),
+    seedDigits: /^\d+$/.test(digits) ? Number(digits) : NaN,
+    allocation: { kind, perUnit: text('perUnit'), total: text('total'), min: text('min'), max: kind === 'margin' ? text('marginMax') : text('max'), margin: text('margin') },
+    reserve: text('reserve'),
+  };
+});
+
 const publishForm = validator('form', (form) => ({ confirm: form.confirm === '1', drawId: Number(form.drawId) }));
 
 export function drawRoutes(deps: AppDeps) {
@@ -60,13 +76,43 @@ export function drawRoutes(deps: AppDeps) {
     .post('/', requireRole('admin'), drawForm, async (c) => {
       const form = c.req.valid('form');
       try {
-        const request = { seed: form.seed, allocation: allocationFrom(form.allocation), reservePercent: parseReservePercent(form.reserve), redraw: form.redraw, reason: form.reason };
+        // Under a commitment the form sends only the public number: the allocation is the committed one.
+        const free = form.allocation.kind !== '';
+        const request = {
+          seed: form.seed,
+          allocation: free ? allocationFrom(form.allocation) : undefined,
+          reservePercent: free ? parseReservePercent(form.reserve) : undefined,
+          redraw: form.redraw,
+          reason: form.reason,
+        };
         const draw = await runDraw(deps.db, c.var.wave.year, request, actorOf(c));
         return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã bốc mẫu (bản nháp số ${draw.id}): ${drawTotals(draw).drawn} người chính thức. Kiểm tra rồi công bố.` } });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);
       }
+    })
+    .post('/commit', requireRole('admin'), commitForm, async (c) => {
+      const form = c.req.valid('form');
+      try {
+        const request = { seedSource: form.seedSource, seedDate: form.seedDate, seedDigits: form.seedDigits, allocation: allocationFrom(form.allocation), reservePercent: parseReservePercent(form.reserve) };
+        const commitment = await writeTransaction(deps.db, (trx) => commitDraw(trx, c.var.wave.year, request, actorOf(c)));
+        return renderDrawPage(c, deps, {
+          message: { kind: 'ok', text: `Đã lập biên bản cam kết số ${commitment.id}: in biên bản để ký (mục "Các biên bản cam kết"), rồi sau ngày quay nhập số kết quả để bốc.` },
+        });
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);
+      }
+    })
+    .get('/commitments/:id', requireRole('admin', 'supervisor'), async (c) => {
+      const record = await commitmentRecord(deps.db, c.var.wave.year, Number(c.req.param('id')));
+      return c.html(<DrawCommitmentPage wave={c.var.wave} {...record} user={c.var.user} />);
+    })
+    .get('/record.csv', requireRole('admin', 'supervisor'), async (c) => {
+      const year = c.var.wave.year;
+      const { csv } = await exportDrawRecordCsv(deps.db, year);
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="bien-ban-boc-mau-${year}.csv"` });
     })
     .post('/publish', requireRole('admin'), publishForm, async (c) => {
       const form = c.req.valid('form');

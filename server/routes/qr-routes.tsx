@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import { validator } from 'hono/validator';
@@ -6,6 +5,7 @@ import { QrFormPage } from '../../survey-web/pages/qr-form-page';
 import { AlreadyAnsweredPage, QrNotFoundPage, ShortLinkPage, ThanksPage, WaveClosedPage } from '../../survey-web/pages/qr-status-pages';
 import type { AppDeps, AppEnv } from '../app-env';
 import type { FieldProblem } from '../errors';
+import { clientAddress } from '../middleware/client-address';
 import type { QrFormValues } from '../forms/qr-form';
 import { isAnswered, openByToken, submitQrForm, takesAnswers, unitNameOf, type OpenQuestionnaire } from '../services/collection/qr-submission';
 import { criterionCodes } from '../../analysis/questionnaire';
@@ -37,25 +37,6 @@ const formValues = validator('form', (value): QrFormValues => {
 
 const WRONG_KEY = 'Mã phiếu hoặc mã truy cập không đúng. Xin kiểm tra lại hai mã in trên thư mời.';
 const TOO_MANY = 'Đã nhập sai quá nhiều lần. Xin thử lại sau ít phút, hoặc quét mã QR trên thư mời.';
-
-/**
- * Who is guessing, for the attempt limit. Behind reverse proxies every request comes from the
- * proxy, so with TRUSTED_PROXY_HOPS = n the address is the one the outermost trusted proxy wrote,
- * n entries from the end of X-Forwarded-For; the entries before it are whatever the client sent.
- */
-function clientAddress(c: Context<AppEnv>, hops: number): string {
-  if (hops > 0) {
-    const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-    const address = forwarded[forwarded.length - hops];
-    if (address) return address;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request() in tests has no socket.
-    return 'unknown';
-  }
-}
 
 function noStore(c: Context<AppEnv>) {
   // Forms and answers must not linger in shared caches, and the token must not leak via Referer.
@@ -93,30 +74,45 @@ export function qrRoutes(deps: AppDeps) {
       if (isAnswered(open)) return c.html(<AlreadyAnsweredPage unitName={await unitNameOf(db, open)} />);
       return c.html(await formPage(open, token));
     })
-    .post('/q/:token', formValues, async (c) => {
-      noStore(c);
-      const token = c.req.param('token');
-      const values = c.req.valid('form');
-      // Every read and the write happen inside one batched job: the reads then see exactly what
-      // the write will, and no request holds the connection between batches.
-      const outcome = await committer.run((trx, batch) => submitQrForm(trx, batch, token, values));
-      switch (outcome.kind) {
-        case 'not-found':
-          return c.html(<QrNotFoundPage />, 404);
-        case 'closed':
-          return c.html(<WaveClosedPage />, 409);
-        case 'problems':
-          return c.html(await formPage(outcome.open, token, { values, problems: outcome.problems }), 400);
-        case 'too-few': {
-          // The person is still here: ask once for more answers before storing a response that will not count.
-          const message = `Ông/bà mới trả lời ${outcome.answered} tiêu chí; phiếu cần ít nhất ${outcome.need} tiêu chí có câu trả lời để được tính. Xin trả lời thêm, hoặc bấm «Gửi phiếu trả lời» lần nữa để gửi như hiện tại.`;
-          return c.html(await formPage(outcome.open, token, { values: { ...values, incomplete_ok: '1' }, message }), 400);
+    .post(
+      '/q/:token',
+      async (c, next) => {
+        // Before the body is read: a post to a token that does not exist, or whose wave is closed,
+        // costs a look-up, never the parsing of whatever was sent (the job below checks again, locked).
+        noStore(c);
+        const open = await openByToken(db, c.req.param('token'));
+        if (!open) return c.html(<QrNotFoundPage />, 404);
+        if (!takesAnswers(open)) return c.html(<WaveClosedPage />, 409);
+        await next();
+      },
+      formValues,
+      async (c) => {
+        noStore(c);
+        const token = c.req.param('token');
+        const values = c.req.valid('form');
+        // Every read and the write happen inside one batched job: the reads then see exactly what
+        // the write will, and no request holds the connection between batches.
+        const outcome = await committer.run((trx, batch) => submitQrForm(trx, batch, token, values));
+        switch (outcome.kind) {
+          case 'not-found':
+            return c.html(<QrNotFoundPage />, 404);
+          case 'closed':
+            return c.html(<WaveClosedPage />, 409);
+          case 'problems':
+            return c.html(await formPage(outcome.open, token, { values, problems: outcome.problems }), 400);
+          case 'too-few': {
+            // The person is still here: ask once for more answers before storing a response that will not count.
+            const message = `Ông/bà mới trả lời ${outcome.answered} tiêu chí; phiếu cần ít nhất ${outcome.need} tiêu chí có câu trả lời để được tính. Xin trả lời thêm, hoặc bấm «Gửi phiếu trả lời» lần nữa để gửi như hiện tại.`;
+            return c.html(await formPage(outcome.open, token, { values: { ...values, incomplete_ok: '1' }, message }), 400);
+          }
+          case 'recorded':
+            if (outcome.state === 'review') return c.html(<AlreadyAnsweredPage unitName={await unitNameOf(db, outcome.open)} laterSubmissionKept />);
+            return c.redirect(`/q/${token}/cam-on`, 303);
+          case 'full':
+            return c.html(<AlreadyAnsweredPage unitName={await unitNameOf(db, outcome.open)} />, 409);
         }
-        case 'recorded':
-          if (outcome.state === 'review') return c.html(<AlreadyAnsweredPage unitName={await unitNameOf(db, outcome.open)} laterSubmissionKept />);
-          return c.redirect(`/q/${token}/cam-on`, 303);
-      }
-    })
+      },
+    )
     .get('/q/:token/cam-on', async (c) => {
       noStore(c);
       const token = c.req.param('token');

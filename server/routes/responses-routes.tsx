@@ -38,7 +38,7 @@ export function responsesRoutes(deps: AppDeps) {
           const bytes = new Uint8Array(await file.arrayBuffer());
           const summary = await writeTransaction(deps.db, (trx) => importResponses(trx, wave.year, bytes, actorOf(c)));
           const { counted, review, invalid } = summary.byState;
-          const text = `Đã nhập ${summary.rows} phiếu trả lời: ${counted} được tính, ${review} chờ xem xét (trùng phiếu), ${invalid} không hợp lệ; ${summary.anonymous} phiếu không gắn mã.`;
+          const text = `Đã nhập ${summary.rows} phiếu trả lời: ${counted} được tính, ${review} chờ xem xét (trùng phiếu), ${invalid} không hợp lệ; ${summary.anonymous} phiếu không gắn mã; ${summary.repeated} dòng đã có sẵn, không ghi lại.`;
           return c.html(await page(wave, user, { kind: 'ok', text }));
         } catch (error) {
           if (!(error instanceof UserError)) throw error;

@@ -1,6 +1,6 @@
 import type { WaveResults } from '../../analysis/types';
-import { Flash, Layout, type FlashMessage } from '../layout';
-import { analysisPageModel, type GroupSummary, type HeaderCell, type UnitTable } from './analysis-view-model';
+import { Flash, Layout, type FlashMessage, type PageUser, withFormToken } from '../layout';
+import { analysisPageModel, type AnalysisPageModel, type GroupSummary, type HeaderCell, type UnitTable } from './analysis-view-model';
 
 function Header({ cell }: { cell: HeaderCell }) {
   return (
@@ -27,7 +27,7 @@ function GroupFigures({ group }: { group: GroupSummary }) {
   );
 }
 
-function UnitTableView({ table, belowMinimumTitle }: { table: UnitTable; belowMinimumTitle: string }) {
+function UnitTableView({ table, model }: { table: UnitTable; model: AnalysisPageModel }) {
   return (
     <div class="scroll">
       <table class="units">
@@ -45,7 +45,7 @@ function UnitTableView({ table, belowMinimumTitle }: { table: UnitTable; belowMi
               <td class="name">
                 {u.name}
                 {u.belowMinimum ? (
-                  <span class="flag" title={belowMinimumTitle}>
+                  <span class="flag" title={model.belowMinimumTitle}>
                     {' '}
                     {u.belowMinimum}
                   </span>
@@ -54,13 +54,16 @@ function UnitTableView({ table, belowMinimumTitle }: { table: UnitTable; belowMi
               <td class="num">{u.respondents}</td>
               <td class="num">
                 {u.index}
+                {u.wideInterval ? <abbr title={model.wideTitle}> ≈</abbr> : null}
                 {u.ci ? <span class="ci">{u.ci}</span> : null}
               </td>
               {u.prev !== null ? <td class="num">{u.prev}</td> : null}
               {u.delta !== null ? (
                 <td class="num">
                   {u.delta}
-                  {u.significant ? <abbr title="Thay đổi có ý nghĩa thống kê"> *</abbr> : null}
+                  {u.significant ? <abbr title={model.starTitle}> *</abbr> : null}
+                  {u.deltaCi ? <span class="ci">{u.deltaCi}</span> : null}
+                  {u.untestable ? <span class="ci">{u.untestable}</span> : null}
                 </td>
               ) : null}
               <td class={u.band ? `band band-${u.band}` : undefined}>{u.bandLabel}</td>
@@ -113,7 +116,7 @@ export function AnalysisPage(props: {
   results: WaveResults;
   /** The page address's query: ?sort=…&dir=…&kind=… */
   query: Record<string, string | undefined>;
-  user: { username: string; role: string } | null;
+  user: PageUser | null;
   /** Whether the person may replace last year's published indexes (shows the upload form). */
   canImport: boolean;
   publishedRows: number;
@@ -158,7 +161,7 @@ export function AnalysisPage(props: {
       {model.unitTables.map((table) => (
         <section>
           <h3>{table.heading}</h3>
-          <UnitTableView table={table} belowMinimumTitle={model.belowMinimumTitle} />
+          <UnitTableView table={table} model={model} />
         </section>
       ))}
       <h2>Tải xuống</h2>
@@ -173,7 +176,7 @@ export function AnalysisPage(props: {
         <section class="no-print">
           <h2>{model.previousImport.heading}</h2>
           <p>{model.previousImport.status}</p>
-          <form method="post" action={model.previousImport.action} enctype="multipart/form-data">
+          <form method="post" action={withFormToken(model.previousImport.action, user)} enctype="multipart/form-data">
             <label for="previous-file">Tệp CSV: unit_code,unit_name,index[,respondents]</label>
             <input id="previous-file" type="file" name="file" accept=".csv,text/csv" required />{' '}
             <button type="submit">Nhập</button>

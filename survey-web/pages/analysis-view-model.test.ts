@@ -54,7 +54,12 @@ describe('the dashboard model', () => {
   it('states what was counted and what it is compared with', () => {
     expect(model().intro).toBe('22 phiếu hợp lệ được tính chỉ số. So sánh với năm 2023 theo chỉ số đã công bố (nhập từ tệp).');
     expect(model().tableNote).toBe(
-      'Bấm vào tiêu đề cột để sắp xếp. Dưới chỉ số là khoảng tin cậy 95 %. Dấu * : thay đổi có ý nghĩa thống kê; "mới": đơn vị không có số liệu năm trước. Đơn vị có dưới 5 phiếu hợp lệ được đánh dấu và không xếp hạng.',
+      'Bấm vào tiêu đề cột để sắp xếp. Dưới chỉ số là khoảng tin cậy 95 %, dưới mức tăng/giảm là khoảng tin cậy của nó. ' +
+        'Khoảng tin cậy 95 %: Korn–Graubard (Clopper–Pearson trên cỡ mẫu hiệu dụng từ phương sai jackknife, có hiệu chỉnh quần thể hữu hạn khi biết số người đủ điều kiện). ' +
+        'Dấu ≈ : Khoảng tin cậy rộng hơn 10 điểm % (một mức xếp loại): mức và thứ hạng của đơn vị chưa đủ tin cậy. ' +
+        'Dấu * : khoảng tin cậy 95 % của mức tăng/giảm (MOVER) không chứa 0; năm 2023 chỉ có chỉ số đã công bố, nên sai số của năm đó được ước từ số phiếu đã công bố với hệ số thiết kế của năm 2024. ' +
+        'Đơn vị không có số phiếu năm 2023: "không kiểm định được", khoảng của mức tăng/giảm chỉ tính sai số năm 2024. ' +
+        '"mới": đơn vị không có số liệu năm trước. Đơn vị có dưới 5 phiếu hợp lệ được đánh dấu và không xếp hạng.',
     );
   });
 

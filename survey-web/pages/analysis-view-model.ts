@@ -5,7 +5,7 @@
  */
 import { formatLimit, formatNumber, formatPercent } from '../../analysis/format';
 import { summarySentence } from '../../analysis/report-html';
-import { KIND_LABELS, NEW_UNIT_DELTA } from '../../analysis/tables';
+import { KIND_LABELS, methodNotes, NEW_UNIT_DELTA, UNTESTABLE } from '../../analysis/tables';
 import type { Band, GroupResult, UnitKind, UnitResult, WaveResults } from '../../analysis/types';
 
 /** Sortable columns of the unit table; element codes (A…E) are sortable too. */
@@ -118,7 +118,13 @@ export interface UnitRow {
   /** Last year's index and the change; null when there is no previous year. */
   prev: string | null;
   delta: string | null;
+  /** The delta's own interval, under the delta. */
+  deltaCi: string | null;
   significant: boolean;
+  /** "không kiểm định được" when last year's published index has no respondent count. */
+  untestable: string | null;
+  /** The index's interval is wider than one band: band and rank not reliable. */
+  wideInterval: boolean;
   band: Band | null;
   bandLabel: string;
   rank: string;
@@ -151,6 +157,9 @@ export interface AnalysisPageModel {
   tableNote: string;
   /** "Dưới 10 phiếu hợp lệ: không xếp hạng", the title of the below-minimum mark. */
   belowMinimumTitle: string;
+  /** How the star was decided (its title), and the rule of the wide-interval mark (its title). */
+  starTitle: string;
+  wideTitle: string;
   unitTables: UnitTable[];
   downloads: { href: string; label: string }[];
   /** The form replacing last year's published indexes; null for roles that may not import. */
@@ -227,7 +236,10 @@ function unitRow(u: UnitResult, results: WaveResults): UnitRow {
     ci: u.ciLow !== null && u.ciHigh !== null ? `${formatNumber(u.ciLow)} – ${formatNumber(u.ciHigh)}` : null,
     prev: previous ? percent(u.prevIndex) : null,
     delta: previous ? (u.isNew ? NEW_UNIT_DELTA : u.delta === null ? '–' : signed(u.delta)) : null,
+    deltaCi: u.deltaLow !== null && u.deltaHigh !== null ? `${signed(u.deltaLow)} – ${signed(u.deltaHigh)}` : null,
     significant: previous !== null && u.significant === true,
+    untestable: u.deltaTest === 'untestable' ? UNTESTABLE : null,
+    wideInterval: u.wideInterval,
     band: u.band,
     bandLabel: u.band ? BAND_SHORT[u.band](high, mid) : '–',
     rank: u.rank === null ? '–' : String(u.rank),
@@ -266,6 +278,7 @@ export function analysisPageModel(input: {
   const base = `/waves/${wave.year}/analysis`;
   const anyBelowMinimum = results.units.some((u) => u.belowMinimum);
   const headers = unitHeaders(results, view);
+  const notes = methodNotes(results);
   return {
     title: `Kết quả ${wave.name} — SIPAS`,
     heading: `Kết quả Chỉ số hài lòng năm ${wave.year}`,
@@ -277,10 +290,14 @@ export function analysisPageModel(input: {
     ],
     groups: groups.map((g) => groupSummary(g, results)),
     tableNote:
-      `Bấm vào tiêu đề cột để sắp xếp. Dưới chỉ số là khoảng tin cậy ${formatLimit(settings.confidence * 100)} %.` +
-      (previous ? ' Dấu * : thay đổi có ý nghĩa thống kê; "mới": đơn vị không có số liệu năm trước.' : '') +
+      `Bấm vào tiêu đề cột để sắp xếp. Dưới chỉ số là khoảng tin cậy ${formatLimit(settings.confidence * 100)} %` +
+      (previous ? ', dưới mức tăng/giảm là khoảng tin cậy của nó.' : '.') +
+      ` ${notes.interval} Dấu ≈ : ${notes.tooWide}` +
+      (previous ? ` ${notes.deltaTest} "mới": đơn vị không có số liệu năm trước.` : '') +
       (anyBelowMinimum ? ` Đơn vị có dưới ${settings.minRespondents} phiếu hợp lệ được đánh dấu và không xếp hạng.` : ''),
     belowMinimumTitle: `Dưới ${settings.minRespondents} phiếu hợp lệ: không xếp hạng`,
+    starTitle: notes.deltaTest ?? '',
+    wideTitle: notes.tooWide,
     unitTables: groups.map((g) => ({
       heading: KIND_LABELS[g.kind].group,
       headers,

@@ -1,5 +1,5 @@
 import type { Allocation, UnitDraw } from '../../sampling';
-import { Layout, Flash, type FlashMessage } from '../layout';
+import { Layout, Flash, type FlashMessage, type PageUser, TokenField, withFormToken } from '../layout';
 import { formatDateTime } from './frame-page';
 
 export interface DrawPageDraw {
@@ -18,6 +18,7 @@ export interface DrawPageDraw {
   createdAt: string;
   createdBy: string | null;
   publishedAt: string | null;
+  commitmentId: number | null;
 }
 
 export interface DrawPageLine {
@@ -29,10 +30,26 @@ export interface DrawPageLine {
 }
 
 export interface VerifyView {
+  /** The file, the sample and the commitment all hold. */
+  verified: boolean;
   identical: boolean;
+  codeVersion: string;
+  commitment: { id: number; problems: string[] } | null;
   actualSha256: string;
   difference: string | null;
   fileNote: string | null;
+}
+
+/** What was fixed before the seed existed (commit–reveal), as the page shows it. */
+export interface DrawPageCommitment {
+  id: number;
+  frameSha256: string;
+  ruleText: string;
+  allocationText: string;
+  reservePercent: number;
+  seedRule: { source: string; date: string; digits: number };
+  createdAt: string;
+  createdBy: string | null;
 }
 
 const statusLabel = { draft: 'bản nháp (chưa công bố)', published: 'đã công bố', superseded: 'đã bị thay' } as const;
@@ -69,18 +86,10 @@ function MethodExplanation({ seed }: { seed: string }) {
   );
 }
 
-function DrawForm({ year, published, suggestedSeed }: { year: number; published: boolean; suggestedSeed: string }) {
+/** The allocation and reserve fields, shared by the commitment and a draw without one. */
+function AllocationFields() {
   return (
-    <section class="no-print">
-      <h2>{published ? 'Bốc lại mẫu (sau khi đã công bố)' : 'Bốc mẫu'}</h2>
-      <form method="post" action={`/waves/${year}/draw`}>
-        <label for="seed">Chuỗi hạt giống (seed)</label>
-        <input id="seed" name="seed" required size={60} placeholder={suggestedSeed} />
-        <p class="muted">
-          Nên dùng một chuỗi công khai mà không ai biết trước khi nhập khung mẫu, ví dụ ngày và số giải đặc biệt xổ số kiến thiết An Giang của kỳ
-          quay được thông báo trước: <code>{suggestedSeed}</code>. Như vậy không ai, kể cả người quản trị, chọn được hạt giống để có kết quả mong
-          muốn, và ai cũng kiểm tra lại được.
-        </p>
+    <>
         <fieldset>
           <legend>Phân bổ cỡ mẫu cho từng đơn vị</legend>
           <label>
@@ -98,9 +107,72 @@ function DrawForm({ year, published, suggestedSeed }: { year: number; published:
             <input name="margin" inputmode="decimal" size={5} placeholder="0,05" aria-label="Sai số e" />, tối đa{' '}
             <input name="marginMax" inputmode="numeric" size={4} aria-label="Tối đa mỗi đơn vị (theo sai số)" />
           </label>
+          <p class="muted">
+            Theo tỷ lệ: mỗi đơn vị nhận n = λ·N (N = số người đủ điều kiện), giữ trong khoảng [tối thiểu, tối đa] và không quá N, với λ chọn để tổng
+            đúng bằng tổng đã nhập; phần lẻ làm tròn theo phần dư lớn nhất. Một tổng không đạt được thì bị từ chối, kèm khoảng tổng đạt được. Theo sai
+            số: n làm tròn lên (sai số không quá e), không quá mức tối đa nếu có, và không bao giờ quá N.
+          </p>
         </fieldset>
         <label for="reserve">Tỷ lệ dự phòng (%)</label>
         <input id="reserve" name="reserve" inputmode="decimal" size={5} value="20" />
+    </>
+  );
+}
+
+/** Step 1 of commit–reveal: fix the frame, the allocation and the seed's rule before the seed exists. */
+function CommitForm({ year, user }: { year: number; user: PageUser | null }) {
+  return (
+    <section class="no-print">
+      <h2>Bước 1: lập biên bản cam kết trước khi có hạt giống</h2>
+      <p class="muted">
+        Cố định khung mẫu (SHA-256), cách phân bổ và quy tắc lấy hạt giống từ một nguồn công khai sẽ có vào một ngày sau hôm nay (ví dụ giải đặc
+        biệt của một kỳ xổ số kiến thiết), in biên bản cho đại diện Mặt trận Tổ quốc ký. Sau ngày quay chỉ cần nhập số kết quả: không ai chọn được
+        hạt giống.
+      </p>
+      <form method="post" action={`/waves/${year}/draw/commit`}>
+        <TokenField user={user} />
+        <label for="seedSource">Nguồn công khai của hạt giống</label>
+        <input id="seedSource" name="seedSource" required size={60} placeholder="Xổ số kiến thiết An Giang, giải đặc biệt" />
+        <label for="seedDate">Ngày quay (sau hôm nay)</label>
+        <input id="seedDate" name="seedDate" type="date" required />
+        <label for="seedDigits">Số chữ số của kết quả</label>
+        <input id="seedDigits" name="seedDigits" inputmode="numeric" size={3} value="6" />
+        <AllocationFields />
+        <p>
+          <button type="submit">Lập biên bản cam kết</button>
+        </p>
+      </form>
+    </section>
+  );
+}
+
+function DrawForm({ year, published, suggestedSeed, user, binding }: { year: number; published: boolean; suggestedSeed: string; user: PageUser | null; binding?: DrawPageCommitment }) {
+  return (
+    <section class="no-print">
+      <h2>{published ? 'Bốc lại mẫu (sau khi đã công bố)' : binding ? `Bước 2: bốc mẫu theo biên bản cam kết số ${binding.id}` : 'Bốc mẫu'}</h2>
+      <form method="post" action={`/waves/${year}/draw`}>
+        <TokenField user={user} />
+        {binding ? (
+          <>
+            <p>
+              Quy tắc đã cam kết: {binding.ruleText}. Phân bổ: {binding.allocationText}; dự phòng {String(binding.reservePercent).replace('.', ',')} %.
+            </p>
+            <label for="seed">Số kết quả của nguồn công khai ({binding.seedRule.digits} chữ số)</label>
+            <input id="seed" name="seed" required size={20} inputmode="numeric" />
+          </>
+        ) : (
+          <>
+            <label for="seed">Chuỗi hạt giống (seed)</label>
+            <input id="seed" name="seed" required size={60} placeholder={suggestedSeed} />
+            <p class="muted">
+          Nên dùng một chuỗi công khai mà không ai biết trước khi nhập khung mẫu, ví dụ ngày và số giải đặc biệt xổ số kiến thiết An Giang của kỳ
+          quay được thông báo trước: <code>{suggestedSeed}</code>. Như vậy không ai, kể cả người quản trị, chọn được hạt giống để có kết quả mong
+          muốn, và ai cũng kiểm tra lại được.
+              Tốt hơn nữa: lập biên bản cam kết (bước 1 ở trên) trước khi có hạt giống.
+            </p>
+            <AllocationFields />
+          </>
+        )}
         {published ? (
           <fieldset>
             <legend>Xác nhận bốc lại</legend>
@@ -131,9 +203,13 @@ export function DrawPage(props: {
   history: { id: number; status: DrawPageDraw['status']; seed: string; createdAt: string; publishedAt: string | null }[];
   unitNames: Record<string, string>;
   suggestedSeed: string;
-  user: { username: string; role: string } | null;
+  user: PageUser | null;
   message?: FlashMessage;
   verify?: VerifyView;
+  /** Newest first. */
+  commitments: DrawPageCommitment[];
+  /** The commitment a new draw must follow (the latest, made for the frame waiting to be drawn). */
+  binding: DrawPageCommitment | undefined;
 }) {
   const { wave, draw, user } = props;
   const isAdmin = user?.role === 'admin';
@@ -146,11 +222,21 @@ export function DrawPage(props: {
       <h1>Bốc mẫu đợt {wave.year}</h1>
       <Flash message={props.message} />
       {props.verify ? (
-        <div class={props.verify.identical ? 'ok' : 'error'} id="verify-result" role="status">
+        <div class={props.verify.verified ? 'ok' : 'error'} id="verify-result" role="status">
           <p style="margin:0">
-            {props.verify.identical ? 'Giống hệt: chạy lại từ tệp này cho đúng danh sách đã bốc.' : `Khác với mẫu đã bốc: ${props.verify.difference}`}
+            <strong>{props.verify.verified ? 'Kết luận: ĐẠT.' : 'Kết luận: KHÔNG ĐẠT.'}</strong>{' '}
+            {props.verify.identical
+              ? `Giống hệt: chạy lại từ tệp này cho đúng danh sách đã bốc. Phương pháp: ${props.verify.codeVersion}.`
+              : `Khác với mẫu đã bốc: ${props.verify.difference}`}
           </p>
           <p style="margin:0">{props.verify.fileNote ?? `Tệp đúng là tệp đã bốc (SHA-256 ${props.verify.actualSha256}).`}</p>
+          <p style="margin:0">
+            {props.verify.commitment === null
+              ? 'Không có biên bản cam kết trước: hạt giống do người bốc chọn.'
+              : props.verify.commitment.problems.length === 0
+                ? `Đúng biên bản cam kết số ${props.verify.commitment.id}: cam kết trước ngày quay, bốc sau ngày quay, hạt giống theo quy tắc, cùng khung mẫu và phân bổ.`
+                : `Không đúng biên bản cam kết số ${props.verify.commitment.id}: ${props.verify.commitment.problems.join('; ')}.`}
+          </p>
         </div>
       ) : null}
 
@@ -172,6 +258,16 @@ export function DrawPage(props: {
               <tr><th>Phân bổ</th><td>{draw.allocationText}</td></tr>
               <tr><th>Dự phòng</th><td>{String(draw.reservePercent).replace('.', ',')} % mỗi đơn vị</td></tr>
               <tr><th>Phương pháp, phiên bản mã</th><td>{draw.method}, {draw.codeVersion}</td></tr>
+              <tr>
+                <th>Cam kết trước</th>
+                <td>
+                  {draw.commitmentId !== null ? (
+                    <a href={`/waves/${wave.year}/draw/commitments/${draw.commitmentId}`}>biên bản số {draw.commitmentId}</a>
+                  ) : (
+                    'không có (hạt giống do người bốc chọn)'
+                  )}
+                </td>
+              </tr>
               <tr><th>Bốc lúc</th><td>{formatDateTime(draw.createdAt)}{draw.createdBy ? ` bởi ${draw.createdBy}` : ''}</td></tr>
               <tr><th>Công bố lúc</th><td>{draw.publishedAt ? formatDateTime(draw.publishedAt) : 'chưa công bố'}</td></tr>
             </tbody>
@@ -217,6 +313,7 @@ export function DrawPage(props: {
                 của người được bốc). Sau khi công bố, mẫu không thể bốc lại ngầm.
               </p>
               <form method="post" action={`/waves/${wave.year}/draw/publish`}>
+                <TokenField user={user} />
                 <input type="hidden" name="drawId" value={String(draw.id)} />
                 <label>
                   <input type="checkbox" name="confirm" value="1" required /> Tôi đã kiểm tra và xác nhận công bố lần bốc số {draw.id}
@@ -229,17 +326,22 @@ export function DrawPage(props: {
           <h2>
             Danh sách được bốc ({props.lines.length}) <a class="button secondary no-print" href={`/waves/${wave.year}/draw/export.csv`}>Tải CSV</a>
           </h2>
-          <p class="muted">Không có họ tên, địa chỉ hay số điện thoại ở đây.{draw.status === 'draft' ? ' Mã phiếu được cấp khi công bố.' : ''}</p>
+          <p class="muted">
+            Không có họ tên, địa chỉ hay số điện thoại ở đây.
+            {draw.status === 'draft'
+              ? ' Mã phiếu được cấp khi công bố; mã hồ sơ chỉ hiện đến lúc đó, để đối chiếu mẫu với khung mẫu.'
+              : ' Mã hồ sơ không hiện sau khi công bố: đặt cạnh mã phiếu, nó cho biết ai đã trả lời phiếu nào.'}
+          </p>
           <table id="drawn-list">
             <thead>
-              <tr><th>Mã phiếu</th><th>Đơn vị</th><th>Mã hồ sơ</th><th>Danh sách</th><th class="num">Thứ tự</th></tr>
+              <tr><th>Mã phiếu</th><th>Đơn vị</th>{draw.status === 'draft' ? <th>Mã hồ sơ</th> : null}<th>Danh sách</th><th class="num">Thứ tự</th></tr>
             </thead>
             <tbody>
               {props.lines.map((l) => (
                 <tr>
                   <td>{l.questionnaireCode ?? ''}</td>
                   <td>{l.unitCode}</td>
-                  <td>{l.dossierCode}</td>
+                  {draw.status === 'draft' ? <td>{l.dossierCode}</td> : null}
                   <td>{l.role === 'primary' ? 'chính' : 'dự phòng'}</td>
                   <td class="num">{l.rank}</td>
                 </tr>
@@ -249,7 +351,7 @@ export function DrawPage(props: {
 
           <section class="no-print">
             <h2>Kiểm tra lại lần bốc</h2>
-            <form method="post" action={`/waves/${wave.year}/draw/verify`} enctype="multipart/form-data">
+            <form method="post" action={withFormToken(`/waves/${wave.year}/draw/verify`, user)} enctype="multipart/form-data">
               <label for="verify-file">Tệp khung mẫu gốc (.csv): chạy lại với cùng hạt giống và phân bổ rồi so sánh</label>
               <input id="verify-file" type="file" name="file" accept=".csv,.txt,text/csv" required /> <button type="submit">Kiểm tra</button>
             </form>
@@ -259,7 +361,29 @@ export function DrawPage(props: {
         <p>Chưa bốc mẫu.</p>
       ) : null}
 
-      {canDraw ? <DrawForm year={wave.year} published={draw?.status === 'published'} suggestedSeed={props.suggestedSeed} /> : null}
+      {canDraw && draw?.status !== 'published' ? <CommitForm year={wave.year} user={user} /> : null}
+      {canDraw ? <DrawForm year={wave.year} published={draw?.status === 'published'} suggestedSeed={props.suggestedSeed} user={user} binding={props.binding} /> : null}
+      {props.commitments.length > 0 ? (
+        <section>
+          <h2>Các biên bản cam kết</h2>
+          <table id="commitments">
+            <thead>
+              <tr><th class="num">Số</th><th>Lập lúc</th><th>Quy tắc hạt giống</th><th>Khung mẫu SHA-256</th><th>Phân bổ</th></tr>
+            </thead>
+            <tbody>
+              {props.commitments.map((c) => (
+                <tr>
+                  <td class="num"><a href={`/waves/${wave.year}/draw/commitments/${c.id}`}>{c.id}</a></td>
+                  <td>{formatDateTime(c.createdAt)}</td>
+                  <td>{c.ruleText}</td>
+                  <td><code>{c.frameSha256}</code></td>
+                  <td>{c.allocationText}; dự phòng {String(c.reservePercent).replace('.', ',')} %</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
       {isAdmin && draw?.status === 'published' && !props.frame?.stored ? (
         <p class="muted no-print">
           Muốn bốc lại mẫu đã công bố (chỉ khi chưa có phiếu trả lời): <a href={`/waves/${wave.year}/frame`}>nhập lại khung mẫu</a> trước.
@@ -268,7 +392,10 @@ export function DrawPage(props: {
 
       {props.history.length > 1 ? (
         <section>
-          <h2>Các lần bốc của đợt</h2>
+          <h2>
+            Các lần bốc của đợt, kể cả bản nháp đã bị thay{' '}
+            <a class="button secondary no-print" href={`/waves/${wave.year}/draw/record.csv`}>Tải biên bản (CSV)</a>
+          </h2>
           <table>
             <thead>
               <tr><th class="num">Số</th><th>Trạng thái</th><th>Hạt giống</th><th>Bốc lúc</th><th>Công bố lúc</th></tr>

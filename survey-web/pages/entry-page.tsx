@@ -3,8 +3,8 @@ import { formatNumber } from '../../analysis/format';
 import type { Questionnaire } from '../../analysis/questionnaire';
 import { questionnaireFields, type QuestionnaireField } from '../../analysis/questionnaire-fields';
 import type { KeyItem } from '../entry-keys';
-import { entryScript } from '../entry-script';
-import { Layout, Flash, type FlashMessage } from '../layout';
+import { Layout, Flash, type FlashMessage, type PageUser, TokenField } from '../layout';
+import { scriptPath } from '../page-scripts';
 
 export interface EntryPageForm {
   code: string;
@@ -25,7 +25,7 @@ export interface EntryFigures {
 
 export interface EntryPageProps {
   wave: { year: number; name: string; doubleEntry: boolean };
-  user: { username: string; role: string };
+  user: PageUser;
   questionnaire: Questionnaire;
   /** The questionnaire being keyed (opened without JavaScript, or shown again after an error). */
   opened: EntryPageForm | null;
@@ -122,6 +122,7 @@ export function EntryPage(props: EntryPageProps) {
       </p>
 
       <form id="entry-form" method="post" action={`/waves/${wave.year}/entry/forms`} hidden={!opened}>
+        <TokenField user={user} />
         <h2>
           Phiếu <strong id="form-code">{opened?.code}</strong> — <span id="form-unit">{opened ? `${opened.unitName} (${opened.unitCode})` : ''}</span>{' '}
           <span id="form-pass" class="muted">
@@ -203,6 +204,7 @@ export function EntryPage(props: EntryPageProps) {
       </form>
 
       <form id="outcome-form" method="post" action={`/waves/${wave.year}/entry/outcome`} hidden={!opened}>
+        <TokenField user={user} />
         <h2>Không có phiếu trả lời</h2>
         <input type="hidden" name="code" value={opened?.code ?? ''} />
         <p class="muted">Thư không phát được hoặc người được khảo sát từ chối: phiếu dự phòng kế tiếp của đơn vị được phát hành để in.</p>
@@ -219,7 +221,7 @@ export function EntryPage(props: EntryPageProps) {
       <script type="application/json" id="entry-items">
         {raw(JSON.stringify(keyItems(fields)).replace(/</g, '\\u003c'))}
       </script>
-      <script>{raw(entryScript())}</script>
+      <script src={scriptPath('entry.js')} />
     </Layout>
   );
 }

@@ -6,7 +6,7 @@ export function ErrorPage(props: { status: number; message: string; details?: st
       <h1>{props.status === 404 ? 'Không tìm thấy' : 'Không thực hiện được'}</h1>
       <ErrorBox message={props.message} details={props.details} />
       <p>
-        <a href="javascript:history.back()">Quay lại</a> · <a href="/">Trang chủ</a>
+        <a href="/">Trang chủ</a>
       </p>
     </Layout>
   );

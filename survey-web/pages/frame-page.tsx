@@ -1,5 +1,5 @@
 import type { ImportReport } from '../../sampling';
-import { Layout, Flash, type FlashMessage } from '../layout';
+import { Layout, Flash, type FlashMessage, type PageUser, withFormToken } from '../layout';
 
 export interface FramePageImport {
   fileName: string;
@@ -114,7 +114,7 @@ export function FramePage(props: {
   wave: { year: number; name: string; status: string; period: { from: string; to: string } | null };
   frameImport: FramePageImport | undefined;
   unitNames: Record<string, string>;
-  user: { username: string; role: string } | null;
+  user: PageUser | null;
   message?: FlashMessage;
   /** What was read of a refused file, so the administrator can fix it. */
   refusedReport?: ImportReport;
@@ -147,7 +147,7 @@ export function FramePage(props: {
             Tệp CSV xuất từ Hệ thống thông tin giải quyết TTHC: mỗi dòng một hồ sơ đã trả kết quả. Tên cột tiếng Việt hoặc tiếng Anh; UTF-8, UTF-16
             (Excel) đều được. Tệp mới thay cho khung mẫu chưa công bố.
           </p>
-          <form method="post" action={`/waves/${wave.year}/frame`} enctype="multipart/form-data">
+          <form method="post" action={withFormToken(`/waves/${wave.year}/frame`, user)} enctype="multipart/form-data">
             {/* The checkbox comes before the file: the upload is read as it arrives, in this order. */}
             <label>
               <input type="checkbox" name="strict" value="1" /> Chế độ nghiêm ngặt: có dòng lỗi thì không nhập dòng nào

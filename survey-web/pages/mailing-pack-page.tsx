@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { Questionnaire } from '../../analysis/questionnaire';
 import { fieldSections, questionnaireFields } from '../../analysis/questionnaire-fields';
 import { Layout } from '../layout';
+import { scriptPath } from '../page-scripts';
 
 /**
  * The printable mailing pack: for each released questionnaire, a letter (with the recipient's
@@ -69,7 +70,15 @@ export function MailingPackPage(props: {
         </strong>{' '}
         · mỗi người bắt đầu ở một trang mới; in khổ A4, một mặt (in hai mặt sẽ làm thư của người sau nằm ở mặt sau phiếu của người trước).{' '}
         <a href={`/waves/${wave.year}/mailing`}>Quay lại trang gửi thư</a>
-        {letters.length > 0 ? raw(' · <button type="button" onclick="print()">In</button>') : null}
+        {letters.length > 0 ? (
+          <>
+            {' '}
+            <button type="button" data-print hidden>
+              In
+            </button>
+            <script src={scriptPath('print.js')} />
+          </>
+        ) : null}
       </div>
       {letters.length === 0 ? <p>Không có phiếu nào để in.</p> : null}
       {letters.map((letter) => {

@@ -1,4 +1,4 @@
-import { ErrorBox, Layout, Flash, type FlashMessage } from '../layout';
+import { ErrorBox, Layout, Flash, type FlashMessage, type PageUser, TokenField } from '../layout';
 
 export interface MailingUnitRow {
   unitCode: string;
@@ -13,7 +13,7 @@ export function MailingPage(props: {
   wave: { year: number; name: string; personalDataPurgedAt: string | null };
   units: MailingUnitRow[];
   shortUrl: string;
-  user: { username: string; role: string } | null;
+  user: PageUser | null;
   message?: FlashMessage;
 }) {
   const { wave, units } = props;
@@ -77,6 +77,7 @@ export function MailingPage(props: {
                   <td>
                     {u.notYetSent > 0 ? (
                       <form class="inline" method="post" action={`${base}/dispatched`}>
+                        <TokenField user={props.user} />
                         <input type="hidden" name="unit" value={u.unitCode} />
                         <button type="submit" class="secondary">
                           Đánh dấu {u.notYetSent} phiếu đã gửi
@@ -92,6 +93,7 @@ export function MailingPage(props: {
           </table>
           {notYetSent > 0 ? (
             <form method="post" action={`${base}/dispatched`}>
+              <TokenField user={props.user} />
               <button type="submit">Đánh dấu tất cả {notYetSent} phiếu chưa gửi là đã gửi</button>
             </form>
           ) : null}

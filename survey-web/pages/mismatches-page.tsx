@@ -1,4 +1,4 @@
-import { Layout, Flash, type FlashMessage } from '../layout';
+import { Layout, Flash, type FlashMessage, type PageUser, TokenField } from '../layout';
 import { OperatorTable, type EntryFigures } from './entry-page';
 
 export interface MismatchView {
@@ -14,7 +14,7 @@ export interface MismatchView {
 /** The supervisor's list of double-entry forms whose two keyings differ, settled field by field. */
 export function MismatchesPage(props: {
   wave: { year: number; name: string; doubleEntry: boolean };
-  user: { username: string; role: string };
+  user: PageUser;
   mismatches: MismatchView[];
   figures: EntryFigures[];
   message?: FlashMessage;
@@ -38,6 +38,7 @@ export function MismatchesPage(props: {
             Lần 1: {m.pass1By} · Lần 2: {m.pass2By}
           </p>
           <form method="post" action={`/waves/${wave.year}/entry/mismatches/${m.questionnaireId}`}>
+            <TokenField user={props.user} />
             <table>
               <thead>
                 <tr>
@@ -82,7 +83,7 @@ export function MismatchesPage(props: {
 
 export function EntrySettingsPage(props: {
   wave: { year: number; name: string; doubleEntry: boolean };
-  user: { username: string; role: string };
+  user: PageUser;
   message?: FlashMessage;
 }) {
   const { wave } = props;
@@ -94,6 +95,7 @@ export function EntrySettingsPage(props: {
       </p>
       <Flash message={props.message} />
       <form method="post" action={`/waves/${wave.year}/entry/settings`}>
+        <TokenField user={props.user} />
         <input type="hidden" name="double_entry" value="0" />
         <label style="font-weight:400">
           <input type="checkbox" name="double_entry" value="1" checked={wave.doubleEntry} style="min-height:auto" /> Nhập hai lần (mỗi phiếu giấy được hai người

@@ -1,7 +1,7 @@
-import { raw } from 'hono/html';
 import type { Questionnaire } from '../../analysis/questionnaire';
 import { fieldSections, questionnaireFields, type QuestionnaireField } from '../../analysis/questionnaire-fields';
 import { Layout } from '../layout';
+import { scriptPath } from '../page-scripts';
 
 /**
  * The citizen's questionnaire, opened from the QR code on a phone. One plain HTML form that
@@ -33,9 +33,6 @@ label:has(input:disabled){opacity:.55}
 textarea{width:100%;min-height:6rem}
 button.send{width:100%;font-size:1.1rem;margin:1rem 0 2rem}
 `;
-
-// Caps the improvement priorities at their maximum as boxes are ticked; the server checks too.
-const limitScript = `document.querySelectorAll('fieldset[data-max]').forEach(function(f){var m=+f.dataset.max,b=f.querySelectorAll('input');function u(){var n=0;b.forEach(function(i){n+=i.checked});b.forEach(function(i){if(!i.checked)i.disabled=n>=m})}f.addEventListener('change',u);u()})`;
 
 export interface QrFormProps {
   token: string;
@@ -159,7 +156,7 @@ export function QrFormPage(props: QrFormProps) {
           Gửi phiếu trả lời
         </button>
       </form>
-      <script>{raw(limitScript)}</script>
+      <script src={scriptPath('qr-form.js')} />
     </Layout>
   );
 }

@@ -1,6 +1,6 @@
 import type { Questionnaire } from '../../analysis/questionnaire';
 import { questionnaireFields } from '../../analysis/questionnaire-fields';
-import { ErrorBox, Layout, Flash, type FlashMessage } from '../layout';
+import { ErrorBox, Layout, Flash, type FlashMessage, type PageUser, withFormToken } from '../layout';
 
 /** Upload of responses collected elsewhere (SIPAS.md section 11), for administrators. */
 export function ResponsesImportPage(props: {
@@ -9,7 +9,7 @@ export function ResponsesImportPage(props: {
   questionnaire: Questionnaire;
   /** Why the wave takes no more responses, or null when it does. */
   refusal: string | null;
-  user: { username: string; role: string } | null;
+  user: PageUser | null;
   message?: FlashMessage;
 }) {
   const { wave } = props;
@@ -41,7 +41,7 @@ export function ResponsesImportPage(props: {
       {props.refusal ? (
         <ErrorBox message={props.refusal} />
       ) : (
-        <form method="post" action={`/waves/${wave.year}/responses/import`} enctype="multipart/form-data">
+        <form method="post" action={withFormToken(`/waves/${wave.year}/responses/import`, props.user)} enctype="multipart/form-data">
           <label for="responses-file">Tệp CSV (UTF-8 hoặc Unicode từ Excel)</label>
           <input id="responses-file" type="file" name="file" accept=".csv,text/csv" required />{' '}
           <button type="submit">Nhập</button>

@@ -1,13 +1,15 @@
 import { formatPercent } from '../../analysis/format';
-import type { CollectionCounts, UnitCollection } from '../../analysis/types';
+import { TRACKING_DEFINITIONS, trackingRates } from '../../analysis/tracking-table';
+import type { CollectionCounts, TrackingRates, UnitCollection } from '../../analysis/types';
 import { Layout } from '../layout';
 
-function rate(numerator: number, denominator: number): string {
-  return denominator > 0 ? formatPercent((100 * numerator) / denominator) : '—';
-}
+const percent = (rate: number | null) => (rate === null ? '—' : formatPercent(rate));
+
+const ratesOf = (r: CollectionCounts): TrackingRates => trackingRates({ ...r, returned: r.responded });
 
 const columns: { key: keyof CollectionCounts; label: string; title: string }[] = [
-  { key: 'planned', label: 'Kế hoạch', title: 'Số phiếu chính (không kể dự phòng) của lần bốc mẫu đã công bố' },
+  { key: 'planned', label: 'Kế hoạch', title: 'Số phiếu chính mà lần bốc mẫu đã công bố dự kiến cho đơn vị' },
+  { key: 'shortfall', label: 'Thiếu do khung mẫu', title: 'Phần kế hoạch không bốc được vì khung mẫu có ít người đủ điều kiện hơn' },
   { key: 'drawn', label: 'Đã bốc', title: 'Phiếu chính + phiếu dự phòng' },
   { key: 'released', label: 'Phát hành', title: 'Phiếu được in và gửi: phiếu chính, và phiếu dự phòng đã thay người không phát được/từ chối' },
   { key: 'dispatched', label: 'Đã phát', title: 'Phiếu phát hành đã chuyển khỏi trạng thái "chưa phát"' },
@@ -15,13 +17,21 @@ const columns: { key: keyof CollectionCounts; label: string; title: string }[] =
   { key: 'refused', label: 'Từ chối', title: 'Người được khảo sát từ chối trả lời' },
   { key: 'paperReturned', label: 'Phiếu giấy về', title: 'Phiếu giấy đã nhập (ít nhất một lần)' },
   { key: 'qrAnswered', label: 'Trả lời QR', title: 'Phiếu có câu trả lời qua mã QR' },
-  { key: 'imported', label: 'Nhập tệp', title: 'Câu trả lời nhập từ tệp CSV' },
-  { key: 'valid', label: 'Hợp lệ (tính)', title: 'Câu trả lời được tính vào chỉ số: câu trả lời hợp lệ đầu tiên của mỗi phiếu' },
+  { key: 'responded', label: 'Có trả lời', title: 'Phiếu phát hành có trả lời, giấy hoặc QR, hợp lệ hay không, mỗi phiếu một lần' },
+  { key: 'valid', label: 'Hợp lệ (tính)', title: 'Phiếu phát hành có câu trả lời được tính vào chỉ số: câu trả lời hợp lệ đầu tiên của phiếu' },
+  { key: 'filled', label: 'Suất đạt', title: 'Suất kế hoạch có phiếu hợp lệ: phiếu chính, hoặc phiếu dự phòng đã thay nó' },
   { key: 'review', label: 'Trùng, xem xét', title: 'Câu trả lời thứ hai cho cùng một phiếu, giữ lại để xem xét' },
   { key: 'invalid', label: 'Không hợp lệ', title: 'Trả lời ít hơn mức tối thiểu số tiêu chí' },
   { key: 'awaitingSecondPass', label: 'Chờ nhập lần 2', title: 'Nhập hai lần: phiếu mới nhập một lần' },
   { key: 'mismatched', label: 'Chờ đối chiếu', title: 'Nhập hai lần: hai lần nhập khác nhau, chờ giám sát' },
   { key: 'reservesLeft', label: 'Dự phòng còn', title: 'Phiếu dự phòng chưa dùng' },
+];
+
+const rateColumns: { key: keyof TrackingRates; label: string; title: string }[] = [
+  { key: 'plan', label: 'Đạt kế hoạch', title: 'Suất đạt ÷ kế hoạch' },
+  { key: 'response', label: 'Phản hồi RR1', title: 'Hợp lệ ÷ phát hành' },
+  { key: 'contact', label: 'Tiếp xúc CON1', title: '(Có trả lời + từ chối không trả lời) ÷ phát hành' },
+  { key: 'refusal', label: 'Từ chối REF1', title: 'Từ chối không trả lời ÷ phát hành' },
 ];
 
 export function TrackingPage(props: {
@@ -31,16 +41,22 @@ export function TrackingPage(props: {
   total: CollectionCounts;
 }) {
   const { wave, rows, total } = props;
-  const line = (r: CollectionCounts) => (
-    <>
-      {columns.map((c) => (
-        <td class="num">{r[c.key]}</td>
-      ))}
-      <td class="num">{rate(r.valid, r.planned)}</td>
-      <td class="num">{rate(r.responded + r.refused, r.released)}</td>
-      <td class="num">{rate(r.refused, r.released)}</td>
-    </>
-  );
+  const line = (r: CollectionCounts) => {
+    const rates = ratesOf(r);
+    return (
+      <>
+        {columns.map((c) => (
+          <td class="num">{r[c.key]}</td>
+        ))}
+        {rateColumns.map((c) => (
+          <td class="num">{percent(rates[c.key])}</td>
+        ))}
+        <td class="num">{r.imported}</td>
+        <td class="num">{r.importedValid}</td>
+      </>
+    );
+  };
+  const rates = ratesOf(total);
   return (
     <Layout title={`Theo dõi thu phiếu — ${wave.name}`} user={props.user} css="main{max-width:none}.wide{overflow-x:auto}th{font-size:.85rem}td.num{white-space:nowrap}td.unit{min-width:12rem}tfoot td{font-weight:700;background:#f3f6f9}">
       <h1>Theo dõi thu phiếu — {wave.name}</h1>
@@ -48,9 +64,16 @@ export function TrackingPage(props: {
         <a href={`/waves/${wave.year}`}>← Đợt {wave.year}</a> · Chỉ có số đếm, không có thông tin cá nhân.
       </p>
       <p>
-        Tổng: <strong>{total.valid}</strong> câu trả lời hợp lệ trên <strong>{total.planned}</strong> phiếu kế hoạch — tỷ lệ phản hồi{' '}
-        <strong>{rate(total.valid, total.planned)}</strong>.
+        Tổng: kế hoạch <strong>{total.planned}</strong> phiếu{total.shortfall > 0 ? ` (khung mẫu thiếu ${total.shortfall} người so với kế hoạch)` : ''}, đã phát hành{' '}
+        <strong>{total.released}</strong>; <strong>{total.valid}</strong> phiếu hợp lệ từ danh sách đã bốc — đạt <strong>{percent(rates.plan)}</strong> kế hoạch,
+        tỷ lệ phản hồi RR1 <strong>{percent(rates.response)}</strong>.
       </p>
+      {total.imported > 0 ? (
+        <p>
+          Ngoài danh sách: <strong>{total.imported}</strong> câu trả lời nhập không có mã phiếu (<strong>{total.importedValid}</strong> hợp lệ), tính vào chỉ số nhưng
+          không vào tỷ lệ nào.
+        </p>
+      ) : null}
       <div class="wide">
       <table>
         <thead>
@@ -62,14 +85,16 @@ export function TrackingPage(props: {
                 {c.label}
               </th>
             ))}
-            <th class="num" title="Hợp lệ ÷ kế hoạch">
-              Tỷ lệ phản hồi
+            {rateColumns.map((c) => (
+              <th class="num" title={c.title}>
+                {c.label}
+              </th>
+            ))}
+            <th class="num" title={TRACKING_DEFINITIONS.outside.text}>
+              Ngoài danh sách: nhập
             </th>
-            <th class="num" title="(Có trả lời + từ chối) ÷ phát hành">
-              Tỷ lệ tiếp xúc
-            </th>
-            <th class="num" title="Từ chối ÷ phát hành">
-              Tỷ lệ từ chối
+            <th class="num" title={TRACKING_DEFINITIONS.outside.text}>
+              Ngoài danh sách: hợp lệ
             </th>
           </tr>
         </thead>
@@ -92,15 +117,12 @@ export function TrackingPage(props: {
       </div>
       <h2>Định nghĩa</h2>
       <dl>
-        <dt>Tỷ lệ phản hồi (so với kế hoạch)</dt>
-        <dd>
-          = số câu trả lời hợp lệ được tính ÷ số phiếu kế hoạch (phiếu chính). Cách tính của báo cáo SIPAS (ví dụ An Giang 2023: 671 ÷ 700 = 95,86 %); phiếu dự phòng thay
-          thế không làm tăng mẫu số.
-        </dd>
-        <dt>Tỷ lệ tiếp xúc (kiểu AAPOR CON)</dt>
-        <dd>= (số phiếu có trả lời, giấy hoặc QR, mỗi phiếu tính một lần + số từ chối) ÷ số phiếu đã phát hành. Thư không phát được là không tiếp xúc được.</dd>
-        <dt>Tỷ lệ từ chối (kiểu AAPOR REF)</dt>
-        <dd>= số từ chối ÷ số phiếu đã phát hành.</dd>
+        {Object.values(TRACKING_DEFINITIONS).map((d) => (
+          <>
+            <dt>{d.label}</dt>
+            <dd>= {d.text}</dd>
+          </>
+        ))}
         <dt>Hợp lệ</dt>
         <dd>
           câu trả lời trả lời đủ tỷ lệ tiêu chí tối thiểu của đợt; mỗi phiếu chỉ tính câu trả lời hợp lệ đầu tiên, các lần sau (QR lần hai, QR và phiếu giấy) được giữ ở

@@ -1,4 +1,4 @@
-import { Layout, Flash, type FlashMessage } from '../layout';
+import { Layout, Flash, type FlashMessage, type PageUser, withFormToken } from '../layout';
 import { waveStatusLabel } from './home-page';
 
 export interface WavePageUnit {
@@ -17,7 +17,7 @@ export const unitKindLabel: Record<string, string> = {
 export function WavePage(props: {
   wave: { year: number; name: string; status: string };
   units: WavePageUnit[];
-  user: { username: string; role: string } | null;
+  user: PageUser | null;
   message?: FlashMessage;
 }) {
   const { wave, units, user } = props;
@@ -94,7 +94,7 @@ export function WavePage(props: {
       {user?.role === 'admin' && wave.status === 'setup' ? (
         <section class="no-print">
           <h2>Nhập danh sách đơn vị</h2>
-          <form method="post" action={`/waves/${wave.year}/units`} enctype="multipart/form-data">
+          <form method="post" action={withFormToken(`/waves/${wave.year}/units`, user)} enctype="multipart/form-data">
             <label for="units-file">Tệp CSV: unit_code,unit_name,unit_kind[,predecessors]</label>
             <input id="units-file" type="file" name="file" accept=".csv,text/csv" required />{' '}
             <button type="submit">Nhập</button>

@@ -1,4 +1,4 @@
-import { Layout, Flash, type FlashMessage } from '../layout';
+import { Layout, Flash, type FlashMessage, type PageUser, TokenField } from '../layout';
 
 export interface WaveSettingsView {
   period: { from: string; to: string } | null;
@@ -13,7 +13,7 @@ export interface WaveSettingsView {
 export function WaveSettingsPage(props: {
   wave: { year: number; name: string; status: string };
   settings: WaveSettingsView;
-  user: { username: string; role: string } | null;
+  user: PageUser | null;
   message?: FlashMessage;
 }) {
   const { wave, settings } = props;
@@ -28,6 +28,7 @@ export function WaveSettingsPage(props: {
       <Flash message={props.message} />
       {closed ? <p>Đợt đã khóa: quy tắc không đổi được nữa.</p> : null}
       <form method="post" action={`/waves/${wave.year}/settings`} style="max-width:40rem">
+        <TokenField user={props.user} />
         <fieldset disabled={drawn}>
           <legend>Ai đủ điều kiện được chọn (trước khi bốc mẫu)</legend>
           <label for="period-from">Kỳ hồ sơ: ngày trả kết quả từ</label>

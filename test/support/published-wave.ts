@@ -13,6 +13,16 @@ export interface PublishedQuestionnaire {
   rank: number;
 }
 
+/** What the frame reader reports for a file with no rows: the stored report must read back through its codec. */
+function emptyReport(units: Unit[]) {
+  const zero = Object.fromEntries(units.map((u) => [u.code, 0]));
+  return {
+    rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rejections: [], rejectionCounts: {}, duplicateDossierCodes: 0, personsMerged: 0,
+    eligibleByUnit: zero, rowsByUnit: zero, ineligible: { outsidePeriod: 0, noAddress: 0, organisation: 0 }, unknownUnits: [],
+    unitsWithoutRows: units.map((u) => u.code), encoding: 'utf-8', delimiter: ',', columns: [], ignoredColumns: [],
+  };
+}
+
 /**
  * A wave whose draw is published, built by direct inserts so collection and analysis tests do
  * not depend on the frame reader: `perUnit` primaries and `reserves` reserves per unit, with
@@ -20,7 +30,15 @@ export interface PublishedQuestionnaire {
  */
 export async function createPublishedWave(
   db: Db,
-  options: { year?: number; units?: Unit[]; perUnit?: number; reserves?: number; settings?: Partial<WaveSettings> } = {},
+  options: {
+    year?: number;
+    units?: Unit[];
+    perUnit?: number;
+    reserves?: number;
+    settings?: Partial<WaveSettings>;
+    /** Unit code → people the draw planned but the frame lacked (planned = perUnit + this). */
+    shortfall?: Record<string, number>;
+  } = {},
 ): Promise<{ year: number; questionnaires: PublishedQuestionnaire[] }> {
   const year = options.year ?? 2023;
   const units: Unit[] = options.units ?? [
@@ -37,7 +55,7 @@ export async function createPublishedWave(
   await db.transaction().execute(async (trx) => {
     const { id: frameImportId } = await trx
       .insertInto('frame_imports')
-      .values({ wave_year: year, file_name: 'test.csv', file_sha256: '0'.repeat(64), stored_path: null, strict: 0, rows_read: 0, rows_accepted: 0, rows_rejected: 0, report: '{}', created_at: now, created_by: 'test' })
+      .values({ wave_year: year, file_name: 'test.csv', file_sha256: '0'.repeat(64), stored_path: null, strict: 0, rows_read: 0, rows_accepted: 0, rows_rejected: 0, report: JSON.stringify(emptyReport(units)), created_at: now, created_by: 'test' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const { id: drawId } = await trx
@@ -51,7 +69,13 @@ export async function createPublishedWave(
         reserve_percent: 0,
         method: 'test',
         code_version: 'test',
-        unit_summary: '[]',
+        // Eligible 0 = unknown, so no finite population correction is applied, as with an empty frame report.
+        unit_summary: JSON.stringify(
+          units.map((u) => {
+            const shortfall = options.shortfall?.[u.code] ?? 0;
+            return { unitCode: u.code, eligible: 0, planned: perUnit + shortfall, drawn: perUnit, reserve: reserves, shortfall };
+          }),
+        ),
         status: 'published',
         created_at: now,
         created_by: 'test',

@@ -24,7 +24,7 @@ export async function createTestDeps(): Promise<AppDeps & { dir: string; cleanup
   };
 }
 
-/** Creates an account and signs it in through the real form; returns the Cookie header to send. */
+/** Creates an account and signs it in through the real form; returns the Cookie header to send (enough for GET). */
 export async function signIn(deps: AppDeps, role: Role, username: string = `${role}-test`): Promise<string> {
   const password = `pw-${username}-123`;
   await insertUser(deps.db, { username, role, password });
@@ -37,4 +37,22 @@ export async function signIn(deps: AppDeps, role: Role, username: string = `${ro
   const cookie = response.headers.get('set-cookie');
   if (response.status !== 303 || !cookie) throw new Error(`sign-in failed: ${response.status}`);
   return cookie.split(';')[0];
+}
+
+/** The headers a signed-in POST needs: the session cookie and the form token its pages carry. */
+export interface StaffSession {
+  cookie: string;
+  'x-sipas-token': string;
+}
+
+/**
+ * Signs in like `signIn` and reads the form token from a page served to that session (the
+ * sign-out form in every page's header), as a browser would; use as `headers: { ...session }`.
+ */
+export async function signInSession(deps: AppDeps, role: Role, username?: string): Promise<StaffSession> {
+  const cookie = await signIn(deps, role, username);
+  const home = await (await createApp(deps).request('/', { headers: { cookie } })).text();
+  const token = /name="_token" value="([^"]+)"/.exec(home)?.[1];
+  if (!token) throw new Error('the home page carries no form token');
+  return { cookie, 'x-sipas-token': token };
 }

@@ -6,6 +6,7 @@ import * as paperKeyings from './2026-11-22T14-10-paper-keyings';
 import * as drawEligibility from './2026-11-22T14-20-draw-eligibility';
 import * as responseAnswersJson from './2026-11-22T14-40-response-answers-json';
 import * as dropAnswersTable from './2026-11-22T16-00-drop-answers-table';
+import * as drawCommitments from './2026-11-23T10-00-draw-commitments';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T14-20-draw-eligibility': drawEligibility,
   '2026-11-22T14-40-response-answers-json': responseAnswersJson,
   '2026-11-22T16-00-drop-answers-table': dropAnswersTable,
+  '2026-11-23T10-00-draw-commitments': drawCommitments,
 };

@@ -2,20 +2,41 @@ import type { Db } from '../../db/connect';
 import { writeTransaction } from '../../db/unit-of-work';
 import { recordAudit } from '../../repositories/audit';
 import { authenticate, createSession, type User } from '../../repositories/users';
+import type { AttemptLimiter } from '../collection/attempt-limiter';
+
+/** Failed sign-ins per account (a guesser on one name) and per client address (one guesser on many names). */
+export interface SignInLimits {
+  byAccount: AttemptLimiter;
+  byClient: AttemptLimiter;
+}
+
+export type SignInOutcome = { kind: 'signed-in'; user: User; sessionId: string } | { kind: 'wrong' } | { kind: 'too-many' };
 
 /**
- * Checks a password and opens a session; every attempt, failed or not, goes to the audit log.
- * The password check is slow on purpose (scrypt), so it runs before the write lock is taken.
+ * Checks a password and opens a session; every checked attempt, failed or not, goes to the
+ * audit log. Once an account or an address has had too many failures, attempts are refused
+ * before any check, the right password included, so guessing stays hopeless. The password check
+ * is slow on purpose (scrypt), so it runs before the write lock is taken.
  */
-export async function signIn(db: Db, username: string, password: string): Promise<{ user: User; sessionId: string } | null> {
+export async function signIn(
+  db: Db,
+  limits: SignInLimits,
+  attempt: { username: string; password: string; client: string },
+): Promise<SignInOutcome> {
+  const { username, password, client } = attempt;
+  if (limits.byClient.isBlocked(client) || limits.byAccount.isBlocked(username)) return { kind: 'too-many' };
   const user = await authenticate(db, username, password);
+  if (!user) {
+    limits.byClient.recordFailure(client);
+    limits.byAccount.recordFailure(username);
+  }
   return writeTransaction(db, async (trx) => {
     if (!user) {
       await recordAudit(trx, { actor: username || null, action: 'auth.failed' });
-      return null;
+      return { kind: 'wrong' } as const;
     }
     const sessionId = await createSession(trx, user.id);
     await recordAudit(trx, { actor: user.username, action: 'auth.login' });
-    return { user, sessionId };
+    return { kind: 'signed-in', user, sessionId } as const;
   });
 }

@@ -59,7 +59,9 @@ export type SubmitOutcome =
   | { kind: 'closed' }
   | { kind: 'problems'; open: OpenQuestionnaire; problems: FieldProblem[] }
   | { kind: 'too-few'; open: OpenQuestionnaire; answered: number; need: number }
-  | { kind: 'recorded'; open: OpenQuestionnaire; state: ResponseState };
+  | { kind: 'recorded'; open: OpenQuestionnaire; state: ResponseState }
+  /** The questionnaire already keeps as many uncounted responses as it may: nothing stored. */
+  | { kind: 'full'; open: OpenQuestionnaire };
 
 /**
  * One posted QR form, as a GroupCommitter job. Bad values come back as problems to show on the
@@ -89,6 +91,8 @@ export async function submitQrForm(trx: Executor, batch: BatchScope, token: stri
     return { kind: 'recorded', open: opened, state: result.state };
   } catch (error) {
     if (error instanceof UserError && error.fields.length > 0) return { kind: 'problems', open: opened, problems: error.fields };
+    // Answered here rather than thrown: a throw would roll back every submission batched with this one.
+    if (error instanceof UserError && error.status === 409) return { kind: 'full', open: opened };
     throw error;
   }
 }

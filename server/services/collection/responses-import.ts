@@ -22,6 +22,8 @@ export interface ImportSummary {
   rows: number;
   byState: Record<ResponseState, number>;
   anonymous: number;
+  /** Rows identical to a response already stored for their questionnaire (a file imported twice): not stored again. */
+  repeated: number;
 }
 
 export async function importResponses(trx: Executor, year: number, bytes: Uint8Array, actor: string | null): Promise<ImportSummary> {
@@ -31,7 +33,7 @@ export async function importResponses(trx: Executor, year: number, bytes: Uint8A
   const parsed = parseCsv(bytes);
   const headerProblems = checkCsvHeader(questionnaire, parsed.headers);
   if (headerProblems.length > 0) throw importError(headerProblems, 0);
-  if (parsed.rows.length === 0) throw new UserError('Tệp không có dòng phiếu trả lời nào');
+  if (parsed.rows.length === 0 && parsed.problems.length === 0) throw new UserError('Tệp không có dòng phiếu trả lời nào');
 
   const context: CsvRowContext = {
     year,
@@ -39,8 +41,8 @@ export async function importResponses(trx: Executor, year: number, bytes: Uint8A
     byCode: await mapQuestionnairesByCode(trx, year),
     unitCodes: new Set((await listUnits(trx, year)).map((u) => u.code)),
   };
-  const problems: RowProblem[] = [];
-  const checkedRows: { input: ResponseInput; checked: CleanResponse }[] = [];
+  const problems: RowProblem[] = [...parsed.problems];
+  const checkedRows: { row: number; input: ResponseInput; checked: CleanResponse }[] = [];
   for (const { row, values } of parsed.rows) {
     const read = readCsvRow(context, values);
     const checked = checkResponse(questionnaire, wave.settings, read.row.content);
@@ -48,16 +50,28 @@ export async function importResponses(trx: Executor, year: number, bytes: Uint8A
     for (const p of rowProblems) problems.push({ row, ...p });
     if (rowProblems.length === 0 && checked.ok) {
       const { content, ...whose } = read.row;
-      checkedRows.push({ input: { waveYear: year, ...whose, ...content, enteredBy: actor }, checked: checked.response });
+      checkedRows.push({ row, input: { waveYear: year, ...whose, ...content, enteredBy: actor }, checked: checked.response });
     }
   }
-  if (problems.length > 0) throw importError(problems, parsed.rows.length);
+  if (problems.length > 0) throw importError(problems.sort((a, b) => a.row - b.row), parsed.rows.length + new Set(parsed.problems.map((p) => p.row)).size);
 
   const byState: Record<ResponseState, number> = { counted: 0, review: 0, invalid: 0, pending: 0 };
-  for (const { input, checked } of checkedRows) byState[(await recordResponse(trx, input, { wave, questionnaire, checked })).state]++;
+  let repeated = 0;
+  for (const { row, input, checked } of checkedRows) {
+    let recorded;
+    try {
+      recorded = await recordResponse(trx, input, { wave, questionnaire, checked });
+    } catch (error) {
+      // Refused by the rules that need the stored responses (too many kept for one questionnaire): name the row; nothing is written.
+      if (error instanceof UserError) throw new UserError(`Tệp phiếu trả lời, dòng ${row}: ${error.message}; chưa nhập phiếu nào`, error.status, [`dòng ${row}: ${error.message}`]);
+      throw error;
+    }
+    if (recorded.repeated) repeated++;
+    else byState[recorded.state]++;
+  }
   const anonymous = checkedRows.filter((r) => r.input.questionnaireId === null).length;
-  await recordAudit(trx, { actor, action: 'responses.import', waveYear: year, detail: { rows: checkedRows.length, ...byState, anonymous } });
-  return { rows: checkedRows.length, byState, anonymous };
+  await recordAudit(trx, { actor, action: 'responses.import', waveYear: year, detail: { rows: checkedRows.length, ...byState, anonymous, repeated } });
+  return { rows: checkedRows.length, byState, anonymous, repeated };
 }
 
 function importError(problems: RowProblem[], rows: number): UserError {

@@ -1,11 +1,11 @@
 import { criterionCodes, type Questionnaire } from '../../../analysis/questionnaire';
 import type { Executor, QuestionnaireStatus, ResponseChannel, ResponseState } from '../../db/schema';
-import { invalidFields, type FieldProblem } from '../../errors';
+import { invalidFields, UserError, type FieldProblem } from '../../errors';
 import type { ResponseContent } from '../../forms/response-content';
 
 export type { ResponseContent };
-import { findCountedResponse, lockQuestionnaire, setQuestionnaireStatus, type CollectionQuestionnaire } from '../../repositories/collection';
-import { insertFirstCountedResponse, insertResponse } from '../../repositories/responses';
+import { lockQuestionnaire, setQuestionnaireStatus, type CollectionQuestionnaire } from '../../repositories/collection';
+import { insertFirstCountedResponse, insertResponse, listQuestionnaireResponses, type KeptResponse } from '../../repositories/responses';
 import type { Wave, WaveSettings } from '../../repositories/waves';
 import { requireQuestionnaire } from '../waves/wave-questionnaire';
 import { assertAllowed, waveFor } from '../waves/wave-policy';
@@ -37,6 +37,32 @@ export interface RecordedResponse {
   note: string | null;
   /** The questionnaire's status afterwards; null for anonymous imports. */
   questionnaireStatus: QuestionnaireStatus | null;
+  /** True when the same response was already stored for the questionnaire: nothing new was written, `responseId` is the earlier one. */
+  repeated: boolean;
+}
+
+/**
+ * Responses kept for review or as invalid per questionnaire. A questionnaire is one person's:
+ * a QR answer plus a returned paper form, or a second try, make a few; beyond this it is a
+ * script posting to one token, and storing each would let it fill the database.
+ */
+export const MAX_UNCOUNTED_PER_QUESTIONNAIRE = 5;
+
+/** Whether a new response says exactly what a stored one says, through the same channel (choices in any order). */
+function sameResponse(kept: KeptResponse, channel: ResponseChannel, clean: CleanResponse): boolean {
+  const canonical = (values: Record<string, unknown>) =>
+    JSON.stringify(
+      Object.entries(values)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, Array.isArray(v) ? [...v].sort() : v])
+        .sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
+    );
+  return (
+    kept.channel === channel &&
+    (kept.comment ?? null) === (clean.comment ?? null) &&
+    canonical(kept.answers) === canonical(clean.answers) &&
+    canonical(kept.profile) === canonical(clean.profile)
+  );
 }
 
 const choiceItemsByQuestionnaire = new WeakMap<Questionnaire, Map<string, Questionnaire['profile'][number]>>();
@@ -167,7 +193,7 @@ export async function recordResponse(
     if (!unit) throw invalidFields([{ field: 'unit_code', message: `đơn vị "${input.unitCode}" không có trong đợt ${wave.year}` }]);
     const state: ResponseState = clean.valid ? 'counted' : 'invalid';
     const responseId = await insertResponse(trx, { ...input, ...clean, state, note: invalidNote });
-    return { responseId, state, note: invalidNote, questionnaireStatus: null };
+    return { responseId, state, note: invalidNote, questionnaireStatus: null, repeated: false };
   }
 
   const target = loaded?.locked?.id === input.questionnaireId ? loaded.locked : await lockQuestionnaire(trx, input.questionnaireId);
@@ -181,25 +207,30 @@ export async function recordResponse(
   let note: string | null;
   let status = target.status;
   let responseId: number | undefined;
-  if (clean.valid) {
-    responseId = await insertFirstCountedResponse(trx, { ...input, ...clean });
-    if (responseId !== undefined) {
-      state = 'counted';
-      note = null;
-      status = input.channel === 'qr' ? 'answered-qr' : 'returned-paper';
-    } else {
-      const earlier = await findCountedResponse(trx, target.id);
+  if (clean.valid && (responseId = await insertFirstCountedResponse(trx, { ...input, ...clean })) !== undefined) {
+    state = 'counted';
+    note = null;
+    status = input.channel === 'qr' ? 'answered-qr' : 'returned-paper';
+  } else {
+    // Not counted, so kept beside what the questionnaire already has: once, and a bounded number of times.
+    const kept = await listQuestionnaireResponses(trx, target.id);
+    const same = kept.find((r) => sameResponse(r, input.channel, clean));
+    if (same) return { responseId: same.id, state: same.state, note: `Phiếu ${target.code} đã có đúng câu trả lời này (số ${same.id}); không ghi thêm`, questionnaireStatus: target.status, repeated: true };
+    if (kept.filter((r) => r.state !== 'counted').length >= MAX_UNCOUNTED_PER_QUESTIONNAIRE) {
+      throw new UserError(`Phiếu ${target.code} đã có ${MAX_UNCOUNTED_PER_QUESTIONNAIRE} câu trả lời không được tính đang được giữ lại; không nhận thêm câu trả lời cho phiếu này`, 409);
+    }
+    const earlier = kept.find((r) => r.state === 'counted');
+    if (clean.valid) {
       if (!earlier) throw new Error(`phiếu ${target.code}: không ghi được câu trả lời được tính nhưng cũng không tìm thấy câu trả lời được tính trước đó`);
       state = 'review';
       note = `Phiếu ${target.code} đã có câu trả lời được tính (số ${earlier.id}, ${channelLabel[earlier.channel]}, ${earlier.createdAt}); câu trả lời này (${channelLabel[input.channel]}) được giữ lại để xem xét`;
-      responseId = await insertResponse(trx, { ...input, ...clean, state, note });
+    } else {
+      state = 'invalid';
+      note = invalidNote;
+      if (!earlier) status = 'invalid';
     }
-  } else {
-    state = 'invalid';
-    note = invalidNote;
-    if (!(await findCountedResponse(trx, target.id))) status = 'invalid';
     responseId = await insertResponse(trx, { ...input, ...clean, state, note });
   }
   if (status !== target.status) await setQuestionnaireStatus(trx, target.id, status);
-  return { responseId, state, note, questionnaireStatus: status };
+  return { responseId, state, note, questionnaireStatus: status, repeated: false };
 }

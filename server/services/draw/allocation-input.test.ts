@@ -34,8 +34,14 @@ describe('parseReservePercent', () => {
 describe('describeAllocation', () => {
   it('puts each allocation in words, leaving out the bounds not given', () => {
     expect(describeAllocation({ kind: 'fixed', perUnit: 25 })).toBe('cố định 25 phiếu mỗi đơn vị');
-    expect(describeAllocation({ kind: 'proportional', total: 700, min: 10, max: 60 })).toBe('tổng 700 phiếu chia theo tỷ lệ số người đủ điều kiện, tối thiểu 10, tối đa 60 mỗi đơn vị');
-    expect(describeAllocation({ kind: 'proportional', total: 700 })).toBe('tổng 700 phiếu chia theo tỷ lệ số người đủ điều kiện mỗi đơn vị');
-    expect(describeAllocation({ kind: 'margin', margin: 0.05, max: 40 })).toBe('n = N / (1 + N·e²) với e = 0,05, tối đa 40 mỗi đơn vị');
+    expect(describeAllocation({ kind: 'proportional', total: 700, min: 10, max: 60, version: 2 })).toBe(
+      'tổng 700 phiếu chia theo tỷ lệ số người đủ điều kiện, tối thiểu 10, tối đa 60 mỗi đơn vị (quy tắc phân bổ phiên bản 2: n = λ·N giới hạn trong [tối thiểu, tối đa] và không quá N, λ chọn để tổng đúng bằng tổng đã định, làm tròn theo phần dư lớn nhất)',
+    );
+    expect(describeAllocation({ kind: 'proportional', total: 700, version: 1 })).toBe(
+      'tổng 700 phiếu chia theo tỷ lệ số người đủ điều kiện mỗi đơn vị (quy tắc phân bổ phiên bản 1: đơn vị vượt giới hạn bị ghim ở giới hạn, phần còn lại chia lại)',
+    );
+    // Yamane: the rounding and the cap are stated.
+    expect(describeAllocation({ kind: 'margin', margin: 0.05, max: 40 })).toBe('n = N / (1 + N·e²) với e = 0,05, làm tròn lên, tối đa 40 mỗi đơn vị (n không bao giờ quá N)');
+    expect(describeAllocation({ kind: 'margin', margin: 0.05 })).toBe('n = N / (1 + N·e²) với e = 0,05, làm tròn lên, không đặt mức tối đa mỗi đơn vị (n không bao giờ quá N)');
   });
 });

@@ -53,14 +53,23 @@ export function parseReservePercent(raw: string | undefined): number {
   return value;
 }
 
-/** The allocation in words, for the record and the summary. */
+/**
+ * The allocation in words, for the record and the summary, with the rule that turns it into
+ * whole numbers (sampling/allocate.ts): a supervisor re-checks the sizes from this sentence.
+ */
 export function describeAllocation(allocation: Allocation): string {
   switch (allocation.kind) {
     case 'fixed':
       return `cố định ${allocation.perUnit} phiếu mỗi đơn vị`;
-    case 'proportional':
-      return `tổng ${allocation.total} phiếu chia theo tỷ lệ số người đủ điều kiện${allocation.min !== undefined ? `, tối thiểu ${allocation.min}` : ''}${allocation.max !== undefined ? `, tối đa ${allocation.max}` : ''} mỗi đơn vị`;
+    case 'proportional': {
+      const bounds = `${allocation.min !== undefined ? `, tối thiểu ${allocation.min}` : ''}${allocation.max !== undefined ? `, tối đa ${allocation.max}` : ''}`;
+      const rule =
+        allocation.version === 1
+          ? 'quy tắc phân bổ phiên bản 1: đơn vị vượt giới hạn bị ghim ở giới hạn, phần còn lại chia lại'
+          : 'quy tắc phân bổ phiên bản 2: n = λ·N giới hạn trong [tối thiểu, tối đa] và không quá N, λ chọn để tổng đúng bằng tổng đã định, làm tròn theo phần dư lớn nhất';
+      return `tổng ${allocation.total} phiếu chia theo tỷ lệ số người đủ điều kiện${bounds} mỗi đơn vị (${rule})`;
+    }
     case 'margin':
-      return `n = N / (1 + N·e²) với e = ${String(allocation.margin).replace('.', ',')}${allocation.max !== undefined ? `, tối đa ${allocation.max}` : ''} mỗi đơn vị`;
+      return `n = N / (1 + N·e²) với e = ${String(allocation.margin).replace('.', ',')}, làm tròn lên, ${allocation.max !== undefined ? `tối đa ${allocation.max}` : 'không đặt mức tối đa'} mỗi đơn vị (n không bao giờ quá N)`;
   }
 }

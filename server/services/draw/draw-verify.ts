@@ -8,12 +8,20 @@ import type { Db } from '../../db/connect';
 import { writeTransaction } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import { recordAudit } from '../../repositories/audit';
+import { findCommitment } from '../../repositories/draw-commitments';
 import { findCurrentDraw, listDrawnLines } from '../../repositories/draws';
+import { commitmentProblems } from './commitment';
 import type { Wave } from '../../repositories/waves';
 import { drawFromFrame } from './draw';
 import { frameOptions } from './frame-import';
 
 export interface VerifyOutcome {
+  /**
+   * Everything holds: the file is the one drawn from (same SHA-256), the re-run gives exactly
+   * the stored sample, and a commitment, when there is one, was kept. What `draw verify`'s
+   * exit code says.
+   */
+  verified: boolean;
   /** The re-run gives exactly the stored sample (same people, roles and ranks). */
   identical: boolean;
   drawId: number;
@@ -25,6 +33,10 @@ export interface VerifyOutcome {
   difference: string | null;
   /** The Vietnamese note about the file when its SHA-256 differs. */
   fileNote: string | null;
+  /** The method version the draw was re-run under (the one it was drawn with). */
+  codeVersion: string;
+  /** Commit–reveal: null when the seed was chosen without a commitment, else what was found. */
+  commitment: { id: number; problems: string[] } | null;
 }
 
 /**
@@ -44,7 +56,7 @@ export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, act
   const options = rules
     ? { ...current, period: rules.period, requirePostalAddress: rules.requirePostalAddress, excludeOrganisations: rules.excludeOrganisations }
     : current;
-  const rerun = await drawFromFrame(open, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent });
+  const rerun = await drawFromFrame(open, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent, codeVersion: draw.codeVersion });
   const sha256Matches = rerun.sha256 === draw.frameSha256;
   const fileNote = sha256Matches
     ? null
@@ -56,7 +68,10 @@ export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, act
     const comparison = compareSamples(await listDrawnLines(db, draw.id), sampleLines(rerun));
     difference = comparison.identical ? null : comparison.firstDifference;
   }
+  const committed = draw.commitmentId === null ? undefined : await findCommitment(db, draw.commitmentId);
+  const commitment = committed ? { id: committed.id, problems: commitmentProblems(committed, draw) } : null;
   const outcome: VerifyOutcome = {
+    verified: difference === null && sha256Matches && (commitment === null || commitment.problems.length === 0),
     identical: difference === null,
     drawId: draw.id,
     expectedSha256: draw.frameSha256,
@@ -64,13 +79,15 @@ export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, act
     sha256Matches,
     difference,
     fileNote,
+    codeVersion: draw.codeVersion,
+    commitment,
   };
   await writeTransaction(db, (trx) =>
     recordAudit(trx, {
       actor,
       action: 'draw.verify',
       waveYear: year,
-      detail: { drawId: draw.id, identical: outcome.identical, sha256Matches, fileSha256: rerun.sha256 },
+      detail: { drawId: draw.id, verified: outcome.verified, identical: outcome.identical, sha256Matches, fileSha256: rerun.sha256, commitmentProblems: commitment?.problems ?? null },
     }),
   );
   return outcome;

@@ -6,16 +6,21 @@ import { writeTransaction } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import { recordAudit } from '../../repositories/audit';
 import { countWaveResponses, findCurrentDraw, insertDraw, insertSampleEntry, supersedeDraw, type Draw } from '../../repositories/draws';
-import { findLatestFrameImport } from '../../repositories/frame-imports';
+import { findLatestCommitment, type DrawCommitment } from '../../repositories/draw-commitments';
+import { findLatestFrameImport, type FrameImport } from '../../repositories/frame-imports';
 import { findWave, updateWaveStatus } from '../../repositories/waves';
+import { describeAllocation } from './allocation-input';
 import { formatDateTime, redrawRefusal, type RedrawRequest } from './draw-rules';
+import { describeSeedRule, seedFollowingRule, seedTooEarly } from './seed-rule';
 import { assertSameRules, frameOptions } from './frame-import';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
 export interface DrawRequest {
+  /** Under a commitment: the seed of its rule, or only the public number (completed from the rule). */
   seed: string;
-  allocation: Allocation;
-  reservePercent: number;
+  /** Required without a commitment; under one, taken from it (and, when given, must equal it). */
+  allocation?: Allocation;
+  reservePercent?: number;
   /** Needed to replace a published draw, with `reason` (why, for the audit log). */
   redraw?: boolean;
   reason?: string;
@@ -43,12 +48,38 @@ async function assertMayReplace(db: Executor, year: number, current: Draw | unde
  * file, so it runs outside the write lock; the rules are checked before it (so a refused draw
  * costs nothing) and again in the transaction that records it, against the state it lands on.
  */
-export async function runDraw(db: Db, year: number, request: DrawRequest, actor: string | null): Promise<Draw> {
+/** The commitment a draw from `frame` must follow: the wave's latest, when made for this frame. */
+async function bindingCommitment(db: Executor, year: number, frame: FrameImport): Promise<DrawCommitment | undefined> {
+  const commitment = await findLatestCommitment(db, year);
+  return commitment?.frameImportId === frame.id ? commitment : undefined;
+}
+
+/** Seed, allocation and reserve of the draw: the request's, or under a commitment the committed ones. */
+function drawTerms(request: DrawRequest, commitment: DrawCommitment | undefined, now: Date): { seed: string; allocation: Allocation; reservePercent: number } {
+  const typed = request.seed.normalize('NFC').trim();
+  if (typed === '') throw new UserError('Cần nhập chuỗi hạt giống (seed) để bốc mẫu');
+  if (!commitment) {
+    if (!request.allocation || request.reservePercent === undefined) throw new UserError('Cần chọn cách phân bổ cỡ mẫu và tỷ lệ dự phòng');
+    return { seed: typed, allocation: request.allocation, reservePercent: request.reservePercent };
+  }
+  const rule = commitment.seedRule;
+  const early = seedTooEarly(rule, now);
+  if (early) throw new UserError(`${early} (biên bản cam kết số ${commitment.id})`, 409);
+  const seed = seedFollowingRule(rule, typed);
+  if (seed === null) throw new UserError(`Hạt giống "${typed}" không theo quy tắc đã cam kết ở biên bản số ${commitment.id}: ${describeSeedRule(rule)}`);
+  if (
+    (request.allocation && describeAllocation(request.allocation) !== describeAllocation(commitment.allocation)) ||
+    (request.reservePercent !== undefined && request.reservePercent !== commitment.reservePercent)
+  ) {
+    throw new UserError(`Phân bổ đã được cam kết ở biên bản số ${commitment.id} (${describeAllocation(commitment.allocation)}, dự phòng ${commitment.reservePercent} %): không thể bốc với phân bổ khác`);
+  }
+  return { seed, allocation: commitment.allocation, reservePercent: commitment.reservePercent };
+}
+
+export async function runDraw(db: Db, year: number, request: DrawRequest, actor: string | null, now = new Date()): Promise<Draw> {
   const wave = await findWave(db, year);
   if (!wave) throw waveNotFound(year);
   assertAllowed(wave, 'draw');
-  const seed = request.seed.normalize('NFC').trim();
-  if (seed === '') throw new UserError('Cần nhập chuỗi hạt giống (seed) để bốc mẫu');
   const redraw: RedrawRequest = { redraw: request.redraw ?? false, reason: request.reason?.normalize('NFC').trim() ?? '' };
   const current = await findCurrentDraw(db, year);
   await assertMayReplace(db, year, current, redraw);
@@ -59,8 +90,10 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
     throw new UserError(`Tệp khung mẫu của lần nhập ngày ${formatDateTime(frame.createdAt)} không còn (đã xóa sau khi công bố): hãy nhập lại khung mẫu`, 409);
   }
 
+  const commitment = await bindingCommitment(db, year, frame);
+  const { seed, allocation, reservePercent } = drawTerms(request, commitment, now);
   const options = await frameOptions(db, wave);
-  const result = await drawFromFrame(() => fs.createReadStream(frame.storedPath!), { ...options, seed, allocation: request.allocation, reservePercent: request.reservePercent });
+  const result = await drawFromFrame(() => fs.createReadStream(frame.storedPath!), { ...options, seed, allocation, reservePercent });
   if (!result.ok) throw new UserError(`Không bốc được mẫu: ${result.fatal}`);
   if (result.sha256 !== frame.fileSha256) {
     throw new UserError(`Tệp khung mẫu đã lưu bị thay đổi sau khi nhập (SHA-256 ${result.sha256} thay vì ${frame.fileSha256}): hãy nhập lại khung mẫu`, 409);
@@ -75,6 +108,9 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
     if ((await findLatestFrameImport(trx, year))?.id !== frame.id) {
       throw new UserError(`Khung mẫu của đợt ${year} vừa được nhập lại trong lúc bốc mẫu: hãy bốc lại từ khung mẫu mới`, 409);
     }
+    if ((await bindingCommitment(trx, year, frame))?.id !== commitment?.id) {
+      throw new UserError(`Đợt ${year} vừa có một biên bản cam kết mới trong lúc bốc mẫu: hãy xem lại trang bốc mẫu rồi bốc lại`, 409);
+    }
 
     if (replaced) await supersedeDraw(trx, replaced.id);
     const draw = await insertDraw(trx, {
@@ -87,6 +123,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
       method: result.method,
       codeVersion: result.codeVersion,
       units: result.units,
+      commitmentId: commitment?.id ?? null,
       eligibility: { period: options.period, requirePostalAddress: options.requirePostalAddress, excludeOrganisations: options.excludeOrganisations },
       createdBy: actor,
     });
@@ -104,6 +141,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
         allocation: result.allocation,
         reservePercent: result.reservePercent,
         codeVersion: result.codeVersion,
+        commitmentId: commitment?.id ?? null,
         ...drawTotals(result),
         ...(replaced ? { supersededDraw: replaced.id, supersededStatus: replaced.status } : {}),
         ...(wasPublished ? { reason: redraw.reason } : {}),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { findCurrentDraw, supersedeDraw } from '../../repositories/draws';
 import { clearStoredPath, insertFrameImport, listStoredFrameImports, type FrameImport } from '../../repositories/frame-imports';
 import { listUnits } from '../../repositories/units';
 import { findWave, type Wave } from '../../repositories/waves';
+import { framesFolder, newFramePaths, sweepFrameFiles } from './frame-files';
 import { rejectionLines, withoutPersonalData } from './frame-report';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
@@ -66,10 +66,11 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
   assertAllowed(wave, 'import-frame');
   const options = await frameOptions(db, wave);
 
-  const folder = path.join(dataDir, 'frames');
+  const folder = framesFolder(dataDir);
   fs.mkdirSync(folder, { recursive: true });
-  const storedPath = path.join(folder, `${year}-${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
-  const out = fs.createWriteStream(storedPath, { flags: 'wx', mode: 0o600 });
+  // Written under its partial name; renamed to `storedPath` in the transaction that records it.
+  const { partial, final: storedPath } = newFramePaths(dataDir, year);
+  const out = fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 });
   let writeError: Error | null = null;
   out.on('error', (error) => (writeError = error));
 
@@ -89,7 +90,7 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
   // pass (needed when dossier codes repeat) reads the saved copy.
   async function* savedCopy(): AsyncGenerator<Uint8Array> {
     await saveCopy();
-    yield* fs.createReadStream(storedPath);
+    yield* fs.createReadStream(partial);
   }
   let opened = 0;
   const open = (): ByteSource => (opened++ === 0 ? keepCopy() : savedCopy());
@@ -105,14 +106,21 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
       const message = scan.fatal ?? 'Không nhập được khung mẫu';
       return { ok: false, error: new UserError(message, 400, rejectionLines(report)), report };
     }
+    // A file with nothing to draw from must not replace the wave's frame (often a good one).
+    const eligible = Object.values(report.eligibleByUnit).reduce((sum, n) => sum + n, 0);
+    if (report.rowsAccepted === 0 || eligible === 0) {
+      const message =
+        report.rowsAccepted === 0
+          ? `Không nhập khung mẫu: không có dòng hợp lệ nào (${report.rowsRejected}/${report.rowsRead} dòng bị từ chối); khung mẫu đã có (nếu có) được giữ nguyên.`
+          : `Không nhập khung mẫu: ${report.rowsAccepted} dòng hợp lệ nhưng không có người nào đủ điều kiện chọn mẫu (ngoài kỳ khảo sát, thiếu địa chỉ hoặc là tổ chức); khung mẫu đã có (nếu có) được giữ nguyên.`;
+      return { ok: false, error: new UserError(message, 400, rejectionLines(report)), report };
+    }
     const frameImport = await writeTransaction(db, async (trx, afterCommit) => {
       afterCommit(() => void (kept = true));
       await assertSameRules(trx, await waveFor(trx, year, 'import-frame'), options, 'đọc tệp khung mẫu');
       const replaced = await listStoredFrameImports(trx, year);
       for (const old of replaced) await clearStoredPath(trx, old.id);
-      afterCommit(() => {
-        for (const old of replaced) fs.rmSync(old.storedPath, { force: true });
-      });
+      fs.renameSync(partial, storedPath);
       // A draft drawn from the previous frame no longer matches the wave's frame.
       const current = await findCurrentDraw(trx, year);
       const supersededDraft = current?.status === 'draft' ? current.id : null;
@@ -140,12 +148,14 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
           ...(supersededDraft !== null ? { supersededDraft } : {}),
         },
       });
+      // Also removes what earlier imports left when their process was killed.
+      await sweepFrameFiles(trx, afterCommit, dataDir, { atStart: false });
       return recorded;
     });
     return { ok: true, frameImport };
   } finally {
     if (!out.closed) out.destroy();
-    if (!kept) fs.rmSync(storedPath, { force: true });
+    if (!kept) for (const file of [partial, storedPath]) fs.rmSync(file, { force: true });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { toCsv } from '../../../analysis/csv';
 import { reportHtml } from '../../../analysis/report-html';
-import { personTableCsv, personTables, unitTableColumns, unitTableRows, type PersonTable } from '../../../analysis/tables';
+import { methodNotes, personTableCsv, personTables, unitTableColumns, unitTableRows, type PersonTable } from '../../../analysis/tables';
 import type { WaveResults } from '../../../analysis/types';
 import { toXlsx } from '../../../analysis/xlsx';
 import { removeAccents } from '../../../sampling';
@@ -59,6 +59,8 @@ export function unitTableJson(results: WaveResults) {
   return {
     wave: results.year,
     previous: results.previous,
+    /** How ci_low/ci_high, delta_ci_* and significant were computed. */
+    methods: methodNotes(results),
     columns: unitTableColumns(results),
     units: unitTableRows(results),
   };

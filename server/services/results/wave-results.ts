@@ -123,14 +123,20 @@ async function trackingInput(db: Executor, year: number): Promise<TrackingInput[
   return rows.map((r) => ({
     unitCode: r.unitCode,
     planned: r.planned,
+    shortfall: r.shortfall,
     drawn: r.drawn,
+    released: r.released,
     dispatched: r.dispatched,
     undeliverable: r.undeliverable,
     refused: r.refused,
     paperReturned: r.paperReturned,
     qrAnswered: r.qrAnswered,
-    imported: r.imported,
+    responded: r.responded,
+    refusals: r.refusals,
     valid: r.valid,
+    filled: r.filled,
+    imported: r.imported,
+    importedValid: r.importedValid,
   }));
 }
 

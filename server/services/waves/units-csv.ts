@@ -6,6 +6,9 @@ import { parseCsv, type RowProblem } from '../../forms/csv-text';
 const KINDS: UnitKind[] = ['department', 'district', 'commune'];
 const REQUIRED = ['unit_code', 'unit_name', 'unit_kind'] as const;
 const CODE_PATTERN = /^[A-Z0-9]{1,12}$/;
+const MAX_NAME = 200;
+/** A unit merged from more than this many of last year's is a mistake in the file, not a merger. */
+const MAX_PREDECESSORS = 20;
 
 export type UnitsCsvResult = { ok: true; units: Unit[] } | { ok: false; problems: RowProblem[] };
 
@@ -22,11 +25,15 @@ export function parseUnitsCsv(bytes: Uint8Array): UnitsCsvResult {
     if (error instanceof UserError) return { ok: false, problems: [{ row: 1, message: error.message }] };
     throw error;
   }
+  const extra = parsed.headers.filter((h) => !(REQUIRED as readonly string[]).includes(h) && h !== 'predecessors');
+  if (extra.length > 0) {
+    return { ok: false, problems: [{ row: 1, message: `cột không có trong mẫu: ${extra.slice(0, 5).map((h) => h.slice(0, 40)).join(', ')} (chỉ nhận unit_code,unit_name,unit_kind[,predecessors])` }] };
+  }
   const missing = REQUIRED.filter((c) => !parsed.headers.includes(c));
   if (missing.length > 0) {
     return { ok: false, problems: [{ row: 1, message: `thiếu cột ${missing.join(', ')} (cần: unit_code,unit_name,unit_kind[,predecessors])` }] };
   }
-  const problems: RowProblem[] = [];
+  const problems: RowProblem[] = [...parsed.problems];
   const units: Unit[] = [];
   const firstRowOfCode = new Map<string, number>();
   for (const { row, values } of parsed.rows) {
@@ -38,14 +45,18 @@ export function parseUnitsCsv(bytes: Uint8Array): UnitsCsvResult {
     else if (firstRowOfCode.has(code)) problems.push({ row, field: 'unit_code', message: `mã "${code}" trùng với dòng ${firstRowOfCode.get(code)}` });
     else firstRowOfCode.set(code, row);
     if (!name) problems.push({ row, field: 'unit_name', message: 'thiếu tên đơn vị' });
+    else if (name.length > MAX_NAME) problems.push({ row, field: 'unit_name', message: `tên dài ${name.length} ký tự, tối đa ${MAX_NAME}` });
     if (!KINDS.includes(kind as UnitKind)) {
       problems.push({ row, field: 'unit_kind', message: `loại "${values.unit_kind ?? ''}" không hợp lệ (department, district hoặc commune)` });
     }
     const rawPredecessors = values.predecessors ?? '';
     const predecessors =
       rawPredecessors === '' ? null : rawPredecessors === '-' ? [] : rawPredecessors.split(';').map((p) => p.trim().toUpperCase()).filter(Boolean);
+    const badPredecessor = predecessors?.find((p) => !CODE_PATTERN.test(p));
+    if (badPredecessor !== undefined) problems.push({ row, field: 'predecessors', message: `mã năm trước "${badPredecessor.slice(0, 20)}" chỉ được gồm chữ cái không dấu và chữ số (tối đa 12 ký tự)` });
+    else if (predecessors && predecessors.length > MAX_PREDECESSORS) problems.push({ row, field: 'predecessors', message: `${predecessors.length} mã năm trước, tối đa ${MAX_PREDECESSORS}` });
     units.push({ code, name, kind: kind as UnitKind, predecessors });
   }
-  if (parsed.rows.length === 0) problems.push({ row: 2, message: 'tệp không có đơn vị nào' });
+  if (parsed.rows.length === 0 && parsed.problems.length === 0) problems.push({ row: 2, message: 'tệp không có đơn vị nào' });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, units };
 }

@@ -1,9 +1,10 @@
-import fs from 'node:fs';
 import type { Executor } from '../../db/schema';
+import { eraseDeletedData } from '../../db/secure-erase';
 import type { AfterCommit } from '../../db/unit-of-work';
 import { recordAudit } from '../../repositories/audit';
 import { deleteWaveContacts, eraseDossierCodes } from '../../repositories/draws';
 import { clearStoredPath, listStoredFrameImports } from '../../repositories/frame-imports';
+import { sweepFrameFiles } from '../draw/frame-files';
 import { markPersonalDataPurged, updateWaveStatus } from '../../repositories/waves';
 import { waveFor } from './wave-policy';
 
@@ -17,26 +18,27 @@ export async function closeWave(trx: Executor, year: number, actor: string | nul
 export interface PurgeOutcome {
   contactsDeleted: number;
   dossierCodesErased: number;
+  /** This wave's frame files and any other left behind by a process that died (see frame-files.ts). */
   frameFilesDeleted: number;
 }
 
 /**
  * Removes the personal data of a closed wave (Decree 13/2023/NĐ-CP): contacts of drawn people,
  * any frame file still on disk, and the dossier codes that would let someone look a respondent
- * up in the one-stop system. Questionnaires, responses and results are untouched.
+ * up in the one-stop system. Questionnaires, responses and results are untouched. Once committed,
+ * the deleted values are erased from the database's files too (secure-erase.ts), so that no
+ * later backup holds them; running the purge again redoes that erasure.
  */
-export async function purgePersonalData(trx: Executor, afterCommit: AfterCommit, year: number, actor: string | null): Promise<PurgeOutcome> {
+export async function purgePersonalData(trx: Executor, afterCommit: AfterCommit, year: number, dataDir: string, actor: string | null): Promise<PurgeOutcome> {
   await waveFor(trx, year, 'purge-personal-data');
   const stored = await listStoredFrameImports(trx, year);
   const contactsDeleted = await deleteWaveContacts(trx, year);
   const dossierCodesErased = await eraseDossierCodes(trx, year);
   for (const frame of stored) await clearStoredPath(trx, frame.id);
   await markPersonalDataPurged(trx, year);
-  const outcome = { contactsDeleted, dossierCodesErased, frameFilesDeleted: stored.length };
+  const frameFiles = await sweepFrameFiles(trx, afterCommit, dataDir, { atStart: false });
+  const outcome = { contactsDeleted, dossierCodesErased, frameFilesDeleted: frameFiles.length };
   await recordAudit(trx, { actor, action: 'wave.purge-personal-data', waveYear: year, detail: { ...outcome } });
-  // Files go after the commit: a failed transaction must not leave the records pointing nowhere.
-  afterCommit(() => {
-    for (const frame of stored) fs.rmSync(frame.storedPath, { force: true });
-  });
+  afterCommit((db) => eraseDeletedData(db));
   return outcome;
 }

@@ -1,0 +1,36 @@
+import { createMiddleware } from 'hono/factory';
+
+/**
+ * Scripts only from our own files (/assets/), never inline: an injected <script> does not run.
+ * Inline styles stay allowed (the one stylesheet is inlined for citizens' slow phones, and a
+ * style cannot run code). No page may be framed, so the one-button admin forms cannot be
+ * clicked through a hostile page; forms post only to us.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+/**
+ * The headers every response gets. Staff pages and downloads (drawn lists, manifests, keyed
+ * forms) must not stay in a shared or browser cache, so anything that does not say otherwise is
+ * `no-store`; the few files that may be cached (the scripts) set their own Cache-Control.
+ */
+export function securityHeaders() {
+  return createMiddleware(async (c, next) => {
+    await next();
+    const headers = c.res.headers;
+    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+    headers.set('x-frame-options', 'DENY');
+    headers.set('x-content-type-options', 'nosniff');
+    // Citizens' pages set no-referrer themselves (the token is in their address).
+    if (!headers.has('referrer-policy')) headers.set('referrer-policy', 'same-origin');
+    if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
+  });
+}

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../server/cli/run-cli';
+import { openDatabase } from '../server/db/connect';
+import { formTokenFor, FORM_TOKEN_HEADER } from '../server/middleware/cross-site';
+import { SESSION_COOKIE } from '../server/middleware/auth';
+import { createSession, insertUser } from '../server/repositories/users';
+import { killHard, spawnEntry } from './support/child-process';
+import { startServerProcess } from './support/server-process';
+
+/**
+ * Frame files hold everyone's personal data: none may outlive publish or purge, even when the
+ * process is killed (SIGKILL) between a commit and the file's deletion, or in the middle of an
+ * import (issue 10). Each test kills a real process at the named point, proves the kill left a
+ * copy behind, then starts the server again or purges, and finds no copy left.
+ */
+
+const DEMO = path.resolve(import.meta.dirname, '../server/demo');
+const FRAME = path.join(DEMO, 'frame-2023-sample.csv');
+
+let dir: string;
+let file: string;
+let frames: string;
+const cli = (...argv: string[]) => runCli(argv, { DATABASE_URL: file, USER: 'tester' }, dir);
+const framesLeft = () => (fs.existsSync(frames) ? fs.readdirSync(frames).sort() : []);
+const referenced = async () => {
+  const db = openDatabase({ kind: 'sqlite', file });
+  try {
+    const rows = await db.selectFrom('frame_imports').select('stored_path').where('stored_path', 'is not', null).execute();
+    return rows.map((r) => path.basename(r.stored_path!)).sort();
+  } finally {
+    await db.destroy();
+  }
+};
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(condition()).toBe(true);
+}
+
+/** A SIPAS command in its own process, stopped at `pauseAt` (test/support/paused-entry.ts) and killed there. */
+async function killCliAt(pauseAt: string, ...argv: string[]): Promise<void> {
+  const child = spawnEntry(['test/support/paused-entry.ts', 'server/cli.ts', ...argv], { DATABASE_URL: file, SIPAS_PAUSE_AT: pauseAt });
+  await child.waitFor('PAUSED');
+  await killHard(child);
+}
+
+/** `frame import` killed while its input is still arriving, once its copy is on disk. */
+async function killImportWhileReading(): Promise<void> {
+  const child = spawnEntry(['test/support/paused-entry.ts', 'server/cli.ts', 'frame', 'import', '--wave', '2023', FRAME], {
+    DATABASE_URL: file,
+    SIPAS_PAUSE_AT: 'stall:createReadStream:frame-2023-sample.csv',
+  });
+  const before = framesLeft().length;
+  await child.waitFor('PAUSED');
+  await until(() => framesLeft().length > before);
+  await killHard(child);
+}
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-frames-'));
+  file = path.join(dir, 'sipas.db');
+  frames = path.join(dir, 'frames');
+  expect((await cli('wave', 'create', '--year', '2023')).stderr).toBe('');
+  expect((await cli('units', 'import', '--wave', '2023', path.join(DEMO, 'units-2023.csv'))).stderr).toBe('');
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+// Each test starts several real processes (a few seconds each under tsx on a busy machine).
+describe('frame files after a crash (issue 10)', { timeout: 90_000 }, () => {
+  it('publish killed between its commit and deleting the frame file: the purge finds and removes the file, and says so', async () => {
+    expect((await cli('frame', 'import', '--wave', '2023', FRAME)).stderr).toBe('');
+    expect((await cli('draw', '--wave', '2023', '--seed', 'thu-nghiem', '--per-unit', '3')).stderr).toBe('');
+    const frameFile = framesLeft();
+    expect(frameFile).toHaveLength(1);
+
+    await killCliAt('before:rmSync:/frames/', 'draw', 'publish', '--wave', '2023');
+    // Killed after the commit: the draw is published and no record points to the file, which is still there.
+    expect(await referenced()).toEqual([]);
+    expect(framesLeft()).toEqual(frameFile);
+
+    expect((await cli('wave', 'close', '--wave', '2023')).stderr).toBe('');
+    const purged = await cli('wave', 'purge-personal-data', '--wave', '2023', '--json');
+    expect(JSON.parse(purged.stdout)).toMatchObject({ frameFilesDeleted: 1 });
+    expect(framesLeft()).toEqual([]);
+  });
+
+  it('frame import killed while reading the file and after naming its copy: the next start of the server removes both copies', async () => {
+    await killImportWhileReading();
+    expect(framesLeft()).toHaveLength(1);
+    await killCliAt('after:renameSync:/frames/', 'frame', 'import', '--wave', '2023', FRAME);
+    expect(framesLeft()).toHaveLength(2);
+    expect(await referenced()).toEqual([]);
+
+    const server = await startServerProcess(file);
+    try {
+      expect(framesLeft()).toEqual([]);
+    } finally {
+      await server.kill();
+    }
+  });
+
+  it('a later import removes what a killed import left, and keeps only its own copy', async () => {
+    await killImportWhileReading();
+    expect(framesLeft()).toHaveLength(1);
+    expect((await cli('frame', 'import', '--wave', '2023', FRAME)).stderr).toBe('');
+    expect(framesLeft()).toEqual(await referenced());
+    expect(framesLeft()).toHaveLength(1);
+  });
+
+  it('a web upload cut by killing the server leaves no copy once the server is started again', async () => {
+    const db = openDatabase({ kind: 'sqlite', file });
+    const admin = await insertUser(db, { username: 'quantri', role: 'admin', password: 'mat-khau-thu-nghiem' });
+    const session = await createSession(db, admin.id);
+    await db.destroy();
+
+    const server = await startServerProcess(file);
+    const boundary = 'sipas-test-boundary';
+    const request = http.request(`${server.url}/waves/2023/frame`, {
+      method: 'POST',
+      headers: {
+        cookie: `${SESSION_COOKIE}=${session}`,
+        [FORM_TOKEN_HEADER]: formTokenFor(session),
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'transfer-encoding': 'chunked',
+      },
+    });
+    request.on('error', () => {});
+    try {
+      // Half of the file is sent; the rest never comes.
+      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="khung.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+      request.write(fs.readFileSync(FRAME).subarray(0, 300_000));
+      await until(() => framesLeft().length === 1 && fs.statSync(path.join(frames, framesLeft()[0])).size > 0);
+    } finally {
+      await server.kill();
+    }
+    request.destroy();
+    expect(framesLeft()).toHaveLength(1);
+
+    const restarted = await startServerProcess(file);
+    try {
+      expect(framesLeft()).toEqual([]);
+    } finally {
+      await restarted.kill();
+    }
+  });
+});
