@@ -25,6 +25,9 @@ var messages = document.getElementById('messages');
 var sets = form.querySelectorAll('fieldset.item');
 var comment = form.querySelector('textarea');
 var keying = null, generation = 0, saving = false;
+// A quick clerk may type the code, the answers and Enter before the code's lookup comes back:
+// the Enter then waits for the form instead of looking up the whole line as a code.
+var pendingCode = null, enterWaiting = false;
 
 function say(kind, text, details) {
   messages.innerHTML = '';
@@ -88,9 +91,12 @@ function openForm(found, extra) {
   keying = createKeying(items);
   sync();
   for (var i = 0; i < extra.length; i++) press(extra[i], null);
+  if (enterWaiting) { enterWaiting = false; press('Enter', null); }
 }
 function closeForm() {
   generation++;
+  pendingCode = null;
+  enterWaiting = false;
   keying = null;
   form.hidden = true;
   outcomeForm.hidden = true;
@@ -99,14 +105,21 @@ function closeForm() {
 }
 function lookup(raw, explicit) {
   var sent = generation;
+  if (!explicit) pendingCode = raw;
   fetch(codeForm.dataset.lookup + '?code=' + encodeURIComponent(raw), { headers: { accept: 'application/json' } })
     .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
     .then(function (res) {
+      if (!explicit && pendingCode === raw) pendingCode = null;
       if (sent !== generation || keying) return;
       var now = codeInput.value;
-      if (res.ok) {
-        if (now.indexOf(raw) !== 0) return;
-        if (res.body.prefixOfAnother && !explicit) return;
+      var opens = res.ok && now.indexOf(raw) === 0 && !(res.body.prefixOfAnother && !explicit);
+      if (!opens && !explicit && enterWaiting) {
+        // The code alone did not open a form: the waiting Enter looks up the line as typed.
+        enterWaiting = false;
+        lookup(now, true);
+        return;
+      }
+      if (opens) {
         openForm(res.body, now.slice(raw.length));
       } else if (explicit && now === raw) {
         say('error', res.body.error, res.body.details);
@@ -147,7 +160,12 @@ function press(key, event) {
   if (out.kind === 'keyed' || out.kind === 'back') sync();
 }
 
-codeForm.addEventListener('submit', function (e) { e.preventDefault(); lookup(codeInput.value, true); });
+codeForm.addEventListener('submit', function (e) {
+  e.preventDefault();
+  var now = codeInput.value;
+  if (pendingCode !== null && now.length > pendingCode.length && now.indexOf(pendingCode) === 0) enterWaiting = true;
+  else lookup(now, true);
+});
 codeInput.addEventListener('input', function () {
   if (keying) return;
   if (codeInput.value.toUpperCase().replace(/[\\s-]/g, '').length >= 8) lookup(codeInput.value, false);

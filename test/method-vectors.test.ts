@@ -3,6 +3,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IndexCalculator, SATISFIED, UNSATISFIED, BLANK, addRespondent, criterionIndexes, emptyCounts, mean, type Scoring } from '../analysis/scoring';
+import { indexInterval, jackknifeSe, Sample } from '../analysis/uncertainty';
 import { drawSample, sampleLines } from '../sampling';
 
 import { makeQuestionnaireCode } from '../server/forms/questionnaire-codes';
@@ -98,6 +99,19 @@ describe('method document test vectors', () => {
     expect(calculator.elementIndexes(counts)).toEqual([(50 + 200 / 3) / 2, 200 / 3]);
     expect(calculator.unitIndex(counts)).toBeCloseTo(62.5, 12);
     expect(mean([calculator.unitIndex(counts), 80])).toBeCloseTo(71.25, 12);
+  });
+
+  it('95 % interval of the documented four answers, without and with a frame of 10 people', () => {
+    const scoring: Scoring = { criteria: ['A1', 'A2', 'B1'], elementCodes: ['A', 'B'], elementOf: Int32Array.from([0, 0, 1]), satisfied: new Set([4, 5]) };
+    const sample = new Sample(3, 4);
+    for (const a of [[5, 4, 2], [3, null, 5], [4, 2, 4], [1, 5, null]]) sample.append(Uint8Array.from(a.map((v) => (v === null ? BLANK : v >= 4 ? SATISFIED : UNSATISFIED))), 0);
+    const calculator = new IndexCalculator(scoring);
+    const srsSe = jackknifeSe(sample, calculator)!;
+    expect(srsSe).toBeCloseTo(8.8388, 4);
+    const open = indexInterval({ index: 62.5, srsSe, n: 4, confidence: 0.95 });
+    expect([open.low, open.high]).toEqual([expect.closeTo(29.4945, 4), expect.closeTo(88.5907, 4)]);
+    const finite = indexInterval({ index: 62.5, srsSe, n: 4, frameSize: 10, confidence: 0.95 });
+    expect([finite.low, finite.high]).toEqual([expect.closeTo(37.0063, 4), expect.closeTo(83.7349, 4)]);
   });
 });
 
