@@ -19,6 +19,10 @@ export const MAX_FORM_FIELDS = 300;
 
 /** Frame files (2 GB is a normal case) are streamed part by part by multipart-stream.ts, never held. */
 const STREAMED_UPLOADS = /^\/waves\/[^/]+\/(frame|draw\/verify)\/?$/;
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The citizen's forms: `/q/<token>` reads nothing before its token is checked. */
+const SESSIONLESS_FORMS = /^\/(q\/[^/]+|k)$/;
 const CSV_UPLOADS = /^\/waves\/[^/]+\/(units|analysis\/previous|responses\/import)\/?$/;
 
 function tooLarge(maxBytes: number): UserError {
@@ -26,7 +30,17 @@ function tooLarge(maxBytes: number): UserError {
   return new UserError(`Dữ liệu gửi lên quá lớn: tối đa ${size} cho trang này. Nếu là tệp, hãy chia nhỏ tệp rồi gửi lại.`, 413);
 }
 
-function tooManyFields(): UserError {
+/** For a form parsed after its route's own checks: more fields than any form of ours has. */
+export function countsAsTooManyFields(form: Record<string, unknown>): boolean {
+  let fields = 0;
+  for (const key in form) {
+    const value = form[key];
+    fields += Array.isArray(value) ? value.length : 1;
+  }
+  return fields > MAX_FORM_FIELDS;
+}
+
+export function tooManyFields(): UserError {
   return new UserError(`Biểu mẫu gửi lên có quá nhiều trường (tối đa ${MAX_FORM_FIELDS}); không có gì được ghi.`, 400);
 }
 
@@ -40,6 +54,11 @@ function fieldSeparator(contentType: string | undefined): Uint8Array | null {
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
   if (type === 'multipart/form-data' && boundary) return new TextEncoder().encode(`--${boundary[1] ?? boundary[2]}`);
   return null;
+}
+
+/** A URL-encoded form of n fields has n − 1 separators; a multipart one n + 1 boundary lines. */
+function allowedSeparators(separator: Uint8Array): number {
+  return separator.length > 1 ? MAX_FORM_FIELDS + 1 : MAX_FORM_FIELDS - 1;
 }
 
 function occurrences(haystack: Buffer, needle: Uint8Array): number {
@@ -56,8 +75,7 @@ function occurrences(haystack: Buffer, needle: Uint8Array): number {
 function guardedBody(body: ReadableStream<Uint8Array>, maxBytes: number, separator: Uint8Array | null) {
   const guard = { refusal: null as UserError | null, stream: body };
   let bytes = 0;
-  // A URL-encoded form of n fields has n − 1 separators; a multipart one n + 1 boundary lines.
-  const allowedSeparators = separator && separator.length > 1 ? MAX_FORM_FIELDS + 1 : MAX_FORM_FIELDS - 1;
+  const allowed = separator ? allowedSeparators(separator) : 0;
   let separators = 0;
   let tail: Buffer = Buffer.alloc(0);
   guard.stream = body.pipeThrough(
@@ -69,7 +87,7 @@ function guardedBody(body: ReadableStream<Uint8Array>, maxBytes: number, separat
           const window = Buffer.concat([tail, chunk]);
           separators += occurrences(window, separator);
           tail = window.subarray(Math.max(0, window.length - (separator.length - 1)));
-          if (separators > allowedSeparators) guard.refusal = tooManyFields();
+          if (separators > allowed) guard.refusal = tooManyFields();
         }
         if (guard.refusal) controller.error(guard.refusal);
         else controller.enqueue(chunk);
@@ -81,12 +99,25 @@ function guardedBody(body: ReadableStream<Uint8Array>, maxBytes: number, separat
 
 export function limitBodies() {
   return createMiddleware<AppEnv>(async (c, next) => {
+    // Decided from the method and headers: touching `raw.body` makes the Node adapter build a
+    // web stream for the request, which every citizen's submission would pay for.
+    if (BODILESS_METHODS.has(c.req.method) || STREAMED_UPLOADS.test(c.req.path)) return next();
     const raw = c.req.raw;
-    if (!raw.body || STREAMED_UPLOADS.test(c.req.path)) return next();
     const maxBytes = CSV_UPLOADS.test(c.req.path) ? CSV_UPLOAD_MAX_BYTES : FORM_MAX_BYTES;
     const declared = raw.headers.get('content-length');
     if (declared !== null && !(Number(declared) <= maxBytes)) throw tooLarge(maxBytes);
-    const guard = guardedBody(raw.body, maxBytes, fieldSeparator(raw.headers.get('content-type') ?? undefined));
+    const separator = fieldSeparator(raw.headers.get('content-type') ?? undefined);
+    if (declared !== null) {
+      // Node's parser delivers no more than the declared length, so the size is already bounded,
+      // and a counting stream would cost every citizen's submission a rebuilt request. The
+      // citizen's forms count their fields after their token is checked (qr-routes.tsx, with
+      // `countsAsTooManyFields`); staff forms are counted here, from the body Hono keeps for the route.
+      if (SESSIONLESS_FORMS.test(c.req.path) || !separator) return next();
+      if (occurrences(Buffer.from(await c.req.arrayBuffer()), separator) > allowedSeparators(separator)) throw tooManyFields();
+      return next();
+    }
+    if (!raw.body) return next();
+    const guard = guardedBody(raw.body, maxBytes, separator);
     c.req.raw = new Request(raw, { body: guard.stream, duplex: 'half' } as RequestInit);
     await next();
     if (guard.refusal) {

@@ -4,10 +4,11 @@ import { validator } from 'hono/validator';
 import { QrFormPage } from '../../survey-web/pages/qr-form-page';
 import { AlreadyAnsweredPage, QrNotFoundPage, ShortLinkPage, ThanksPage, WaveClosedPage } from '../../survey-web/pages/qr-status-pages';
 import type { AppDeps, AppEnv } from '../app-env';
+import { countsAsTooManyFields, tooManyFields } from '../middleware/body-limits';
 import type { FieldProblem } from '../errors';
 import { clientAddress } from '../middleware/client-address';
 import type { QrFormValues } from '../forms/qr-form';
-import { isAnswered, openByToken, submitQrForm, takesAnswers, unitNameOf, type OpenQuestionnaire } from '../services/collection/qr-submission';
+import { isAnswered, isOpenToken, openByToken, submitQrForm, takesAnswers, unitNameOf, type OpenQuestionnaire } from '../services/collection/qr-submission';
 import { criterionCodes } from '../../analysis/questionnaire';
 import { minAnswered } from '../services/collection/responses';
 import { openByShortLink } from '../services/collection/short-link';
@@ -26,6 +27,7 @@ function nfc(text: string): string {
 }
 
 const formValues = validator('form', (value): QrFormValues => {
+  if (countsAsTooManyFields(value)) throw tooManyFields();
   const out: QrFormValues = {};
   for (const key in value) {
     const v = value[key];
@@ -77,12 +79,11 @@ export function qrRoutes(deps: AppDeps) {
     .post(
       '/q/:token',
       async (c, next) => {
-        // Before the body is read: a post to a token that does not exist, or whose wave is closed,
-        // costs a look-up, never the parsing of whatever was sent (the job below checks again, locked).
+        // Before the body is read: a post to a token that does not exist (or was never sent) costs
+        // one look-up, never the parsing of whatever was sent. The job below checks everything
+        // again, locked, closed waves included.
         noStore(c);
-        const open = await openByToken(db, c.req.param('token'));
-        if (!open) return c.html(<QrNotFoundPage />, 404);
-        if (!takesAnswers(open)) return c.html(<WaveClosedPage />, 409);
+        if (!(await isOpenToken(db, c.req.param('token')))) return c.html(<QrNotFoundPage />, 404);
         await next();
       },
       formValues,

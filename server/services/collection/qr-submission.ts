@@ -49,6 +49,11 @@ export async function openByToken(db: Executor, token: string): Promise<OpenQues
   return context && { questionnaire, ...context };
 }
 
+/** Whether a token exists and was sent: the one look-up a QR post costs before its body is read. */
+export async function isOpenToken(db: Executor, token: string): Promise<boolean> {
+  return (await findQuestionnaireByToken(db, token))?.released === true;
+}
+
 /** Read only for pages that show it: the common path (a 303 after a counted answer) needs no name. */
 export async function unitNameOf(db: Executor, open: OpenQuestionnaire): Promise<string> {
   return (await findUnitName(db, open.wave.year, open.questionnaire.unitCode)) ?? open.questionnaire.unitCode;
