@@ -101,6 +101,16 @@ function writeOut(out: string, content: string): void {
   }
 }
 
+/** How a draw's sample is allocated to units, and its reserve: the same flags for `draw commit` and `draw`. */
+const ALLOCATION_FLAGS = {
+  'per-unit': { type: 'string' },
+  total: { type: 'string' },
+  min: { type: 'string' },
+  max: { type: 'string' },
+  margin: { type: 'string' },
+  reserve: { type: 'string' },
+} as const;
+
 export const drawCommitCommand: CliCommand = {
   usage:
     'draw commit --wave 2023 --seed-rule "Xổ số kiến thiết An Giang, giải đặc biệt" --seed-date yyyy-mm-dd [--seed-digits 6] (--per-unit N | --total N [--min N --max N] | --margin 0.05 [--max N]) [--reserve 20]',
@@ -109,12 +119,7 @@ export const drawCommitCommand: CliCommand = {
     'seed-rule': { type: 'string' },
     'seed-date': { type: 'string' },
     'seed-digits': { type: 'string' },
-    'per-unit': { type: 'string' },
-    total: { type: 'string' },
-    min: { type: 'string' },
-    max: { type: 'string' },
-    margin: { type: 'string' },
-    reserve: { type: 'string' },
+    ...ALLOCATION_FLAGS,
   },
   async run(ctx, values) {
     const year = requireYear(values, this.usage);
@@ -157,12 +162,7 @@ export const drawCommand: CliCommand = {
   options: {
     wave: { type: 'string' },
     seed: { type: 'string' },
-    'per-unit': { type: 'string' },
-    total: { type: 'string' },
-    min: { type: 'string' },
-    max: { type: 'string' },
-    margin: { type: 'string' },
-    reserve: { type: 'string' },
+    ...ALLOCATION_FLAGS,
     redraw: { type: 'boolean' },
     reason: { type: 'string' },
   },
