@@ -38,4 +38,17 @@ describe('sweeping frame files', () => {
     expect(await sweep(true)).toEqual([names.writtenHere]);
     expect(fs.readdirSync(frames).sort()).toEqual([names.recorded, names.writtenByParent]);
   });
+
+  it('removes copies of verify uploads whose process is gone, and at start every one of this process', async () => {
+    const verify = path.join(deps.config.dataDir, 'verify');
+    fs.mkdirSync(verify);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const names = { running: `2023-1-aaaa.${process.ppid}.csv`, here: `2023-2-bbbb.${process.pid}.csv`, died: `2023-3-cccc.${dead}.csv`, unnamed: '2023-4-dddd.csv' };
+    for (const name of Object.values(names)) fs.writeFileSync(path.join(verify, name), 'Mã hồ sơ,Họ và tên\r\n');
+    const sweep = (atStart: boolean) => writeTransaction(deps.db, (trx, afterCommit) => sweepFrameFiles(trx, afterCommit, deps.config.dataDir, { atStart }));
+
+    expect((await sweep(false)).sort()).toEqual([names.died, names.unnamed]);
+    expect(await sweep(true)).toEqual([names.here]);
+    expect(fs.readdirSync(verify)).toEqual([names.running]);
+  });
 });

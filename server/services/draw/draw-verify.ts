@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +12,7 @@ import { findCurrentDraw, listDrawnLines } from '../../repositories/draws';
 import { commitmentProblems } from './commitment';
 import type { Wave } from '../../repositories/waves';
 import { drawFromFrame } from './draw';
+import { newVerifyCopyPath } from './frame-files';
 import { frameOptions } from './frame-import';
 
 export interface VerifyOutcome {
@@ -96,12 +96,12 @@ export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, act
 /**
  * `verifyDraw` for a file that arrives as a one-time stream (a web upload): the re-run may read
  * the frame twice, so the upload is first saved under `<dataDir>/verify/`, readable only by
- * the platform, and deleted afterwards whatever happens, since it holds personal data.
+ * the platform, and deleted afterwards whatever happens, since it holds personal data (a copy
+ * left by a killed process goes at the next start or sweep: frame-files.ts).
  */
 export async function verifyUploadedDraw(deps: { db: Db; dataDir: string }, wave: Wave, upload: ByteSource, actor: string | null): Promise<VerifyOutcome> {
-  const folder = path.join(deps.dataDir, 'verify');
-  fs.mkdirSync(folder, { recursive: true });
-  const file = path.join(folder, `${wave.year}-${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
+  const file = newVerifyCopyPath(deps.dataDir, wave.year);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
     await pipeline(Readable.from(upload), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
     return await verifyDraw(deps.db, wave, () => fs.createReadStream(file), actor);

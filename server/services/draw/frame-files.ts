@@ -34,18 +34,39 @@ export function newFramePaths(dataDir: string, year: number): { partial: string;
  */
 export async function sweepFrameFiles(trx: Executor, afterCommit: AfterCommit, dataDir: string, options: { atStart: boolean }): Promise<string[]> {
   const folder = framesFolder(dataDir);
-  if (!fs.existsSync(folder)) return [];
   // Compared by name: the data folder may have moved since the paths were recorded.
   const referenced = new Set((await listStoredFramePaths(trx)).map((stored) => path.basename(stored)));
-  const orphans = fs.readdirSync(folder).filter((name) => {
+  const orphans = filesIn(folder).filter((name) => {
     if (referenced.has(name)) return false;
     const writer = PARTIAL.exec(name);
     return !writer || !isWriting(Number(writer[1]), options.atStart);
   });
+  // Copies of frames uploaded for `draw verify` live only while their process checks them.
+  const verifyFolder = verifyCopiesFolder(dataDir);
+  const verifyLeftovers = filesIn(verifyFolder).filter((name) => {
+    const writer = VERIFY_COPY.exec(name);
+    return !writer || !isWriting(Number(writer[1]), options.atStart);
+  });
   afterCommit(() => {
     for (const name of orphans) fs.rmSync(path.join(folder, name), { force: true });
+    for (const name of verifyLeftovers) fs.rmSync(path.join(verifyFolder, name), { force: true });
   });
-  return orphans;
+  return [...orphans, ...verifyLeftovers];
+}
+
+function filesIn(folder: string): string[] {
+  return fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+}
+
+const VERIFY_COPY = /\.(\d+)\.csv$/;
+
+function verifyCopiesFolder(dataDir: string): string {
+  return path.join(dataDir, 'verify');
+}
+
+/** Where `draw verify` keeps an uploaded frame while it re-runs the draw: named after this process, so a sweep knows whether it is still in use. */
+export function newVerifyCopyPath(dataDir: string, year: number): string {
+  return path.join(verifyCopiesFolder(dataDir), `${year}-${Date.now()}-${randomBytes(6).toString('hex')}.${process.pid}.csv`);
 }
 
 function isWriting(pid: number, atStart: boolean): boolean {
