@@ -23,6 +23,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } 
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { drawSample, scanFrame, type DrawOptions, type UnitRef } from '../sampling/index';
+import { seededRandom } from '../sampling/test-support';
 
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
 const RUNS = 3;
@@ -47,17 +48,6 @@ const DRAW: DrawOptions = {
   reservePercent: 20,
 };
 
-/** mulberry32, so the generated frame is the same on every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Hoàng', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý', 'Trương', 'Châu', 'Lâm'];
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Minh', 'Thanh', 'Ngọc', 'Đức', 'Mỹ', 'Tấn', 'Hồng', 'Diễm'];
 const GIVEN = ['An', 'Anh', 'Bình', 'Châu', 'Dũng', 'Hải', 'Hoa', 'Khang', 'Linh', 'Long', 'Mai', 'Nam', 'Oanh', 'Phúc', 'Tài', 'Trang', 'Tuấn', 'Yến'];
@@ -73,7 +63,7 @@ const HEADER = 'Mã hồ sơ,Mã đơn vị,Tên thủ tục,Họ và tên,Loạ
  * unknown units and duplicated codes.
  */
 async function generate(path: string, rows: number): Promise<void> {
-  const random = generator(rows);
+  const random = seededRandom(rows);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
   const out = createWriteStream(path);
   const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));

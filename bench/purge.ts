@@ -25,23 +25,13 @@ import { importFrame } from '../server/services/draw/frame-import';
 import { closeWave, purgePersonalData } from '../server/services/waves/wave-lifecycle';
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { valuesFoundIn } from '../test/support/find-values';
+import { seededRandom } from '../sampling/test-support';
 
 const ROUNDS = 5;
 const YEAR = 2023;
 const perUnit = Number(process.argv[2] ?? 90);
 const UNITS_CSV = fileURLToPath(new URL('../server/demo/units-2023.csv', import.meta.url));
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-bench-purge-'));
-
-/** mulberry32: the same frame on every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Hoàng', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý', 'Trương'];
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Minh', 'Thanh', 'Ngọc', 'Đức', 'Mỹ', 'Tấn', 'Hồng', 'Diễm', 'Quốc', 'Kim', 'Bảo'];
@@ -50,7 +40,7 @@ const STREETS = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Huệ', 'Hai Bà 
 const WARDS = ['Mỹ Bình', 'Mỹ Long', 'Núi Sam', 'Nhà Bàng', 'Ba Chúc', 'Bình Khánh', 'Vĩnh Mỹ', 'Long Thạnh'];
 
 function frameCsv(unitCodes: string[], rowsPerUnit: number): string {
-  const random = generator(2023);
+  const random = seededRandom(2023);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
   const lines = ['Mã hồ sơ,Mã đơn vị,Tên thủ tục,Họ và tên,Loại đối tượng,Số CCCD,Số điện thoại,Địa chỉ,Ngày trả kết quả,Hình thức nộp'];
   let n = 0;
@@ -80,7 +70,7 @@ async function buildTemplate(dir: string): Promise<{ file: string; purged: strin
   if (!imported.ok) throw imported.error;
   await runDraw(db, YEAR, { seed: 'bench-purge', allocation: { kind: 'fixed', perUnit }, reservePercent: 20 }, 'bench');
   await writeTransaction(db, (trx, afterCommit) => publishDraw(trx, afterCommit, YEAR, {}, 'bench'));
-  const random = generator(7);
+  const random = seededRandom(7);
   const letters = await db.selectFrom('questionnaires').select(['id', 'unit_code']).where('released', '=', 1).execute();
   await writeTransaction(db, async (trx) => {
     const codes = ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3'];

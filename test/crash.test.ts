@@ -10,6 +10,7 @@ import { insertUser } from '../server/repositories/users';
 import { CRITERIA, keyedAnswers, qrAnswers } from './support/personal-data';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { startServerProcess, type ServerProcess } from './support/server-process';
+import { seededRandom } from '../sampling/test-support';
 
 /**
  * The real server as its own process on a real SQLite file, taking citizens' QR submissions
@@ -26,18 +27,6 @@ const PER_ROUND = 24;
 const QR_WORKERS = 4;
 const CLERKS = ['buudien-a', 'buudien-b'];
 const PASSWORD = 'crash-test-password-1';
-
-/** mulberry32: a small seeded generator, so the kill moments and the mix are the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Attempt {
   q: PublishedQuestionnaire;
@@ -100,7 +89,7 @@ describe('crash test: SIGKILL under concurrent QR and paper submissions', () => 
     for (const username of CLERKS) await insertUser(db, { username, role: 'clerk', password: PASSWORD });
     await db.destroy();
 
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const attempts: Attempt[] = questionnaires.map((q) => ({ q, channel: next() < 0.6 ? 'qr' : 'paper', acknowledged: false }));
     for (let round = 0; round < rounds; round++) {
       server = await startServerProcess(file);
