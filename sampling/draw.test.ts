@@ -126,6 +126,20 @@ describe('drawSample', () => {
     expect(result.report.rowsRejected).toBe(1);
   });
 
+  it('reads malformed rows as method 1.1.0 did, so a draw made under it re-runs the same; 1.2.0 rejects them', async () => {
+    // STP has 3 people: one row short of its last cell, one with a NUL byte in the name.
+    const short = row({ code: 'STP-X1', unit: 'STP', id: '089300000001' }).replace(/,[^,]*$/, '');
+    const nul = row({ code: 'STP-X2', unit: 'STP', id: '089300000002', name: 'Lê\u0000 Văn Bình' });
+    const rows = [...ROWS, short, nul];
+    const old = await draw(rows, { codeVersion: 'sipas-sampling-1.1.0' });
+    const now = await draw(rows, { codeVersion: SAMPLING_CODE_VERSION });
+    expect(old.report.rowsRejected).toBe(0);
+    expect(old.units.find((u) => u.unitCode === 'STP')?.eligible).toBe(5);
+    expect(old.entries.map((e) => e.dossierCode)).toEqual(expect.arrayContaining(['STP-X1', 'STP-X2']));
+    expect(now.report.rejectionCounts).toMatchObject({ 'Số ô khác số cột của dòng tiêu đề (dòng bị cắt ngắn hoặc thừa dấu phân cách)': 1, 'Có ký tự NUL (byte 0) trong ô: tệp bị hỏng': 1 });
+    expect(now.units.find((u) => u.unitCode === 'STP')?.eligible).toBe(3);
+  });
+
   it('refuses an empty seed', async () => {
     await expect(draw(ROWS, { seed: '' })).rejects.toThrow(/seed/);
   });

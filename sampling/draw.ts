@@ -40,8 +40,8 @@ export const SAMPLING_METHOD = 'hmac-sha256-rank-v1';
  * The allocation's own rules are versioned apart, in the recorded allocation (allocate.ts).
  */
 export const SAMPLING_CODE_VERSION = 'sipas-sampling-1.2.0';
-const IDENTITY_RULES: Record<string, 1 | 2> = { 'sipas-sampling-1.1.0': 1, 'sipas-sampling-1.2.0': 2 };
-export const SAMPLING_CODE_VERSIONS = Object.keys(IDENTITY_RULES);
+const FRAME_RULES: Record<string, 1 | 2> = { 'sipas-sampling-1.1.0': 1, 'sipas-sampling-1.2.0': 2 };
+export const SAMPLING_CODE_VERSIONS = Object.keys(FRAME_RULES);
 
 interface Candidate {
   rank: Int32Array;
@@ -148,8 +148,8 @@ function reserveSize(planned: number, reservePercent: number): number {
 export async function drawSample(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
   const { seed, allocation, reservePercent } = options;
   const codeVersion = options.codeVersion ?? SAMPLING_CODE_VERSION;
-  const identityRules = IDENTITY_RULES[codeVersion];
-  if (identityRules === undefined) {
+  const frameRules = FRAME_RULES[codeVersion];
+  if (frameRules === undefined) {
     throw new RangeError(`Phiên bản phương pháp bốc mẫu "${codeVersion}" không được hỗ trợ (có: ${SAMPLING_CODE_VERSIONS.join(', ')}).`);
   }
   validateAllocation(allocation);
@@ -187,7 +187,7 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
       kept.entry = describe(row);
     }
   };
-  const scan = await readFrame(open, { ...options, identityRules }, startPass);
+  const scan = await readFrame(open, { ...options, frameRules }, startPass);
 
   const result: DrawResult = {
     ok: scan.ok,

@@ -195,7 +195,7 @@ class FrameReader {
   readonly noId = new FingerprintSet();
   /** Identity rules 2, when `links.noId` is given: key → the number seen with it, or null when several. */
   readonly numbersSeen = new Map<number, string | null>();
-  private readonly identityRules: 1 | 2;
+  private readonly frameRules: 1 | 2;
   private readonly fingerprint = new Fingerprint();
   private readonly requireAddress: boolean;
   private readonly excludeOrganisations: boolean;
@@ -214,7 +214,7 @@ class FrameReader {
     knownDuplicates: DuplicateCodes | null,
     private readonly links: Links,
   ) {
-    this.identityRules = options.identityRules ?? 2;
+    this.frameRules = options.frameRules ?? 2;
     this.report = emptyReport(options);
     this.unitCodes = options.units.map((u) => u.code);
     this.rowsByUnit = new Int32Array(options.units.length);
@@ -300,6 +300,11 @@ class FrameReader {
     return organisation;
   }
 
+  /** Rules 1 (method 1.1.0) read malformed rows like any other: old draws re-run as drawn. */
+  get rejectsMalformedRows(): boolean {
+    return this.frameRules === 2;
+  }
+
   rejectCutOff(rowNumber: number): void {
     this.report.rowsRead++;
     this.reject(rowNumber, REASON.unclosedQuote);
@@ -307,7 +312,7 @@ class FrameReader {
 
   processRecord(cells: string[], rowNumber: number): void {
     if (isBlank(cells)) return;
-    if (cells.length !== this.headerCells) {
+    if (cells.length !== this.headerCells && this.rejectsMalformedRows) {
       this.report.rowsRead++;
       this.reject(rowNumber, REASON.cellCount);
       return;
@@ -398,7 +403,7 @@ class FrameReader {
     const unitCode = this.unitCodes[unit];
     let personKind: 'id:' | 'na:';
     let personBody: string;
-    if (this.identityRules === 1) {
+    if (this.frameRules === 1) {
       personKind = idNumber !== '' ? 'id:' : 'na:';
       // Folding drops accents whether they came composed or not, so name and address need no NFC here.
       personBody = idNumber !== '' ? idNumber : fold(name) + '\u0000' + fold(address);
@@ -508,9 +513,9 @@ async function readPass(
     }
     const results = parser.parse(text, 0, !final);
     const records = results.data as string[][];
-    reader.checkNul = text.includes('\u0000');
+    reader.checkNul = reader.rejectsMalformedRows && text.includes('\u0000');
     // Only the last record of the file can end inside quotes (a longer one fails above): it was cut off.
-    const cutOff = final && results.errors.some((e: Papa.ParseError) => e.code === 'MissingQuotes') ? records.length - 1 : -1;
+    const cutOff = final && reader.rejectsMalformedRows && results.errors.some((e: Papa.ParseError) => e.code === 'MissingQuotes') ? records.length - 1 : -1;
     for (let i = 0; i < records.length; i++) {
       recordNumber++;
       if (!headerSeen) {
@@ -573,7 +578,7 @@ export async function readFrame(open: () => ByteSource, options: FrameOptions, s
     noId = second.reader.noId;
     if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
   }
-  if (scan.ok && (options.identityRules ?? 2) === 2 && noId.size > 0) {
+  if (scan.ok && (options.frameRules ?? 2) === 2 && noId.size > 0) {
     // Rows without a usable number exist: one more pass finds which of them carry, under the
     // same name and address, exactly one number elsewhere; if any does, a last pass ranks
     // them as that person. Whether a link exists is only known at the end of a pass.

@@ -15,12 +15,15 @@ export interface FrameOptions {
   /** When true, any rejected row makes the scan fail so that nothing is committed. */
   strict?: boolean;
   /**
-   * How rows are told to be the same person (default 2). 1: identity number, repaired only
-   * when Excel dropped one leading zero of a 12-digit number, else name+address. 2: identity
-   * key without leading zeros (scientific notation read back when exact), and a row with no
-   * usable number joins the one number carried by rows of the same name+address in its unit.
+   * Which generation of frame-reading rules (default 2), fixed by the draw's method version.
+   * 1 (sipas-sampling-1.1.0): identity number, repaired only when Excel dropped one leading
+   * zero of a 12-digit number, else name+address; rows read whatever their shape. 2
+   * (1.2.0): identity key without leading zeros (scientific notation read back when exact), a
+   * row with no usable number joins the one number carried by rows of the same name+address in
+   * its unit, and malformed rows (cell count unlike the header's, a NUL byte, a final quote
+   * never closed) are rejected.
    */
-  identityRules?: 1 | 2;
+  frameRules?: 1 | 2;
 }
 
 /**

@@ -23,6 +23,12 @@ export interface AppDeps {
    * behind one address has several clerks who mistype).
    */
   signInLimits: SignInLimits;
+  /**
+   * The time of day for rules that compare dates (a draw commitment must come before the
+   * public drawing it names, the draw after it). Real time; a test moves it a day ahead
+   * instead of waiting for the lottery.
+   */
+  clock: () => Date;
 }
 
 export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDeps {
@@ -32,6 +38,7 @@ export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDe
     committer: new GroupCommitter(db),
     shortLinkLimits: { byClient: new AttemptLimiter(10, 15 * 60_000), byCode: new AttemptLimiter(10, 60 * 60_000) },
     signInLimits: { byAccount: new AttemptLimiter(10, 15 * 60_000), byClient: new AttemptLimiter(30, 15 * 60_000) },
+    clock: () => new Date(),
   };
 }
 

@@ -165,6 +165,12 @@ export interface UserTable {
   role: Role;
   password_hash: string;
   created_at: string;
+  /** Set when an administrator disabled the account; it is kept (the audit log names it). */
+  disabled_at: string | null;
+  /** 1 after an administrator set the password: it must be changed at the next sign-in. */
+  must_change_password: Generated<number>;
+  /** JSON array of the unit codes a clerk may key; NULL = every unit. */
+  unit_codes: string | null;
 }
 
 export interface SessionTable {

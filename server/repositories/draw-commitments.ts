@@ -30,7 +30,7 @@ function toCommitment(row: Selectable<DrawCommitmentTable>): DrawCommitment {
   };
 }
 
-export async function insertCommitment(db: Executor, c: Omit<DrawCommitment, 'id' | 'createdAt'>): Promise<DrawCommitment> {
+export async function insertCommitment(db: Executor, c: Omit<DrawCommitment, 'id'>): Promise<DrawCommitment> {
   const row = {
     wave_year: c.waveYear,
     frame_import_id: c.frameImportId,
@@ -40,7 +40,7 @@ export async function insertCommitment(db: Executor, c: Omit<DrawCommitment, 'id
     seed_source: c.seedRule.source,
     seed_date: c.seedRule.date,
     seed_digits: c.seedRule.digits,
-    created_at: new Date().toISOString(),
+    created_at: c.createdAt,
     created_by: c.createdBy,
   };
   const { id } = await db.insertInto('draw_commitments').values(row).returning('id').executeTakeFirstOrThrow();

@@ -90,7 +90,7 @@ function toDraw(row: DrawRow): Draw {
 
 export async function insertDraw(
   db: Executor,
-  draw: Omit<Draw, 'id' | 'status' | 'createdAt' | 'publishedAt'>,
+  draw: Omit<Draw, 'id' | 'status' | 'publishedAt'>,
 ): Promise<Draw> {
   const row = {
     wave_year: draw.waveYear,
@@ -106,7 +106,7 @@ export async function insertDraw(
     eligibility: draw.eligibility === null ? null : eligibilityColumn.write(draw.eligibility),
     commitment_id: draw.commitmentId,
     status: 'draft' as const,
-    created_at: new Date().toISOString(),
+    created_at: draw.createdAt,
     created_by: draw.createdBy,
     published_at: null,
   };

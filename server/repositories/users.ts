@@ -1,6 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Executor, Role } from '../db/schema';
+import type { Executor, Role, UserTable } from '../db/schema';
 
 /**
  * The slow step of every password check, behind an object so a test can count its runs: an
@@ -21,6 +21,22 @@ export interface User {
   id: number;
   username: string;
   role: Role;
+  /** The units a clerk may key; null = every unit (and for every other role). */
+  unitCodes: string[] | null;
+  /** The password was set by an administrator: the person must choose their own before anything else. */
+  mustChangePassword: boolean;
+}
+
+type UserRow = Pick<UserTable, 'username' | 'role' | 'unit_codes'> & { id: number; must_change_password: number };
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    unitCodes: row.unit_codes === null ? null : (JSON.parse(row.unit_codes) as string[]),
+    mustChangePassword: row.must_change_password === 1,
+  };
 }
 
 export const ROLES: Role[] = ['admin', 'analyst', 'clerk', 'supervisor'];
@@ -46,7 +62,7 @@ export async function insertUser(db: Executor, user: { username: string; role: R
     .values({ username: user.username, role: user.role, password_hash: await hashPassword(user.password), created_at: new Date().toISOString() })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { id, username: user.username, role: user.role };
+  return { id, username: user.username, role: user.role, unitCodes: null, mustChangePassword: false };
 }
 
 export async function countUsers(db: Executor): Promise<number> {
@@ -57,8 +73,9 @@ export async function countUsers(db: Executor): Promise<number> {
 export async function authenticate(db: Executor, username: string, password: string): Promise<User | undefined> {
   const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   const matches = await verifyPassword(password, row?.password_hash ?? UNKNOWN_USER_HASH);
-  if (!row || !matches) return undefined;
-  return { id: row.id, username: row.username, role: row.role };
+  // A disabled account fails like a wrong password, after the same work.
+  if (!row || !matches || row.disabled_at !== null) return undefined;
+  return toUser(row);
 }
 
 export async function createSession(db: Executor, userId: number): Promise<string> {
@@ -72,11 +89,11 @@ export async function findSessionUser(db: Executor, sessionId: string): Promise<
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.username', 'users.role', 'sessions.expires_at'])
+    .select(['users.id', 'users.username', 'users.role', 'users.unit_codes', 'users.must_change_password', 'users.disabled_at', 'sessions.expires_at'])
     .where('sessions.id', '=', sessionId)
     .executeTakeFirst();
-  if (!row || row.expires_at < new Date().toISOString()) return undefined;
-  return { id: row.id, username: row.username, role: row.role };
+  if (!row || row.expires_at < new Date().toISOString() || row.disabled_at !== null) return undefined;
+  return toUser(row);
 }
 
 export async function deleteSession(db: Executor, sessionId: string): Promise<void> {

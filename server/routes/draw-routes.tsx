@@ -33,7 +33,7 @@ function suggestedSeed(now: Date): string {
 
 async function renderDrawPage(c: Ctx, deps: AppDeps, extra: { message?: FlashMessage; verify?: VerifyView } = {}, status: 200 | ErrorStatus = 200) {
   const overview = await drawOverview(deps.db, c.var.wave.year);
-  return c.html(<DrawPage wave={c.var.wave} {...overview} suggestedSeed={suggestedSeed(new Date())} user={c.var.user} {...extra} />, status);
+  return c.html(<DrawPage wave={c.var.wave} {...overview} suggestedSeed={suggestedSeed(deps.clock())} user={c.var.user} {...extra} />, status);
 }
 
 const drawForm = validator('form', (form) => {
@@ -85,7 +85,7 @@ export function drawRoutes(deps: AppDeps) {
           redraw: form.redraw,
           reason: form.reason,
         };
-        const draw = await runDraw(deps.db, c.var.wave.year, request, actorOf(c));
+        const draw = await runDraw(deps.db, c.var.wave.year, request, actorOf(c), deps.clock());
         return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã bốc mẫu (bản nháp số ${draw.id}): ${drawTotals(draw).drawn} người chính thức. Kiểm tra rồi công bố.` } });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
@@ -96,7 +96,7 @@ export function drawRoutes(deps: AppDeps) {
       const form = c.req.valid('form');
       try {
         const request = { seedSource: form.seedSource, seedDate: form.seedDate, seedDigits: form.seedDigits, allocation: allocationFrom(form.allocation), reservePercent: parseReservePercent(form.reserve) };
-        const commitment = await writeTransaction(deps.db, (trx) => commitDraw(trx, c.var.wave.year, request, actorOf(c)));
+        const commitment = await writeTransaction(deps.db, (trx) => commitDraw(trx, c.var.wave.year, request, actorOf(c), deps.clock()));
         return renderDrawPage(c, deps, {
           message: { kind: 'ok', text: `Đã lập biên bản cam kết số ${commitment.id}: in biên bản để ký (mục "Các biên bản cam kết"), rồi sau ngày quay nhập số kết quả để bốc.` },
         });

@@ -7,6 +7,7 @@ import * as drawEligibility from './2026-11-22T14-20-draw-eligibility';
 import * as responseAnswersJson from './2026-11-22T14-40-response-answers-json';
 import * as dropAnswersTable from './2026-11-22T16-00-drop-answers-table';
 import * as drawCommitments from './2026-11-23T10-00-draw-commitments';
+import * as userAccounts from './2026-12-01T06-00-user-accounts';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T14-40-response-answers-json': responseAnswersJson,
   '2026-11-22T16-00-drop-answers-table': dropAnswersTable,
   '2026-11-23T10-00-draw-commitments': drawCommitments,
+  '2026-12-01T06-00-user-accounts': userAccounts,
 };

@@ -49,6 +49,7 @@ export async function commitDraw(trx: Executor, year: number, request: CommitReq
     allocation: request.allocation,
     reservePercent: request.reservePercent,
     seedRule,
+    createdAt: now.toISOString(),
     createdBy: actor,
   });
   await recordAudit(trx, {

@@ -125,6 +125,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
       units: result.units,
       commitmentId: commitment?.id ?? null,
       eligibility: { period: options.period, requirePostalAddress: options.requirePostalAddress, excludeOrganisations: options.excludeOrganisations },
+      createdAt: now.toISOString(),
       createdBy: actor,
     });
     for (const entry of result.entries) await insertSampleEntry(trx, draw.id, year, entry);
