@@ -69,6 +69,9 @@ describe('report HTML', () => {
     expect(html).toContain('Yếu tố C. Công chức – Sở, ban, ngành');
     expect(html).toContain('Năm 2023');
     expect(html).toContain('size: A4');
+    // Printed, each kind's heading stays with its first chart (test/browser-report-print.test.ts).
+    expect(html).toContain('<div class="keep"><h3>Sở, ban, ngành</h3>\n<figure><svg ');
+    expect(html).toContain('<div class="keep"><h3>UBND cấp xã</h3>\n<figure><svg ');
   });
 
   it('charts the unit index only, and says so, when last year is published figures', () => {

@@ -119,6 +119,15 @@ export function barChartSvg(title: string, categories: string[], series: Series[
   return parts.join('');
 }
 
+/**
+ * A heading and what it introduces, in one block the printer does not split (a heading alone at
+ * the foot of a page, its chart on the next, reads as a missing chart).
+ */
+function keptWithHeading(heading: string, first: string): string {
+  return `<div class="keep">${heading}\n${first}</div>`;
+}
+
+/** The kind's heading kept with its first chart; the other charts follow, each whole on a page. */
 function chartsForKind(group: GroupResult, unsorted: UnitResult[], results: WaveResults): string {
   const { group: groupLabel } = KIND_LABELS[group.kind];
   // Highest index first, as readers look for their unit's standing.
@@ -128,9 +137,10 @@ function chartsForKind(group: GroupResult, unsorted: UnitResult[], results: Wave
   const names = units.map((u) => u.name);
   const indexSeries: Series[] = [{ label: `Năm ${year}`, values: units.map((u) => u.index), color: THIS_YEAR_COLOR }];
   if (prev) indexSeries.push({ label: `Năm ${prev.year}`, values: units.map((u) => u.prevIndex), color: LAST_YEAR_COLOR });
-  const charts = [barChartSvg(`Chỉ số hài lòng – ${groupLabel}`, names, indexSeries)];
+  const figure = (svg: string) => `<figure>${svg}</figure>`;
+  const blocks = [figure(barChartSvg(`Chỉ số hài lòng – ${groupLabel}`, names, indexSeries))];
   if (prev?.source === 'published') {
-    charts.push(
+    blocks.push(
       `<p class="note">Số liệu năm ${prev.year} chỉ có Chỉ số hài lòng đã công bố của từng đơn vị (không có phiếu gốc), nên chỉ so sánh được chỉ số chung; biểu đồ theo từng yếu tố không được vẽ.</p>`,
     );
   } else {
@@ -145,10 +155,11 @@ function chartsForKind(group: GroupResult, unsorted: UnitResult[], results: Wave
           color: LAST_YEAR_COLOR,
         });
       }
-      charts.push(barChartSvg(`Yếu tố ${element.code}. ${element.label} – ${groupLabel}`, names, series));
+      blocks.push(figure(barChartSvg(`Yếu tố ${element.code}. ${element.label} – ${groupLabel}`, names, series)));
     }
   }
-  return charts.map((c) => `<figure>${c}</figure>`).join('\n');
+  const [first, ...rest] = blocks;
+  return [keptWithHeading(`<h3>${escapeHtml(groupLabel)}</h3>`, first), ...rest].join('\n');
 }
 
 function tableHtml(t: PersonTable): string {
@@ -156,6 +167,8 @@ function tableHtml(t: PersonTable): string {
     const numeric = typeof v === 'number';
     return `<td${numeric ? ' class="num"' : ''}>${escapeHtml(formatCell(v, t.formats[i]))}</td>`;
   };
+  // A table may be longer than a page, so it is not one unbreakable block: its heading only asks
+  // for no break after it (PRINT_CSS), which keeps it with the header row and first rows.
   return [
     `<h3>${escapeHtml(t.name)}</h3>`,
     '<table><thead><tr>',
@@ -195,6 +208,8 @@ h3 { font-size: 11pt; }
 p.summary { text-align: justify; }
 p.note { font-size: 10pt; font-style: italic; }
 figure { margin: 0.5em 0; break-inside: avoid; }
+h1, h2, h3 { break-after: avoid; }
+.keep { break-inside: avoid; }
 section.tables { page: wide; max-width: none; }
 table { border-collapse: collapse; font-size: 8pt; margin-bottom: 1em; width: 100%; }
 th, td { border: 1px solid #555; padding: 2px 4px; vertical-align: top; }
@@ -202,7 +217,6 @@ th { background: #eee; }
 td.num { text-align: right; white-space: nowrap; }
 td:nth-child(2) { min-width: 9em; }
 tr { break-inside: avoid; }
-@media print { h2 { break-after: avoid; } }
 `;
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -248,14 +262,12 @@ export function reportHtml(results: WaveResults, options: ReportOptions = {}): s
     '<h2>2. Phương pháp</h2>',
     ...method.map((m) => `<p class="note">${escapeHtml(m)}</p>`),
     '<h2>3. Biểu đồ</h2>',
-    ...results.groups.map(
-      (g) =>
-        `<h3>${escapeHtml(KIND_LABELS[g.kind].group)}</h3>\n` +
-        chartsForKind(
-          g,
-          results.units.filter((u) => u.kind === g.kind),
-          results,
-        ),
+    ...results.groups.map((g) =>
+      chartsForKind(
+        g,
+        results.units.filter((u) => u.kind === g.kind),
+        results,
+      ),
     ),
     '<section class="tables"><h2>4. Các bảng số liệu</h2>',
     ...reportTables(results).map(tableHtml),

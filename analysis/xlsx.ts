@@ -18,6 +18,24 @@ function sheetName(name: string, taken: Set<string>): string {
   return candidate;
 }
 
+// Widths are in characters of the default font; Vietnamese letters are about that wide, capitals
+// a little wider, hence the margin.
+const MIN_WIDTH = 8;
+const MAX_WIDTH = 60;
+/** A header may take this many characters on one line before it wraps. */
+const HEADER_LINE = 20;
+
+/**
+ * Wide enough for the longest cell (each line of a multi-line one), capped; headers wrap (row 1),
+ * so they ask only for a short line and their longest word.
+ */
+export function columnWidth(header: string, cells: readonly string[]): number {
+  const longest = (texts: readonly string[]) => texts.reduce((most, t) => Math.max(most, t.length), 0);
+  const content = longest(cells.flatMap((c) => c.split('\n')));
+  const headerNeed = Math.max(Math.min(header.length, HEADER_LINE), longest(header.split(/\s+/)));
+  return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, content + 2, headerNeed + 2));
+}
+
 /** One sheet per table; numbers stay numeric cells (unrounded), formatted to 2 decimals. */
 export async function toXlsx(tables: readonly PersonTable[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -32,7 +50,10 @@ export async function toXlsx(tables: readonly PersonTable[]): Promise<Buffer> {
       const column = sheet.getColumn(i + 1);
       const format = NUMBER_FORMATS[t.formats[i]];
       if (format) column.numFmt = format;
-      column.width = Math.min(50, Math.max(10, header.length + 2));
+      const width = columnWidth(header, t.rows.map((row) => formatCell(row[i], t.formats[i])));
+      column.width = width;
+      // A cell longer than the widest column wraps inside it instead of being cut at the next cell.
+      if (width === MAX_WIDTH) column.alignment = { wrapText: true, vertical: 'top' };
     });
     sheet.getRow(1).alignment = { wrapText: true, vertical: 'top' };
   }

@@ -19,13 +19,13 @@ import { fileURLToPath } from 'node:url';
 import { migrateToLatest, openDatabase, type Db } from '../server/db/connect';
 import { writeTransaction } from '../server/db/unit-of-work';
 import { insertResponse } from '../server/repositories/responses';
-import { runDraw } from '../server/services/draw/draw';
 import { publishDraw } from '../server/services/draw/draw-publish';
 import { importFrame } from '../server/services/draw/frame-import';
 import { closeWave, purgePersonalData } from '../server/services/waves/wave-lifecycle';
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { valuesFoundIn } from '../test/support/find-values';
 import { seededRandom } from '../sampling/test-support';
+import { drawUnderCommitment } from '../test/support/committed-draw';
 
 const ROUNDS = 5;
 const YEAR = 2023;
@@ -68,7 +68,7 @@ async function buildTemplate(dir: string): Promise<{ file: string; purged: strin
   fs.writeFileSync(frame, frameCsv(units.map((u) => u.code), Math.ceil(perUnit * 1.2) * 2));
   const imported = await importFrame({ db, dataDir: dir }, YEAR, { fileName: 'frame.csv', bytes: fs.createReadStream(frame), strict: true }, 'bench');
   if (!imported.ok) throw imported.error;
-  await runDraw(db, YEAR, { seed: 'bench-purge', allocation: { kind: 'fixed', perUnit }, reservePercent: 20 }, 'bench');
+  await drawUnderCommitment(db, YEAR, { allocation: { kind: 'fixed', perUnit }, reservePercent: 20 });
   await writeTransaction(db, (trx, afterCommit) => publishDraw(trx, afterCommit, YEAR, {}, 'bench'));
   const random = seededRandom(7);
   const letters = await db.selectFrom('questionnaires').select(['id', 'unit_code']).where('released', '=', 1).execute();

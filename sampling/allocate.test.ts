@@ -99,6 +99,29 @@ describe('allocate', () => {
     expect(refused).toBeGreaterThan(20);
   });
 
+  it('proportional: a merged province (13 departments, 102 communes of very different sizes) shares a budget of 5,000 within 30–60', () => {
+    // ~300,000 dossiers: departments of 4,000–16,000 people, communes from 40 (an island) to 6,000.
+    const random = seededRandom(2025);
+    const eligible: Record<string, number> = {};
+    for (let i = 0; i < 13; i++) eligible[`S${i}`] = Math.round(4000 + 12000 * random());
+    for (let i = 0; i < 102; i++) eligible[`${30292 + i * 3}`] = i === 101 ? 40 : Math.round(300 + 5700 * random() ** 2);
+    const n = allocate(eligible, { kind: 'proportional', total: 5000, min: 30, max: 60 });
+    expect(Object.keys(n)).toHaveLength(115);
+    expect(sum(n)).toBe(5000);
+    for (const [code, size] of Object.entries(n)) {
+      expect(size).toBeLessThanOrEqual(Math.min(60, eligible[code]));
+      expect(size).toBeGreaterThanOrEqual(Math.min(30, eligible[code]));
+    }
+    // Every department (thousands of people) gets the maximum; the smallest communes, the island of 40 among them, the minimum.
+    expect(Object.keys(n).filter((c) => c.startsWith('S')).every((c) => n[c] === 60)).toBe(true);
+    expect(n['30595']).toBe(30);
+    const codes = Object.keys(eligible).sort((a, b) => eligible[a] - eligible[b]);
+    // Monotone in N (units of equal N may differ by one: the remainder's tie goes to the first code).
+    for (let i = 1; i < codes.length; i++) if (eligible[codes[i]] > eligible[codes[i - 1]]) expect(n[codes[i]]).toBeGreaterThanOrEqual(n[codes[i - 1]]);
+    // Between the bounds the sizes follow N: the budget is spread, not piled at the bounds.
+    expect(new Set(Object.values(n)).size).toBeGreaterThan(10);
+  });
+
   it('proportional, version 1 (draws recorded before version 2): the old pinning rule, kept so those draws still verify', () => {
     expect(allocate({ A: 1000, B: 100, C: 100 }, { kind: 'proportional', total: 60, min: 15, max: 20, version: 1 })).toEqual({ A: 20, B: 15, C: 15 });
     expect(allocate({ A: 5, B: 5 }, { kind: 'proportional', total: 4, min: 3, version: 1 })).toEqual({ A: 3, B: 3 });

@@ -1,5 +1,5 @@
 export { scanFrame } from './frame';
-export { allocate } from './allocate';
+export { allocate, withVersion } from './allocate';
 export { fold, removeAccents } from './text';
 export { drawSample, sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_CODE_VERSIONS, SAMPLING_METHOD } from './draw';
 export type {

@@ -5,6 +5,7 @@ import { ErrorPage } from '../survey-web/pages/error-page';
 import type { AppDeps, AppEnv } from './app-env';
 import { UserError } from './errors';
 import { loadUser } from './middleware/auth';
+import { passwordChangeFirst } from './middleware/password-change';
 import { limitBodies } from './middleware/body-limits';
 import { crossSitePosts } from './middleware/cross-site';
 import { securityHeaders } from './middleware/security-headers';
@@ -21,6 +22,9 @@ import { frameRoutes } from './routes/frame-routes';
 import { waveRoutes } from './routes/wave-routes';
 import { entryRoutes } from './routes/entry-routes';
 import { trackingRoutes } from './routes/tracking-routes';
+import { adminRoutes } from './routes/admin-routes';
+import { accountRoutes } from './routes/account-routes';
+import { waveAdminRoutes } from './routes/wave-admin-routes';
 
 export function createApp(deps: AppDeps) {
   // RegExpRouter alone, not Hono's default SmartRouter: every request (citizens' QR submissions
@@ -31,6 +35,7 @@ export function createApp(deps: AppDeps) {
   app.use(limitBodies());
   app.use(loadUser(deps));
   app.use(crossSitePosts(deps));
+  app.use(passwordChangeFirst());
   app.use('/waves/:year', loadWave(deps));
   app.use('/waves/:year/*', loadWave(deps));
 
@@ -40,6 +45,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', homeRoutes(deps));
   app.route('/', qrRoutes(deps));
   app.route('/waves/:year', waveRoutes(deps));
+  app.route('/waves/:year', waveAdminRoutes(deps));
   app.route('/waves/:year/frame', frameRoutes(deps));
   app.route('/waves/:year/draw', drawRoutes(deps));
   app.route('/waves/:year/analysis', analysisRoutes(deps));
@@ -47,6 +53,9 @@ export function createApp(deps: AppDeps) {
   app.route('/waves/:year/tracking', trackingRoutes(deps));
   app.route('/waves/:year/mailing', mailingRoutes(deps));
   app.route('/waves/:year/responses', responsesRoutes(deps));
+  // Last: tests that go through app.routes in order (fuzzing) reach the other forms before account actions can disable their sessions.
+  app.route('/admin', adminRoutes(deps));
+  app.route('/tai-khoan', accountRoutes(deps));
 
   app.notFound((c) => c.html(<ErrorPage status={404} message={`Không có trang ${c.req.path}`} user={c.var.user} />, 404));
   app.onError((error, c) => {

@@ -33,6 +33,11 @@ export function invalidFields(problems: FieldProblem[], what = 'Phiếu trả l�
   return new UserError(`${what} có ${problems.length} lỗi: ${lines.slice(0, 3).join('; ')}`, 400, lines, problems);
 }
 
+/** A refusal about one form field (a taken year, a wrong current password), shown next to that field. */
+export function fieldError(field: string, message: string, status: ErrorStatus = 400): UserError {
+  return new UserError(message, status, [], [{ field, message }]);
+}
+
 /** A setting or file the platform cannot start with (bad environment variable, unwritable folder). */
 export class ConfigError extends UserError {
   override name = 'ConfigError';

@@ -1,5 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import { mayOpen, SITE_PAGES } from './navigation';
+import { WaveNav, type WaveNavTarget } from './wave-nav';
 
 /**
  * One small stylesheet, inlined: citizens open pages on slow phones, so no extra request and
@@ -10,6 +12,10 @@ export const baseCss = `
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1a1a1a;background:#fff}
 header.top{background:#0b4f8a;color:#fff;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
 header.top a{color:#fff}
+nav.wave-nav{background:#e8f0f8;border-bottom:1px solid #c5d5e6;padding:.25rem 0}
+nav.wave-nav ul{list-style:none;margin:0 auto;padding:0 1rem;max-width:72rem;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
+nav.wave-nav a{display:inline-block;padding:.35rem 0}
+nav.wave-nav a[aria-current]{font-weight:700;color:#1a1a1a;text-decoration:none}
 main{padding:1rem;max-width:72rem;margin:0 auto}
 h1{font-size:1.4rem;margin:.5rem 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
@@ -62,9 +68,11 @@ export interface LayoutProps {
   css?: string;
   /** Citizen pages drop the staff header to stay light and free of staff links. */
   bare?: boolean;
+  /** A wave's staff page: the header links to that wave's pages the person's role may open. */
+  nav?: WaveNavTarget;
 }
 
-export function Layout({ title, user, children, css, bare }: LayoutProps) {
+export function Layout({ title, user, children, css, bare, nav }: LayoutProps) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -82,10 +90,11 @@ export function Layout({ title, user, children, css, bare }: LayoutProps) {
               <a href="/">SIPAS</a>
             </strong>
             <span>Khảo sát sự hài lòng về sự phục vụ hành chính</span>
+            {mayOpen(SITE_PAGES.admin, user?.role) ? <a href={SITE_PAGES.admin.path}>{SITE_PAGES.admin.label}</a> : null}
             <span style="margin-left:auto">
               {user ? (
                 <>
-                  {user.username} ({roleLabel(user.role)}){' '}
+                  {user.username} ({roleLabel(user.role)}) <a href="/tai-khoan/mat-khau">Đổi mật khẩu</a>{' '}
                   <form class="inline" method="post" action="/dang-xuat">
                     <TokenField user={user} />
                     <button class="secondary" type="submit">
@@ -99,6 +108,7 @@ export function Layout({ title, user, children, css, bare }: LayoutProps) {
             </span>
           </header>
         )}
+        {bare || !nav ? null : <WaveNav {...nav} role={user?.role} />}
         <main>{children}</main>
       </body>
       </html>

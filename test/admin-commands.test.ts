@@ -34,9 +34,9 @@ describe('accounts', () => {
       body: new URLSearchParams({ username: 'buudien.longxuyen', password, next: '/' }),
     });
     expect(response.status).toBe(303);
-    expect((await cli('user', 'add', '--role', 'clerk', 'buudien.longxuyen')).stderr).toBe('Lỗi: tài khoản "buudien.longxuyen" đã có\n');
+    expect((await cli('user', 'add', '--role', 'clerk', 'buudien.longxuyen')).stderr).toBe('Lỗi: Tài khoản "buudien.longxuyen" đã có\n');
     expect((await cli('user', 'add', '--role', 'boss', 'x123')).stderr).toMatch(/^Lỗi: --role phải là một trong admin, analyst, clerk, supervisor/);
-    const audit = await deps.db.selectFrom('audit_log').select('detail').where('action', '=', 'user.add').execute();
+    const audit = await deps.db.selectFrom('audit_log').select('detail').where('action', '=', 'account.add').execute();
     expect(audit.map((a) => a.detail).join()).not.toContain(password);
   });
 

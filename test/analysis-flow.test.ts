@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { responsesWithShare } from '../analysis/fixtures/builders';
+import { formatNumber } from '../analysis/format';
 import { UNIT_TABLE_COLUMNS } from '../analysis/tables';
 import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
@@ -90,9 +91,10 @@ describe('the demo wave (An Giang 2023) on the dashboard and in every export', (
     expect(html).toMatch(/\+4,45<span class="ci">-\d+,\d\d – \+\d+,\d\d<\/span>/);
     expect(html).not.toMatch(/<abbr title="Dấu \*/);
     expect(html).toContain('Dấu * : khoảng tin cậy 95 % của mức tăng/giảm (MOVER) không chứa 0; năm 2022 chỉ có chỉ số đã công bố');
-    for (const file of ['report.html', 'tables.xlsx', 'units.csv', 'units.json', 'groups.csv', 'criteria.csv', 'tracking.csv', 'profile.csv']) {
+    for (const file of ['report.html', 'tables.xlsx', 'units-vi.csv', 'units.csv', 'units.json', 'groups.csv', 'criteria.csv', 'tracking.csv', 'profile.csv']) {
       expect(html).toContain(`href="/waves/2023/analysis/${file}"`);
     }
+    expect(html).toContain('Tải bảng đơn vị (CSV tiếng Việt, mở bằng Excel)');
   });
 
   it('the wave page links to the results', async () => {
@@ -154,6 +156,41 @@ describe('the demo wave (An Giang 2023) on the dashboard and in every export', (
     expect(Number(sngv.delta_ci_high)).toBeGreaterThan(4.45);
     expect(sngv.index).toMatch(/^92\.7\d{5,}$/);
     expect(sngv.index).not.toContain(',');
+  });
+
+  it('units-vi.csv: the unit table for Vietnamese Excel, with the same rounded indexes as the report and units.csv', async () => {
+    const response = await get('/waves/2023/analysis/units-vi.csv');
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toContain('filename="sipas-2023-don-vi-tieng-viet.csv"');
+    const text = withBom(await response.arrayBuffer());
+    expect(text.startsWith('\uFEFFMã đơn vị;Tên đơn vị;Nhóm đơn vị;Số phiếu hợp lệ;Chỉ số SIPAS (%);Khoảng tin cậy 95 %;Chỉ số năm 2022 (%);Thay đổi so với năm trước (điểm %);')).toBe(true);
+    const vi = Papa.parse<Record<string, string>>(text.slice(1), { header: true, delimiter: ';', skipEmptyLines: true });
+    expect(vi.errors).toEqual([]);
+    const machine = Papa.parse<Record<string, string>>(withBom(await (await get('/waves/2023/analysis/units.csv')).arrayBuffer()).slice(1), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    // The report's unit table: first cell the code, index in the column headed "Chỉ số hài lòng".
+    const report = await (await get('/waves/2023/analysis/report.html')).text();
+    const unitTable = /<h3>Chỉ số theo đơn vị<\/h3>\s*<table>([\s\S]*?)<\/table>/.exec(report)![1];
+    const headers = [...unitTable.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1]);
+    const reportIndex = new Map(
+      [...unitTable.matchAll(/<tr>(<td[\s\S]*?)<\/tr>/g)].map((m) => {
+        const cells = [...m[1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]);
+        return [cells[0], cells[headers.indexOf('Chỉ số hài lòng')]];
+      }),
+    );
+    expect(vi.data).toHaveLength(28);
+    expect(reportIndex.size).toBe(28);
+    for (const u of machine) {
+      const row = vi.data.find((r) => r['Mã đơn vị'] === u.unit_code)!;
+      expect(row['Tên đơn vị']).toBe(u.unit_name);
+      const rounded = formatNumber(Number(u.index), 2);
+      expect(row['Chỉ số SIPAS (%)'], u.unit_code).toBe(rounded);
+      expect(reportIndex.get(u.unit_code), u.unit_code).toBe(`${rounded} %`);
+      expect(row['Thay đổi so với năm trước (điểm %)'], u.unit_code).toBe(formatNumber(Number(u.delta), 2));
+    }
+    expect(vi.data.find((r) => r['Mã đơn vị'] === 'SNGV')).toMatchObject({ 'Chỉ số năm 2022 (%)': '88,30', 'Thay đổi có ý nghĩa thống kê': 'Không' });
   });
 
   it('person-readable CSVs use Vietnamese headers, comma decimals and a BOM', async () => {
@@ -219,7 +256,7 @@ describe('the demo wave (An Giang 2023) on the dashboard and in every export', (
     const clerk = await signIn(deps, 'clerk');
     const supervisorSession = await signInSession(deps, 'supervisor');
     const supervisor = supervisorSession.cookie;
-    for (const url of ['/waves/2023/analysis', '/waves/2023/analysis/units.csv', '/waves/2023/analysis/units.json', '/waves/2023/analysis/tables.xlsx', '/waves/2023/analysis/report.html']) {
+    for (const url of ['/waves/2023/analysis', '/waves/2023/analysis/units.csv', '/waves/2023/analysis/units-vi.csv', '/waves/2023/analysis/units.json', '/waves/2023/analysis/tables.xlsx', '/waves/2023/analysis/report.html']) {
       expect((await get(url, clerk)).status, url).toBe(403);
       const anonymous = await app.request(url);
       expect(anonymous.status, url).toBe(302);
@@ -358,7 +395,7 @@ describe('a wave without answers yet', () => {
     const html = await (await app.request('/waves/2025/analysis', { headers: { cookie } })).text();
     expect(html).toContain('Chưa có phiếu trả lời nào được tính chỉ số.');
     expect(html).toContain('Chưa có phiếu hợp lệ của các sở, ban, ngành.');
-    for (const file of ['units.csv', 'units.json', 'tables.xlsx', 'report.html', 'groups.csv', 'criteria.csv', 'tracking.csv', 'profile.csv']) {
+    for (const file of ['units.csv', 'units-vi.csv', 'units.json', 'tables.xlsx', 'report.html', 'groups.csv', 'criteria.csv', 'tracking.csv', 'profile.csv']) {
       expect((await app.request(`/waves/2025/analysis/${file}`, { headers: { cookie } })).status, file).toBe(200);
     }
     expect((await app.request('/waves/2031/analysis', { headers: { cookie } })).status).toBe(404);
@@ -469,7 +506,7 @@ describe('no personal data in any result or export', () => {
     const cookie = await signIn(deps, 'admin');
     const app = createApp(deps);
     const texts: [string, string][] = [];
-    for (const file of ['', '/units.csv', '/units.json', '/groups.csv', '/criteria.csv', '/tracking.csv', '/profile.csv', '/report.html']) {
+    for (const file of ['', '/units.csv', '/units-vi.csv', '/units.json', '/groups.csv', '/criteria.csv', '/tracking.csv', '/profile.csv', '/report.html']) {
       const response = await app.request(`/waves/${year}/analysis${file}`, { headers: { cookie } });
       expect(response.status, file).toBe(200);
       texts.push([file || 'dashboard', await response.text()]);

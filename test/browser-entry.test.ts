@@ -28,7 +28,13 @@ describe('post-office data entry in Chromium', () => {
 
   async function start(doubleEntry: boolean) {
     deps = await createTestDeps();
-    ({ questionnaires } = await createPublishedWave(deps.db, { perUnit: 3, reserves: 1, settings: { doubleEntry } }));
+    const units = [
+      { code: 'SNV', name: 'Sở Nội vụ', kind: 'department' as const, predecessors: null },
+      { code: 'STP', name: 'Sở Tư pháp', kind: 'department' as const, predecessors: null },
+      { code: 'SGDDT', name: 'Sở Giáo dục và Đào tạo', kind: 'department' as const, predecessors: null },
+      { code: 'LXU', name: 'UBND thành phố Long Xuyên', kind: 'district' as const, predecessors: null },
+    ];
+    ({ questionnaires } = await createPublishedWave(deps.db, { units, perUnit: 3, reserves: 1, settings: { doubleEntry } }));
     server = await startLiveServer(deps);
   }
 
@@ -90,15 +96,15 @@ describe('post-office data entry in Chromium', () => {
       expect(await page.locator('#figures').textContent()).toMatch(/^Bạn đã nhập 1 phiếu \(60 phút qua: 1\)/);
       await page.screenshot({ path: '/tmp/sipas-entry-saved.png', fullPage: true });
 
-      // A typo in the code is refused on Enter and opens nothing.
+      // A typo in the code is refused as soon as the code is complete, next to the field, and opens nothing.
       const other = questionnaires.find((x) => x.unitCode === 'SNV' && x.role === 'primary' && x.rank === 1)!;
       const typo = other.code.slice(0, -1) + (other.code.endsWith('0') ? '1' : '0');
       await page.keyboard.type(typo);
-      await page.keyboard.press('Enter');
-      await expect(page.locator('#messages .error').textContent({ timeout: 5000 })).resolves.toContain(`Mã phiếu "${typo}" sai`);
+      await expect(page.locator('#code-message.error').textContent({ timeout: 5000 })).resolves.toContain(`Mã phiếu "${typo}" sai`);
       expect(await page.locator('#entry-form').isHidden()).toBe(true);
+      await page.keyboard.press('Enter');
 
-      // The wrong code stays selected, so typing (or scanning) the right one replaces it. Then blanks
+      // On Enter the wrong code is selected, so typing (or scanning) the right one replaces it. Then blanks
       // with space and 0, a refused key with its hint, one Backspace correction, and Enter.
       const selection = await page.evaluate('[document.activeElement.id, document.activeElement.selectionStart, document.activeElement.selectionEnd]');
       expect(selection).toEqual(['code', 0, typo.length]);
@@ -111,25 +117,89 @@ describe('post-office data entry in Chromium', () => {
       await page.keyboard.press('Backspace');
       await page.keyboard.type('3455555555555');
       await page.keyboard.press('Enter');
-      await expect(page.locator('#messages .ok').textContent({ timeout: 5000 })).resolves.toContain(`Đã lưu phiếu ${other.code}`);
+      await expect(page.locator('#messages .ok', { hasText: other.code }).textContent({ timeout: 5000 })).resolves.toContain(`Đã lưu phiếu ${other.code}`);
       const [second] = await responsesOf(other.id);
       const values = JSON.parse(second.answers_json) as Record<string, number | null>;
       expect(criteria.map((c) => values[c] ?? '-').join('')).toBe('5--3455555555555');
       const keying = await deps.db.selectFrom('paper_keyings').select('corrections').where('questionnaire_id', '=', other.id).executeTakeFirstOrThrow();
       expect(keying.corrections).toBe(1);
 
-      // A letter that came back undeliverable: open its code, Alt+K; the unit's reserve is released.
+      // A letter that came back undeliverable: open its code, Alt+K, confirm with Enter; the unit's reserve is released.
       const undeliverable = questionnaires.find((x) => x.unitCode === 'SNV' && x.role === 'primary' && x.rank === 3)!;
       const replacement = questionnaires.find((x) => x.unitCode === 'SNV' && x.role === 'reserve' && x.rank === 1)!;
+      const reserveRow = () => deps.db.selectFrom('questionnaires').select(['released', 'replaces_id']).where('id', '=', replacement.id).executeTakeFirstOrThrow();
       await page.keyboard.type(undeliverable.code);
       await page.locator('#entry-form').waitFor({ state: 'visible' });
       await page.keyboard.press('Alt+K');
-      await expect(page.locator('#messages .ok').textContent({ timeout: 5000 })).resolves.toBe(
-        `Phiếu ${undeliverable.code} (Sở Nội vụ): không phát được. Đã phát hành phiếu dự phòng ${replacement.code} thay thế; phiếu này có trong danh sách cần in.`,
+      await expect(page.locator('.confirm p').textContent({ timeout: 5000 })).resolves.toBe(
+        `Đánh dấu phiếu ${undeliverable.code} (Sở Nội vụ) là "không phát được"? Phiếu dự phòng kế tiếp của đơn vị (nếu còn) sẽ được phát hành để in thay thế.`,
       );
-      const released = await deps.db.selectFrom('questionnaires').select(['released', 'replaces_id']).where('id', '=', replacement.id).executeTakeFirstOrThrow();
-      expect(released).toEqual({ released: 1, replaces_id: undeliverable.id });
+      expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('confirm-button');
+      expect(await reserveRow()).toEqual({ released: 0, replaces_id: null });
+      await page.keyboard.press('Enter');
+      await expect(page.locator('#messages .ok', { hasText: 'Đã đánh dấu' }).textContent({ timeout: 5000 })).resolves.toBe(
+        `Đã đánh dấu phiếu ${undeliverable.code} (Sở Nội vụ): không phát được. Đã phát hành phiếu dự phòng ${replacement.code} thay thế; phiếu này có trong danh sách cần in.Hoàn tác`,
+      );
+      expect(await reserveRow()).toEqual({ released: 1, replaces_id: undeliverable.id });
       expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('code');
+
+      // Marked by mistake: Shift+Tab from the code field reaches «Hoàn tác»; Enter undoes it and takes the reserve back.
+      await page.keyboard.press('Shift+Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Hoàn tác');
+      await page.keyboard.press('Enter');
+      // The marking's message stays until the undo's answer replaces it: wait for the new one.
+      await expect(page.locator('#messages .ok', { hasText: 'Đã hoàn tác' }).textContent({ timeout: 5000 })).resolves.toBe(
+        `Đã hoàn tác: phiếu ${undeliverable.code} (Sở Nội vụ) trở lại trạng thái "chưa phát". Phiếu dự phòng ${replacement.code} chưa gửi đã được thu hồi.`,
+      );
+      expect(await reserveRow()).toEqual({ released: 0, replaces_id: null });
+    });
+
+    it('a mistyped code never swallows the answers typed after it: the field keeps only the code and says at once it is wrong', async () => {
+      const page = await signInAs('clerk', 'buudien', '/waves/2023/entry');
+      const q = questionnaires.find((x) => x.unitCode === 'SGDDT' && x.role === 'primary' && x.rank === 1)!;
+      // The brief's example: 23SGDDT0026A followed by the answers, keyed without looking up.
+      const compact = q.code.replace(/-/g, '');
+      const typo = compact.slice(0, -1) + (compact.endsWith('A') ? 'B' : 'A');
+      await page.keyboard.type(`${typo}4545344455453443`);
+      await expect(page.locator('#code-message').textContent({ timeout: 5000 })).resolves.toBe(
+        `Mã phiếu "${typo}" sai (ký tự kiểm tra không khớp hoặc sai dạng, ví dụ đúng: 23-SNV-0042-7): hãy đọc lại mã in trên phiếu ` +
+          'Các phím gõ thêm sau mã không được nhận: sửa mã bằng Backspace, hoặc nhấn Esc để xóa rồi gõ lại.',
+      );
+      expect(await page.inputValue('#code')).toBe(typo);
+      expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
+      expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('code');
+      expect(await page.locator('#entry-form').isHidden()).toBe(true);
+
+      // Backspace fixes the check character; the form opens and the answers typed then are taken.
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type(compact.slice(-1) + '5443215443215444');
+      await page.keyboard.press('Enter');
+      await expect(page.locator('#messages .ok').textContent({ timeout: 5000 })).resolves.toBe(`Đã lưu phiếu ${q.code} (Sở Giáo dục và Đào tạo): được tính.`);
+      const [stored] = await responsesOf(q.id);
+      const values = JSON.parse(stored.answers_json) as Record<string, number | null>;
+      expect(criteria.map((c) => values[c]).join('')).toBe('5443215443215444');
+    });
+
+    it('an already keyed code says so next to the field before any answer is typed, and the answers typed on are not taken', async () => {
+      const page = await signInAs('clerk', 'buudien', '/waves/2023/entry');
+      const q = questionnaires.find((x) => x.unitCode === 'STP' && x.role === 'primary' && x.rank === 1)!;
+      await page.keyboard.type(q.code + '5443215443215444');
+      await page.keyboard.press('Enter');
+      await page.locator('#messages .ok').waitFor({ timeout: 5000 });
+
+      await page.keyboard.type(q.code);
+      await expect(page.locator('#code-message.error').textContent({ timeout: 5000 })).resolves.toMatch(
+        new RegExp(`^Phiếu ${q.code} đã được nhập lúc .* \\(người nhập buudien\\): không nhập lại$`),
+      );
+      expect(await page.locator('#entry-form').isHidden()).toBe(true);
+      await page.keyboard.type('3333');
+      expect(await page.inputValue('#code')).toBe(q.code);
+      await expect(page.locator('#code-message').textContent()).resolves.toContain('Các phím gõ thêm sau mã không được nhận');
+      // Esc clears the field for the next form.
+      await page.keyboard.press('Escape');
+      expect(await page.inputValue('#code')).toBe('');
+      expect(await page.locator('#code-message').textContent()).toBe('');
+      expect(await responsesOf(q.id)).toHaveLength(1);
     });
   });
 

@@ -9,6 +9,7 @@ import { runCli } from '../server/cli/run-cli';
 import { insertResponse } from '../server/repositories/responses';
 import { createWave } from '../server/services/waves/waves';
 import { createTestDeps, signIn, signInSession } from './support/test-deps';
+import { commitTwoDaysAgo } from './support/committed-draw';
 
 /**
  * Text from files we do not control (the one-stop frame, an administrator's unit list) reaches
@@ -78,7 +79,8 @@ describe('the post-office manifest and the drawn list', () => {
       ),
     );
     expect((await cli('frame', 'import', '--wave', '2023', frame, '--strict')).code).toBe(0);
-    expect((await cli('draw', '--wave', '2023', '--seed', 'csv-injection', '--per-unit', '4')).code).toBe(0);
+    await commitTwoDaysAgo(deps.db, 2023, { allocation: { kind: 'fixed', perUnit: 4 }, reservePercent: 20 });
+    expect((await cli('draw', '--wave', '2023', '--seed', '123456')).code).toBe(0);
     // Dossier codes are exported only before publish (README, "Who sees dossier codes").
     const out = path.join(deps.dir, 'mau.csv');
     expect((await cli('draw', 'export', '--wave', '2023', '--out', out)).code).toBe(0);

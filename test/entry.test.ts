@@ -132,13 +132,20 @@ describe('post-office data entry', () => {
       expect(await responsesOf(q.id)).toHaveLength(1);
     });
 
-    it('rejects an out-of-range answer naming the item, writes nothing and shows the keyed values again', async () => {
+    it('rejects an out-of-range answer naming the item by its label, writes nothing and shows the keyed values again', async () => {
       const q = primary('STP', 1);
       const response = await post('/waves/2023/entry/forms', clerk, keyedForm(q.code, { A3: '7', gender: '5' }));
       expect(response.status).toBe(400);
       const page = await response.text();
-      expect(page).toContain('A3: &quot;7&quot; không hợp lệ: chỉ nhận 1–5, hoặc 0 / để trống nếu không ý kiến');
-      expect(page).toContain('gender: &quot;5&quot; không có trong câu &quot;Giới tính&quot;');
+      expect(page).toContain('Chưa lưu phiếu: 2 câu cần sửa (những câu đã nhập vẫn giữ nguyên)');
+      // The summary links each problem to its item, named as on the paper form; each item shows its own problem.
+      expect(page).toContain(
+        '<a href="#item-A3">A3. Thông tin về dịch vụ công, dịch vụ công trực tuyến dễ tiếp cận, dễ sử dụng</a>: &quot;7&quot; không hợp lệ: chỉ nhận 1–5, hoặc 0 / để trống nếu không ý kiến',
+      );
+      expect(page).toContain('<a href="#item-gender">Giới tính</a>: &quot;5&quot; không có: chọn 1–2, hoặc 0 để trống');
+      expect(page).toMatch(/<fieldset class="item" id="item-A3" tabindex="-1" [^>]*aria-invalid="true" aria-describedby="A3-error">/);
+      expect(page).toContain('<p class="field-error" id="gender-error">&quot;5&quot; không có: chọn 1–2, hoặc 0 để trống</p>');
+      expect(page).not.toMatch(/gender:|A3:/);
       expect(page).toMatch(/name="B1" value="4" checked/);
       expect(await deps.db.selectFrom('paper_keyings').selectAll().execute()).toEqual([]);
       expect(await responsesOf(q.id)).toEqual([]);
@@ -153,20 +160,21 @@ describe('post-office data entry', () => {
     });
 
     it('undeliverable and refused release the unit’s next reserve to print; when none is left it says so', async () => {
-      const first = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: primary('LXU', 1).code, outcome: 'undeliverable' }), true);
+      const mark = (code: string, outcome: string) => new URLSearchParams({ code, outcome, confirm: '1' });
+      const first = await post('/waves/2023/entry/outcome', clerk, mark(primary('LXU', 1).code, 'undeliverable'), true);
       expect(first.status).toBe(200);
       expect(await readJson(first)).toMatchObject({ replacement: reserve('LXU', 1).code });
       expect(await questionnaireRow(primary('LXU', 1).id)).toMatchObject({ status: 'undeliverable', released: 1 });
       expect(await questionnaireRow(reserve('LXU', 1).id)).toMatchObject({ status: 'drawn', released: 1, replaces_id: primary('LXU', 1).id });
 
-      const second = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: primary('LXU', 2).code, outcome: 'refused' }));
+      const second = await post('/waves/2023/entry/outcome', clerk, mark(primary('LXU', 2).code, 'refused'));
       expect(await second.text()).toContain(`Đã phát hành phiếu dự phòng ${reserve('LXU', 2).code} thay thế`);
       expect(await questionnaireRow(reserve('LXU', 2).id)).toMatchObject({ released: 1, replaces_id: primary('LXU', 2).id });
 
-      const third = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: primary('LXU', 3).code, outcome: 'refused' }), true);
+      const third = await post('/waves/2023/entry/outcome', clerk, mark(primary('LXU', 3).code, 'refused'), true);
       expect(await readJson(third)).toMatchObject({
         replacement: null,
-        message: `Phiếu ${primary('LXU', 3).code} (UBND thành phố Long Xuyên): từ chối. Đơn vị UBND thành phố Long Xuyên đã hết phiếu dự phòng: không có phiếu thay thế.`,
+        message: `Đã đánh dấu phiếu ${primary('LXU', 3).code} (UBND thành phố Long Xuyên): từ chối. Đơn vị UBND thành phố Long Xuyên đã hết phiếu dự phòng: không có phiếu thay thế.`,
       });
       expect((await questionnaireRow(primary('LXU', 3).id)).status).toBe('refused');
       // The mailing pack's "not yet sent" list is what gets printed: the released reserves are on it.
@@ -183,7 +191,7 @@ describe('post-office data entry', () => {
     it('a form that came back cannot be marked undeliverable afterwards', async () => {
       const q = primary('SNV', 3);
       await post('/waves/2023/entry/forms', clerk, keyedForm(q.code));
-      const response = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: q.code, outcome: 'undeliverable' }), true);
+      const response = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: q.code, outcome: 'undeliverable', confirm: '1' }), true);
       expect(response.status).toBe(409);
       expect((await readJson(response)).error).toBe(`Phiếu ${q.code} đang ở trạng thái "đã nhận phiếu giấy": không thể đánh dấu không phát được`);
       expect((await questionnaireRow(reserve('SNV', 1).id)).released).toBe(0);
@@ -217,7 +225,7 @@ describe('post-office data entry', () => {
       expect([lookup.status, (await readJson(lookup)).error]).toEqual([409, closed]);
       const saved = await post('/waves/2023/entry/forms', clerk, keyedForm(q.code), true);
       expect([saved.status, (await readJson(saved)).error]).toEqual([409, closed]);
-      const outcome = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: q.code, outcome: 'refused' }), true);
+      const outcome = await post('/waves/2023/entry/outcome', clerk, new URLSearchParams({ code: q.code, outcome: 'refused', confirm: '1' }), true);
       expect([outcome.status, (await readJson(outcome)).error]).toEqual([409, closed]);
       const admin = await signInSession(deps, 'admin');
       const settings = await post('/waves/2023/entry/settings', admin, new URLSearchParams({ double_entry: '1' }));
@@ -314,7 +322,7 @@ describe('post-office data entry', () => {
 
       const incomplete = await post(`/waves/2023/entry/mismatches/${q.id}`, supervisor, new URLSearchParams({ choice_A2: 'pass2' }));
       expect(incomplete.status).toBe(400);
-      expect(await incomplete.text()).toContain('gender: chưa chọn giá trị (lần 1, lần 2 hoặc giá trị khác)');
+      expect(await incomplete.text()).toContain('Giới tính: chưa chọn giá trị (lần 1, lần 2 hoặc giá trị khác)');
       expect(await responsesOf(q.id)).toEqual([]);
 
       const settled = await post(

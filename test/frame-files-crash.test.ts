@@ -9,6 +9,7 @@ import { formTokenFor, FORM_TOKEN_HEADER } from '../server/middleware/cross-site
 import { SESSION_COOKIE } from '../server/middleware/auth';
 import { createSession, insertUser } from '../server/repositories/users';
 import { killHard, spawnEntry } from './support/child-process';
+import { commitTwoDaysAgo } from './support/committed-draw';
 import { startServerProcess } from './support/server-process';
 
 /**
@@ -73,7 +74,10 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('frame files after a crash (issue 10)', { timeout: 90_000 }, () => {
   it('publish killed between its commit and deleting the frame file: the purge finds and removes the file, and says so', async () => {
     expect((await cli('frame', 'import', '--wave', '2023', FRAME)).stderr).toBe('');
-    expect((await cli('draw', '--wave', '2023', '--seed', 'thu-nghiem', '--per-unit', '3')).stderr).toBe('');
+    const db = openDatabase({ kind: 'sqlite', file });
+    await commitTwoDaysAgo(db, 2023, { allocation: { kind: 'fixed', perUnit: 3 }, reservePercent: 20 });
+    await db.destroy();
+    expect((await cli('draw', '--wave', '2023', '--seed', '123456')).stderr).toBe('');
     const frameFile = framesLeft();
     expect(frameFile).toHaveLength(1);
 

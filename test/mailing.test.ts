@@ -94,7 +94,7 @@ describe('mailing pack and post-office manifest', () => {
     const response = await get('/waves/2023/mailing/print?unit=SNV');
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html).toContain('.person{break-after:page;page-break-after:always}');
+    expect(html).toContain('.sheet{break-after:page;page-break-after:always}');
     expect(html).toContain('@page{size:A4');
     const sections = html.split('<section class="person"').slice(1);
     const snv = questionnaires.filter((q) => q.unitCode === 'SNV' && q.role === 'primary');
@@ -119,13 +119,13 @@ describe('mailing pack and post-office manifest', () => {
         expect(section).toContain(`Kính gửi: Ông/Bà <strong>${contact.applicant_name}</strong>`);
       }
       // The questionnaire part carries the code, never the name: a returned form holds no personal data.
-      const form = section!.slice(section!.indexOf('<div class="form">'));
+      const form = section!.slice(section!.indexOf('<section class="sheet form">'));
       expect(form).toContain(q.code);
       expect(form).not.toContain(contact.applicant_name);
       expect(form.match(/☐/g)!.length).toBe(16 * 6 + 4 + 2 + 5 + 6 + 6 + 2 + 8);
     }
     const logged = await deps.db.selectFrom('audit_log').select('detail').where('action', '=', 'mailing.print').executeTakeFirstOrThrow();
-    expect(JSON.parse(logged.detail)).toEqual({ letters: 3, unit: 'SNV' });
+    expect(JSON.parse(logged.detail)).toEqual({ letters: 3, unit: 'SNV', batch: 1, batches: 1 });
   });
 
   it('marks letters as sent only on the explicit action, and can then export only new ones', async () => {

@@ -16,7 +16,9 @@ import { publishDraw } from '../server/services/draw/draw-publish';
 import { verifyDraw } from '../server/services/draw/draw-verify';
 import { importFrame, type FrameUpload } from '../server/services/draw/frame-import';
 import { createWave, importUnits } from '../server/services/waves/waves';
+import { commitTwoDaysAgo, drawUnderCommitment } from './support/committed-draw';
 import { firstDifference } from './support/same-bytes';
+import { dayInVietnam } from '../server/services/draw/seed-rule';
 import { createTestDeps, signIn, signInSession } from './support/test-deps';
 
 const DEMO = path.resolve(import.meta.dirname, '../server/demo');
@@ -229,8 +231,12 @@ describe('draw, publish, export and verify', () => {
 
   it('publishes: unique codes and tokens in rank order, frame file deleted, contacts only for drawn people', async () => {
     await importFixture();
+    // A trial draw first: it can be looked at, never published.
     await runDraw(deps.db, YEAR, { seed: 'first', allocation: FIXED, reservePercent: 20 }, 'test');
-    const draw = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    const trial = await cli('draw', 'publish', '--wave', '2023');
+    expect(trial).toMatchObject({ code: 1, stderr: expect.stringContaining('là bốc thử, không theo biên bản cam kết nào') });
+    expect(await count('questionnaires')).toBe(0);
+    const draw = await drawUnderCommitment(deps.db, YEAR, { allocation: FIXED, reservePercent: 20 });
     const published = await cli('draw', 'publish', '--wave', '2023');
     expect(published.code).toBe(0);
     expect(published.stdout).toContain('cấp 780 mã phiếu');
@@ -259,7 +265,7 @@ describe('draw, publish, export and verify', () => {
 
   it('never redoes a published draw silently; a redraw needs a reason, a new frame and no responses', async () => {
     await importFixture();
-    const first = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    const first = await drawUnderCommitment(deps.db, YEAR, { allocation: FIXED, reservePercent: 20 });
     await publish();
     const oldCodes = (await deps.db.selectFrom('questionnaires').select('code').execute()).map((q) => q.code);
 
@@ -270,7 +276,9 @@ describe('draw, publish, export and verify', () => {
     expect(await deps.db.selectFrom('draws').select('status').execute()).toEqual([{ status: 'published' }]);
 
     await importFixture();
-    const redraw = await cli('draw', '--wave', '2023', '--seed', 'other', '--per-unit', '25', '--redraw', '--reason', 'Sai kỳ khảo sát');
+    // The new frame needs its own commitment: the redraw follows it like any draw that is published.
+    await commitTwoDaysAgo(deps.db, YEAR, { allocation: FIXED, reservePercent: 20 });
+    const redraw = await cli('draw', '--wave', '2023', '--seed', '654321', '--redraw', '--reason', 'Sai kỳ khảo sát');
     expect(redraw.code).toBe(0);
     await publish();
     const statuses = await deps.db.selectFrom('draws').select(['id', 'status']).orderBy('id').execute();
@@ -290,7 +298,7 @@ describe('draw, publish, export and verify', () => {
 
   it('exports exactly questionnaire_code,unit_code,dossier_code,role,rank with no personal data, and never a questionnaire code beside a dossier code', async () => {
     await importFixture();
-    await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    await drawUnderCommitment(deps.db, YEAR, { allocation: FIXED, reservePercent: 20 });
     const before = (await exportDrawCsv(deps.db, YEAR)).csv;
     expect(before.startsWith('\uFEFFquestionnaire_code,unit_code,dossier_code,role,rank\r\n')).toBe(true);
     expect(before.split('\r\n')[1]).toMatch(/^,APH,APH-2023-\d{7},primary,1$/);
@@ -314,7 +322,7 @@ describe('draw, publish, export and verify', () => {
 
   it('verifies: identical with the same file and with its rows shuffled; a tampered file is caught', async () => {
     await importFixture();
-    await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    await drawUnderCommitment(deps.db, YEAR, { allocation: FIXED, reservePercent: 20 });
     await publish();
 
     const same = await cli('draw', 'verify', '--wave', '2023', FRAME);
@@ -348,7 +356,7 @@ describe('draw, publish, export and verify', () => {
 
   it('verifies under the eligibility rules recorded with the draw, even after the wave settings change', async () => {
     await importFixture();
-    await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    await drawUnderCommitment(deps.db, YEAR, { allocation: FIXED, reservePercent: 20 });
     await publish();
     const wave = (await findWave(deps.db, YEAR))!;
     // A later edit that would make more rows eligible must not change what the draw was.
@@ -419,9 +427,9 @@ describe('changes made while a long step runs outside the write lock', () => {
 
   it('does not silently replace a draw that was published while the new one was drawn', async () => {
     await importFixture();
-    const draft = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test');
+    const draft = await drawUnderCommitment(deps.db, YEAR, { allocation: FIXED, reservePercent: 20 });
     await duringTheDraw(publish);
-    const error = await runDraw(deps.db, YEAR, { seed: 'other', allocation: FIXED, reservePercent: 20 }, 'test').catch((e: unknown) => e);
+    const error = await runDraw(deps.db, YEAR, { seed: '654321' }, 'test').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 409, message: expect.stringContaining('không thể bốc lại ngầm') });
     expect(await deps.db.selectFrom('draws').select(['id', 'status']).execute()).toEqual([{ id: draft.id, status: 'published' }]);
     expect(await count('questionnaires')).toBe(780);
@@ -469,13 +477,36 @@ describe('pages', () => {
     expect((await app.request(`/waves/${YEAR}/frame`, { method: 'POST', headers: { ...supervisor }, body: multipart({}, { name: 'k.csv', content: frameBytes }) })).status).toBe(403);
     expect((await app.request(`/waves/${YEAR}/frame`, { headers: { cookie: analyst } })).status).toBe(403);
 
-    const drawForm = new URLSearchParams({ seed: '15/04/2024 XSKT An Giang 123456', allocation: 'proportional', total: '700', min: '10', max: '60', reserve: '20' });
-    const drawn = await app.request(`/waves/${YEAR}/draw`, { method: 'POST', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, body: drawForm });
+    const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+    const allocation = { allocation: 'proportional', total: '700', min: '10', max: '60', reserve: '20' };
+    const drawForm = new URLSearchParams({ seed: '15/04/2024 XSKT An Giang 123456', ...allocation });
+    // A trial draw with a seed of one's own: shown, never publishable.
+    const trial = await app.request(`/waves/${YEAR}/draw`, form(Object.fromEntries(drawForm)));
+    expect(trial.status).toBe(200);
+    const trialPage = await trial.text();
+    expect(trialPage).toContain('Đây là lần <strong>bốc thử</strong>');
+    expect(trialPage).not.toContain('Công bố mẫu</button>');
+    const trialId = (await deps.db.selectFrom('draws').select('id').executeTakeFirstOrThrow()).id;
+    const refused = await app.request(`/waves/${YEAR}/draw/publish`, form({ drawId: String(trialId), confirm: '1' }));
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('là bốc thử, không theo biên bản cam kết nào');
+
+    // Step 1: the commitment, for a public drawing tomorrow; step 2, once that day has come (the
+    // server's clock moved ahead instead of waiting), the draw with the public number.
+    const tomorrow = dayInVietnam(new Date(Date.now() + 86_400_000));
+    const committed = await app.request(`/waves/${YEAR}/draw/commit`, form({ seedSource: 'Xổ số kiến thiết An Giang, giải đặc biệt', seedDate: tomorrow, seedDigits: '6', ...allocation }));
+    expect(committed.status).toBe(200);
+    expect(await committed.text()).toContain('Đã lập biên bản cam kết số 1');
+    const early = await app.request(`/waves/${YEAR}/draw`, form({ seed: '123456' }));
+    expect(early.status).toBe(409);
+    deps.clock = () => new Date(Date.now() + 2 * 86_400_000);
+    const drawn = await app.request(`/waves/${YEAR}/draw`, form({ seed: '123456' }));
     expect(drawn.status).toBe(200);
     const draftPage = await drawn.text();
     expect(draftPage).toContain('Đã bốc mẫu (bản nháp số');
     expect(draftPage).toContain('HMAC-SHA-256');
-    const draw = await deps.db.selectFrom('draws').select(['id', 'allocation']).executeTakeFirstOrThrow();
+    const draw = await deps.db.selectFrom('draws').select(['id', 'allocation', 'commitment_id']).where('status', '=', 'draft').executeTakeFirstOrThrow();
+    expect(draw.commitment_id).toBe(1);
     expect(JSON.parse(draw.allocation)).toEqual({ kind: 'proportional', total: 700, min: 10, max: 60, version: 2 });
 
     const unconfirmed = await app.request(`/waves/${YEAR}/draw/publish`, { method: 'POST', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ drawId: String(draw.id) }) });
@@ -527,8 +558,8 @@ describe('demo', () => {
     const fresh = await createTestDeps();
     try {
       await seedDemoIfEmpty(fresh.db, fresh.config.dataDir);
-      const draws = await fresh.db.selectFrom('draws').select(['status', 'seed']).execute();
-      expect(draws).toEqual([{ status: 'published', seed: 'SIPAS An Giang 2023 - du lieu mau' }]);
+      const draws = await fresh.db.selectFrom('draws').select(['status', 'seed', 'commitment_id']).execute();
+      expect(draws).toEqual([{ status: 'published', seed: 'Xổ số kiến thiết An Giang, giải đặc biệt 11/01/2024 318264', commitment_id: 1 }]);
       const frame = await fresh.db.selectFrom('frame_imports').select(['rows_read', 'rows_rejected', 'stored_path', 'file_sha256']).executeTakeFirstOrThrow();
       expect(frame).toEqual({ rows_read: 3000, rows_rejected: 12, stored_path: null, file_sha256: FRAME_SHA256 });
       const questionnaires = await fresh.db.selectFrom('questionnaires').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { backupDatabase, restoreDatabase } from '../db/backup';
 import type { Role } from '../db/schema';
 import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
-import { recordAudit } from '../repositories/audit';
-import { insertUser, ROLES } from '../repositories/users';
+import { ROLES } from '../repositories/users';
+import { addAccount, checkUsername, newOneTimePassword } from '../services/accounts/accounts';
 import { setDoubleEntry } from '../services/entry/double-entry-switch';
 import { closeWave, purgePersonalData } from '../services/waves/wave-lifecycle';
 import { describeWaveRules, updateWaveRules } from '../services/waves/wave-rules';
@@ -16,22 +15,14 @@ export const userAddCommand: CliCommand = {
   async run(ctx, values, positionals) {
     const role = values.role as Role | undefined;
     if (!role || !ROLES.includes(role)) throw new UserError(`--role phải là một trong ${ROLES.join(', ')}. Cách dùng: ${this.usage}`);
-    const username = positionals[0]?.normalize('NFC').trim();
-    if (!username || !/^[\p{L}\p{N}._-]{3,40}$/u.test(username)) {
-      throw new UserError(`tên đăng nhập cần 3–40 ký tự chữ, số, ".", "_" hoặc "-". Cách dùng: ${this.usage}`);
-    }
-    // Generated, never typed on the command line, so it stays out of shell history.
-    const password = randomBytes(12).toString('base64url');
-    try {
-      await writeTransaction(ctx.db, async (trx) => {
-        await insertUser(trx, { username, role, password });
-        await recordAudit(trx, { actor: ctx.actor, action: 'user.add', detail: { username, role } });
-      });
-    } catch (error) {
-      if (/unique/i.test((error as Error).message)) throw new UserError(`tài khoản "${username}" đã có`, 409);
-      throw error;
-    }
-    return { text: `Đã tạo tài khoản ${username} (${role}). Mật khẩu (chỉ hiện một lần): ${password}`, json: { username, role, password } };
+    const username = checkUsername(positionals[0] ?? '');
+    // Generated, never typed on the command line, so it stays out of shell history; the person replaces it at first sign-in.
+    const { password, hash } = await newOneTimePassword();
+    await writeTransaction(ctx.db, (trx) => addAccount(trx, { username, role, unitCodes: [] }, hash, { id: null, username: ctx.actor }));
+    return {
+      text: `Đã tạo tài khoản ${username} (${role}). Mật khẩu dùng một lần (chỉ hiện một lần, phải đổi khi đăng nhập lần đầu): ${password}`,
+      json: { username, role, password },
+    };
   },
 };
 

@@ -46,8 +46,8 @@ export function requireOption(values: Record<string, string | boolean | undefine
   return value.trim();
 }
 
-/** The year given as `--wave 2023` (or `--year 2023` when creating the wave). */
-export function requireYear(values: Record<string, string | boolean | undefined>, usage: string, option: 'wave' | 'year' = 'wave'): number {
+/** The year given as `--wave 2023` (or `--year 2024 --copy-from 2023` when creating the wave). */
+export function requireYear(values: Record<string, string | boolean | undefined>, usage: string, option: 'wave' | 'year' | 'copy-from' = 'wave'): number {
   const raw = requireOption(values, option, usage);
   const year = Number(raw);
   if (!Number.isInteger(year)) throw new UserError(`--${option} "${raw}" không phải là năm`);

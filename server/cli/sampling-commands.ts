@@ -194,7 +194,9 @@ export const drawCommand: CliCommand = {
       short.length > 0
         ? `Đơn vị thiếu người (lấy hết): ${short.map((u) => `${u.unitCode} ${u.drawn}/${u.planned}`).join(', ')}`
         : 'Không đơn vị nào thiếu người',
-      `Kiểm tra danh sách rồi công bố bằng: npm run sipas -- draw publish --wave ${year}`,
+      draw.commitmentId !== null
+        ? `Kiểm tra danh sách rồi công bố bằng: npm run sipas -- draw publish --wave ${year}`
+        : `Đây là lần bốc thử, không công bố được; mẫu chính thức: npm run sipas -- draw commit --wave ${year} … rồi sau ngày quay: draw --wave ${year} --seed <số kết quả>`,
     ].join('\n');
     return { text, json: draw };
   },

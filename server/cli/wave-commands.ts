@@ -16,12 +16,14 @@ export const migrateCommand: CliCommand = {
 };
 
 export const waveCreateCommand: CliCommand = {
-  usage: 'wave create --year 2023 [--name "…"]',
-  options: { year: { type: 'string' }, name: { type: 'string' } },
+  usage: 'wave create --year 2024 [--name "…"] [--copy-from 2023]',
+  options: { year: { type: 'string' }, name: { type: 'string' }, 'copy-from': { type: 'string' } },
   async run(ctx, values) {
     const year = requireYear(values, this.usage, 'year');
-    const wave = await writeTransaction(ctx.db, (trx) => createWave(trx, { year, name: values.name as string | undefined, actor: ctx.actor }));
-    return { text: `Đã tạo đợt ${wave.year} "${wave.name}" với phiếu khảo sát mặc định`, json: wave };
+    const copyFrom = values['copy-from'] === undefined ? undefined : requireYear(values, this.usage, 'copy-from');
+    const wave = await writeTransaction(ctx.db, (trx) => createWave(trx, { year, name: values.name as string | undefined, copyFrom, actor: ctx.actor }));
+    const what = copyFrom === undefined ? 'với phiếu khảo sát mặc định' : `với phiếu khảo sát và đơn vị của đợt ${copyFrom}`;
+    return { text: `Đã tạo đợt ${wave.year} "${wave.name}" ${what}`, json: wave };
   },
 };
 

@@ -128,6 +128,8 @@ export interface QuestionnaireTable {
   released: number;
   replaces_id: number | null;
   status_changed_at: string;
+  /** The status before a clerk marked it undeliverable or refused, so the marking can be undone; read only while it still has that status. Added by 2026-12-01T07-00-status-before-no-form. */
+  status_before_no_form: QuestionnaireStatus | null;
 }
 
 export interface ResponseTable {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/unit-of-work';
 import { findWave, updateWaveSettings } from '../repositories/waves';
+import { commitDraw } from '../services/draw/commitment';
 import { runDraw } from '../services/draw/draw';
 import { publishDraw } from '../services/draw/draw-publish';
 import { importFrame } from '../services/draw/frame-import';
@@ -11,15 +12,23 @@ import { importFrame } from '../services/draw/frame-import';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Fixed so the demo's drawn list is the same on every machine. A real wave uses a seed
- * announced in public after the frame is imported (see the draw page).
+ * The demo's commit–reveal, dated so the drawn list is the same on every machine: the record
+ * "signed" on Monday 8 January 2024 names Thursday's lottery, whose special prize (invented
+ * here) is the seed. A real wave commits on the day it does so, and draws after the drawing.
  */
-export const DEMO_DRAW_SEED = 'SIPAS An Giang 2023 - du lieu mau';
+export const DEMO_COMMITMENT = {
+  seedSource: 'Xổ số kiến thiết An Giang, giải đặc biệt',
+  seedDate: '2024-01-11',
+  seedDigits: 6,
+  committedAt: new Date('2024-01-08T09:00:00+07:00'),
+  lotteryNumber: '318264',
+};
 
 /**
  * The demo wave's frame and published draw, so a new user sees an import report (with the
  * fixture's traps: unknown units, duplicated dossier codes, 2022 rows, missing addresses) and
- * a drawn list at once: 25 per unit plus 20 % reserve, over dossiers returned in 2023.
+ * a drawn list at once: 25 per unit plus 20 % reserve, over dossiers returned in 2023, drawn
+ * under a commitment like every published draw.
  */
 export async function seedDemoDraw(db: Db, dataDir: string, year: number): Promise<void> {
   await writeTransaction(db, async (trx) => {
@@ -30,6 +39,9 @@ export async function seedDemoDraw(db: Db, dataDir: string, year: number): Promi
   const file = path.join(here, 'frame-2023-sample.csv');
   const imported = await importFrame({ db, dataDir }, year, { fileName: 'frame-2023-sample.csv', bytes: fs.createReadStream(file), strict: false }, 'demo');
   if (!imported.ok) throw imported.error;
-  await runDraw(db, year, { seed: DEMO_DRAW_SEED, allocation: { kind: 'fixed', perUnit: 25 }, reservePercent: 20 }, 'demo');
+  const { committedAt, lotteryNumber, ...rule } = DEMO_COMMITMENT;
+  const terms = { ...rule, allocation: { kind: 'fixed' as const, perUnit: 25 }, reservePercent: 20 };
+  await writeTransaction(db, (trx) => commitDraw(trx, year, terms, 'demo', committedAt));
+  await runDraw(db, year, { seed: lotteryNumber }, 'demo');
   await writeTransaction(db, (trx, afterCommit) => publishDraw(trx, afterCommit, year, {}, 'demo'));
 }

@@ -1,5 +1,5 @@
 import { criterionCodes, type Questionnaire } from '../../analysis/questionnaire';
-import { invalidFields, type FieldProblem } from '../errors';
+import type { FieldProblem } from '../errors';
 import type { ResponseContent } from './response-content';
 
 /**
@@ -22,9 +22,10 @@ function listValue(value: string | string[] | undefined): string[] {
 
 /**
  * Reads the entry form: criteria as 1–5 or 0/empty for blank, profile items as option numbers
- * (1..k, 0/empty for blank), the comment as text. Every problem names its item.
+ * (1..k, 0/empty for blank), the comment as text. Every problem names its item by its field;
+ * the messages do not repeat the item's wording, which the page shows next to them.
  */
-export function parseKeyedForm(questionnaire: Questionnaire, body: FormBody): KeyedForm {
+export function readKeyedForm(questionnaire: Questionnaire, body: FormBody): { form: KeyedForm; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const answers: Record<string, number | null> = {};
   for (const code of criterionCodes(questionnaire)) {
@@ -40,12 +41,14 @@ export function parseKeyedForm(questionnaire: Questionnaire, body: FormBody): Ke
     for (const raw of raws) {
       const number = /^\d+$/.test(raw) ? Number(raw) : NaN;
       const option = item.options[number - 1];
-      if (!option) problems.push({ field: item.code, message: `"${raw}" không có trong câu "${item.label}" (chọn 1–${item.options.length}${item.kind === 'single' ? ', 0 để trống' : ''})` });
+      if (!option) problems.push({ field: item.code, message: `"${raw}" không có: chọn 1–${item.options.length}${item.kind === 'single' ? ', hoặc 0 để trống' : ''}` });
       else chosen.push(option.code);
     }
     if (chosen.length > 0) profile[item.code] = item.kind === 'multi' ? chosen : chosen[0];
   }
-  if (problems.length > 0) throw invalidFields(problems);
-  return { answers, profile, comment: firstValue(body[questionnaire.comment.code]) || null };
+  // Browsers send a textarea's line breaks as CRLF but count them as one character against its
+  // maxlength: read them as one, so a comment the page took is not refused as too long.
+  const comment = firstValue(body[questionnaire.comment.code]).replace(/\r\n?/g, '\n') || null;
+  return { form: { answers, profile, comment }, problems };
 }
 

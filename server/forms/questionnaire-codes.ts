@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { codeCheckCharacter } from '../../analysis/questionnaire-code';
 import { UserError } from '../errors';
 
 /**
@@ -7,29 +8,17 @@ import { UserError } from '../errors';
  * without hyphens: weights are powers of 2 modulo the prime 37, so every single wrong
  * character and every swap of two neighbouring characters changes the sum and is rejected.
  * Its 37th check value would need a symbol that is not on a clerk's keypad ('*'), so sequence
- * numbers whose check would be that value are skipped when codes are issued.
+ * numbers whose check would be that value are skipped when codes are issued. The check itself
+ * is in analysis/questionnaire-code.ts, which the entry page's script shares.
  */
-
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const MODULUS = 37;
-
-function checkValue(payload: string): number {
-  let sum = 0;
-  for (const ch of payload) {
-    const value = ALPHABET.indexOf(ch);
-    if (value < 0) return -1;
-    sum = ((sum + value) * 2) % MODULUS;
-  }
-  return (MODULUS - sum) % MODULUS;
-}
 
 /** The code for a sequence number, or null when its check would be the unprintable 37th symbol. */
 export function makeQuestionnaireCode(waveYear: number, unitCode: string, sequence: number): string | null {
   const year = String(waveYear % 100).padStart(2, '0');
   const seq = String(sequence).padStart(4, '0');
-  const value = checkValue(`${year}${unitCode}${seq}`);
-  if (value < 0 || value >= ALPHABET.length) return null;
-  return `${year}-${unitCode}-${seq}-${ALPHABET[value]}`;
+  const check = codeCheckCharacter(`${year}${unitCode}${seq}`);
+  if (!check) return null;
+  return `${year}-${unitCode}-${seq}-${check}`;
 }
 
 /** Issues `count` codes for a unit, numbering from `firstSequence`, skipping unprintable ones. */
@@ -52,7 +41,7 @@ export function normaliseQuestionnaireCode(typed: string): string | null {
   const match = /^(\d{2})([A-Z0-9]+)(\d{4})([0-9A-Z])$/.exec(compact);
   if (!match) return null;
   const [, year, unit, seq, check] = match;
-  if (checkValue(`${year}${unit}${seq}`) !== ALPHABET.indexOf(check)) return null;
+  if (codeCheckCharacter(`${year}${unit}${seq}`) !== check) return null;
   return `${year}-${unit}-${seq}-${check}`;
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Allocation, DrawnEntry, FrameOptions, SampleLine, UnitDraw } from '../../sampling';
 import { jsonColumn, type JsonColumn } from '../db/json-column';
 import type { DrawTable, Executor } from '../db/schema';
+import { dossierCodeMatches, fetchPage, questionnaireCodeMatches, type ListFilter, type Paged } from './list-page';
 
 export type DrawStatus = 'draft' | 'published' | 'superseded';
 
@@ -199,32 +200,58 @@ export async function markDrawPublished(db: Executor, drawId: number): Promise<s
   return at;
 }
 
-/** The drawn lines of a draw by unit code, primaries before reserves, then rank. */
-export async function listDrawnLines(db: Executor, drawId: number): Promise<DrawnLine[]> {
-  const rows = await db
+function drawnLinesQuery(db: Executor, drawId: number) {
+  return db
     .selectFrom('sample_entries')
     .leftJoin('questionnaires', 'questionnaires.sample_entry_id', 'sample_entries.id')
-    .select([
-      'sample_entries.id',
-      'sample_entries.unit_code',
-      'sample_entries.role',
-      'sample_entries.rank',
-      'sample_entries.dossier_code',
-      'questionnaires.code',
-    ])
-    .where('sample_entries.draw_id', '=', drawId)
+    .where('sample_entries.draw_id', '=', drawId);
+}
+
+type DrawnLineRow = { id: number; unit_code: string; role: 'primary' | 'reserve'; rank: number; dossier_code: string; code: string | null };
+
+function toDrawnLine(r: DrawnLineRow): DrawnLine {
+  return { sampleEntryId: r.id, unitCode: r.unit_code, role: r.role, rank: r.rank, dossierCode: r.dossier_code, questionnaireCode: r.code };
+}
+
+const DRAWN_LINE_COLUMNS = ['sample_entries.id', 'sample_entries.unit_code', 'sample_entries.role', 'sample_entries.rank', 'sample_entries.dossier_code', 'questionnaires.code'] as const;
+
+/** The drawn lines of a draw by unit code, primaries before reserves, then rank. */
+export async function listDrawnLines(db: Executor, drawId: number): Promise<DrawnLine[]> {
+  const rows = await drawnLinesQuery(db, drawId)
+    .select(DRAWN_LINE_COLUMNS)
     .orderBy('sample_entries.unit_code')
     .orderBy('sample_entries.role')
     .orderBy('sample_entries.rank')
     .execute();
-  return rows.map((r) => ({
-    sampleEntryId: r.id,
-    unitCode: r.unit_code,
-    role: r.role,
-    rank: r.rank,
-    dossierCode: r.dossier_code,
-    questionnaireCode: r.code,
-  }));
+  return rows.map(toDrawnLine);
+}
+
+/**
+ * One page of the drawn list, in listDrawnLines' order. A draft is searched by dossier code
+ * (its questionnaire codes do not exist yet); a published draw only by questionnaire code,
+ * since finding a questionnaire from a dossier code would tie the person to their answers.
+ */
+export async function pageDrawnLines(db: Executor, draw: Pick<Draw, 'id' | 'status'>, filter: ListFilter, page: number): Promise<Paged<DrawnLine>> {
+  let query = drawnLinesQuery(db, draw.id);
+  if (filter.unitCode) query = query.where('sample_entries.unit_code', '=', filter.unitCode);
+  if (filter.code) {
+    query = query.where(draw.status === 'draft' ? dossierCodeMatches('sample_entries.dossier_code', filter.code) : questionnaireCodeMatches('questionnaires.code', filter.code));
+  }
+  return fetchPage(
+    page,
+    async () => Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    async (limit, offset) => {
+      const rows = await query
+        .select(DRAWN_LINE_COLUMNS)
+        .orderBy('sample_entries.unit_code')
+        .orderBy('sample_entries.role')
+        .orderBy('sample_entries.rank')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.map(toDrawnLine);
+    },
+  );
 }
 
 /**

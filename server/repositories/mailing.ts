@@ -1,4 +1,5 @@
 import type { Executor, QuestionnaireStatus } from '../db/schema';
+import { fetchPage, questionnaireCodeMatches, type ListFilter, type Paged } from './list-page';
 
 /**
  * What the mailing pack and the post-office manifest need about each released questionnaire.
@@ -93,26 +94,56 @@ export interface UnitMailingCounts {
   reserves: number;
 }
 
-/** Per unit, in the wave's unit order: counts only, no personal data. */
-export async function countMailingByUnit(db: Executor, waveYear: number): Promise<UnitMailingCounts[]> {
-  const rows = await db
-    .selectFrom('questionnaires')
+function mailingCountsQuery(db: Executor, waveYear: number, filter: ListFilter) {
+  let query = db
+    .selectFrom('units')
+    .innerJoin('questionnaires', (join) => join.onRef('questionnaires.wave_year', '=', 'units.wave_year').onRef('questionnaires.unit_code', '=', 'units.code'))
     .innerJoin('sample_entries', 'sample_entries.id', 'questionnaires.sample_entry_id')
-    .select(['questionnaires.unit_code', 'questionnaires.status', 'sample_entries.role', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('questionnaires.wave_year', '=', waveYear)
+    .where('units.wave_year', '=', waveYear)
     .where('questionnaires.released', '=', 1)
-    .where('questionnaires.status', 'in', MAILABLE_STATUSES)
-    .groupBy(['questionnaires.unit_code', 'questionnaires.status', 'sample_entries.role'])
-    .execute();
-  const units = await db.selectFrom('units').select(['code', 'name']).where('wave_year', '=', waveYear).orderBy('sort_order').execute();
-  const byUnit = new Map(units.map((u) => [u.code, { unitCode: u.code, unitName: u.name, letters: 0, notYetSent: 0, reserves: 0 }]));
-  for (const r of rows) {
-    let counts = byUnit.get(r.unit_code);
-    if (!counts) byUnit.set(r.unit_code, (counts = { unitCode: r.unit_code, unitName: r.unit_code, letters: 0, notYetSent: 0, reserves: 0 }));
-    const n = Number(r.n);
-    counts.letters += n;
-    if (r.status === 'drawn') counts.notYetSent += n;
-    if (r.role === 'reserve') counts.reserves += n;
+    .where('questionnaires.status', 'in', MAILABLE_STATUSES);
+  if (filter.unitCode) query = query.where('units.code', '=', filter.unitCode);
+  const code = filter.code;
+  if (code) {
+    query = query.where('units.code', 'in', (eb) =>
+      eb.selectFrom('questionnaires as found').select('found.unit_code').where('found.wave_year', '=', waveYear).where(questionnaireCodeMatches('found.code', code)),
+    );
   }
-  return [...byUnit.values()].filter((u) => u.letters > 0);
+  return query;
+}
+
+/**
+ * One page of the units that have letters, in the wave's unit order, with their counts: the
+ * unit asked for, or the units holding a questionnaire whose code matches. Counts only.
+ */
+export async function pageMailingUnits(db: Executor, waveYear: number, filter: ListFilter, page: number): Promise<Paged<UnitMailingCounts>> {
+  const query = mailingCountsQuery(db, waveYear, filter);
+  return fetchPage(
+    page,
+    async () => Number((await query.select((eb) => eb.fn.count<number>('units.code').distinct().as('n')).executeTakeFirstOrThrow()).n),
+    async (limit, offset) => {
+      const rows = await query
+        .select((eb) => [
+          'units.code',
+          'units.name',
+          eb.fn.countAll<number>().as('letters'),
+          eb.fn.sum<number>(eb.case().when('questionnaires.status', '=', 'drawn').then(1).else(0).end()).as('not_yet_sent'),
+          eb.fn.sum<number>(eb.case().when('sample_entries.role', '=', 'reserve').then(1).else(0).end()).as('reserves'),
+        ])
+        .groupBy(['units.code', 'units.name', 'units.sort_order'])
+        .orderBy('units.sort_order')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.map((r) => ({ unitCode: r.code, unitName: r.name, letters: Number(r.letters), notYetSent: Number(r.not_yet_sent), reserves: Number(r.reserves) }));
+    },
+  );
+}
+
+/** The wave's letters, and how many are not marked sent yet, whatever page of units is shown. */
+export async function mailingTotals(db: Executor, waveYear: number): Promise<{ letters: number; notYetSent: number }> {
+  const row = await mailingCountsQuery(db, waveYear, {})
+    .select((eb) => [eb.fn.countAll<number>().as('letters'), eb.fn.sum<number>(eb.case().when('questionnaires.status', '=', 'drawn').then(1).else(0).end()).as('not_yet_sent')])
+    .executeTakeFirstOrThrow();
+  return { letters: Number(row.letters), notYetSent: Number(row.not_yet_sent ?? 0) };
 }

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { jsonColumn } from '../db/json-column';
 import type { Executor, PaperKeyingTable } from '../db/schema';
+import { fetchPage, questionnaireCodeMatches, type ListFilter, type Paged } from './list-page';
 
 /** One keying of a returned paper form: no personal data, only codes and the keyed answers. */
 export interface PaperKeying {
@@ -87,6 +88,52 @@ export async function listOpenKeyings(db: Executor, waveYear: number): Promise<(
     .orderBy('paper_keyings.pass')
     .execute();
   return rows.map((r) => ({ ...toKeying(r), code: r.code, unitCode: r.unit_code }));
+}
+
+/**
+ * One page of the forms keyed twice whose keyings wait for a supervisor (two open keyings of one
+ * questionnaire), by questionnaire code: the unit asked for, or the codes matching the search.
+ * Their keyings, pass 1 first.
+ */
+export async function pageMismatchedKeyings(
+  db: Executor,
+  waveYear: number,
+  filter: ListFilter,
+  page: number,
+  pageSize: number,
+): Promise<Paged<(PaperKeying & { code: string; unitCode: string })[]>> {
+  let forms = db
+    .selectFrom('paper_keyings')
+    .innerJoin('questionnaires', 'questionnaires.id', 'paper_keyings.questionnaire_id')
+    .select(['paper_keyings.questionnaire_id', 'questionnaires.code'])
+    .where('paper_keyings.wave_year', '=', waveYear)
+    .where('paper_keyings.response_id', 'is', null)
+    .groupBy(['paper_keyings.questionnaire_id', 'questionnaires.code'])
+    .having((eb) => eb.fn.countAll(), '>=', 2);
+  if (filter.unitCode) forms = forms.where('questionnaires.unit_code', '=', filter.unitCode);
+  if (filter.code) forms = forms.where(questionnaireCodeMatches('questionnaires.code', filter.code));
+  return fetchPage(
+    page,
+    async () => Number((await db.selectFrom(forms.as('forms')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    async (limit, offset) => {
+      const ids = (await forms.orderBy('questionnaires.code').limit(limit).offset(offset).execute()).map((f) => f.questionnaire_id);
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('paper_keyings')
+        .innerJoin('questionnaires', 'questionnaires.id', 'paper_keyings.questionnaire_id')
+        .selectAll('paper_keyings')
+        .select(['questionnaires.code', 'questionnaires.unit_code'])
+        .where('paper_keyings.questionnaire_id', 'in', ids)
+        .where('paper_keyings.response_id', 'is', null)
+        .orderBy('questionnaires.code')
+        .orderBy('paper_keyings.pass')
+        .execute();
+      const byForm = new Map<number, (PaperKeying & { code: string; unitCode: string })[]>();
+      for (const r of rows) byForm.set(r.questionnaire_id, [...(byForm.get(r.questionnaire_id) ?? []), { ...toKeying(r), code: r.code, unitCode: r.unit_code }]);
+      return [...byForm.values()];
+    },
+    pageSize,
+  );
 }
 
 /** What operator figures are computed from: who keyed, how long it took, how much was corrected. */

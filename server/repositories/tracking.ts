@@ -1,6 +1,7 @@
 import type { CollectionCounts, UnitCollection } from '../../analysis/types';
 import type { Executor } from '../db/schema';
 import { unitSummaryColumn } from './draws';
+import { fetchPage, questionnaireCodeMatches, type ListFilter, type Paged } from './list-page';
 
 /**
  * Response tracking per unit (SIPAS.md section 11, table 4): the counts of `UnitCollection`
@@ -160,4 +161,24 @@ export function sumTracking(rows: UnitCollection[]): CollectionCounts {
     for (const key of Object.keys(total) as (keyof CollectionCounts)[]) total[key] += row[key];
   }
   return total;
+}
+
+/**
+ * One page of the wave's units for the tracking table, in the wave's unit order: the unit asked
+ * for, or the units holding a questionnaire whose code matches the search.
+ */
+export async function pageTrackingUnits(db: Executor, waveYear: number, filter: ListFilter, page: number): Promise<Paged<string>> {
+  let query = db.selectFrom('units').where('units.wave_year', '=', waveYear);
+  if (filter.unitCode) query = query.where('units.code', '=', filter.unitCode);
+  const code = filter.code;
+  if (code) {
+    query = query.where('units.code', 'in', (eb) =>
+      eb.selectFrom('questionnaires').select('questionnaires.unit_code').where('questionnaires.wave_year', '=', waveYear).where(questionnaireCodeMatches('questionnaires.code', code)),
+    );
+  }
+  return fetchPage(
+    page,
+    async () => Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    async (limit, offset) => (await query.select('units.code').orderBy('units.sort_order').limit(limit).offset(offset).execute()).map((u) => u.code),
+  );
 }

@@ -40,3 +40,13 @@ export async function listUnits(db: Executor, waveYear: number): Promise<Unit[]>
     .execute();
   return rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, predecessors: r.predecessors === null ? null : predecessorsColumn.read(r.predecessors) }));
 }
+
+/** One unit's name, kind and lineage; its code and place in the list stay. */
+export async function updateUnit(db: Executor, waveYear: number, unit: Unit): Promise<void> {
+  await db
+    .updateTable('units')
+    .set({ name: unit.name, kind: unit.kind, predecessors: unit.predecessors === null ? null : predecessorsColumn.write(unit.predecessors) })
+    .where('wave_year', '=', waveYear)
+    .where('code', '=', unit.code)
+    .execute();
+}

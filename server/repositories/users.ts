@@ -57,12 +57,81 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 export async function insertUser(db: Executor, user: { username: string; role: Role; password: string }): Promise<User> {
+  return insertAccount(db, { username: user.username, role: user.role, passwordHash: await hashPassword(user.password), mustChangePassword: false, unitCodes: null });
+}
+
+/** An account whose password was hashed beforehand (scrypt is slow: not while holding the write lock). */
+export async function insertAccount(
+  db: Executor,
+  user: { username: string; role: Role; passwordHash: string; mustChangePassword: boolean; unitCodes: string[] | null },
+): Promise<User> {
   const { id } = await db
     .insertInto('users')
-    .values({ username: user.username, role: user.role, password_hash: await hashPassword(user.password), created_at: new Date().toISOString() })
+    .values({
+      username: user.username,
+      role: user.role,
+      password_hash: user.passwordHash,
+      created_at: new Date().toISOString(),
+      must_change_password: user.mustChangePassword ? 1 : 0,
+      unit_codes: user.unitCodes === null ? null : JSON.stringify(user.unitCodes),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { id, username: user.username, role: user.role, unitCodes: null, mustChangePassword: false };
+  return { id, username: user.username, role: user.role, unitCodes: user.unitCodes, mustChangePassword: user.mustChangePassword };
+}
+
+/** An account as the administration pages see it: disabled ones included. */
+export type Account = User & { disabledAt: string | null; createdAt: string };
+
+function toAccount(row: UserRow & { disabled_at: string | null; created_at: string }): Account {
+  return { ...toUser(row), disabledAt: row.disabled_at, createdAt: row.created_at };
+}
+
+const ACCOUNT_COLUMNS = ['id', 'username', 'role', 'unit_codes', 'must_change_password', 'disabled_at', 'created_at'] as const;
+
+export async function listAccounts(db: Executor): Promise<Account[]> {
+  const rows = await db.selectFrom('users').select(ACCOUNT_COLUMNS).orderBy('username').execute();
+  return rows.map(toAccount);
+}
+
+export async function findAccount(db: Executor, id: number): Promise<Account | undefined> {
+  const row = await db.selectFrom('users').select(ACCOUNT_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row && toAccount(row);
+}
+
+export async function findAccountByName(db: Executor, username: string): Promise<Account | undefined> {
+  const row = await db.selectFrom('users').select(ACCOUNT_COLUMNS).where('username', '=', username).executeTakeFirst();
+  return row && toAccount(row);
+}
+
+export async function countActiveAdmins(db: Executor): Promise<number> {
+  const { n } = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+export async function setAccountDisabled(db: Executor, id: number, disabledAt: string | null): Promise<void> {
+  await db.updateTable('users').set({ disabled_at: disabledAt }).where('id', '=', id).execute();
+}
+
+export async function setPasswordHash(db: Executor, id: number, passwordHash: string, mustChangePassword: boolean): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, must_change_password: mustChangePassword ? 1 : 0 }).where('id', '=', id).execute();
+}
+
+export async function setUnitCodes(db: Executor, id: number, unitCodes: string[] | null): Promise<void> {
+  await db.updateTable('users').set({ unit_codes: unitCodes === null ? null : JSON.stringify(unitCodes) }).where('id', '=', id).execute();
+}
+
+/** Ends the account's sessions, all of them or all but the one it is using. */
+export async function deleteSessionsOf(db: Executor, userId: number, keepSessionId?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepSessionId !== undefined) query = query.where('id', '!=', keepSessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function countUsers(db: Executor): Promise<number> {

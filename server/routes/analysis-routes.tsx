@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
+import { PAGES } from '../../survey-web/navigation';
 import { AnalysisPage } from '../../survey-web/pages/analysis-page';
 import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import type { AppDeps, WaveEnv } from '../app-env';
@@ -7,12 +8,20 @@ import type { Role } from '../db/schema';
 import { readTransaction, writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { actorOf, requireRole } from '../middleware/auth';
-import { buildExport, contentDisposition, TABLE_NAMES, unitTableJson, type ExportFile, type ExportRequest } from '../services/results/analysis-exports';
+import {
+  buildExport,
+  contentDisposition,
+  TABLE_NAMES,
+  unitTableJson,
+  vietnameseUnitCsvFile,
+  type ExportFile,
+  type ExportRequest,
+} from '../services/results/analysis-exports';
 import { importPreviousIndexes } from '../services/results/previous-import';
 import { analyseWave, analysisDashboard } from '../services/results/wave-results';
 
 /** Results hold no personal data, but they are the wave's unpublished figures: staff only, not clerks. */
-const canView = requireRole('admin', 'analyst', 'supervisor');
+const canView = requireRole(...PAGES.analysis.roles);
 const IMPORT_ROLES: Role[] = ['admin', 'analyst'];
 
 const previousFile = validator('form', (form) => ({ file: form.file instanceof File && form.file.size > 0 ? form.file : null }));
@@ -43,6 +52,10 @@ export function analysisRoutes(deps: AppDeps) {
     .get('/units.json', canView, async (c) => {
       const { results } = await readTransaction(deps.db, (trx) => analyseWave(trx, c.var.wave.year));
       return c.json(unitTableJson(results), 200, { 'cache-control': 'no-store' });
+    })
+    .get('/units-vi.csv', canView, async (c) => {
+      const { results } = await readTransaction(deps.db, (trx) => analyseWave(trx, c.var.wave.year));
+      return download(c, vietnameseUnitCsvFile(results));
     })
     .get('/tables.xlsx', canView, async (c) => download(c, await exportOf(deps, c, { format: 'xlsx' })))
     // Opened in the browser to read and print, so inline; the name is kept for "Save as".

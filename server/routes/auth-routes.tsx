@@ -7,6 +7,7 @@ import { writeTransaction } from '../db/unit-of-work';
 import { SESSION_COOKIE } from '../middleware/auth';
 import { clientAddress } from '../middleware/client-address';
 import { deleteSession } from '../repositories/users';
+import { landingPath } from '../services/accounts/landing';
 import { signIn } from '../services/accounts/sign-in';
 
 /** Longer than any account name (`user add` allows 40 characters): more is never a name, and must not reach the audit log. */
@@ -50,7 +51,8 @@ export function authRoutes(deps: AppDeps) {
             return c.html(<LoginPage message={{ kind: 'error', text: 'Sai tên đăng nhập hoặc mật khẩu' }} next={next} />, 401);
           case 'signed-in':
             setCookie(c, SESSION_COOKIE, outcome.sessionId, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: 7 * 86_400 });
-            return c.redirect(next, 303);
+            // The form's default next ('/') means no page was asked for: land where the role's work is.
+            return c.redirect(next === '/' ? await landingPath(deps.db, outcome.user.role) : next, 303);
         }
       },
     )

@@ -3,9 +3,11 @@ import { validator } from 'hono/validator';
 import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import { DrawCommitmentPage } from '../../survey-web/pages/draw-commitment-page';
 import { DrawPage, type VerifyView } from '../../survey-web/pages/draw-page';
+import { PAGES } from '../../survey-web/navigation';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
 import { UserError, type ErrorStatus } from '../errors';
+import { listView, readListQuery } from '../forms/list-query';
 import { actorOf, requireRole } from '../middleware/auth';
 import { allocationFrom, parseReservePercent } from '../services/draw/allocation-input';
 import { commitDraw } from '../services/draw/commitment';
@@ -32,8 +34,12 @@ function suggestedSeed(now: Date): string {
 }
 
 async function renderDrawPage(c: Ctx, deps: AppDeps, extra: { message?: FlashMessage; verify?: VerifyView } = {}, status: 200 | ErrorStatus = 200) {
-  const overview = await drawOverview(deps.db, c.var.wave.year);
-  return c.html(<DrawPage wave={c.var.wave} {...overview} suggestedSeed={suggestedSeed(deps.clock())} user={c.var.user} {...extra} />, status);
+  const year = c.var.wave.year;
+  // After a draw, publish or verify (POST) the query is empty: the list's first page.
+  const query = readListQuery(c.req.query());
+  const { lines, ...overview } = await drawOverview(deps.db, year, query);
+  const list = listView(`/waves/${year}/draw`, query, lines, 'danh-sach');
+  return c.html(<DrawPage wave={c.var.wave} {...overview} lines={lines.rows} list={list} suggestedSeed={suggestedSeed(deps.clock())} user={c.var.user} {...extra} />, status);
 }
 
 const drawForm = validator('form', (form) => {
@@ -72,7 +78,7 @@ const publishForm = validator('form', (form) => ({ confirm: form.confirm === '1'
 
 export function drawRoutes(deps: AppDeps) {
   return new Hono<WaveEnv>()
-    .get('/', requireRole('admin', 'supervisor'), async (c) => renderDrawPage(c, deps))
+    .get('/', requireRole(...PAGES.draw.roles), async (c) => renderDrawPage(c, deps))
     .post('/', requireRole('admin'), drawForm, async (c) => {
       const form = c.req.valid('form');
       try {
@@ -86,7 +92,8 @@ export function drawRoutes(deps: AppDeps) {
           reason: form.reason,
         };
         const draw = await runDraw(deps.db, c.var.wave.year, request, actorOf(c), deps.clock());
-        return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã bốc mẫu (bản nháp số ${draw.id}): ${drawTotals(draw).drawn} người chính thức. Kiểm tra rồi công bố.` } });
+        const next = draw.commitmentId !== null ? 'Kiểm tra rồi công bố.' : 'Đây là lần bốc thử (không theo biên bản cam kết): xem được, không công bố được.';
+        return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã bốc mẫu (bản nháp số ${draw.id}): ${drawTotals(draw).drawn} người chính thức. ${next}` } });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);
@@ -105,11 +112,11 @@ export function drawRoutes(deps: AppDeps) {
         return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);
       }
     })
-    .get('/commitments/:id', requireRole('admin', 'supervisor'), async (c) => {
+    .get('/commitments/:id', requireRole(...PAGES.draw.roles), async (c) => {
       const record = await commitmentRecord(deps.db, c.var.wave.year, Number(c.req.param('id')));
       return c.html(<DrawCommitmentPage wave={c.var.wave} {...record} user={c.var.user} />);
     })
-    .get('/record.csv', requireRole('admin', 'supervisor'), async (c) => {
+    .get('/record.csv', requireRole(...PAGES.drawRecord.roles), async (c) => {
       const year = c.var.wave.year;
       const { csv } = await exportDrawRecordCsv(deps.db, year);
       return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="bien-ban-boc-mau-${year}.csv"` });
@@ -127,7 +134,7 @@ export function drawRoutes(deps: AppDeps) {
         return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);
       }
     })
-    .get('/export.csv', requireRole('admin', 'supervisor'), async (c) => {
+    .get('/export.csv', requireRole(...PAGES.draw.roles), async (c) => {
       const year = c.var.wave.year;
       const { csv } = await exportDrawCsv(deps.db, year);
       return c.body(csv, 200, {
@@ -135,7 +142,7 @@ export function drawRoutes(deps: AppDeps) {
         'content-disposition': `attachment; filename="mau-boc-${year}.csv"`,
       });
     })
-    .post('/verify', requireRole('admin', 'supervisor'), async (c) => {
+    .post('/verify', requireRole(...PAGES.draw.roles), async (c) => {
       try {
         // The file may be as big as the frame: read as it arrives.
         const outcome = await withUploadedFile(c.req.raw, (file) =>

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
 import { EntryPage, figuresSummary, type EntryPageProps } from '../../survey-web/pages/entry-page';
 import { EntrySettingsPage, MismatchesPage } from '../../survey-web/pages/mismatches-page';
+import { PAGES } from '../../survey-web/navigation';
 import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import type { AppDeps, WaveEnv } from '../app-env';
 import type { Db } from '../db/connect';
@@ -13,8 +14,12 @@ import type { Wave } from '../repositories/waves';
 import type { FieldChoice } from '../services/entry/double-entry';
 import { setDoubleEntry } from '../services/entry/double-entry-switch';
 import { listMismatches, settleMismatch } from '../services/entry/mismatches';
-import { recordNoForm, type NoFormOutcome } from '../services/entry/no-form-outcomes';
-import { keyingFigures, openForKeying, submitKeying, type OpenedForm } from '../services/entry/paper-keying';
+import { listView, readListQuery } from '../forms/list-query';
+import { listUnits } from '../repositories/units';
+import { labelledProblems } from '../services/entry/entry-messages';
+import { EntryRefusal } from '../services/entry/entry-refusal';
+import { confirmNoForm, recordNoForm, undoNoForm, type NoFormOutcome } from '../services/entry/no-form-outcomes';
+import { keyingFigures, keyingUnits, openForKeying, submitKeying, type OpenedForm } from '../services/entry/paper-keying';
 import { questionnaireStatusLabel } from '../services/entry/questionnaire-status-labels';
 import { requireQuestionnaire } from '../services/waves/wave-questionnaire';
 
@@ -53,14 +58,17 @@ const keyedForm = validator('form', (form) => {
   return { body, code: one(body.code), openedAt: one(body.opened_at) || null, corrections };
 });
 
-const noFormOutcome = validator('form', (form): { code: string; outcome: NoFormOutcome } => {
+/** `confirm=1` comes from the confirmation step: without it nothing is marked yet. */
+const noFormOutcome = validator('form', (form): { code: string; outcome: NoFormOutcome; confirmed: boolean } => {
   const body = textFields(form);
   const outcome = one(body.outcome);
   if (outcome !== 'undeliverable' && outcome !== 'refused') {
     throw new UserError(`Trạng thái "${outcome}" không hợp lệ: chỉ "${questionnaireStatusLabel.undeliverable}" hoặc "${questionnaireStatusLabel.refused}"`);
   }
-  return { code: one(body.code), outcome };
+  return { code: one(body.code), outcome, confirmed: one(body.confirm) === '1' };
 });
+
+const typedCode = validator('form', (form) => ({ code: one(textFields(form).code) }));
 
 const questionnaireId = validator('param', (params) => {
   const id = Number(params.id);
@@ -105,6 +113,7 @@ async function renderEntry(db: Db, c: Ctx, extra: Partial<EntryPageProps>, statu
       user={user}
       questionnaire={await requireQuestionnaire(db, wave.year)}
       opened={null}
+      {...await keyingUnits(db, wave.year, user)}
       mine={figures.find((f) => f.enteredBy === user.username) ?? null}
       everyone={user.role === 'admin' ? figures : undefined}
       {...extra}
@@ -113,13 +122,28 @@ async function renderEntry(db: Db, c: Ctx, extra: Partial<EntryPageProps>, statu
   );
 }
 
+/**
+ * A refusal as the entry page's script reads it: the message, why the code cannot be keyed
+ * (EntryRefusal's state) and a save's problems by field, each with its item's label.
+ */
+async function refusalJson(db: Db, c: Ctx, error: UserError) {
+  const fields = error.fields.length > 0 ? labelledProblems(await requireQuestionnaire(db, c.var.wave.year), error.fields) : undefined;
+  const state = error instanceof EntryRefusal ? error.state : undefined;
+  return c.json({ error: error.message, details: error.details, state, fields }, error.status);
+}
+
+/** The list's query comes with a settlement too (the form posts to its own page's address), so the supervisor stays on that page. */
 async function renderMismatches(db: Db, c: Ctx, message?: FlashMessage, status: 200 | ErrorStatus = 200) {
   const { wave } = c.var;
+  const query = readListQuery(c.req.query());
+  const mismatches = await listMismatches(db, wave.year, query.filter, query.page);
   return c.html(
     <MismatchesPage
       wave={pageWave(wave)}
       user={signedInUser(c)}
-      mismatches={await listMismatches(db, wave.year)}
+      mismatches={mismatches.rows}
+      list={listView(`/waves/${wave.year}/entry/mismatches`, query, mismatches)}
+      units={await listUnits(db, wave.year)}
       figures={await keyingFigures(db, wave.year, new Date())}
       message={message}
     />,
@@ -130,43 +154,68 @@ async function renderMismatches(db: Db, c: Ctx, message?: FlashMessage, status: 
 export function entryRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<WaveEnv>()
-    .get('/', requireRole('clerk', 'admin'), async (c) => {
+    .get('/', requireRole(...PAGES.entry.roles), async (c) => {
       const typed = c.req.query('code');
       if (typed === undefined || typed.trim() === '') return renderEntry(db, c, {});
       try {
-        const opened = await openForKeying(db, c.var.wave, typed, signedInUser(c).username, new Date());
+        const opened = await openForKeying(db, c.var.wave, typed, signedInUser(c), new Date());
         return renderEntry(db, c, { opened: pageForm(opened) });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        return renderEntry(db, c, { typedCode: typed, message: errorFlash(error) }, error.status);
+        return renderEntry(db, c, { typedCode: typed, codeError: error.message }, error.status);
       }
     })
-    .get('/lookup', requireRole('clerk', 'admin'), async (c) => {
-      return c.json(await openForKeying(db, c.var.wave, c.req.query('code') ?? '', signedInUser(c).username, new Date()));
+    .get('/lookup', requireRole(...PAGES.entry.roles), async (c) => {
+      try {
+        return c.json(await openForKeying(db, c.var.wave, c.req.query('code') ?? '', signedInUser(c), new Date()));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return refusalJson(db, c, error);
+      }
     })
-    .post('/forms', requireRole('clerk', 'admin'), keyedForm, async (c) => {
+    .post('/forms', requireRole(...PAGES.entry.roles), keyedForm, async (c) => {
       const { body, code, openedAt, corrections } = c.req.valid('form');
       const { wave } = c.var;
       const user = signedInUser(c);
       try {
         const result = await writeTransaction(db, (trx) =>
-          submitKeying(trx, { year: wave.year, typedCode: code, user: user.username, body, corrections, openedAt, now: new Date() }),
+          submitKeying(trx, { year: wave.year, typedCode: code, user: user.username, unitCodes: user.unitCodes, body, corrections, openedAt, now: new Date() }),
         );
         if (!wantsJson(c)) return renderEntry(db, c, { message: { kind: 'ok', text: result.message } });
         const [mine = null] = await keyingFigures(db, wave.year, new Date(), user.username);
         return c.json({ code: result.code, outcome: result.outcome, message: result.message, figures: { ...mine, summary: figuresSummary(mine) } });
       } catch (error) {
-        if (!(error instanceof UserError) || wantsJson(c)) throw error;
+        if (!(error instanceof UserError)) throw error;
+        if (wantsJson(c)) return refusalJson(db, c, error);
         // Show the form again with what was keyed, so nothing has to be keyed twice.
-        const opened = await openForKeying(db, wave, code, user.username, new Date()).catch(() => null);
-        return renderEntry(db, c, { opened: opened && pageForm(opened), values: body, typedCode: code, message: errorFlash(error) }, error.status);
+        const opened = await openForKeying(db, wave, code, user, new Date()).catch(() => null);
+        const fieldProblems = labelledProblems(await requireQuestionnaire(db, wave.year), error.fields);
+        return renderEntry(db, c, { opened: opened && pageForm(opened), values: body, typedCode: code, message: errorFlash(error), fieldProblems }, error.status);
       }
     })
-    .post('/outcome', requireRole('clerk', 'admin'), noFormOutcome, async (c) => {
-      const { code, outcome } = c.req.valid('form');
+    .post('/outcome', requireRole(...PAGES.entry.roles), noFormOutcome, async (c) => {
+      const { code, outcome, confirmed } = c.req.valid('form');
+      const user = signedInUser(c);
       try {
-        const actor = signedInUser(c).username;
-        const result = await writeTransaction(db, (trx) => recordNoForm(trx, { year: c.var.wave.year, typedCode: code, outcome, actor }));
+        if (!confirmed) {
+          const confirm = await confirmNoForm(db, c.var.wave, { typedCode: code, outcome, unitCodes: user.unitCodes });
+          return wantsJson(c) ? c.json(confirm) : renderEntry(db, c, { confirm });
+        }
+        const result = await writeTransaction(db, (trx) =>
+          recordNoForm(trx, { year: c.var.wave.year, typedCode: code, outcome, actor: user.username, unitCodes: user.unitCodes }),
+        );
+        if (wantsJson(c)) return c.json(result);
+        return renderEntry(db, c, { message: { kind: 'ok', text: result.message }, undo: result.code });
+      } catch (error) {
+        if (!(error instanceof UserError) || wantsJson(c)) throw error;
+        return renderEntry(db, c, { typedCode: code, message: errorFlash(error) }, error.status);
+      }
+    })
+    .post('/outcome/undo', requireRole(...PAGES.entry.roles), typedCode, async (c) => {
+      const { code } = c.req.valid('form');
+      const user = signedInUser(c);
+      try {
+        const result = await writeTransaction(db, (trx) => undoNoForm(trx, { year: c.var.wave.year, typedCode: code, actor: user.username, unitCodes: user.unitCodes }));
         if (wantsJson(c)) return c.json(result);
         return renderEntry(db, c, { message: { kind: 'ok', text: result.message } });
       } catch (error) {
@@ -174,8 +223,8 @@ export function entryRoutes(deps: AppDeps) {
         return renderEntry(db, c, { typedCode: code, message: errorFlash(error) }, error.status);
       }
     })
-    .get('/mismatches', requireRole('supervisor', 'admin'), async (c) => renderMismatches(db, c))
-    .post('/mismatches/:id', requireRole('supervisor', 'admin'), questionnaireId, settlementChoices, async (c) => {
+    .get('/mismatches', requireRole(...PAGES.mismatches.roles), async (c) => renderMismatches(db, c))
+    .post('/mismatches/:id', requireRole(...PAGES.mismatches.roles), questionnaireId, settlementChoices, async (c) => {
       const { id } = c.req.valid('param');
       const { choices } = c.req.valid('form');
       try {
@@ -188,8 +237,8 @@ export function entryRoutes(deps: AppDeps) {
         return renderMismatches(db, c, errorFlash(error), error.status);
       }
     })
-    .get('/settings', requireRole('admin'), async (c) => c.html(<EntrySettingsPage wave={pageWave(c.var.wave)} user={signedInUser(c)} />))
-    .post('/settings', requireRole('admin'), doubleEntrySwitch, async (c) => {
+    .get('/settings', requireRole(...PAGES.entrySettings.roles), async (c) => c.html(<EntrySettingsPage wave={pageWave(c.var.wave)} user={signedInUser(c)} />))
+    .post('/settings', requireRole(...PAGES.entrySettings.roles), doubleEntrySwitch, async (c) => {
       const { on } = c.req.valid('form');
       const user = signedInUser(c);
       const { wave, message } = await writeTransaction(db, (trx) => setDoubleEntry(trx, c.var.wave.year, on, user.username));

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { ImportReport } from '../../sampling';
 import { errorFlash, type FlashMessage } from '../../survey-web/layout';
+import { PAGES } from '../../survey-web/navigation';
 import { FramePage } from '../../survey-web/pages/frame-page';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { UserError, type ErrorStatus } from '../errors';
@@ -28,7 +29,7 @@ async function renderFramePage(c: Context<WaveEnv>, deps: AppDeps, extra: { mess
 
 export function frameRoutes(deps: AppDeps) {
   return new Hono<WaveEnv>()
-    .get('/', requireRole('admin', 'supervisor'), async (c) => renderFramePage(c, deps))
+    .get('/', requireRole(...PAGES.frame.roles), async (c) => renderFramePage(c, deps))
     .post('/', requireRole('admin'), async (c) => {
       try {
         // A frame may be 2 GB: read as it arrives, never through a validator that would buffer it.

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { errorFlash, type FlashMessage } from '../../survey-web/layout';
+import { PAGES } from '../../survey-web/navigation';
 import { ResponsesImportPage } from '../../survey-web/pages/responses-import-page';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
@@ -25,7 +26,7 @@ export function responsesRoutes(deps: AppDeps) {
   );
 
   return new Hono<WaveEnv>()
-    .use('/import', requireRole('admin'))
+    .use('/import', requireRole(...PAGES.responsesImport.roles))
     .get('/import', async (c) => c.html(await page(c.var.wave, c.var.user)))
     .post(
       '/import',

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { errorFlash } from '../../survey-web/layout';
+import { PAGES } from '../../survey-web/navigation';
 import { AuditPage } from '../../survey-web/pages/audit-page';
 import { WavePage } from '../../survey-web/pages/wave-page';
 import { WaveSettingsPage } from '../../survey-web/pages/wave-settings-page';
@@ -20,14 +21,14 @@ export function waveRoutes(deps: AppDeps) {
       const { wave } = c.var;
       return c.html(<WavePage wave={wave} units={await listUnits(deps.db, wave.year)} user={c.var.user} />);
     })
-    .get('/audit', requireRole('admin', 'supervisor'), async (c) => {
+    .get('/audit', requireRole(...PAGES.audit.roles), async (c) => {
       const { wave } = c.var;
       return c.html(<AuditPage wave={wave} entries={await listAudit(deps.db, wave.year)} user={c.var.user} />);
     })
-    .get('/settings', requireRole('admin'), (c) => c.html(<WaveSettingsPage wave={c.var.wave} settings={c.var.wave.settings} user={c.var.user} />))
+    .get('/settings', requireRole(...PAGES.settings.roles), (c) => c.html(<WaveSettingsPage wave={c.var.wave} settings={c.var.wave.settings} user={c.var.user} />))
     .post(
       '/settings',
-      requireRole('admin'),
+      requireRole(...PAGES.settings.roles),
       validator('form', (form) => {
         const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
         // Disabled fieldsets send nothing: those rules stay as they are.

@@ -125,7 +125,7 @@ export function AnalysisPage(props: {
   const { wave, user } = props;
   const model = analysisPageModel(props);
   return (
-    <Layout title={model.title} user={user} css={PAGE_CSS}>
+    <Layout title={model.title} user={user} css={PAGE_CSS} nav={{ year: wave.year, current: 'analysis' }}>
       <p class="no-print">
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>

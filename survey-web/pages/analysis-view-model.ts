@@ -169,6 +169,7 @@ export interface AnalysisPageModel {
 const DOWNLOADS = [
   ['report.html', 'Báo cáo in được (HTML)'],
   ['tables.xlsx', 'Tất cả các bảng (Excel XLSX)'],
+  ['units-vi.csv', 'Tải bảng đơn vị (CSV tiếng Việt, mở bằng Excel)'],
   ['units.csv', 'Bảng đơn vị, dạng máy đọc (CSV)'],
   ['units.json', 'Bảng đơn vị (JSON)'],
   ['groups.csv', 'Theo nhóm đơn vị (CSV)'],

@@ -13,6 +13,7 @@ const actionLabel: Record<string, string> = {
   'wave.close': 'Khóa đợt',
   'wave.purge-personal-data': 'Xóa dữ liệu cá nhân',
   'units.import': 'Nhập đơn vị',
+  'unit.edit': 'Sửa đơn vị',
   'frame.import': 'Nhập khung mẫu',
   'draw.create': 'Bốc mẫu',
   'draw.redraw': 'Bốc lại mẫu',
@@ -40,7 +41,7 @@ function time(iso: string): string {
  */
 export function AuditPage(props: { wave: { year: number; name: string }; entries: AuditPageEntry[]; user: { username: string; role: string } | null }) {
   return (
-    <Layout title={`Nhật ký — ${props.wave.name}`} user={props.user}>
+    <Layout title={`Nhật ký — ${props.wave.name}`} user={props.user} nav={{ year: props.wave.year, current: 'audit' }}>
       <p>
         <a href={`/waves/${props.wave.year}`}>← {props.wave.name}</a>
       </p>

@@ -18,7 +18,7 @@ export function DrawCommitmentPage(props: {
 }) {
   const { wave, commitment: c } = props;
   return (
-    <Layout title={`Biên bản cam kết bốc mẫu số ${c.id} — ${wave.name}`} user={props.user} css={css}>
+    <Layout title={`Biên bản cam kết bốc mẫu số ${c.id} — ${wave.name}`} user={props.user} css={css} nav={{ year: wave.year, current: 'draw' }}>
       <p class="no-print">
         <a href={`/waves/${wave.year}/draw`}>← Bốc mẫu</a> · in bằng Ctrl+P (khổ A4)
       </p>

@@ -1,6 +1,7 @@
 import type { Allocation, UnitDraw } from '../../sampling';
 import { Layout, Flash, type FlashMessage, type PageUser, TokenField, withFormToken } from '../layout';
 import { formatDateTime } from './frame-page';
+import { EmptyList, ListSearch, listCss, Pager, type ListView } from '../pager';
 
 export interface DrawPageDraw {
   id: number;
@@ -199,7 +200,9 @@ export function DrawPage(props: {
   wave: { year: number; name: string; status: string };
   frame: { fileName: string; fileSha256: string; stored: boolean } | undefined;
   draw: DrawPageDraw | undefined;
+  /** One page of the drawn list (`list` says which, and how many match). */
   lines: DrawPageLine[];
+  list: ListView;
   history: { id: number; status: DrawPageDraw['status']; seed: string; createdAt: string; publishedAt: string | null }[];
   unitNames: Record<string, string>;
   suggestedSeed: string;
@@ -215,7 +218,7 @@ export function DrawPage(props: {
   const isAdmin = user?.role === 'admin';
   const canDraw = isAdmin && wave.status !== 'closed' && props.frame?.stored === true;
   return (
-    <Layout title={`Bốc mẫu — ${wave.name}`} user={user}>
+    <Layout title={`Bốc mẫu — ${wave.name}`} user={user} nav={{ year: wave.year, current: 'draw' }} css={listCss}>
       <p class="no-print">
         <a href={`/waves/${wave.year}`}>← {wave.name}</a> · <a href={`/waves/${wave.year}/frame`}>Khung mẫu</a>
       </p>
@@ -305,7 +308,17 @@ export function DrawPage(props: {
             </tbody>
           </table>
 
-          {isAdmin && draw.status === 'draft' ? (
+          {isAdmin && draw.status === 'draft' && draw.commitmentId === null ? (
+            <section class="no-print">
+              <h2>Công bố</h2>
+              <p role="note">
+                Đây là lần <strong>bốc thử</strong> (hạt giống do người bốc tự chọn): xem được phân bổ cho ra bao nhiêu phiếu, nhưng không công bố
+                được. Mẫu chính thức phải bốc theo một biên bản cam kết: lập biên bản (bước 1), ký, chờ ngày quay số công khai đã ghi, rồi bốc bằng
+                số kết quả (bước 2).
+              </p>
+            </section>
+          ) : null}
+          {isAdmin && draw.status === 'draft' && draw.commitmentId !== null ? (
             <section class="no-print">
               <h2>Công bố</h2>
               <p>
@@ -323,8 +336,8 @@ export function DrawPage(props: {
             </section>
           ) : null}
 
-          <h2>
-            Danh sách được bốc ({props.lines.length}) <a class="button secondary no-print" href={`/waves/${wave.year}/draw/export.csv`}>Tải CSV</a>
+          <h2 id="danh-sach">
+            Danh sách được bốc ({count(draw.totals.drawn + draw.totals.reserve)}) <a class="button secondary no-print" href={`/waves/${wave.year}/draw/export.csv`}>Tải CSV</a>
           </h2>
           <p class="muted">
             Không có họ tên, địa chỉ hay số điện thoại ở đây.
@@ -332,6 +345,13 @@ export function DrawPage(props: {
               ? ' Mã phiếu được cấp khi công bố; mã hồ sơ chỉ hiện đến lúc đó, để đối chiếu mẫu với khung mẫu.'
               : ' Mã hồ sơ không hiện sau khi công bố: đặt cạnh mã phiếu, nó cho biết ai đã trả lời phiếu nào.'}
           </p>
+          <ListSearch
+            view={props.list}
+            units={draw.units.map((u) => ({ code: u.unitCode, name: props.unitNames[u.unitCode] ?? '' }))}
+            codeLabel={draw.status === 'draft' ? 'Tìm mã hồ sơ' : 'Tìm mã phiếu'}
+          />
+          <Pager view={props.list} />
+          <EmptyList view={props.list} none="Danh sách trống." />
           <table id="drawn-list">
             <thead>
               <tr><th>Mã phiếu</th><th>Đơn vị</th>{draw.status === 'draft' ? <th>Mã hồ sơ</th> : null}<th>Danh sách</th><th class="num">Thứ tự</th></tr>
@@ -348,6 +368,7 @@ export function DrawPage(props: {
               ))}
             </tbody>
           </table>
+          {props.list.pageCount > 1 ? <Pager view={props.list} /> : null}
 
           <section class="no-print">
             <h2>Kiểm tra lại lần bốc</h2>

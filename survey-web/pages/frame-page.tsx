@@ -121,7 +121,7 @@ export function FramePage(props: {
 }) {
   const { wave, frameImport, user } = props;
   return (
-    <Layout title={`Khung mẫu — ${wave.name}`} user={user}>
+    <Layout title={`Khung mẫu — ${wave.name}`} user={user} nav={{ year: wave.year, current: 'frame' }}>
       <p class="no-print">
         <a href={`/waves/${wave.year}`}>← {wave.name}</a> · <a href={`/waves/${wave.year}/draw`}>Bốc mẫu</a>
       </p>

@@ -18,8 +18,16 @@ export function HomePage(props: { waves: WaveSummary[]; user: { username: string
   return (
     <Layout title="SIPAS — Các đợt khảo sát" user={props.user}>
       <h1>Các đợt khảo sát</h1>
+      {props.user?.role === 'admin' ? (
+        <p>
+          <a class="button" href="/admin/waves/new">
+            Tạo đợt khảo sát
+          </a>{' '}
+          <a href="/admin">Quản trị</a>
+        </p>
+      ) : null}
       {props.waves.length === 0 ? (
-        <p>Chưa có đợt khảo sát nào. Tạo đợt bằng lệnh <code>npm run sipas -- wave create --year 2025</code>.</p>
+        <p>Chưa có đợt khảo sát nào.</p>
       ) : (
         <table>
           <thead>

@@ -1,4 +1,6 @@
 import { ErrorBox, Layout, Flash, type FlashMessage, type PageUser, TokenField } from '../layout';
+import { EmptyList, FoundQuestionnaires, ListSearch, listCss, Pager, type FoundQuestionnaireView, type ListView } from '../pager';
+import { BatchLinks, packHref, PublicAddressWarning, type AddressWarning, type PackFilter } from './mailing-pack-page';
 
 export interface MailingUnitRow {
   unitCode: string;
@@ -11,21 +13,33 @@ export interface MailingUnitRow {
 /** The administrator's mailing page: print packs, download the manifest, mark letters as sent. */
 export function MailingPage(props: {
   wave: { year: number; name: string; personalDataPurgedAt: string | null };
+  /** The units on this page of the list. */
   units: MailingUnitRow[];
+  /** The whole wave's letters, whatever page is shown. */
+  totals: { letters: number; notYetSent: number };
+  list: ListView;
+  unitOptions: { code: string; name: string }[];
+  found: FoundQuestionnaireView[];
+  foundLimit: number;
   shortUrl: string;
   user: PageUser | null;
   message?: FlashMessage;
+  /** Set while PUBLIC_BASE_URL would put an address citizens cannot reach on the letters. */
+  addressWarning: AddressWarning | null;
+  /** Letters per printed batch. */
+  batchSize: number;
 }) {
   const { wave, units } = props;
   const base = `/waves/${wave.year}/mailing`;
-  const total = units.reduce((n, u) => n + u.letters, 0);
-  const notYetSent = units.reduce((n, u) => n + u.notYetSent, 0);
+  const total = props.totals.letters;
+  const notYetSent = props.totals.notYetSent;
   return (
-    <Layout title={`Gửi thư mời — ${wave.name}`} user={props.user}>
+    <Layout title={`Gửi thư mời — ${wave.name}`} user={props.user} nav={{ year: wave.year, current: 'mailing' }} css={listCss}>
       <p>
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>
       <h1>Gửi thư mời và phiếu khảo sát</h1>
+      <PublicAddressWarning warning={props.addressWarning} />
       <Flash message={props.message} />
       {wave.personalDataPurgedAt ? (
         <ErrorBox message="Dữ liệu cá nhân của đợt này đã được xóa: không còn in thư hay xuất danh sách gửi được." />
@@ -38,7 +52,8 @@ export function MailingPage(props: {
           <p class="muted">
             Danh sách gửi cho bưu điện (CSV, mở được bằng Excel) có họ tên, địa chỉ, điện thoại: chỉ quản trị viên tải được, mỗi lần tải được ghi nhật
             ký. Thứ tự phát thư theo địa chỉ: tỉnh, huyện, xã, đường, số nhà. Xuất danh sách hay in thư không đổi trạng thái phiếu; sau khi giao cho bưu
-            điện, bấm «Đánh dấu đã gửi».
+            điện, bấm «Đánh dấu đã gửi». Bản «tiêu đề tiếng Việt» đặt tên cột Mã phiếu, Họ và tên, Địa chỉ, … để bưu điện trộn thư; bản thường giữ tên
+            cột cho phần mềm. Thư in theo lô {props.batchSize} thư, mỗi lô một lần in.
           </p>
           <p>
             <a class="button" href={`${base}/manifest.csv`}>
@@ -47,10 +62,18 @@ export function MailingPage(props: {
             <a class="button secondary" href={`${base}/manifest.csv?only=new`}>
               Chỉ phiếu chưa gửi
             </a>{' '}
-            <a class="button secondary" href={`${base}/print?only=new`}>
-              In thư các phiếu chưa gửi
+            <a class="button secondary" href={`${base}/manifest.csv?headers=vi`}>
+              Danh sách tiêu đề tiếng Việt (trộn thư)
             </a>
           </p>
+          <p>
+            <PrintLinks year={wave.year} filter={{ notYetSent: true }} letters={notYetSent} batchSize={props.batchSize} label="In thư các phiếu chưa gửi" button />
+          </p>
+          <h2 id="don-vi">Theo đơn vị</h2>
+          <ListSearch view={props.list} units={props.unitOptions} />
+          <FoundQuestionnaires found={props.found} limit={props.foundLimit} />
+          <Pager view={props.list} rowsLabel="đơn vị có thư" />
+          <EmptyList view={props.list} none="Chưa có phiếu nào được phát hành." />
           <table>
             <thead>
               <tr>
@@ -72,7 +95,7 @@ export function MailingPage(props: {
                   <td class="num">{u.reserves}</td>
                   <td class="num">{u.notYetSent}</td>
                   <td>
-                    <a href={`${base}/print?unit=${encodeURIComponent(u.unitCode)}`}>In {u.letters} thư</a>
+                    <PrintLinks year={wave.year} filter={{ unitCode: u.unitCode, notYetSent: false }} letters={u.letters} batchSize={props.batchSize} label={`In ${u.letters} thư`} />
                   </td>
                   <td>
                     {u.notYetSent > 0 ? (
@@ -91,6 +114,7 @@ export function MailingPage(props: {
               ))}
             </tbody>
           </table>
+          {props.list.pageCount > 1 ? <Pager view={props.list} rowsLabel="đơn vị có thư" /> : null}
           {notYetSent > 0 ? (
             <form method="post" action={`${base}/dispatched`}>
               <TokenField user={props.user} />
@@ -100,5 +124,21 @@ export function MailingPage(props: {
         </>
       )}
     </Layout>
+  );
+}
+
+/** A pack's print link, or one link per batch when its letters need more than one. */
+function PrintLinks(props: { year: number; filter: PackFilter; letters: number; batchSize: number; label: string; button?: boolean }) {
+  if (props.letters <= props.batchSize) {
+    return (
+      <a class={props.button ? 'button secondary' : undefined} href={packHref(props.year, props.filter)}>
+        {props.label}
+      </a>
+    );
+  }
+  return (
+    <>
+      {props.label}, từng lô: <BatchLinks year={props.year} filter={props.filter} total={props.letters} size={props.batchSize} />
+    </>
   );
 }

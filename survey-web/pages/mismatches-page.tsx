@@ -1,5 +1,6 @@
 import { Layout, Flash, type FlashMessage, type PageUser, TokenField } from '../layout';
 import { OperatorTable, type EntryFigures } from './entry-page';
+import { EmptyList, ListSearch, listCss, listHref, Pager, type ListView } from '../pager';
 
 export interface MismatchView {
   questionnaireId: number;
@@ -15,20 +16,32 @@ export interface MismatchView {
 export function MismatchesPage(props: {
   wave: { year: number; name: string; doubleEntry: boolean };
   user: PageUser;
+  /** One page of the forms waiting (`list` says which, and how many wait). */
   mismatches: MismatchView[];
+  list: ListView;
+  units: { code: string; name: string }[];
   figures: EntryFigures[];
   message?: FlashMessage;
 }) {
-  const { wave, mismatches } = props;
+  const { wave, mismatches, list } = props;
+  // A settlement posts to the page's own address, so the page that comes back is this one.
+  const listQuery = listHref({ ...list, base: '', anchor: undefined }, list.page);
   return (
-    <Layout title={`Đối chiếu nhập hai lần — ${wave.name}`} user={props.user} css=".choice label{display:inline;font-weight:400;margin-right:.75rem}.choice input[type=text]{min-height:36px;width:10rem}">
+    <Layout
+      title={`Đối chiếu nhập hai lần — ${wave.name}`}
+      user={props.user}
+      nav={{ year: wave.year, current: 'mismatches' }}
+      css={`.choice label{display:inline;font-weight:400;margin-right:.75rem}.choice input[type=text]{min-height:36px;width:10rem}${listCss}`}
+    >
       <h1>Phiếu chờ đối chiếu — {wave.name}</h1>
       <p class="muted">
         <a href={`/waves/${wave.year}`}>← Đợt {wave.year}</a> · Nhập hai lần đang {wave.doubleEntry ? 'bật' : 'tắt'}. Hai lần nhập của một phiếu khác nhau ở
         các trường dưới đây; chọn giá trị đúng theo phiếu giấy cho từng trường (lần 1, lần 2 hoặc giá trị khác). Chỉ phiếu đã đối chiếu mới được tính.
       </p>
       <Flash message={props.message} />
-      {mismatches.length === 0 ? <p>Không có phiếu nào chờ đối chiếu.</p> : null}
+      <ListSearch view={list} units={props.units} />
+      <Pager view={list} rowsLabel="phiếu chờ đối chiếu" />
+      <EmptyList view={list} none="Không có phiếu nào chờ đối chiếu." />
       {mismatches.map((m) => (
         <section>
           <h2>
@@ -37,7 +50,7 @@ export function MismatchesPage(props: {
           <p class="muted">
             Lần 1: {m.pass1By} · Lần 2: {m.pass2By}
           </p>
-          <form method="post" action={`/waves/${wave.year}/entry/mismatches/${m.questionnaireId}`}>
+          <form method="post" action={`/waves/${wave.year}/entry/mismatches/${m.questionnaireId}${listQuery}`}>
             <TokenField user={props.user} />
             <table>
               <thead>
@@ -76,6 +89,7 @@ export function MismatchesPage(props: {
           </form>
         </section>
       ))}
+      {list.pageCount > 1 ? <Pager view={list} rowsLabel="phiếu chờ đối chiếu" /> : null}
       <OperatorTable figures={props.figures} />
     </Layout>
   );
@@ -88,7 +102,7 @@ export function EntrySettingsPage(props: {
 }) {
   const { wave } = props;
   return (
-    <Layout title={`Cài đặt nhập phiếu — ${wave.name}`} user={props.user}>
+    <Layout title={`Cài đặt nhập phiếu — ${wave.name}`} user={props.user} nav={{ year: wave.year }}>
       <h1>Cài đặt nhập phiếu — {wave.name}</h1>
       <p class="muted">
         <a href={`/waves/${wave.year}/entry`}>← Nhập phiếu giấy</a>

@@ -16,7 +16,7 @@ export function ResponsesImportPage(props: {
   const fields = questionnaireFields(props.questionnaire);
   const header = ['questionnaire_code', 'unit_code', 'channel', ...fields.map((f) => f.code)].join(',');
   return (
-    <Layout title={`Nhập phiếu trả lời — ${wave.name}`} user={props.user}>
+    <Layout title={`Nhập phiếu trả lời — ${wave.name}`} user={props.user} nav={{ year: wave.year, current: 'responsesImport' }}>
       <p>
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>

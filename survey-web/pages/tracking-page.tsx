@@ -2,6 +2,7 @@ import { formatPercent } from '../../analysis/format';
 import { TRACKING_DEFINITIONS, trackingRates } from '../../analysis/tracking-table';
 import type { CollectionCounts, TrackingRates, UnitCollection } from '../../analysis/types';
 import { Layout } from '../layout';
+import { EmptyList, FoundQuestionnaires, ListSearch, listCss, Pager, type FoundQuestionnaireView, type ListView } from '../pager';
 
 const percent = (rate: number | null) => (rate === null ? '—' : formatPercent(rate));
 
@@ -34,11 +35,26 @@ const rateColumns: { key: keyof TrackingRates; label: string; title: string }[] 
   { key: 'refusal', label: 'Từ chối REF1', title: 'Từ chối không trả lời ÷ phát hành' },
 ];
 
+/**
+ * The table is wider than a 1280-pixel screen: it scrolls sideways inside its box, the unit's
+ * name staying in view (sticky) so a figure far right can still be read against its unit.
+ */
+const trackingCss =
+  'main{max-width:none}.wide{overflow-x:auto}th{font-size:.85rem}td.num{white-space:nowrap}td.unit{min-width:12rem}tfoot td{font-weight:700;background:#f3f6f9}' +
+  '.wide thead th:nth-child(2),.wide td.unit{position:sticky;left:0;z-index:1;background:#fff;box-shadow:2px 0 0 #bbb}.wide thead th:nth-child(2){background:#eef3f8}.wide tfoot td:first-child{position:sticky;left:0;z-index:1}';
+
 export function TrackingPage(props: {
   wave: { year: number; name: string };
   user: { username: string; role: string } | null;
+  /** The units of this page of the table. */
   rows: UnitCollection[];
+  /** The whole wave's figures, whatever page is shown. */
   total: CollectionCounts;
+  unitCount: number;
+  list: ListView;
+  units: { code: string; name: string }[];
+  found: FoundQuestionnaireView[];
+  foundLimit: number;
 }) {
   const { wave, rows, total } = props;
   const line = (r: CollectionCounts) => {
@@ -58,7 +74,7 @@ export function TrackingPage(props: {
   };
   const rates = ratesOf(total);
   return (
-    <Layout title={`Theo dõi thu phiếu — ${wave.name}`} user={props.user} css="main{max-width:none}.wide{overflow-x:auto}th{font-size:.85rem}td.num{white-space:nowrap}td.unit{min-width:12rem}tfoot td{font-weight:700;background:#f3f6f9}">
+    <Layout title={`Theo dõi thu phiếu — ${wave.name}`} user={props.user} nav={{ year: wave.year, current: 'tracking' }} css={trackingCss + listCss}>
       <h1>Theo dõi thu phiếu — {wave.name}</h1>
       <p class="muted">
         <a href={`/waves/${wave.year}`}>← Đợt {wave.year}</a> · Chỉ có số đếm, không có thông tin cá nhân.
@@ -74,8 +90,13 @@ export function TrackingPage(props: {
           không vào tỷ lệ nào.
         </p>
       ) : null}
+      <h2 id="bang">Theo đơn vị</h2>
+      <ListSearch view={props.list} units={props.units} />
+      <FoundQuestionnaires found={props.found} limit={props.foundLimit} />
+      <Pager view={props.list} rowsLabel="đơn vị" />
+      <EmptyList view={props.list} none="Đợt chưa có đơn vị nào." />
       <div class="wide">
-      <table>
+      <table id="tracking-table">
         <thead>
           <tr>
             <th>Mã</th>
@@ -109,12 +130,13 @@ export function TrackingPage(props: {
         </tbody>
         <tfoot>
           <tr>
-            <td colspan={2}>Tổng cộng ({rows.length} đơn vị)</td>
+            <td colspan={2}>Tổng cộng cả đợt ({props.unitCount} đơn vị)</td>
             {line(total)}
           </tr>
         </tfoot>
       </table>
       </div>
+      {props.list.pageCount > 1 ? <Pager view={props.list} rowsLabel="đơn vị" /> : null}
       <h2>Định nghĩa</h2>
       <dl>
         {Object.values(TRACKING_DEFINITIONS).map((d) => (

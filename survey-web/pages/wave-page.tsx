@@ -22,47 +22,22 @@ export function WavePage(props: {
 }) {
   const { wave, units, user } = props;
   const kinds = ['department', 'district', 'commune'].filter((k) => units.some((u) => u.kind === k));
+  // Units are the draw's strata: an administrator edits them one by one until the draw.
+  const editable = user?.role === 'admin' && wave.status === 'setup';
   return (
-    <Layout title={`${wave.name} — SIPAS`} user={user}>
+    <Layout title={`${wave.name} — SIPAS`} user={user} nav={{ year: wave.year, current: 'units' }}>
       <h1>
         {wave.name} <span class="muted">({waveStatusLabel[wave.status] ?? wave.status})</span>
       </h1>
       <Flash message={props.message} />
-      <nav aria-label="Các bước của đợt khảo sát">
-        <ul>
-          <li>
-            <a href={`/waves/${wave.year}`}>Đơn vị ({units.length})</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/frame`}>Khung mẫu</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/draw`}>Bốc mẫu</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/analysis`}>Kết quả</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/mailing`}>Gửi thư mời</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/entry`}>Nhập phiếu giấy (bưu điện)</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/tracking`}>Theo dõi thu phiếu</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/responses/import`}>Nhập phiếu trả lời từ tệp</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/settings`}>Quy tắc của đợt</a>
-          </li>
-          <li>
-            <a href={`/waves/${wave.year}/audit`}>Nhật ký thao tác</a>
-          </li>
-        </ul>
-      </nav>
+      {/* The wave's pages are linked from the bar under the header (Layout's nav), as on every page of the wave. */}
+      {user ? null : (
+        <p class="no-print">
+          <a href={`/dang-nhap?next=${encodeURIComponent(`/waves/${wave.year}`)}`}>Đăng nhập</a> để mở các trang làm việc của đợt.
+        </p>
+      )}
       <h2>Đơn vị được khảo sát: {units.length}</h2>
+      {editable && units.length > 0 ? <p class="muted no-print">Bấm vào mã của một đơn vị để sửa tên, loại hoặc đơn vị năm trước của nó.</p> : null}
       {kinds.map((kind) => {
         const ofKind = units.filter((u) => u.kind === kind);
         return (
@@ -81,7 +56,7 @@ export function WavePage(props: {
               <tbody>
                 {ofKind.map((u) => (
                   <tr>
-                    <td>{u.code}</td>
+                    <td>{editable ? <a href={`/waves/${wave.year}/units/${encodeURIComponent(u.code)}`}>{u.code}</a> : u.code}</td>
                     <td>{u.name}</td>
                     <td>{u.predecessors === null ? <span class="muted">cùng mã</span> : u.predecessors.length === 0 ? 'mới' : u.predecessors.join(', ')}</td>
                   </tr>
@@ -91,7 +66,7 @@ export function WavePage(props: {
           </section>
         );
       })}
-      {user?.role === 'admin' && wave.status === 'setup' ? (
+      {editable ? (
         <section class="no-print">
           <h2>Nhập danh sách đơn vị</h2>
           <form method="post" action={withFormToken(`/waves/${wave.year}/units`, user)} enctype="multipart/form-data">
@@ -99,6 +74,18 @@ export function WavePage(props: {
             <input id="units-file" type="file" name="file" accept=".csv,text/csv" required />{' '}
             <button type="submit">Nhập</button>
           </form>
+        </section>
+      ) : null}
+      {user?.role === 'admin' ? (
+        <section class="no-print">
+          <h2>Kết thúc đợt</h2>
+          <p>
+            {wave.status !== 'closed' ? (
+              <a href={`/waves/${wave.year}/close`}>Khóa đợt {wave.year}</a>
+            ) : (
+              <a href={`/waves/${wave.year}/purge`}>Xóa dữ liệu cá nhân của đợt {wave.year}</a>
+            )}
+          </p>
         </section>
       ) : null}
     </Layout>

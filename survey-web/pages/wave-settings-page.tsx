@@ -20,7 +20,7 @@ export function WaveSettingsPage(props: {
   const drawn = wave.status !== 'setup';
   const closed = wave.status === 'closed';
   return (
-    <Layout title={`Quy tắc — ${wave.name}`} user={props.user}>
+    <Layout title={`Quy tắc — ${wave.name}`} user={props.user} nav={{ year: wave.year, current: 'settings' }}>
       <p>
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>

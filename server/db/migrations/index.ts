@@ -8,6 +8,8 @@ import * as responseAnswersJson from './2026-11-22T14-40-response-answers-json';
 import * as dropAnswersTable from './2026-11-22T16-00-drop-answers-table';
 import * as drawCommitments from './2026-11-23T10-00-draw-commitments';
 import * as userAccounts from './2026-12-01T06-00-user-accounts';
+import * as statusBeforeNoForm from './2026-12-01T07-00-status-before-no-form';
+import * as questionnaireEntryIndex from './2026-12-01T08-00-questionnaire-entry-index';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T16-00-drop-answers-table': dropAnswersTable,
   '2026-11-23T10-00-draw-commitments': drawCommitments,
   '2026-12-01T06-00-user-accounts': userAccounts,
+  '2026-12-01T07-00-status-before-no-form': statusBeforeNoForm,
+  '2026-12-01T08-00-questionnaire-entry-index': questionnaireEntryIndex,
 };

@@ -27,6 +27,21 @@ import { requireQuestionnaire } from '../waves/wave-questionnaire';
 
 export const MANIFEST_COLUMNS = ['questionnaire_code', 'unit_code', 'role', 'applicant_name', 'address', 'phone', 'qr_url'] as const;
 
+/**
+ * The same columns named for people (`?headers=vi`): the post office's mail merge shows its
+ * fields by these names. Scripts keep the machine names above.
+ */
+export const MANIFEST_COLUMNS_VI = ['Mã phiếu', 'Mã đơn vị', 'Chính/dự phòng', 'Họ và tên', 'Địa chỉ', 'Điện thoại', 'Đường dẫn trả lời'] as const;
+
+const ROLE_VI = { primary: 'chính', reserve: 'dự phòng' } as const;
+
+/**
+ * Letters per printed batch: a wave of 700 letters as one page is ~10 MB of HTML and 2,100
+ * sheets that a browser renders slowly and a printer may drop half-way; 50 letters is one
+ * print job that can be checked and reprinted on its own.
+ */
+export const PACK_BATCH_SIZE = 50;
+
 // Administrative words that are written in some addresses and not in others ("TP Long Xuyên",
 // "thành phố Long Xuyên", "Long Xuyên"): dropped so such addresses sort together.
 const PREFIXES = /^(tinh|thanh pho|tp\.?|quan|q\.|huyen|h\.|thi xa|tx\.?|phuong|p\.|xa|x\.|thi tran|tt\.?|ap|khom|khu pho|kp\.?|to|duong|d\.|so nha|so)\s+/;
@@ -96,13 +111,23 @@ export interface ManifestExport {
 /** The post-office manifest, in delivery order; logged with its row count. */
 export async function exportManifest(
   trx: Executor,
-  options: { year: number; baseUrl: string; actor: string | null; unitCode?: string; notYetSent?: boolean; markAsDispatched?: boolean },
+  options: {
+    year: number;
+    baseUrl: string;
+    actor: string | null;
+    unitCode?: string;
+    notYetSent?: boolean;
+    markAsDispatched?: boolean;
+    /** 'vi': Vietnamese column names and roles, for a mail merge; the default is the machine form. */
+    headers?: 'machine' | 'vi';
+  },
 ): Promise<ManifestExport> {
   await waveFor(trx, options.year, 'send-mailing');
   const recipients = await recipientsFor(trx, options.year, options);
+  const vi = options.headers === 'vi';
   const csv = toCsv(
-    recipients.map((r) => [r.code, r.unitCode, r.role, r.applicantName, r.address, r.phone, qrUrl(options.baseUrl, r.token)]),
-    MANIFEST_COLUMNS,
+    recipients.map((r) => [r.code, r.unitCode, vi ? ROLE_VI[r.role] : r.role, r.applicantName, r.address, r.phone, qrUrl(options.baseUrl, r.token)]),
+    vi ? MANIFEST_COLUMNS_VI : MANIFEST_COLUMNS,
     { bom: true },
   );
   const dispatched = options.markAsDispatched ? await markDispatched(trx, options.year, recipients.map((r) => r.questionnaireId)) : 0;
@@ -123,36 +148,47 @@ export interface PackLetter extends MailingRecipient {
 
 export interface MailingPack {
   questionnaire: Questionnaire;
+  /** This batch's letters. */
   letters: PackLetter[];
   /** Whose letters these are: the unit's name, or which of the wave's letters. */
   unitLabel: string;
+  /** Which batch this is (from 1), of how many, and how many letters all batches hold. */
+  batch: { number: number; count: number; total: number; size: number };
 }
 
 /**
- * One letter per released questionnaire, in delivery order, with its QR code; logged. Drawing
- * the QR codes of a whole wave takes a while, so it happens outside the write lock, and the
- * writing step checks again that the contacts may still be used.
+ * One batch of letters (one per released questionnaire, in delivery order, PACK_BATCH_SIZE per
+ * batch) with their QR codes; logged. Drawing the QR codes takes a while, so it happens outside
+ * the write lock, and the writing step checks again that the contacts may still be used.
  */
 export async function buildMailingPack(
   db: Db,
-  options: { year: number; baseUrl: string; actor: string | null; unitCode?: string; notYetSent?: boolean },
+  options: { year: number; baseUrl: string; actor: string | null; unitCode?: string; notYetSent?: boolean; batch?: number },
 ): Promise<MailingPack> {
   const wave = await findWave(db, options.year);
   if (!wave) throw waveNotFound(options.year);
   assertAllowed(wave, 'send-mailing');
   const questionnaire = await requireQuestionnaire(db, options.year);
   const recipients = await recipientsFor(db, options.year, options);
+  const unitLabel = options.unitCode ? (recipients[0]?.unitName ?? options.unitCode) : options.notYetSent ? 'các phiếu chưa gửi' : 'tất cả đơn vị';
+  const count = Math.max(1, Math.ceil(recipients.length / PACK_BATCH_SIZE));
+  const number = options.batch ?? 1;
+  if (number > count) throw new UserError(`Không có lô ${number}: chỉ có ${count} lô (${recipients.length} thư — ${unitLabel})`, 404);
   const letters: PackLetter[] = [];
-  for (const r of recipients) {
+  for (const r of recipients.slice((number - 1) * PACK_BATCH_SIZE, number * PACK_BATCH_SIZE)) {
     const url = qrUrl(options.baseUrl, r.token);
     letters.push({ ...r, qrUrl: url, qrSvg: await qrSvg(url), accessKey: formatAccessKey(accessKeyFor(r.token)) });
   }
   await writeTransaction(db, async (trx) => {
     await waveFor(trx, options.year, 'send-mailing');
-    await recordAudit(trx, { actor: options.actor, action: 'mailing.print', waveYear: options.year, detail: { letters: letters.length, unit: options.unitCode ?? null } });
+    await recordAudit(trx, {
+      actor: options.actor,
+      action: 'mailing.print',
+      waveYear: options.year,
+      detail: { letters: letters.length, unit: options.unitCode ?? null, batch: number, batches: count },
+    });
   });
-  const unitLabel = options.unitCode ? (letters[0]?.unitName ?? options.unitCode) : options.notYetSent ? 'các phiếu chưa gửi' : 'tất cả đơn vị';
-  return { questionnaire, letters, unitLabel };
+  return { questionnaire, letters, unitLabel, batch: { number, count, total: recipients.length, size: PACK_BATCH_SIZE } };
 }
 
 /** The explicit "đánh dấu đã gửi" action: drawn → dispatched for the released questionnaires (of one unit). */

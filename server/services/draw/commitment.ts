@@ -1,4 +1,4 @@
-import { allocate, type Allocation } from '../../../sampling';
+import { allocate, withVersion, type Allocation } from '../../../sampling';
 import type { Executor } from '../../db/schema';
 import { UserError } from '../../errors';
 import { recordAudit } from '../../repositories/audit';
@@ -41,12 +41,15 @@ export async function commitDraw(trx: Executor, year: number, request: CommitReq
   if (late) throw new UserError(late);
   const frame = await findLatestFrameImport(trx, year);
   if (!frame || !frame.storedPath) throw new UserError(`Đợt ${year} chưa có khung mẫu để cam kết: hãy nhập khung mẫu trước`, 409);
-  plannedSizes(frame.report.eligibleByUnit, request.allocation);
+  // The allocation rules' version is fixed with the rest: a commitment read back without one
+  // would be drawn under version 1's rules.
+  const allocation = withVersion(request.allocation);
+  plannedSizes(frame.report.eligibleByUnit, allocation);
   const commitment = await insertCommitment(trx, {
     waveYear: year,
     frameImportId: frame.id,
     frameSha256: frame.fileSha256,
-    allocation: request.allocation,
+    allocation,
     reservePercent: request.reservePercent,
     seedRule,
     createdAt: now.toISOString(),
@@ -56,7 +59,7 @@ export async function commitDraw(trx: Executor, year: number, request: CommitReq
     actor,
     action: 'draw.commit',
     waveYear: year,
-    detail: { commitmentId: commitment.id, frameSha256: frame.fileSha256, allocation: request.allocation, reservePercent: request.reservePercent, seedRule },
+    detail: { commitmentId: commitment.id, frameSha256: frame.fileSha256, allocation, reservePercent: request.reservePercent, seedRule },
   });
   return commitment;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { publishRefusal, redrawRefusal } from './draw-rules';
 
-const draft = { id: 7, waveYear: 2023, status: 'draft' as const, publishedAt: null };
+const draft = { id: 7, waveYear: 2023, status: 'draft' as const, publishedAt: null, commitmentId: 3 };
 // 03:00 UTC is 10:00 in Vietnam, whatever the machine's time zone.
-const published = { id: 7, waveYear: 2023, status: 'published' as const, publishedAt: '2024-04-15T03:00:00.000Z' };
+const published = { id: 7, waveYear: 2023, status: 'published' as const, publishedAt: '2024-04-15T03:00:00.000Z', commitmentId: 3 };
 const plain = { redraw: false, reason: '' };
 const redraw = { redraw: true, reason: 'Sai kỳ khảo sát' };
 
@@ -38,5 +38,9 @@ describe('publishRefusal', () => {
     expect(publishRefusal(2023, undefined)).toBe('Đợt 2023 chưa bốc mẫu: không có gì để công bố');
     expect(publishRefusal(2023, draft, 6)).toBe('Lần bốc đang xem (số 6) không còn là bản nháp hiện tại; hãy xem lại trang');
     expect(publishRefusal(2023, published)).toBe('Mẫu của đợt 2023 đã công bố lúc 10:00:00 15/4/2024');
+  });
+
+  it('never publishes a trial draw, made without a commitment: its seed was the administrator\'s choice', () => {
+    expect(publishRefusal(2023, { ...draft, commitmentId: null }, 7)).toMatch(/^Lần bốc số 7 là bốc thử, không theo biên bản cam kết nào, nên không công bố được/);
   });
 });

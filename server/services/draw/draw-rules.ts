@@ -6,7 +6,7 @@ import type { Draw } from '../../repositories/draws';
  * records the draw or the publication; a route or command only passes the request on.
  */
 
-type CurrentDraw = Pick<Draw, 'id' | 'waveYear' | 'status' | 'publishedAt'>;
+type CurrentDraw = Pick<Draw, 'id' | 'waveYear' | 'status' | 'publishedAt' | 'commitmentId'>;
 
 export function formatDateTime(iso: string): string {
   return new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
@@ -37,6 +37,9 @@ export function redrawRefusal(year: number, current: CurrentDraw | undefined, re
 /**
  * Why `current` may not be published, or null. `expectedDrawId` is the draft the person looked
  * at (the draw page sends it): if another was drawn since, publishing it unseen would be wrong.
+ * Only a draw made under a commitment is published: its seed came from a public source named
+ * before it existed, so nobody could redraw privately until a liked sample appeared. A free
+ * draw is a trial (to see what an allocation gives), never the sample.
  */
 export function publishRefusal(year: number, current: CurrentDraw | undefined, expectedDrawId?: number): string | null {
   if (!current) return `Đợt ${year} chưa bốc mẫu: không có gì để công bố`;
@@ -44,5 +47,10 @@ export function publishRefusal(year: number, current: CurrentDraw | undefined, e
     return `Lần bốc đang xem (số ${expectedDrawId}) không còn là bản nháp hiện tại; hãy xem lại trang`;
   }
   if (current.status === 'published') return `Mẫu của đợt ${year} đã công bố lúc ${formatDateTime(current.publishedAt!)}`;
+  if (current.commitmentId === null) return trialDrawRefusal(current.id);
   return null;
+}
+
+export function trialDrawRefusal(drawId: number): string {
+  return `Lần bốc số ${drawId} là bốc thử, không theo biên bản cam kết nào, nên không công bố được: hãy lập biên bản cam kết (bước 1 trên trang bốc mẫu, hoặc lệnh draw commit), chờ ngày quay số công khai đã ghi, rồi bốc bằng số kết quả`;
 }

@@ -1,7 +1,8 @@
 import type { Executor } from '../../db/schema';
 import { findCommitment, listCommitments } from '../../repositories/draw-commitments';
-import { findCurrentDraw, listDrawnLines, listDraws } from '../../repositories/draws';
+import { findCurrentDraw, listDraws, pageDrawnLines, type Draw } from '../../repositories/draws';
 import { findFrameImport, findLatestFrameImport } from '../../repositories/frame-imports';
+import type { ListFilter } from '../../repositories/list-page';
 import { listUnits } from '../../repositories/units';
 import { describeAllocation } from './allocation-input';
 import { UserError } from '../../errors';
@@ -20,7 +21,8 @@ export async function frameOverview(db: Executor, year: number) {
   return { frameImport: await findLatestFrameImport(db, year), unitNames: await unitNames(db, year) };
 }
 
-export async function drawOverview(db: Executor, year: number) {
+/** `list` picks the page of the drawn list to show (`?page=`, `?q=`, `?unit=`). */
+export async function drawOverview(db: Executor, year: number, list: { filter: ListFilter; page: number } = { filter: {}, page: 1 }) {
   const frame = await findLatestFrameImport(db, year);
   const draw = await findCurrentDraw(db, year);
   const commitments = (await listCommitments(db, year)).map((c) => ({ ...c, ruleText: describeSeedRule(c.seedRule), allocationText: describeAllocation(c.allocation) }));
@@ -29,12 +31,18 @@ export async function drawOverview(db: Executor, year: number) {
   return {
     frame: frame && { fileName: frame.fileName, fileSha256: frame.fileSha256, stored: frame.storedPath !== null },
     draw: draw && { ...draw, allocationText: describeAllocation(draw.allocation), totals: drawTotals(draw) },
-    lines: draw ? visibleDrawnLines(draw, await listDrawnLines(db, draw.id)) : [],
+    lines: await drawnListPage(db, draw, list),
     history: await listDraws(db, year),
     commitments,
     binding,
     unitNames: await unitNames(db, year),
   };
+}
+
+async function drawnListPage(db: Executor, draw: Draw | undefined, list: { filter: ListFilter; page: number }) {
+  if (!draw) return { rows: [], total: 0, page: 1, pageCount: 1 };
+  const paged = await pageDrawnLines(db, draw, list.filter, list.page);
+  return { ...paged, rows: visibleDrawnLines(draw, paged.rows) };
 }
 
 /** What the printed commitment record shows: the commitment, its frame file's name and n per unit. */

@@ -70,7 +70,7 @@ describe('settling two differing keyings', () => {
     const error = problemsOf(() => settleKeyings(q, first, second, { A2: pick('pass2') }));
     expect(error.status).toBe(400);
     expect(error.fields.map((f) => f.field)).toEqual(['gender', 'priorities', commentField]);
-    expect(error.details).toContain('gender: chưa chọn giá trị (lần 1, lần 2 hoặc giá trị khác)');
+    expect(error.details).toContain('Giới tính: chưa chọn giá trị (lần 1, lần 2 hoặc giá trị khác)');
   });
 
   it('takes pass 1 or pass 2 per field and keeps the fields both keyings agree on', () => {
@@ -111,5 +111,10 @@ describe('settling two differing keyings', () => {
       settleKeyings(q, first, second, { A2: pick('other', '7'), gender: pick('other', '3'), priorities: pick('pass1'), [commentField]: pick('pass1') }),
     );
     expect(error.fields.map((f) => f.field)).toEqual(['A2', 'gender']);
+    expect(error.message).toBe('Chưa đối chiếu xong: 2 câu cần sửa');
+    expect(error.details).toEqual([
+      'A2. Trang thiết bị phục vụ (chỗ ngồi, máy tra cứu, …) đầy đủ, dễ sử dụng: "7" không hợp lệ: chỉ nhận 1–5, hoặc 0 / để trống nếu không ý kiến',
+      'Giới tính: "3" không có: chọn 1–2, hoặc 0 để trống',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { criterionCodes, type Questionnaire } from '../../../analysis/questionnaire';
-import { invalidFields, type FieldProblem } from '../../errors';
-import { parseKeyedForm, type FormBody, type KeyedForm } from '../../forms/keyed-form';
+import type { FieldProblem } from '../../errors';
+import { readKeyedForm, type FormBody, type KeyedForm } from '../../forms/keyed-form';
+import { keyedFormRefusal } from './entry-messages';
 
 /**
  * Double entry (SIPAS.md section 8): two independent keyings of one paper form are compared
@@ -78,7 +79,7 @@ function isMulti(questionnaire: Questionnaire, field: string): boolean {
   return questionnaire.profile.some((p) => p.code === field && p.kind === 'multi');
 }
 
-/** parseKeyedForm reads every field; the ones the supervisor did not key are blank here and not used. */
+/** readKeyedForm reads every field; the ones the supervisor did not key are blank here and not used. */
 function withBlankDefaults(questionnaire: Questionnaire, body: FormBody): FormBody {
   return { ...Object.fromEntries(criterionCodes(questionnaire).map((c) => [c, ''])), ...body };
 }
@@ -120,8 +121,9 @@ export function settleKeyings(
     picks[difference.field] = choice.pick;
     if (choice.pick === 'other') settledBody[difference.field] = isMulti(questionnaire, difference.field) ? choice.other.split(/[\s,;]+/) : choice.other;
   }
-  if (problems.length > 0) throw invalidFields(problems);
-  const others = parseKeyedForm(questionnaire, withBlankDefaults(questionnaire, settledBody));
+  const { form: others, problems: otherProblems } = readKeyedForm(questionnaire, withBlankDefaults(questionnaire, settledBody));
+  problems.push(...otherProblems);
+  if (problems.length > 0) throw keyedFormRefusal(questionnaire, problems, 'settle');
   const settled: KeyedForm = { answers: { ...first.answers }, profile: { ...first.profile }, comment: first.comment };
   for (const difference of differences) {
     const source = picks[difference.field] === 'pass1' ? first : picks[difference.field] === 'pass2' ? second : others;

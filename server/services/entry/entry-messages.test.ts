@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { doubleEntryMessage, keyingMessage, noFormMessage, openedFormWarning, settledMessage } from './entry-messages';
+import { defaultQuestionnaire } from '../../../analysis/questionnaire';
+import { doubleEntryMessage, fieldLabel, keyedFormRefusal, keyingMessage, noFormMessage, noFormQuestion, openedFormWarning, settledMessage, undoneMessage, undoRefusedMessage } from './entry-messages';
 
 const code = '23-SNV-0042-7';
 const unit = 'Sở Nội vụ';
@@ -26,9 +27,34 @@ describe('post-office entry messages', () => {
 
   it('names the replacement reserve, or says the unit has none left', () => {
     expect(noFormMessage(code, unit, 'undeliverable', '23-SNV-0101-X')).toBe(
-      `Phiếu ${code} (${unit}): không phát được. Đã phát hành phiếu dự phòng 23-SNV-0101-X thay thế; phiếu này có trong danh sách cần in.`,
+      `Đã đánh dấu phiếu ${code} (${unit}): không phát được. Đã phát hành phiếu dự phòng 23-SNV-0101-X thay thế; phiếu này có trong danh sách cần in.`,
     );
-    expect(noFormMessage(code, unit, 'refused', null)).toBe(`Phiếu ${code} (${unit}): từ chối. Đơn vị ${unit} đã hết phiếu dự phòng: không có phiếu thay thế.`);
+    expect(noFormMessage(code, unit, 'refused', null)).toBe(`Đã đánh dấu phiếu ${code} (${unit}): từ chối. Đơn vị ${unit} đã hết phiếu dự phòng: không có phiếu thay thế.`);
+  });
+
+  it('asks before marking, naming the code and the unit, and says what undoing did or why it cannot', () => {
+    expect(noFormQuestion(code, unit, 'refused')).toBe(
+      `Đánh dấu phiếu ${code} (${unit}) là "từ chối"? Phiếu dự phòng kế tiếp của đơn vị (nếu còn) sẽ được phát hành để in thay thế.`,
+    );
+    expect(undoneMessage(code, unit, 'dispatched', '23-SNV-0101-X')).toBe(
+      `Đã hoàn tác: phiếu ${code} (${unit}) trở lại trạng thái "đã phát". Phiếu dự phòng 23-SNV-0101-X chưa gửi đã được thu hồi.`,
+    );
+    expect(undoneMessage(code, unit, 'drawn', null)).toBe(`Đã hoàn tác: phiếu ${code} (${unit}) trở lại trạng thái "chưa phát".`);
+    expect(undoRefusedMessage(code, 'undeliverable', { code: '23-SNV-0101-X', status: 'dispatched', answered: false })).toBe(
+      `Không hoàn tác được: phiếu dự phòng 23-SNV-0101-X phát hành thay phiếu ${code} đã được gửi đi, nên không thu hồi được. ` +
+        `Phiếu ${code} giữ trạng thái "không phát được"; nếu người được khảo sát vẫn gửi phiếu trả lời, phiếu đó vẫn được nhận.`,
+    );
+    expect(undoRefusedMessage(code, 'refused', { code: '23-SNV-0101-X', status: 'drawn', answered: true })).toContain('23-SNV-0101-X phát hành thay phiếu 23-SNV-0042-7 đã có phiếu trả lời');
+    expect(undoRefusedMessage(code, 'refused', { code: '23-SNV-0101-X', status: 'undeliverable', answered: false })).toContain('đang ở trạng thái "không phát được"');
+  });
+
+  it('names a keyed form’s fields as the clerk sees them, never by internal keys', () => {
+    expect(fieldLabel(defaultQuestionnaire, 'A3')).toBe('A3. Thông tin về dịch vụ công, dịch vụ công trực tuyến dễ tiếp cận, dễ sử dụng');
+    expect(fieldLabel(defaultQuestionnaire, 'gender')).toBe('Giới tính');
+    expect(fieldLabel(defaultQuestionnaire, 'comment')).toBe('Ý kiến khác');
+    const refusal = keyedFormRefusal(defaultQuestionnaire, [{ field: 'comment', message: 'ý kiến dài 2001 ký tự, tối đa 2000' }], 'save');
+    expect([refusal.status, refusal.message, refusal.details]).toEqual([400, 'Chưa lưu phiếu: 1 câu cần sửa (những câu đã nhập vẫn giữ nguyên)', ['Ý kiến khác: ý kiến dài 2001 ký tự, tối đa 2000']]);
+    expect(refusal.fields).toEqual([{ field: 'comment', message: 'ý kiến dài 2001 ký tự, tối đa 2000' }]);
   });
 
   it('says what switching double entry did', () => {

@@ -1,4 +1,4 @@
-import { UserError } from '../../errors';
+import { EntryRefusal } from './entry-refusal';
 import type { PaperKeying } from '../../repositories/paper-keyings';
 
 /**
@@ -19,17 +19,17 @@ function formatTime(iso: string): string {
 export function nextPass(doubleEntry: boolean, code: string, earlier: EarlierKeying[], user: string): 1 | 2 | null {
   const recorded = earlier.find((k) => k.responseId !== null);
   if (recorded) {
-    throw new UserError(`Phiếu ${code} đã được nhập lúc ${formatTime(recorded.endedAt)} (người nhập ${recorded.enteredBy}): không nhập lại`, 409);
+    throw new EntryRefusal('already-keyed', `Phiếu ${code} đã được nhập lúc ${formatTime(recorded.endedAt)} (người nhập ${recorded.enteredBy}): không nhập lại`, 409);
   }
   if (!doubleEntry) {
     // Keyings left open here come from double entry and are waiting for a supervisor.
-    if (earlier.length >= 2) throw new UserError(`Phiếu ${code} đã được nhập hai lần và đang chờ giám sát đối chiếu`, 409);
+    if (earlier.length >= 2) throw new EntryRefusal('awaiting-supervisor', `Phiếu ${code} đã được nhập hai lần và đang chờ giám sát đối chiếu`, 409);
     return null;
   }
   if (earlier.length === 0) return 1;
-  if (earlier.length >= 2) throw new UserError(`Phiếu ${code} đã được nhập đủ hai lần và đang chờ giám sát đối chiếu`, 409);
+  if (earlier.length >= 2) throw new EntryRefusal('awaiting-supervisor', `Phiếu ${code} đã được nhập đủ hai lần và đang chờ giám sát đối chiếu`, 409);
   if (earlier[0].enteredBy === user) {
-    throw new UserError(`Bạn đã nhập lần 1 phiếu ${code}; lần nhập thứ 2 (đối chiếu) phải do một người khác thực hiện`, 409);
+    throw new EntryRefusal('keyed-by-you', `Bạn đã nhập lần 1 phiếu ${code}; lần nhập thứ 2 (đối chiếu) phải do một người khác thực hiện`, 409);
   }
   return 2;
 }

@@ -2,7 +2,8 @@ import type { Executor } from '../../db/schema';
 import { UserError } from '../../errors';
 import { recordAudit } from '../../repositories/audit';
 import { findUnitName, lockQuestionnaire } from '../../repositories/collection';
-import { linkKeyingsToResponse, listKeyingsOf, listOpenKeyings, type PaperKeying } from '../../repositories/paper-keyings';
+import type { ListFilter, Paged } from '../../repositories/list-page';
+import { linkKeyingsToResponse, listKeyingsOf, pageMismatchedKeyings } from '../../repositories/paper-keyings';
 import { listUnits } from '../../repositories/units';
 import { compareKeyings, settleKeyings, type FieldChoice, type FieldDifference } from './double-entry';
 import { settledMessage, type KeyingOutcome } from './entry-messages';
@@ -26,28 +27,26 @@ export interface Mismatch {
   differences: FieldDifference[];
 }
 
-/** Forms whose two keyings differ and that no supervisor has settled yet. */
-export async function listMismatches(db: Executor, year: number): Promise<Mismatch[]> {
+/** Forms per page: each is a form of its own to read against the paper, so fewer than a list's rows. */
+export const MISMATCHES_PER_PAGE = 25;
+
+/** One page of the forms whose two keyings differ and that no supervisor has settled yet, by code. */
+export async function listMismatches(db: Executor, year: number, filter: ListFilter = {}, page = 1): Promise<Paged<Mismatch>> {
   const questionnaire = await requireQuestionnaire(db, year);
   const units = new Map((await listUnits(db, year)).map((u) => [u.code, u.name]));
-  const byQuestionnaire = new Map<number, (PaperKeying & { code: string; unitCode: string })[]>();
-  for (const keying of await listOpenKeyings(db, year)) {
-    byQuestionnaire.set(keying.questionnaireId, [...(byQuestionnaire.get(keying.questionnaireId) ?? []), keying]);
-  }
-  const mismatches: Mismatch[] = [];
-  for (const [questionnaireId, [first, second]] of byQuestionnaire) {
-    if (!second) continue;
-    mismatches.push({
-      questionnaireId,
+  const forms = await pageMismatchedKeyings(db, year, filter, page, MISMATCHES_PER_PAGE);
+  return {
+    ...forms,
+    rows: forms.rows.map(([first, second]) => ({
+      questionnaireId: first.questionnaireId,
       code: first.code,
       unitCode: first.unitCode,
       unitName: units.get(first.unitCode) ?? first.unitCode,
       pass1By: first.enteredBy,
       pass2By: second.enteredBy,
       differences: compareKeyings(questionnaire, first, second),
-    });
-  }
-  return mismatches;
+    })),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../errors';
 import { makeQuestionnaireCode } from '../../forms/questionnaire-codes';
+import type { EntryRefusal } from './entry-refusal';
 import { readTypedCode } from './typed-code';
 
 const code = makeQuestionnaireCode(2023, 'SNV', 42)!;
@@ -11,6 +12,7 @@ function refusal(typed: string, year = 2023): string {
   } catch (error) {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).status).toBe(400);
+    expect((error as EntryRefusal).state).toBe('wrong-code');
     return (error as UserError).message;
   }
   throw new Error(`"${typed}" was accepted`);

@@ -6,6 +6,7 @@ import { toCsv } from '../../../analysis/csv';
 import { reportHtml } from '../../../analysis/report-html';
 import { methodNotes, personTableCsv, personTables, unitTableColumns, unitTableRows, type PersonTable } from '../../../analysis/tables';
 import type { WaveResults } from '../../../analysis/types';
+import { vietnameseUnitCsv } from '../../../analysis/unit-csv-vi';
 import { toXlsx } from '../../../analysis/xlsx';
 import { removeAccents } from '../../../sampling';
 import { UserError } from '../../errors';
@@ -53,6 +54,11 @@ export function personTable(results: WaveResults, table: TableName): PersonTable
 /** The machine-readable unit table: exactly the s.11 columns, unrounded, '.' decimals. */
 export function unitTableCsv(results: WaveResults): string {
   return toCsv(unitTableRows(results), unitTableColumns(results), { bom: true });
+}
+
+/** The unit table for people, opened in Vietnamese-format Excel (analysis/unit-csv-vi.ts says why ";"). */
+export function vietnameseUnitCsvFile(results: WaveResults): ExportFile {
+  return { body: vietnameseUnitCsv(results), contentType: 'text/csv; charset=utf-8', fileName: `sipas-${results.year}-don-vi-tieng-viet.csv` };
 }
 
 export function unitTableJson(results: WaveResults) {

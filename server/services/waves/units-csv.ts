@@ -3,12 +3,25 @@ import type { Unit } from '../../repositories/units';
 import { UserError } from '../../errors';
 import { parseCsv, type RowProblem } from '../../forms/csv-text';
 
-const KINDS: UnitKind[] = ['department', 'district', 'commune'];
+export const KINDS: UnitKind[] = ['department', 'district', 'commune'];
 const REQUIRED = ['unit_code', 'unit_name', 'unit_kind'] as const;
 const CODE_PATTERN = /^[A-Z0-9]{1,12}$/;
-const MAX_NAME = 200;
+export const MAX_NAME = 200;
 /** A unit merged from more than this many of last year's is a mistake in the file, not a merger. */
 const MAX_PREDECESSORS = 20;
+
+/**
+ * Last year's codes as typed in a file's cell or on the unit's page: separated by `;` (or
+ * commas, spaces); empty = the unit of the same code, `-` = a new unit.
+ */
+export function readPredecessors(raw: string): { predecessors: string[] | null; problem?: string } {
+  const text = raw.trim();
+  const predecessors = text === '' ? null : text === '-' ? [] : text.split(/[\s,;]+/).map((p) => p.toUpperCase()).filter(Boolean);
+  const bad = predecessors?.find((p) => !CODE_PATTERN.test(p));
+  if (bad !== undefined) return { predecessors, problem: `mã năm trước "${bad.slice(0, 20)}" chỉ được gồm chữ cái không dấu và chữ số (tối đa 12 ký tự)` };
+  if (predecessors && predecessors.length > MAX_PREDECESSORS) return { predecessors, problem: `${predecessors.length} mã năm trước, tối đa ${MAX_PREDECESSORS}` };
+  return { predecessors };
+}
 
 export type UnitsCsvResult = { ok: true; units: Unit[] } | { ok: false; problems: RowProblem[] };
 
@@ -49,12 +62,8 @@ export function parseUnitsCsv(bytes: Uint8Array): UnitsCsvResult {
     if (!KINDS.includes(kind as UnitKind)) {
       problems.push({ row, field: 'unit_kind', message: `loại "${values.unit_kind ?? ''}" không hợp lệ (department, district hoặc commune)` });
     }
-    const rawPredecessors = values.predecessors ?? '';
-    const predecessors =
-      rawPredecessors === '' ? null : rawPredecessors === '-' ? [] : rawPredecessors.split(';').map((p) => p.trim().toUpperCase()).filter(Boolean);
-    const badPredecessor = predecessors?.find((p) => !CODE_PATTERN.test(p));
-    if (badPredecessor !== undefined) problems.push({ row, field: 'predecessors', message: `mã năm trước "${badPredecessor.slice(0, 20)}" chỉ được gồm chữ cái không dấu và chữ số (tối đa 12 ký tự)` });
-    else if (predecessors && predecessors.length > MAX_PREDECESSORS) problems.push({ row, field: 'predecessors', message: `${predecessors.length} mã năm trước, tối đa ${MAX_PREDECESSORS}` });
+    const { predecessors, problem } = readPredecessors(values.predecessors ?? '');
+    if (problem) problems.push({ row, field: 'predecessors', message: problem });
     units.push({ code, name, kind: kind as UnitKind, predecessors });
   }
   if (parsed.rows.length === 0 && parsed.problems.length === 0) problems.push({ row: 2, message: 'tệp không có đơn vị nào' });
