@@ -1,7 +1,7 @@
 import { toCsv, type Cell, type CellFormat } from './csv.js';
 import { formatLimit } from './format.js';
 import { TRACKING_DEFINITIONS } from './tracking-table.js';
-import { RESPONSE_CHANNELS, type Band, type ResponseChannel, type UnitKind, type WaveResults } from './types.js';
+import { RESPONSE_CHANNELS, type Band, type ResponseChannel, type UnitKind, type UnitResult, type WaveResults } from './types.js';
 
 /**
  * After the s.11 columns, so that readers of those keep working: the delta's own interval, how
@@ -101,6 +101,15 @@ export function bandLabel(band: Band, results: WaveResults): string {
 
 export const NEW_UNIT_DELTA = 'mới';
 
+/** The remarks on a unit's row, in every table people read: too few answers to rank, an interval too wide to band. */
+export function unitRemarks(u: Pick<UnitResult, 'belowMinimum' | 'wideInterval'>, settings: Pick<WaveResults['settings'], 'minRespondents'>): string | null {
+  const remarks = [
+    u.belowMinimum ? `Dưới ${settings.minRespondents} phiếu hợp lệ, không xếp hạng` : null,
+    u.wideInterval ? 'Khoảng tin cậy rộng hơn một mức: mức và thứ hạng chưa đủ tin cậy' : null,
+  ];
+  return remarks.filter(Boolean).join('; ') || null;
+}
+
 export interface PersonTable {
   /** Sheet name (Vietnamese, at most 31 characters for Excel). */
   name: string;
@@ -158,17 +167,7 @@ export function personTables(results: WaveResults): PersonTable[] {
           value: (u) => u.elements[e.code] ?? null,
         }),
       ),
-      {
-        header: 'Ghi chú',
-        format: 'text',
-        value: (u) =>
-          [
-            u.belowMinimum ? `Dưới ${settings.minRespondents} phiếu hợp lệ, không xếp hạng` : null,
-            u.wideInterval ? 'Khoảng tin cậy rộng hơn một mức: mức và thứ hạng chưa đủ tin cậy' : null,
-          ]
-            .filter(Boolean)
-            .join('; ') || null,
-      },
+      { header: 'Ghi chú', format: 'text', value: (u) => unitRemarks(u, settings) },
     ],
     results.units,
   );

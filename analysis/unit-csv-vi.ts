@@ -5,7 +5,7 @@
  */
 import { toCsv, type Cell, type CellFormat } from './csv.js';
 import { formatLimit, formatNumber } from './format.js';
-import { bandLabel, KIND_LABELS, NEW_UNIT_DELTA, UNTESTABLE } from './tables.js';
+import { bandLabel, KIND_LABELS, NEW_UNIT_DELTA, UNTESTABLE, unitRemarks } from './tables.js';
 import type { UnitResult, WaveResults } from './types.js';
 
 /**
@@ -56,17 +56,7 @@ export function vietnameseUnitColumns(results: WaveResults): Column[] {
     ...results.elements.map(
       (e): Column => ({ header: `${e.code}. ${e.label} (%)`, format: 'number', value: (u) => u.elements[e.code] ?? null }),
     ),
-    {
-      header: 'Ghi chú',
-      format: 'text',
-      value: (u) =>
-        [
-          u.belowMinimum ? `Dưới ${settings.minRespondents} phiếu hợp lệ, không xếp hạng` : null,
-          u.wideInterval ? 'Khoảng tin cậy rộng hơn một mức: mức và thứ hạng chưa đủ tin cậy' : null,
-        ]
-          .filter(Boolean)
-          .join('; ') || null,
-    },
+    { header: 'Ghi chú', format: 'text', value: (u) => unitRemarks(u, settings) },
   ];
 }
 

@@ -161,7 +161,8 @@ describe('accounts', () => {
     expect(short.status).toBe(400);
     expect(await short.text()).toContain('<p class="field-error" id="password-error">Mật khẩu mới cần ít nhất 10 ký tự</p>');
     const changed = await post('/tai-khoan/mat-khau', { current: password, password: 'bưu điện long xuyên', repeat: 'bưu điện long xuyên' }, clerk);
-    expect([changed.status, changed.headers.get('location')]).toEqual([303, '/']);
+    // Then straight to the clerk's work: the entry page of the wave being collected.
+    expect([changed.status, changed.headers.get('location')]).toEqual([303, '/waves/2023/entry']);
     expect((await get('/', cookie)).status).toBe(200);
     expect((await get('/waves/2023/entry', cookie)).status).toBe(200);
     expect((await signInAs('buudien.lx', password)).status).toBe(401);

@@ -10,6 +10,7 @@ import type { PostedForm } from '../forms/form-fields';
 import { requireRole, SESSION_COOKIE, signedInUser } from '../middleware/auth';
 import { ROLES } from '../repositories/users';
 import { changeOwnPassword, MIN_PASSWORD_LENGTH } from '../services/accounts/accounts';
+import { landingPath } from '../services/accounts/landing';
 
 /** The signed-in person's own account, at /tai-khoan: for now, changing one's password. */
 export function accountRoutes(deps: AppDeps) {
@@ -34,8 +35,8 @@ export function accountRoutes(deps: AppDeps) {
           if (outcome.kind === 'too-many') {
             return c.html(<PasswordPage {...page} message={{ kind: 'error', text: 'Đã nhập sai mật khẩu quá nhiều lần. Xin thử lại sau 15 phút.' }} />, 429);
           }
-          // After a one-time password the person goes on to their work; otherwise they stay to read the confirmation.
-          if (user.mustChangePassword) return c.redirect('/', 303);
+          // After a one-time password the person goes on to their work (their role's landing page); otherwise they stay to read the confirmation.
+          if (user.mustChangePassword) return c.redirect(await landingPath(deps.db, user.role), 303);
           return c.html(<PasswordPage {...page} message={{ kind: 'ok', text: 'Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.' }} />);
         } catch (error) {
           if (!(error instanceof UserError)) throw error;

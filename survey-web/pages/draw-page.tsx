@@ -87,8 +87,8 @@ function MethodExplanation({ seed }: { seed: string }) {
   );
 }
 
-/** The allocation and reserve fields, shared by the commitment and a draw without one. */
-function AllocationFields() {
+/** The allocation and reserve fields, shared by the commitment and a trial draw (both forms can be on the page: `form` keeps their ids apart). */
+function AllocationFields({ form }: { form: 'commit' | 'trial' }) {
   return (
     <>
         <fieldset>
@@ -114,8 +114,8 @@ function AllocationFields() {
             số: n làm tròn lên (sai số không quá e), không quá mức tối đa nếu có, và không bao giờ quá N.
           </p>
         </fieldset>
-        <label for="reserve">Tỷ lệ dự phòng (%)</label>
-        <input id="reserve" name="reserve" inputmode="decimal" size={5} value="20" />
+        <label for={`${form}-reserve`}>Tỷ lệ dự phòng (%)</label>
+        <input id={`${form}-reserve`} name="reserve" inputmode="decimal" size={5} value="20" />
     </>
   );
 }
@@ -138,7 +138,7 @@ function CommitForm({ year, user }: { year: number; user: PageUser | null }) {
         <input id="seedDate" name="seedDate" type="date" required />
         <label for="seedDigits">Số chữ số của kết quả</label>
         <input id="seedDigits" name="seedDigits" inputmode="numeric" size={3} value="6" />
-        <AllocationFields />
+        <AllocationFields form="commit" />
         <p>
           <button type="submit">Lập biên bản cam kết</button>
         </p>
@@ -150,7 +150,7 @@ function CommitForm({ year, user }: { year: number; user: PageUser | null }) {
 function DrawForm({ year, published, suggestedSeed, user, binding }: { year: number; published: boolean; suggestedSeed: string; user: PageUser | null; binding?: DrawPageCommitment }) {
   return (
     <section class="no-print">
-      <h2>{published ? 'Bốc lại mẫu (sau khi đã công bố)' : binding ? `Bước 2: bốc mẫu theo biên bản cam kết số ${binding.id}` : 'Bốc mẫu'}</h2>
+      <h2>{published ? 'Bốc lại mẫu (sau khi đã công bố)' : binding ? `Bước 2: bốc mẫu theo biên bản cam kết số ${binding.id}` : 'Bốc thử (không công bố được)'}</h2>
       <form method="post" action={`/waves/${year}/draw`}>
         <TokenField user={user} />
         {binding ? (
@@ -166,12 +166,11 @@ function DrawForm({ year, published, suggestedSeed, user, binding }: { year: num
             <label for="seed">Chuỗi hạt giống (seed)</label>
             <input id="seed" name="seed" required size={60} placeholder={suggestedSeed} />
             <p class="muted">
-          Nên dùng một chuỗi công khai mà không ai biết trước khi nhập khung mẫu, ví dụ ngày và số giải đặc biệt xổ số kiến thiết An Giang của kỳ
-          quay được thông báo trước: <code>{suggestedSeed}</code>. Như vậy không ai, kể cả người quản trị, chọn được hạt giống để có kết quả mong
-          muốn, và ai cũng kiểm tra lại được.
-              Tốt hơn nữa: lập biên bản cam kết (bước 1 ở trên) trước khi có hạt giống.
+              Lần bốc với hạt giống tự chọn là bốc thử: xem được một cách phân bổ cho ra bao nhiêu phiếu ở từng đơn vị, nhưng không công bố được.
+              Mẫu chính thức phải theo một biên bản cam kết (bước 1 ở trên), với hạt giống là một kết quả công khai có sau ngày lập biên bản, ví dụ{' '}
+              <code>{suggestedSeed}</code>: như vậy không ai, kể cả người quản trị, chọn được người được bốc.
             </p>
-            <AllocationFields />
+            <AllocationFields form="trial" />
           </>
         )}
         {published ? (

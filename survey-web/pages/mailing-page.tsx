@@ -39,7 +39,8 @@ export function MailingPage(props: {
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>
       <h1>Gửi thư mời và phiếu khảo sát</h1>
-      <PublicAddressWarning warning={props.addressWarning} />
+      {/* Once the personal data is gone nothing can be printed, so the address warning would only be noise. */}
+      {wave.personalDataPurgedAt ? null : <PublicAddressWarning warning={props.addressWarning} />}
       <Flash message={props.message} />
       {wave.personalDataPurgedAt ? (
         <ErrorBox message="Dữ liệu cá nhân của đợt này đã được xóa: không còn in thư hay xuất danh sách gửi được." />
