@@ -7,8 +7,8 @@
  *   From published figures it is the respondent-weighted mean of their indexes; if any
  *   predecessor's respondent count is unknown the mean is unweighted, because weighting
  *   some predecessors and not others would be arbitrary.
- * - predecessors listed but only some found → pooled over those found, with a warning;
- *   none found → a new unit, with a warning.
+ * - predecessors listed but only some found (from raw answers: only some with a valid answer)
+ *   → pooled over those found, with a warning; none found → a new unit, with a warning.
  */
 import { IndexCalculator, mean, scoringOf, type Scoring } from './scoring.js';
 import { collectSamples, type UnitCollection } from './samples.js';
@@ -70,7 +70,10 @@ export function previousLookup(
       year: previous.year,
       source: 'raw',
       valueFor(unit) {
-        const found = resolve(unit, (c) => collected.byUnit.has(c));
+        // A named predecessor without one valid answer last year has nothing to pool: it is
+        // missing like one absent from last year's units, and the warning says so.
+        const hasAnswers = (c: string) => (collected.byUnit.get(c)?.sample.n ?? 0) > 0;
+        const found = resolve(unit, unit.predecessors === null ? (c) => collected.byUnit.has(c) : hasAnswers);
         return found && pooledRaw(found.map((c) => collected.byUnit.get(c)!), scoring, calc, settings);
       },
       groupAverage(kind) {

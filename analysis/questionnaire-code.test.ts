@@ -57,6 +57,53 @@ describe('the shape of a typed questionnaire code', () => {
     expect(shape(codeOf('SNV', 42))).toMatchObject({ canGrow: false });
   });
 
+  describe('with official numeric unit codes', () => {
+    /** A code of `unit` in wave 2025 with its right check character, from sequence `from` on. */
+    function code25(unit: string, from: number): string {
+      for (let seq = from; ; seq++) {
+        const payload = `25${unit}${String(seq).padStart(4, '0')}`;
+        const check = codeCheckCharacter(payload);
+        if (check) return `25-${unit}-${payload.slice(2 + unit.length)}-${check}`;
+      }
+    }
+    const communes = (typed: string) => typedCodeShape(typed, ['SNV', 'SGDDT', '30292', '30301'], codeCheckCharacter);
+
+    it('reads a compact all-digit code of one of two communes unambiguously, and where it ends', () => {
+      for (const unit of ['30292', '30301']) {
+        const code = code25(unit, 1);
+        const compact = code.replace(/-/g, '');
+        expect(compact).toMatch(/^\d{11}[0-9A-Z]$/);
+        expect(communes(compact)).toEqual({ kind: 'complete', code, checks: true, canGrow: false, end: 12 });
+        // Answers keyed straight after the code (digits too) are not part of it.
+        expect(communes(`${compact}5443`)).toEqual({ kind: 'complete', code, checks: true, canGrow: false, end: 12 });
+      }
+      expect(communes('2530')).toEqual({ kind: 'partial' });
+      expect(communes('25302920')).toEqual({ kind: 'partial' });
+      expect(communes('2530299')).toEqual({ kind: 'unknown' });
+    });
+
+    it('rejects at once a digit typed wrong in the unit or the sequence', () => {
+      const compact = code25('30292', 1).replace(/-/g, '');
+      // Sequence digit changed: still a 30292 code, whose check no longer fits.
+      const typo = compact.slice(0, 10) + String((Number(compact[10]) + 1) % 10) + compact.slice(11);
+      expect(communes(typo)).toMatchObject({ kind: 'complete', checks: false });
+      // A unit digit changed: no unit's codes begin like this.
+      expect(communes(`253029${(Number(compact[6]) + 5) % 10}00014`)).toEqual({ kind: 'unknown' });
+    });
+
+    it('waits when a 4-digit unit\'s code may be the beginning of a 5-digit unit\'s (3029 and 30292)', () => {
+      const both = (typed: string) => typedCodeShape(typed, ['3029', '30292'], codeCheckCharacter);
+      // 25-3029-2abc-d with a digit check is also the first 11 characters of a 30292 code.
+      let short = code25('3029', 2000);
+      while (!/\d$/.test(short)) short = code25('3029', Number(short.split('-')[2]) + 1);
+      expect(both(short.replace(/-/g, ''))).toMatchObject({ kind: 'complete', code: short, checks: true, canGrow: true });
+      const long = code25('30292', 1);
+      expect(both(long.replace(/-/g, ''))).toEqual({ kind: 'complete', code: long, checks: true, canGrow: false, end: 12 });
+      // A 3029 code whose sequence does not begin with 2 cannot grow into a 30292 code.
+      expect(both(code25('3029', 1).replace(/-/g, ''))).toMatchObject({ kind: 'complete', canGrow: false, end: 11 });
+    });
+  });
+
   it('words the refusal of a wrong code with what was typed', () => {
     expect(wrongCodeMessage('23-SNV-0043-7')).toBe('Mã phiếu "23-SNV-0043-7" sai (ký tự kiểm tra không khớp hoặc sai dạng, ví dụ đúng: 23-SNV-0042-7): hãy đọc lại mã in trên phiếu');
   });

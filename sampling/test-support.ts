@@ -1,3 +1,4 @@
+import { seededRandom } from './seeded-random';
 import type { ByteSource, UnitRef } from './types';
 
 /** Feeds bytes in fixed-size chunks, so tests cross chunk boundaries inside rows and characters. */
@@ -62,16 +63,8 @@ export function personsFrame(count: number, unit = 'CMO'): string {
   return csv(rows);
 }
 
-/** mulberry32: a fixed-seed generator so shuffled fixtures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Kept importable from here, where the tests and benches look for it; the demo needs it too.
+export { seededRandom };
 
 export function shuffled<T>(items: T[], seed: number): T[] {
   const random = seededRandom(seed);

@@ -17,7 +17,7 @@ async function main() {
   const swept = await writeTransaction(db, (trx, afterCommit) => sweepFrameFiles(trx, afterCommit, config.dataDir, { atStart: true }));
   if (swept.length > 0) console.log(`Đã xóa ${swept.length} tệp khung mẫu bị bỏ lại trong ${config.dataDir}/frames`);
   // Demo data only when asked for (`npm start` passes --demo): a production database starts empty.
-  const demo = process.argv.slice(2).includes('--demo') ? await seedDemoIfEmpty(db, config.dataDir) : { seeded: false, accounts: [] };
+  const demo = process.argv.slice(2).includes('--demo') ? await seedDemoIfEmpty(db, config.dataDir, { with2025: true }) : { seeded: false, accounts: [] };
   const noAccounts = (await countUsers(db)) === 0;
   const server = serve({ fetch: createApp(createAppDeps({ db, config })).fetch, port: config.port, hostname: config.host });
   server.once('error', (error: NodeJS.ErrnoException) => {
@@ -34,7 +34,7 @@ async function main() {
     console.log(`SIPAS đang chạy tại http://localhost:${config.port} (cơ sở dữ liệu: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'})`);
     if (demo.seeded) {
       // Shown this once and stored nowhere in clear: note them now.
-      console.log(`Đã tạo đợt mẫu An Giang 2023 và các tài khoản mẫu. Mật khẩu chỉ hiện một lần này:`);
+      console.log(`Đã tạo đợt mẫu An Giang 2023, đợt mẫu An Giang 2025 (sau sáp nhập) và các tài khoản mẫu. Mật khẩu chỉ hiện một lần này:`);
       for (const a of demo.accounts) console.log(`  ${a.username}\t${a.password}\t(${a.role})`);
     } else if (noAccounts) {
       console.log('Chưa có tài khoản nào. Tạo tài khoản quản trị đầu tiên bằng: npm run sipas -- user add --role admin <tên-đăng-nhập>');

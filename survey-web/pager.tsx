@@ -15,6 +15,8 @@ export interface ListView {
   pageCount: number;
   /** Rows matching the search, on every page. */
   total: number;
+  /** Other parts of the address the links keep (the dashboard's group and sort). */
+  params?: Record<string, string>;
 }
 
 /** Added to a page's CSS by the pages that show a list. */
@@ -22,8 +24,8 @@ export const listCss =
   '.list-search{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.5rem 0}.list-search label{margin:0 0 .25rem}' +
   '.pager{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:center;margin:.5rem 0}.pager a,.pager strong{display:inline-block;min-width:2.75rem;padding:.5rem .25rem;text-align:center}';
 
-export function listHref(view: Pick<ListView, 'base' | 'anchor' | 'q' | 'unit'>, page: number): string {
-  const params = new URLSearchParams();
+export function listHref(view: Pick<ListView, 'base' | 'anchor' | 'q' | 'unit' | 'params'>, page: number): string {
+  const params = new URLSearchParams(view.params);
   if (view.q) params.set('q', view.q);
   if (view.unit) params.set('unit', view.unit);
   if (page > 1) params.set('page', String(page));
@@ -88,6 +90,9 @@ export function ListSearch({ view, units, codeLabel = 'Tìm mã phiếu' }: { vi
   const action = `${view.base}${view.anchor ? `#${view.anchor}` : ''}`;
   return (
     <form class="list-search no-print" method="get" action={action} role="search">
+      {Object.entries(view.params ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
       <div>
         <label for="list-q">{codeLabel}</label>
         <input id="list-q" name="q" value={view.q} size={18} autocomplete="off" placeholder="ví dụ 23-SNV-0042" />

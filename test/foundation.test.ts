@@ -171,7 +171,7 @@ describe('starting the platform', () => {
     const env = { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: path.join(dir, 'data', 'sipas.db') };
     try {
       const first = await startPlatform(env, 90_000, ['--demo']);
-      expect(first.output).toContain('Đã tạo đợt mẫu An Giang 2023');
+      expect(first.output).toContain('Đã tạo đợt mẫu An Giang 2023, đợt mẫu An Giang 2025 (sau sáp nhập)');
       const password = /^\s+admin\t(\S+)\t\(admin\)$/m.exec(first.output)?.[1];
       expect(password).toBeTruthy();
       expect(first.output).toContain('Nhận SIGTERM');
@@ -183,6 +183,7 @@ describe('starting the platform', () => {
       expect(fs.readdirSync(path.join(dir, 'data')).filter((f) => f.endsWith('.txt'))).toEqual([]);
       const { db } = await createTestDepsAt(env.DATABASE_URL);
       expect(await listUnits(db, 2023)).toHaveLength(28);
+      expect(await listUnits(db, 2025)).toHaveLength(115);
       await db.destroy();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

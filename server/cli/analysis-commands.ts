@@ -5,6 +5,7 @@ import { KIND_LABELS } from '../../analysis/tables';
 import { readTransaction, writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { buildExport, parseExportFormat, parseTableName } from '../services/results/analysis-exports';
+import { waveBoundaries } from '../services/results/boundaries-import';
 import { importPreviousIndexes } from '../services/results/previous-import';
 import { analyseWave } from '../services/results/wave-results';
 import { readInputFile, requireOption, requireYear, type CliCommand } from './command';
@@ -36,8 +37,9 @@ export const reportCommand: CliCommand = {
     const out = requireOption(values, 'out', this.usage);
     const table = typeof values.table === 'string' ? parseTableName(values.table.trim()) : undefined;
     if (table && format === 'html') throw new UserError('--table không dùng với --format html: báo cáo in được luôn gồm mọi bảng');
-    const { wave, results } = await readTransaction(ctx.db, (trx) => analyseWave(trx, year));
-    const file = await buildExport(results, { format, table, subtitle: `${wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}` });
+    const { wave, results, boundaries } = await readTransaction(ctx.db, async (trx) => ({ ...(await analyseWave(trx, year)), boundaries: await waveBoundaries(trx, year) }));
+    const subtitle = `${wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}`;
+    const file = await buildExport(results, { format, table, subtitle, boundaries: boundaries?.file.shapes });
     try {
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
       fs.writeFileSync(out, file.body);

@@ -1,5 +1,6 @@
 import { backupCommand, restoreCommand, userAddCommand, waveCloseCommand, wavePurgeCommand, waveSettingsCommand } from './admin-commands';
 import { previousImportCommand, reportCommand } from './analysis-commands';
+import { boundariesImportCommand } from './boundaries-commands';
 import type { CliCommand } from './command';
 import { mailingExportCommand } from './mailing-commands';
 import { responsesImportCommand } from './responses-commands';
@@ -22,6 +23,7 @@ export const commands: Record<string, CliCommand> = {
   'draw commit': drawCommitCommand,
   'draw record': drawRecordCommand,
   'previous import': previousImportCommand,
+  'boundaries import': boundariesImportCommand,
   report: reportCommand,
   'wave close': waveCloseCommand,
   'wave purge-personal-data': wavePurgeCommand,

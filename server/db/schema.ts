@@ -228,6 +228,16 @@ export interface DrawCommitmentTable {
   created_by: string | null;
 }
 
+/** A wave's communes' boundaries for its map: the GeoJSON as uploaded (NFC). Added by 2026-12-01T09-00-unit-boundaries. */
+export interface UnitBoundariesTable {
+  wave_year: number;
+  geojson: string;
+  file_name: string;
+  feature_count: number;
+  imported_at: string;
+  imported_by: string | null;
+}
+
 export interface Database {
   waves: WaveTable;
   units: UnitTable;
@@ -244,6 +254,7 @@ export interface Database {
   sessions: SessionTable;
   audit_log: AuditLogTable;
   paper_keyings: PaperKeyingTable;
+  unit_boundaries: UnitBoundariesTable;
 }
 
 /** The database as the platform opens it (connect.ts). */

@@ -60,6 +60,55 @@ describe('questionnaire codes', () => {
     expect(accepted.slice(0, 20), `${accepted.length} swaps accepted, the first`).toEqual([]);
   });
 
+  describe('with official numeric unit codes (communes after 2025: 30292 = UBND Phường Bình Đức)', () => {
+    const numericUnits = ['30292', '30301', '31012', '3029'];
+    const numericCodes = numericUnits.flatMap((u) => issueQuestionnaireCodes(2025, u, 150));
+
+    it('prints the unit code between the wave and the sequence and reads it back with or without hyphens', () => {
+      const first = issueQuestionnaireCodes(2025, '30292', 1)[0];
+      expect(first).toMatch(/^25-30292-0001-[0-9A-Z]$/);
+      for (const code of numericCodes) {
+        const [, unit] = code.split('-');
+        expect(normaliseQuestionnaireCode(code)).toBe(code);
+        expect(normaliseQuestionnaireCode(code.replace(/-/g, ''))).toBe(code);
+        expect(normaliseQuestionnaireCode(` ${code.replace(/-/g, ' ').toLowerCase()} `)).toBe(code);
+        // The printed form keeps the unit whole: the compact digits are split by length, not by letters.
+        expect(normaliseQuestionnaireCode(code.replace(/-/g, ''))!.split('-')[1]).toBe(unit);
+      }
+    });
+
+    it('tells a 4-digit unit from a 5-digit one that begins with it: the length of the code decides', () => {
+      // 25-3029-2000-x and 25-30292-000y-z share their first digits; they differ in length, so neither reads as the other.
+      const short = makeQuestionnaireCode(2025, '3029', 2000) ?? makeQuestionnaireCode(2025, '3029', 2001)!;
+      const long = makeQuestionnaireCode(2025, '30292', 1)!;
+      expect(normaliseQuestionnaireCode(short.replace(/-/g, ''))).toBe(short);
+      expect(normaliseQuestionnaireCode(long.replace(/-/g, ''))).toBe(long);
+      expect(short.replace(/-/g, '').length).toBe(long.replace(/-/g, '').length - 1);
+    });
+
+    it('rejects every single-character typo and every swap of neighbours', () => {
+      const accepted: string[] = [];
+      let tried = 0;
+      for (const code of numericCodes) {
+        const compact = code.replace(/-/g, '');
+        for (let i = 0; i < compact.length; i++) {
+          for (const ch of ALPHABET) {
+            if (ch === compact[i]) continue;
+            tried++;
+            const typo = compact.slice(0, i) + ch + compact.slice(i + 1);
+            if (normaliseQuestionnaireCode(typo) !== null) accepted.push(`${typo} (typo of ${code})`);
+          }
+          if (i + 1 < compact.length && compact[i] !== compact[i + 1]) {
+            const swapped = compact.slice(0, i) + compact[i + 1] + compact[i] + compact.slice(i + 2);
+            if (normaliseQuestionnaireCode(swapped) !== null) accepted.push(`${swapped} (swap in ${code})`);
+          }
+        }
+      }
+      expect(accepted.slice(0, 20), `${accepted.length} typos or swaps accepted, the first`).toEqual([]);
+      expect(tried).toBeGreaterThan(200_000);
+    });
+  });
+
   it('issues unique, unguessable tokens of at least 128 bits', () => {
     const tokens = new Set(Array.from({ length: 20_000 }, newQrToken));
     expect(tokens.size).toBe(20_000);

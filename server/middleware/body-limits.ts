@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import { UserError } from '../errors';
+import { BOUNDARIES_MAX_BYTES } from '../services/results/boundaries-import';
 
 /**
  * Bounds every request body before anything reads it: a form posted to any route, the QR form
@@ -24,6 +25,8 @@ const BODILESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The citizen's forms: `/q/<token>` reads nothing before its token is checked. */
 const SESSIONLESS_FORMS = /^\/(q\/[^/]+|k)$/;
 const CSV_UPLOADS = /^\/waves\/[^/]+\/(units|analysis\/previous|responses\/import)\/?$/;
+/** A GeoJSON of the communes' boundaries, read whole (boundaries-import.ts bounds it). */
+const BOUNDARY_UPLOADS = /^\/waves\/[^/]+\/analysis\/boundaries\/?$/;
 
 function tooLarge(maxBytes: number): UserError {
   const size = maxBytes >= 1024 * 1024 ? `${maxBytes / (1024 * 1024)} MB` : `${maxBytes / 1024} KB`;
@@ -103,7 +106,7 @@ export function limitBodies() {
     // web stream for the request, which every citizen's submission would pay for.
     if (BODILESS_METHODS.has(c.req.method) || STREAMED_UPLOADS.test(c.req.path)) return next();
     const raw = c.req.raw;
-    const maxBytes = CSV_UPLOADS.test(c.req.path) ? CSV_UPLOAD_MAX_BYTES : FORM_MAX_BYTES;
+    const maxBytes = BOUNDARY_UPLOADS.test(c.req.path) ? BOUNDARIES_MAX_BYTES : CSV_UPLOADS.test(c.req.path) ? CSV_UPLOAD_MAX_BYTES : FORM_MAX_BYTES;
     const declared = raw.headers.get('content-length');
     if (declared !== null && !(Number(declared) <= maxBytes)) throw tooLarge(maxBytes);
     const separator = fieldSeparator(raw.headers.get('content-type') ?? undefined);

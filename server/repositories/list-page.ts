@@ -53,10 +53,15 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-/** The questionnaire code in `column` matches the search (hyphens ignored). */
+/**
+ * The questionnaire code in `column` matches the search (hyphens ignored): the whole code, or a
+ * part of one. Both, always: with all-digit unit codes a part of one commune's code can read as
+ * a whole code of a shorter unit code (`25302920078` is `25-3029-2007-8`), which no unit has.
+ */
 export function questionnaireCodeMatches(column: string, search: CodeSearch): Expression<SqlBool> {
-  if (search.exactCode !== null) return sql<SqlBool>`${sql.ref(column)} = ${search.exactCode}`;
-  return sql<SqlBool>`replace(${sql.ref(column)}, '-', '') like ${containsPattern(search.compact)} escape '\\'`;
+  const part = sql<SqlBool>`replace(${sql.ref(column)}, '-', '') like ${containsPattern(search.compact)} escape '\\'`;
+  if (search.exactCode === null) return part;
+  return sql<SqlBool>`(${sql.ref(column)} = ${search.exactCode} or ${part})`;
 }
 
 /** The dossier code in `column` contains the typed text, in any case. */

@@ -1,4 +1,4 @@
-import type { CollectionCounts, UnitCollection } from '../../analysis/types';
+import type { CollectionCounts, UnitCollection, UnitKind } from '../../analysis/types';
 import type { Executor } from '../db/schema';
 import { unitSummaryColumn } from './draws';
 import { fetchPage, questionnaireCodeMatches, type ListFilter, type Paged } from './list-page';
@@ -167,13 +167,37 @@ export function sumTracking(rows: UnitCollection[]): CollectionCounts {
  * One page of the wave's units for the tracking table, in the wave's unit order: the unit asked
  * for, or the units holding a questionnaire whose code matches the search.
  */
-export async function pageTrackingUnits(db: Executor, waveYear: number, filter: ListFilter, page: number): Promise<Paged<string>> {
+/**
+ * `scope.kind`: one group of units only. `scope.named`: the units whose name or code the search
+ * found (matched by the caller, accents ignored); the search then lists them beside the units
+ * holding a questionnaire whose code matches it.
+ */
+export async function pageTrackingUnits(
+  db: Executor,
+  waveYear: number,
+  filter: ListFilter,
+  page: number,
+  scope: { kind?: UnitKind; named?: string[] } = {},
+): Promise<Paged<string>> {
   let query = db.selectFrom('units').where('units.wave_year', '=', waveYear);
   if (filter.unitCode) query = query.where('units.code', '=', filter.unitCode);
+  if (scope.kind) query = query.where('units.kind', '=', scope.kind);
   const code = filter.code;
-  if (code) {
-    query = query.where('units.code', 'in', (eb) =>
-      eb.selectFrom('questionnaires').select('questionnaires.unit_code').where('questionnaires.wave_year', '=', waveYear).where(questionnaireCodeMatches('questionnaires.code', code)),
+  const named = scope.named;
+  if (code || named) {
+    query = query.where((eb) =>
+      eb.or([
+        ...(code
+          ? [
+              eb(
+                'units.code',
+                'in',
+                eb.selectFrom('questionnaires').select('questionnaires.unit_code').where('questionnaires.wave_year', '=', waveYear).where(questionnaireCodeMatches('questionnaires.code', code)),
+              ),
+            ]
+          : []),
+        ...(named && named.length > 0 ? [eb('units.code', 'in', named)] : []),
+      ]),
     );
   }
   return fetchPage(

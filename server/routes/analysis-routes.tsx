@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
+import { waveMap } from '../../analysis/wave-map';
 import { PAGES } from '../../survey-web/navigation';
 import { AnalysisPage } from '../../survey-web/pages/analysis-page';
 import { errorFlash, type FlashMessage } from '../../survey-web/layout';
@@ -7,6 +8,7 @@ import type { AppDeps, WaveEnv } from '../app-env';
 import type { Role } from '../db/schema';
 import { readTransaction, writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
+import { readListQuery } from '../forms/list-query';
 import { actorOf, requireRole } from '../middleware/auth';
 import {
   buildExport,
@@ -17,14 +19,17 @@ import {
   type ExportFile,
   type ExportRequest,
 } from '../services/results/analysis-exports';
+import { importBoundaries, waveBoundaries } from '../services/results/boundaries-import';
 import { importPreviousIndexes } from '../services/results/previous-import';
 import { analyseWave, analysisDashboard } from '../services/results/wave-results';
 
 /** Results hold no personal data, but they are the wave's unpublished figures: staff only, not clerks. */
 const canView = requireRole(...PAGES.analysis.roles);
 const IMPORT_ROLES: Role[] = ['admin', 'analyst'];
+/** The map's outlines are set up with the wave, by whoever sets up waves. */
+const BOUNDARY_ROLES: Role[] = ['admin'];
 
-const previousFile = validator('form', (form) => ({ file: form.file instanceof File && form.file.size > 0 ? form.file : null }));
+const uploadedFile = validator('form', (form) => ({ file: form.file instanceof File && form.file.size > 0 ? form.file : null }));
 
 function download(c: Context<WaveEnv>, file: ExportFile, disposition: 'attachment' | 'inline' = 'attachment') {
   return c.body(typeof file.body === 'string' ? file.body : new Uint8Array(file.body), 200, {
@@ -34,16 +39,36 @@ function download(c: Context<WaveEnv>, file: ExportFile, disposition: 'attachmen
   });
 }
 
-async function exportOf(deps: AppDeps, c: Context<WaveEnv>, request: Omit<ExportRequest, 'subtitle'>) {
-  const { wave, results } = await readTransaction(deps.db, (trx) => analyseWave(trx, c.var.wave.year));
-  return buildExport(results, { ...request, subtitle: `${wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}` });
+async function exportOf(deps: AppDeps, c: Context<WaveEnv>, request: Omit<ExportRequest, 'subtitle' | 'boundaries'>) {
+  const { year } = c.var.wave;
+  const { wave, results, boundaries } = await readTransaction(deps.db, async (trx) => ({ ...(await analyseWave(trx, year)), boundaries: await waveBoundaries(trx, year) }));
+  return buildExport(results, { ...request, subtitle: `${wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}`, boundaries: boundaries?.file.shapes });
 }
 
 async function renderPage(deps: AppDeps, c: Context<WaveEnv>, message?: FlashMessage) {
-  const { wave, results, publishedRows } = await readTransaction(deps.db, (trx) => analysisDashboard(trx, c.var.wave.year));
+  const { year } = c.var.wave;
+  const { wave, results, publishedRows, boundaries } = await readTransaction(deps.db, async (trx) => ({
+    ...(await analysisDashboard(trx, year)),
+    boundaries: await waveBoundaries(trx, year),
+  }));
   const user = c.var.user;
   const canImport = user !== null && IMPORT_ROLES.includes(user.role);
-  return <AnalysisPage wave={wave} results={results} query={c.req.query()} user={user} canImport={canImport} publishedRows={publishedRows} message={message} />;
+  const map = boundaries ? waveMap(results, boundaries.file.shapes) : null;
+  const boundaryPanel = user !== null && BOUNDARY_ROLES.includes(user.role) ? { last: boundaries?.report ?? null } : null;
+  return (
+    <AnalysisPage
+      wave={wave}
+      results={results}
+      query={c.req.query()}
+      list={readListQuery(c.req.query())}
+      user={user}
+      canImport={canImport}
+      publishedRows={publishedRows}
+      message={message}
+      map={map}
+      boundaries={boundaryPanel}
+    />
+  );
 }
 
 export function analysisRoutes(deps: AppDeps) {
@@ -60,7 +85,22 @@ export function analysisRoutes(deps: AppDeps) {
     .get('/tables.xlsx', canView, async (c) => download(c, await exportOf(deps, c, { format: 'xlsx' })))
     // Opened in the browser to read and print, so inline; the name is kept for "Save as".
     .get('/report.html', canView, async (c) => download(c, await exportOf(deps, c, { format: 'html' }), 'inline'))
-    .post('/previous', requireRole(...IMPORT_ROLES), previousFile, async (c) => {
+    .post('/boundaries', requireRole(...BOUNDARY_ROLES), uploadedFile, async (c) => {
+      const { year } = c.var.wave;
+      const { file } = c.req.valid('form');
+      try {
+        if (!file) throw new UserError('Chưa chọn tệp ranh giới (GeoJSON)');
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const imported = await writeTransaction(deps.db, (trx) => importBoundaries(trx, year, { bytes, fileName: file.name }, actorOf(c), deps.clock()));
+        const undrawn = imported.unitsWithoutShape.length > 0 ? `; ${imported.unitsWithoutShape.length} đơn vị chưa có ranh giới (xem danh sách ở cuối trang)` : '';
+        const text = `Đã nhập ranh giới: ${imported.shapesRead} vùng${undrawn}.`;
+        return c.html(await renderPage(deps, c, { kind: 'ok', text }));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return c.html(await renderPage(deps, c, errorFlash(error)), error.status);
+      }
+    })
+    .post('/previous', requireRole(...IMPORT_ROLES), uploadedFile, async (c) => {
       const { year } = c.var.wave;
       const { file } = c.req.valid('form');
       try {

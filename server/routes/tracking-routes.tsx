@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { UNIT_KINDS } from '../../analysis/types';
+import { unitSearch } from '../../analysis/unit-search';
 import { validator } from 'hono/validator';
 import { PAGES } from '../../survey-web/navigation';
 import { TrackingPage } from '../../survey-web/pages/tracking-page';
@@ -25,7 +27,12 @@ export function trackingRoutes(deps: AppDeps) {
     const total = sumTracking(rows);
     if (c.req.header('accept')?.includes('application/json')) return c.json({ wave: wave.year, units: rows, total });
     const query = c.req.valid('query');
-    const units = await pageTrackingUnits(deps.db, wave.year, query.filter, query.page);
+    // ?kind= one group of units (a merged province has 13 departments and 102 communes); ?q= also finds units by name or code.
+    const kinds = UNIT_KINDS.filter((k) => rows.some((r) => r.unitKind === k));
+    const kind = kinds.find((k) => k === c.req.query('kind')) ?? null;
+    const matches = unitSearch(query.q);
+    const named = matches ? rows.filter((r) => matches({ code: r.unitCode, name: r.unitName })).map((r) => r.unitCode) : undefined;
+    const units = await pageTrackingUnits(deps.db, wave.year, query.filter, query.page, { ...(kind ? { kind } : {}), ...(named ? { named } : {}) });
     const byCode = new Map(rows.map((r) => [r.unitCode, r]));
     const found = query.filter.code ? await findQuestionnairesByCode(deps.db, wave.year, query.filter.code, FOUND_LIMIT) : [];
     return c.html(
@@ -35,7 +42,8 @@ export function trackingRoutes(deps: AppDeps) {
         rows={units.rows.flatMap((code) => byCode.get(code) ?? [])}
         total={total}
         unitCount={rows.length}
-        list={listView(`/waves/${wave.year}/tracking`, query, units, 'bang')}
+        list={{ ...listView(`/waves/${wave.year}/tracking`, query, units, 'bang'), ...(kind ? { params: { kind } } : {}) }}
+        kinds={kinds}
         units={rows.map((r) => ({ code: r.unitCode, name: r.unitName }))}
         found={found.map((f) => ({ ...f, statusLabel: questionnaireStatusLabel[f.status] }))}
         foundLimit={FOUND_LIMIT}

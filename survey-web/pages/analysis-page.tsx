@@ -1,6 +1,22 @@
+import { raw } from 'hono/html';
 import type { WaveResults } from '../../analysis/types';
+import { mapKindOf, type WaveMap } from '../../analysis/wave-map';
 import { Flash, Layout, type FlashMessage, type PageUser, withFormToken } from '../layout';
-import { analysisPageModel, type AnalysisPageModel, type GroupSummary, type HeaderCell, type UnitTable } from './analysis-view-model';
+import { EmptyList, listCss, Pager } from '../pager';
+import {
+  analysisPageModel,
+  boundariesPanel,
+  mapSection,
+  parseAnalysisView,
+  type AnalysisPageModel,
+  type BoundariesPanel,
+  type BoundaryImportInput,
+  type GroupSummary,
+  type HeaderCell,
+  type MapSection,
+  type UnitTable,
+} from './analysis-view-model';
+import { formatDateTime } from './frame-page';
 
 function Header({ cell }: { cell: HeaderCell }) {
   return (
@@ -80,6 +96,89 @@ function UnitTableView({ table, model }: { table: UnitTable; model: AnalysisPage
   );
 }
 
+/** Search by a unit's name or code, keeping the group and sort shown (a GET form: works without JavaScript). */
+function UnitSearch({ model }: { model: AnalysisPageModel }) {
+  const { search } = model;
+  return (
+    <form class="list-search no-print" method="get" action={`${search.action}#don-vi`} role="search">
+      {search.keep.map((k) => (
+        <input type="hidden" name={k.name} value={k.value} />
+      ))}
+      <div>
+        <label for="unit-q">{search.label}</label>
+        <input id="unit-q" name="q" value={search.q} size={24} autocomplete="off" placeholder="ví dụ Châu Đốc, 30292" />
+      </div>
+      <div>
+        <button type="submit">Tìm</button>{' '}
+        {search.q !== '' ? (
+          <a class="button secondary" href={search.clearHref}>
+            Bỏ tìm
+          </a>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+function MapView({ map }: { map: MapSection }) {
+  return (
+    <section aria-labelledby="map-heading">
+      <h2 id="map-heading">{map.heading}</h2>
+      <div class="map-wrap">
+        <figure class="map">{raw(map.svg)}</figure>
+        <div class="map-list" tabindex={0} role="region" aria-labelledby="map-list-heading">
+          <h3 id="map-list-heading">{map.listHeading}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Mã</th>
+                <th scope="col">Tên</th>
+                <th scope="col" class="num">Chỉ số</th>
+                <th scope="col">Mức</th>
+              </tr>
+            </thead>
+            <tbody>
+              {map.rows.map((r) => (
+                <tr>
+                  <td>{r.code}</td>
+                  <td>{r.name}</td>
+                  <td class="num">{r.index}</td>
+                  <td class={r.band ? `band band-${r.band}` : undefined}>{r.bandLabel}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      {map.withoutShape ? <p class="without-shape">{map.withoutShape}</p> : null}
+    </section>
+  );
+}
+
+function BoundariesForm({ panel, user }: { panel: BoundariesPanel; user: PageUser | null }) {
+  return (
+    <section class="no-print" id="ranh-gioi" aria-labelledby="boundaries-heading">
+      <h2 id="boundaries-heading">{panel.heading}</h2>
+      <p>{panel.status}</p>
+      {panel.findings.map((f) => (
+        <details class="findings">
+          <summary>{f.label}</summary>
+          <ul>
+            {f.items.map((item) => (
+              <li>{item}</li>
+            ))}
+          </ul>
+        </details>
+      ))}
+      <form method="post" action={withFormToken(panel.action, user)} enctype="multipart/form-data">
+        <label for="boundaries-file">Tệp GeoJSON</label>
+        <input id="boundaries-file" type="file" name="file" accept=".geojson,.json,application/geo+json,application/json" required />{' '}
+        <button type="submit">Nhập ranh giới</button>
+      </form>
+    </section>
+  );
+}
+
 const PAGE_CSS = `
 main{max-width:96rem}
 .kinds a{margin-right:.75rem}
@@ -109,6 +208,16 @@ tr.below-min td{color:#7a5a00}
 ul.downloads{columns:2 18rem}
 .notes{background:#fff8e1;border:1px solid #b7791f;padding:.5rem .75rem;margin:1rem 0;font-size:.95rem}
 .notes ul{margin:.25rem 0}
+.map-wrap{display:grid;grid-template-columns:minmax(0,3fr) minmax(18rem,2fr);gap:1rem;align-items:start}
+figure.map{margin:0}
+.map-list{max-height:42rem;overflow:auto;border:1px solid #ddd;padding:0 .5rem}
+.map-list h3{margin:.5rem 0;font-size:1rem}
+.map-list table{font-size:.85rem}
+.map-list td.num{white-space:nowrap}
+p.without-shape{font-size:.95rem}
+details.findings ul{columns:2 20rem;font-size:.9rem}
+@media (max-width:60rem){.map-wrap{grid-template-columns:1fr}}
+@media print{.map-wrap{grid-template-columns:1fr}.map-list{max-height:none;overflow:visible;border:0}}
 `;
 
 export function AnalysisPage(props: {
@@ -116,16 +225,26 @@ export function AnalysisPage(props: {
   results: WaveResults;
   /** The page address's query: ?sort=…&dir=…&kind=… */
   query: Record<string, string | undefined>;
+  /** ?q= (a unit's name or code) and ?page= of the unit tables, as server/forms/list-query.ts reads them. */
+  list?: { q: string; page: number };
   user: PageUser | null;
   /** Whether the person may replace last year's published indexes (shows the upload form). */
   canImport: boolean;
   publishedRows: number;
   message?: FlashMessage;
+  /** The communes' map, drawn by the server; null when the wave has no boundaries matching its units. */
+  map?: WaveMap | null;
+  /** For administrators (who may upload boundaries): the last import, or null when none. */
+  boundaries?: { last: BoundaryImportInput | null } | null;
 }) {
   const { wave, user } = props;
   const model = analysisPageModel(props);
+  const view = parseAnalysisView(props.query, props.results);
+  const mapView = props.map && (view.kind === null || view.kind === props.map.kind) ? mapSection(props.map, props.results) : null;
+  const panel = props.boundaries ? boundariesPanel(wave.year, props.boundaries.last, formatDateTime) : null;
+  const uploadHint = panel !== null && !props.map && mapKindOf(props.results.units) !== null;
   return (
-    <Layout title={model.title} user={user} css={PAGE_CSS} nav={{ year: wave.year, current: 'analysis' }}>
+    <Layout title={model.title} user={user} css={PAGE_CSS + listCss} nav={{ year: wave.year, current: 'analysis' }}>
       <p class="no-print">
         <a href={`/waves/${wave.year}`}>← {wave.name}</a>
       </p>
@@ -156,14 +275,24 @@ export function AnalysisPage(props: {
           <GroupFigures group={g} />
         ))}
       </div>
-      <h2>Chỉ số theo đơn vị</h2>
+      {mapView ? <MapView map={mapView} /> : null}
+      {uploadHint ? (
+        <p class="no-print">
+          Chưa có bản đồ xã, phường: hãy nhập <a href="#ranh-gioi">ranh giới xã, phường (GeoJSON)</a> ở cuối trang.
+        </p>
+      ) : null}
+      <h2 id="don-vi">Chỉ số theo đơn vị</h2>
       <p class="muted">{model.tableNote}</p>
+      <UnitSearch model={model} />
+      <Pager view={model.list} rowsLabel="đơn vị" />
+      <EmptyList view={model.list} none="Đợt chưa có đơn vị nào." />
       {model.unitTables.map((table) => (
         <section>
           <h3>{table.heading}</h3>
           <UnitTableView table={table} model={model} />
         </section>
       ))}
+      {model.list.pageCount > 1 ? <Pager view={model.list} rowsLabel="đơn vị" /> : null}
       <h2>Tải xuống</h2>
       <ul class="downloads">
         {model.downloads.map((d) => (
@@ -183,6 +312,7 @@ export function AnalysisPage(props: {
           </form>
         </section>
       ) : null}
+      {panel ? <BoundariesForm panel={panel} user={user} /> : null}
     </Layout>
   );
 }

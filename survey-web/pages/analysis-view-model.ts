@@ -5,8 +5,11 @@
  */
 import { formatLimit, formatNumber, formatPercent } from '../../analysis/format';
 import { summarySentence } from '../../analysis/report-html';
-import { KIND_LABELS, methodNotes, NEW_UNIT_DELTA, UNTESTABLE } from '../../analysis/tables';
+import { bandLabel, KIND_LABELS, methodNotes, NEW_UNIT_DELTA, UNTESTABLE } from '../../analysis/tables';
 import type { Band, GroupResult, UnitKind, UnitResult, WaveResults } from '../../analysis/types';
+import { unitSearch } from '../../analysis/unit-search';
+import { listHref, type ListView } from '../pager';
+import { NO_DATA_LABEL, type BoundaryReport, type NamedCode, type WaveMap } from '../../analysis/wave-map';
 
 /** Sortable columns of the unit table; element codes (A…E) are sortable too. */
 export const SORT_KEYS = ['code', 'name', 'respondents', 'index', 'prev', 'delta', 'rank', 'points'] as const;
@@ -15,14 +18,19 @@ export interface AnalysisView {
   sort: string | null;
   dir: 'asc' | 'desc';
   kind: UnitKind | null;
+  /** A unit's name or code as searched (?q=), when there is one. */
+  q?: string;
 }
 
-/** Reads ?sort=…&dir=…&kind=… leniently: an unknown value falls back to the default view. */
-export function parseAnalysisView(query: Record<string, string | undefined>, results: WaveResults): AnalysisView {
+/**
+ * Reads ?sort=…&dir=…&kind=… leniently: an unknown value falls back to the default view. The
+ * search comes already read (server/forms/list-query.ts), as on the other staff lists.
+ */
+export function parseAnalysisView(query: Record<string, string | undefined>, results: WaveResults, search = ''): AnalysisView {
   const keys = new Set<string>([...SORT_KEYS, ...results.elements.map((e) => e.code)]);
   const sort = query.sort && keys.has(query.sort) ? query.sort : null;
   const kind = results.groups.some((g) => g.kind === query.kind) ? (query.kind as UnitKind) : null;
-  return { sort, dir: query.dir === 'desc' ? 'desc' : 'asc', kind };
+  return { sort, dir: query.dir === 'desc' ? 'desc' : 'asc', kind, ...(search ? { q: search } : {}) };
 }
 
 function sortValue(u: UnitResult, key: string): string | number | null {
@@ -67,6 +75,7 @@ export function viewQuery(view: AnalysisView, change: Partial<AnalysisView>): st
   const next = { ...view, ...change };
   const params = new URLSearchParams();
   if (next.kind) params.set('kind', next.kind);
+  if (next.q) params.set('q', next.q);
   if (next.sort) params.set('sort', next.sort);
   if (next.sort && next.dir === 'desc') params.set('dir', 'desc');
   const text = params.toString();
@@ -160,6 +169,11 @@ export interface AnalysisPageModel {
   /** How the star was decided (its title), and the rule of the wide-interval mark (its title). */
   starTitle: string;
   wideTitle: string;
+  /** The search form: what was typed, and the view it keeps (group, sort). */
+  search: { q: string; action: string; keep: { name: string; value: string }[]; label: string; clearHref: string };
+  /** The unit tables' page among the units matching the group and search. */
+  list: ListView;
+  /** The units of this page, in one table per group present on it. */
   unitTables: UnitTable[];
   downloads: { href: string; label: string }[];
   /** The form replacing last year's published indexes; null for roles that may not import. */
@@ -262,11 +276,19 @@ function intro(results: WaveResults): string {
   return `${counted}${invalid}. ${comparison}`;
 }
 
+/**
+ * Unit rows on one page of the dashboard: a merged province's 115 units (13 departments, 102
+ * communes) make three pages, each printable and quick to scan; the downloads keep every unit.
+ */
+export const UNIT_PAGE_SIZE = 50;
+
 export function analysisPageModel(input: {
   wave: { year: number; name: string };
   results: WaveResults;
   /** The page address's query (?sort, ?dir, ?kind). */
   query: Record<string, string | undefined>;
+  /** ?q= and ?page= as read by server/forms/list-query.ts. */
+  list?: { q: string; page: number };
   /** Whether the person may replace last year's published indexes. */
   canImport: boolean;
   /** Rows of last year's published indexes already imported. */
@@ -274,9 +296,36 @@ export function analysisPageModel(input: {
 }): AnalysisPageModel {
   const { wave, results, canImport, publishedRows } = input;
   const { previous, settings } = results;
-  const view = parseAnalysisView(input.query, results);
+  const search = input.list?.q ?? '';
+  const view = parseAnalysisView(input.query, results, search);
   const groups = results.groups.filter((g) => !view.kind || g.kind === view.kind);
   const base = `/waves/${wave.year}/analysis`;
+  // Group by group as the sections show them, each sorted as asked; then cut into pages.
+  const matches = unitSearch(search);
+  const matching = groups.flatMap((g) =>
+    sortUnits(
+      results.units.filter((u) => u.kind === g.kind && (!matches || matches(u))),
+      view,
+    ),
+  );
+  const pageCount = Math.max(1, Math.ceil(matching.length / UNIT_PAGE_SIZE));
+  const page = Math.min(Math.max(1, input.list?.page ?? 1), pageCount);
+  const shown = matching.slice((page - 1) * UNIT_PAGE_SIZE, page * UNIT_PAGE_SIZE);
+  const keep = [
+    ...(view.kind ? [{ name: 'kind', value: view.kind }] : []),
+    ...(view.sort ? [{ name: 'sort', value: view.sort }] : []),
+    ...(view.sort && view.dir === 'desc' ? [{ name: 'dir', value: 'desc' }] : []),
+  ];
+  const list: ListView = {
+    base,
+    anchor: 'don-vi',
+    q: search,
+    unit: '',
+    page,
+    pageCount,
+    total: matching.length,
+    params: Object.fromEntries(keep.map((k) => [k.name, k.value])),
+  };
   const anyBelowMinimum = results.units.some((u) => u.belowMinimum);
   const headers = unitHeaders(results, view);
   const notes = methodNotes(results);
@@ -299,14 +348,15 @@ export function analysisPageModel(input: {
     belowMinimumTitle: `Dưới ${settings.minRespondents} phiếu hợp lệ: không xếp hạng`,
     starTitle: notes.deltaTest ?? '',
     wideTitle: notes.tooWide,
-    unitTables: groups.map((g) => ({
-      heading: KIND_LABELS[g.kind].group,
-      headers,
-      rows: sortUnits(
-        results.units.filter((u) => u.kind === g.kind),
-        view,
-      ).map((u) => unitRow(u, results)),
-    })),
+    search: { q: search, action: base, keep, label: 'Tìm đơn vị (tên hoặc mã)', clearHref: listHref({ ...list, q: '' }, 1) },
+    list,
+    unitTables: groups
+      .map((g) => ({
+        heading: KIND_LABELS[g.kind].group,
+        headers,
+        rows: shown.filter((u) => u.kind === g.kind).map((u) => unitRow(u, results)),
+      }))
+      .filter((t) => t.rows.length > 0),
     downloads: DOWNLOADS.map(([file, label]) => ({ href: `${base}/${file}`, label })),
     previousImport: canImport
       ? {
@@ -317,5 +367,83 @@ export function analysisPageModel(input: {
           action: `${base}/previous`,
         }
       : null,
+  };
+}
+
+/** One commune (district) beside the map: the same name and index as its outline's title. */
+export interface MapRow {
+  code: string;
+  name: string;
+  index: string;
+  band: Band | null;
+  bandLabel: string;
+}
+
+/** The map of the wave's communes (districts): an SVG drawn by the server, and the same figures as a list. */
+export interface MapSection {
+  heading: string;
+  /** Trusted SVG text (built and escaped by analysis/commune-map.ts). */
+  svg: string;
+  listHeading: string;
+  rows: MapRow[];
+  /** "Chưa có ranh giới trên bản đồ: …", or null when every unit has its outline. */
+  withoutShape: string | null;
+}
+
+/** The last boundary import as the upload form reports it (BoundaryReport plus the file's record). */
+export interface BoundaryImportInput extends BoundaryReport {
+  fileName: string;
+  importedAt: string;
+  importedBy: string | null;
+}
+
+/** The upload form "Ranh giới xã, phường (GeoJSON)" with what the last import left undrawn. */
+export interface BoundariesPanel {
+  heading: string;
+  action: string;
+  /** "Chưa nhập." or which file, when and by whom, and how many outlines. */
+  status: string;
+  /** Each finding of the last import with the names to fix; empty when everything was drawn. */
+  findings: { label: string; items: string[] }[];
+}
+
+const named = (u: NamedCode) => `${u.name} (${u.code})`;
+
+/** The map section of the dashboard; null when the wave has no map (no boundaries, or none matching). */
+export function mapSection(map: WaveMap | null, results: WaveResults): MapSection | null {
+  if (!map) return null;
+  return {
+    heading: `Bản đồ ${KIND_LABELS[map.kind].subject}`,
+    svg: map.svg,
+    listHeading: map.kind === 'commune' ? 'Xã, phường trên bản đồ' : 'Huyện, thị xã, thành phố trên bản đồ',
+    rows: map.units.map((u) => ({
+      code: u.code,
+      name: u.name,
+      index: percent(u.index),
+      band: u.band,
+      bandLabel: u.band ? bandLabel(u.band, results) : NO_DATA_LABEL,
+    })),
+    withoutShape: map.unitsWithoutShape.length > 0 ? `Chưa có ranh giới trên bản đồ (${map.unitsWithoutShape.length}): ${map.unitsWithoutShape.map(named).join(', ')}.` : null,
+  };
+}
+
+/** The upload form for administrators, with the last import's findings; `formatDate` renders its time. */
+export function boundariesPanel(year: number, last: BoundaryImportInput | null, formatDate: (iso: string) => string): BoundariesPanel {
+  const base = { heading: 'Ranh giới xã, phường (GeoJSON)', action: `/waves/${year}/analysis/boundaries` };
+  const replaces = 'Tệp GeoJSON (FeatureCollection, mỗi xã, phường một vùng có properties.code là mã đơn vị); tệp mới thay tệp cũ.';
+  if (!last) return { ...base, status: `Chưa nhập. ${replaces}`, findings: [] };
+  const by = last.importedBy ? ` bởi ${last.importedBy}` : '';
+  const findings: BoundariesPanel['findings'] = [];
+  if (last.problems.length > 0) findings.push({ label: `Vùng bị bỏ qua (${last.problems.length})`, items: last.problems });
+  if (last.shapesWithoutUnit.length > 0) {
+    findings.push({ label: `Vùng không khớp đơn vị nào của đợt (${last.shapesWithoutUnit.length}), không vẽ`, items: last.shapesWithoutUnit.map(named) });
+  }
+  if (last.unitsWithoutShape.length > 0) {
+    findings.push({ label: `Đơn vị chưa có ranh giới (${last.unitsWithoutShape.length})`, items: last.unitsWithoutShape.map(named) });
+  }
+  return {
+    ...base,
+    status: `Tệp ${last.fileName}, nhập lúc ${formatDate(last.importedAt)}${by}: ${last.shapesRead} vùng đọc được. ${replaces}`,
+    findings,
   };
 }

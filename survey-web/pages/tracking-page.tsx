@@ -1,8 +1,9 @@
 import { formatPercent } from '../../analysis/format';
 import { TRACKING_DEFINITIONS, trackingRates } from '../../analysis/tracking-table';
-import type { CollectionCounts, TrackingRates, UnitCollection } from '../../analysis/types';
+import { KIND_LABELS } from '../../analysis/tables';
+import type { CollectionCounts, TrackingRates, UnitCollection, UnitKind } from '../../analysis/types';
 import { Layout } from '../layout';
-import { EmptyList, FoundQuestionnaires, ListSearch, listCss, Pager, type FoundQuestionnaireView, type ListView } from '../pager';
+import { EmptyList, FoundQuestionnaires, listHref, ListSearch, listCss, Pager, type FoundQuestionnaireView, type ListView } from '../pager';
 
 const percent = (rate: number | null) => (rate === null ? '—' : formatPercent(rate));
 
@@ -40,7 +41,7 @@ const rateColumns: { key: keyof TrackingRates; label: string; title: string }[] 
  * name staying in view (sticky) so a figure far right can still be read against its unit.
  */
 const trackingCss =
-  'main{max-width:none}.wide{overflow-x:auto}th{font-size:.85rem}td.num{white-space:nowrap}td.unit{min-width:12rem}tfoot td{font-weight:700;background:#f3f6f9}' +
+  '.kinds a{margin-right:.75rem}.kinds a[aria-current]{font-weight:700;text-decoration:none;color:#1a1a1a}main{max-width:none}.wide{overflow-x:auto}th{font-size:.85rem}td.num{white-space:nowrap}td.unit{min-width:12rem}tfoot td{font-weight:700;background:#f3f6f9}' +
   '.wide thead th:nth-child(2),.wide td.unit{position:sticky;left:0;z-index:1;background:#fff;box-shadow:2px 0 0 #bbb}.wide thead th:nth-child(2){background:#eef3f8}.wide tfoot td:first-child{position:sticky;left:0;z-index:1}';
 
 export function TrackingPage(props: {
@@ -51,7 +52,10 @@ export function TrackingPage(props: {
   /** The whole wave's figures, whatever page is shown. */
   total: CollectionCounts;
   unitCount: number;
+  /** The list's page; `list.params.kind` is the group shown, if one is. */
   list: ListView;
+  /** The groups of units the wave has: links to show one group only when there are several. */
+  kinds: UnitKind[];
   units: { code: string; name: string }[];
   found: FoundQuestionnaireView[];
   foundLimit: number;
@@ -91,7 +95,17 @@ export function TrackingPage(props: {
         </p>
       ) : null}
       <h2 id="bang">Theo đơn vị</h2>
-      <ListSearch view={props.list} units={props.units} />
+      {props.kinds.length > 1 ? (
+        <nav class="kinds no-print" aria-label="Lọc theo nhóm đơn vị">
+          Nhóm:{' '}
+          {[null, ...props.kinds].map((k) => (
+            <a href={listHref({ ...props.list, params: k ? { kind: k } : {} }, 1)} aria-current={(props.list.params?.kind ?? null) === k ? 'page' : undefined}>
+              {k ? KIND_LABELS[k].group : 'Tất cả'}
+            </a>
+          ))}
+        </nav>
+      ) : null}
+      <ListSearch view={props.list} units={props.units} codeLabel="Tìm mã phiếu, tên hoặc mã đơn vị" />
       <FoundQuestionnaires found={props.found} limit={props.foundLimit} />
       <Pager view={props.list} rowsLabel="đơn vị" />
       <EmptyList view={props.list} none="Đợt chưa có đơn vị nào." />

@@ -61,6 +61,7 @@ export const ACCESS: Record<string, { who: Role[] | 'everyone'; status: number }
   'GET /waves/:year/analysis/tables.xlsx': { who: ['admin', 'analyst', 'supervisor'], status: 200 },
   'GET /waves/:year/analysis/report.html': { who: ['admin', 'analyst', 'supervisor'], status: 200 },
   'POST /waves/:year/analysis/previous': { who: ['admin', 'analyst'], status: 400 },
+  'POST /waves/:year/analysis/boundaries': { who: ['admin'], status: 400 },
   'GET /waves/:year/analysis/units.csv': { who: ['admin', 'analyst', 'supervisor'], status: 200 },
   'GET /waves/:year/analysis/units-vi.csv': { who: ['admin', 'analyst', 'supervisor'], status: 200 },
   'GET /waves/:year/analysis/groups.csv': { who: ['admin', 'analyst', 'supervisor'], status: 200 },

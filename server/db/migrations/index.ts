@@ -10,6 +10,7 @@ import * as drawCommitments from './2026-11-23T10-00-draw-commitments';
 import * as userAccounts from './2026-12-01T06-00-user-accounts';
 import * as statusBeforeNoForm from './2026-12-01T07-00-status-before-no-form';
 import * as questionnaireEntryIndex from './2026-12-01T08-00-questionnaire-entry-index';
+import * as unitBoundaries from './2026-12-01T09-00-unit-boundaries';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T06-00-user-accounts': userAccounts,
   '2026-12-01T07-00-status-before-no-form': statusBeforeNoForm,
   '2026-12-01T08-00-questionnaire-entry-index': questionnaireEntryIndex,
+  '2026-12-01T09-00-unit-boundaries': unitBoundaries,
 };

@@ -2,6 +2,7 @@
  * The downloads of the SIPAS tables (SIPAS.md s.11), shared by the `report` command and the
  * analysis pages so both give the same bytes.
  */
+import type { UnitShape } from '../../../analysis/commune-map';
 import { toCsv } from '../../../analysis/csv';
 import { reportHtml } from '../../../analysis/report-html';
 import { methodNotes, personTableCsv, personTables, unitTableColumns, unitTableRows, type PersonTable } from '../../../analysis/tables';
@@ -77,6 +78,8 @@ export interface ExportRequest {
   table?: TableName;
   /** Shown under the report title (the library never reads the clock). */
   subtitle?: string;
+  /** The wave's communes' outlines: the printed report then has the map. */
+  boundaries?: readonly UnitShape[];
 }
 
 export async function buildExport(results: WaveResults, request: ExportRequest): Promise<ExportFile> {
@@ -112,7 +115,7 @@ export async function buildExport(results: WaveResults, request: ExportRequest):
       };
     case 'html':
       return {
-        body: reportHtml(results, request.subtitle ? { subtitle: request.subtitle } : {}),
+        body: reportHtml(results, { ...(request.subtitle ? { subtitle: request.subtitle } : {}), ...(request.boundaries ? { boundaries: request.boundaries } : {}) }),
         contentType: 'text/html; charset=utf-8',
         fileName: `${base}-bao-cao.html`,
       };

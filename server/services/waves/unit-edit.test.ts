@@ -60,8 +60,8 @@ describe('editing a unit', () => {
     await replaceUnits(deps.db, 2024, []);
     await deps.db.deleteFrom('questionnaire_versions').where('wave_year', '=', 2024).execute();
     await deps.db.deleteFrom('waves').where('year', '=', 2024).execute();
-    expect((await edit('STNMT', { name: 'Sở Tài nguyên', kind: 'department', predecessors: 'ABC' })).predecessors).toEqual(['ABC']);
-    expect((await refusal(edit('STNMT', { name: 'Sở Tài nguyên', kind: 'department', predecessors: 'A-B' }))).fields[0].field).toBe('predecessors');
+    expect((await edit('STNMT', { name: 'Sở Tài nguyên', kind: 'department', predecessors: 'ABC; kg-stnmt' })).predecessors).toEqual(['ABC', 'KG-STNMT']);
+    expect((await refusal(edit('STNMT', { name: 'Sở Tài nguyên', kind: 'department', predecessors: 'A_B' }))).fields[0].field).toBe('predecessors');
   });
 
   it('is refused once the wave is drawn, and for a code the wave does not have', async () => {

@@ -16,6 +16,16 @@ describe('units CSV', () => {
     ]);
   });
 
+  it('takes predecessors from two merged provinces (`KG-` codes), new units marked `-`, and refuses hyphens in the wave’s own codes', () => {
+    const result = parseUnitsCsv(bytes('unit_code,unit_name,unit_kind,predecessors\nSNV,Sở Nội vụ,department,SNV;SLDTBXH;kg-SNV;KG-SLDTBXH\n30292,UBND Phường Bình Đức,commune,-\n'));
+    expect(result.ok && result.units.map((u) => u.predecessors)).toEqual([['SNV', 'SLDTBXH', 'KG-SNV', 'KG-SLDTBXH'], []]);
+    const bad = parseUnitsCsv(bytes('unit_code,unit_name,unit_kind,predecessors\nKG-SNV,Sở Nội vụ,department,\nSTP,Sở Tư pháp,department,KG-;-STP\n'));
+    expect(!bad.ok && bad.problems.map((p) => [p.row, p.field])).toEqual([
+      [2, 'unit_code'],
+      [3, 'predecessors'],
+    ]);
+  });
+
   it('reads UTF-16 files saved by Excel', () => {
     const text = 'unit_code\tunit_name\tunit_kind\r\nSNV\tSở Nội vụ\tdepartment\r\n';
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);

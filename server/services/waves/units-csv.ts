@@ -6,6 +6,12 @@ import { parseCsv, type RowProblem } from '../../forms/csv-text';
 export const KINDS: UnitKind[] = ['department', 'district', 'commune'];
 const REQUIRED = ['unit_code', 'unit_name', 'unit_kind'] as const;
 const CODE_PATTERN = /^[A-Z0-9]{1,12}$/;
+/**
+ * Last year's codes may carry a hyphen: after a merger of provinces the other province's units
+ * are told apart by a prefix (`KG-SNV`). This wave's own codes may not, since they are printed
+ * inside questionnaire codes, whose hyphens are optional when typed.
+ */
+const PREDECESSOR_PATTERN = /^(?=.{1,16}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
 export const MAX_NAME = 200;
 /** A unit merged from more than this many of last year's is a mistake in the file, not a merger. */
 const MAX_PREDECESSORS = 20;
@@ -17,8 +23,10 @@ const MAX_PREDECESSORS = 20;
 export function readPredecessors(raw: string): { predecessors: string[] | null; problem?: string } {
   const text = raw.trim();
   const predecessors = text === '' ? null : text === '-' ? [] : text.split(/[\s,;]+/).map((p) => p.toUpperCase()).filter(Boolean);
-  const bad = predecessors?.find((p) => !CODE_PATTERN.test(p));
-  if (bad !== undefined) return { predecessors, problem: `mã năm trước "${bad.slice(0, 20)}" chỉ được gồm chữ cái không dấu và chữ số (tối đa 12 ký tự)` };
+  const bad = predecessors?.find((p) => !PREDECESSOR_PATTERN.test(p));
+  if (bad !== undefined) {
+    return { predecessors, problem: `mã năm trước "${bad.slice(0, 20)}" chỉ được gồm chữ cái không dấu, chữ số và dấu gạch ngang ở giữa (tối đa 16 ký tự)` };
+  }
   if (predecessors && predecessors.length > MAX_PREDECESSORS) return { predecessors, problem: `${predecessors.length} mã năm trước, tối đa ${MAX_PREDECESSORS}` };
   return { predecessors };
 }

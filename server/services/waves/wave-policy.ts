@@ -17,6 +17,7 @@ export type WaveAction =
   | 'record-response'
   | 'change-rules'
   | 'import-previous'
+  | 'import-boundaries'
   | 'close'
   | 'purge-personal-data'
   | 'send-mailing';
@@ -36,6 +37,8 @@ const RULES: Record<WaveAction, { allowed: readonly WaveStatus[]; what: string }
   // A closed wave's results are final: a rule change would change its published figures.
   'change-rules': { allowed: OPEN, what: 'đổi quy tắc' },
   'import-previous': { allowed: OPEN, what: 'thay chỉ số năm trước' },
+  // The map only draws the figures: a closed wave's map may still get its communes' outlines.
+  'import-boundaries': { allowed: ANY, what: 'nhập ranh giới xã, phường' },
   'close': { allowed: OPEN, what: 'khóa đợt' },
   // Personal data goes only once nothing more can be sent or received.
   'purge-personal-data': { allowed: ['closed'], what: 'xóa dữ liệu cá nhân' },
