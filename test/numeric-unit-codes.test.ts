@@ -171,6 +171,10 @@ describe('numeric unit codes end to end (merged An Giang, 2025)', () => {
     const units = /data-units="([^"]*)"/.exec(html)![1].split(' ');
     expect(units).toEqual(expect.arrayContaining(['SNV', ...COMMUNES]));
     expect(Number(/<input id="code" [^>]*maxlength="(\d+)"/.exec(html)![1])).toBeGreaterThanOrEqual(released('30292')[0].code.length);
+    // The field's example is a well-formed code of this wave, not one of 2023.
+    const example = /<input id="code" [^>]*placeholder="([^"]+)"/.exec(html)![1];
+    expect(example.startsWith('25-')).toBe(true);
+    expect(normaliseQuestionnaireCode(example)).toBe(example);
   });
 });
 

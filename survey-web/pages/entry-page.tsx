@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import { formatNumber } from '../../analysis/format';
+import { codeCheckCharacter } from '../../analysis/questionnaire-code';
 import type { Questionnaire } from '../../analysis/questionnaire';
 import { questionnaireFields, type QuestionnaireField } from '../../analysis/questionnaire-fields';
 import type { KeyItem } from '../entry-keys';
@@ -125,6 +126,17 @@ function checked(values: Record<string, string | string[]> | undefined, field: s
 }
 
 /** The longest code a clerk may type for these units, hyphens included (23-SGDDT-0026-A). */
+/** A code of this wave and of a unit the clerk keys, as the field's example (a 2025 commune's clerk sees 25-30292-…, not 23-SNV-…). */
+export function exampleCode(year: number, unitCodes: string[]): string {
+  const yy = String(year % 100).padStart(2, '0');
+  const unit = unitCodes[0] ?? 'SNV';
+  // The 37th check symbol is never issued: take the next sequence number then.
+  for (let seq = 42; ; seq++) {
+    const check = codeCheckCharacter(`${yy}${unit}${String(seq).padStart(4, '0')}`);
+    if (check) return `${yy}-${unit}-${String(seq).padStart(4, '0')}-${check}`;
+  }
+}
+
 export function codeMaxLength(unitCodes: string[]): number {
   return Math.max(1, ...unitCodes.map((u) => u.length)) + 10;
 }
@@ -228,7 +240,7 @@ export function EntryPage(props: EntryPageProps) {
             name="code"
             autocomplete="off"
             spellcheck={false}
-            placeholder="23-SNV-0042-7"
+            placeholder={exampleCode(wave.year, props.unitCodes)}
             maxlength={codeMaxLength(props.unitCodes)}
             value={opened?.code ?? props.typedCode ?? ''}
             autofocus={!opened && !props.confirm}
