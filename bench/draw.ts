@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { drawSample, scanFrame, type DrawOptions, type UnitRef } from '../sampling/index';
 import { seededRandom } from '../sampling/test-support';
+import { oneStopDate } from '../server/demo/frame-2025';
 
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
 const RUNS = 3;
@@ -87,12 +88,7 @@ async function generate(path: string, rows: number): Promise<void> {
     const year = random() < 0.01 ? 2022 : 2023;
     const month = 1 + Math.floor(random() * 12);
     const day = 1 + Math.floor(random() * 28);
-    const form = random();
-    const date =
-      form < 0.6 ? `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`
-      : form < 0.9 ? `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
-      : form < 0.97 ? `${day}/${month}/${year}`
-      : String(Math.round((Date.UTC(year, month - 1, day) - Date.UTC(1899, 11, 30)) / 86_400_000));
+    const date = oneStopDate(year, month, day, random());
     const phone = `09${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
     batch += `${code},${unit},${pick(PROCEDURES)},${name},${organisation ? 'Tổ chức' : 'Cá nhân'},${id},${phone},${address},${date},${pick(CHANNELS)}\r\n`;
     if (batch.length > 1 << 20) {

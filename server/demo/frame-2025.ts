@@ -79,12 +79,7 @@ export async function* frame2025(units: readonly FrameUnit[], seed: number): Byt
     const outside = random() < 0.01;
     const [year, month] = outside ? (random() < 0.5 ? [2025, 6] : [2026, 1]) : [2025, 7 + Math.floor(random() * 6)];
     const day = 1 + Math.floor(random() * 28);
-    const form = random();
-    const date =
-      form < 0.6 ? `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`
-      : form < 0.9 ? `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
-      : form < 0.97 ? `${day}/${month}/${year}`
-      : String(Math.round((Date.UTC(year, month - 1, day) - Date.UTC(1899, 11, 30)) / 86_400_000));
+    const date = oneStopDate(year, month, day, random());
     const phone = `09${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
     const procedure = pick(unit.kind === 'commune' ? COMMUNE_PROCEDURES : DEPARTMENT_PROCEDURES);
     // Only the address has commas (no field has quotes or line breaks): it alone is quoted.
@@ -95,4 +90,15 @@ export async function* frame2025(units: readonly FrameUnit[], seed: number): Byt
     }
   }
   yield Buffer.from(batch);
+}
+
+/**
+ * A date as one-stop exports write it, by `form` in [0, 1): mostly dd/mm/yyyy, some ISO, some
+ * without leading zeros, and a few Excel serial numbers (a column Excel reformatted).
+ */
+export function oneStopDate(year: number, month: number, day: number, form: number): string {
+  if (form < 0.6) return `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`;
+  if (form < 0.9) return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (form < 0.97) return `${day}/${month}/${year}`;
+  return String(Math.round((Date.UTC(year, month - 1, day) - Date.UTC(1899, 11, 30)) / 86_400_000));
 }
