@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Browser and server tests start real processes; two cores do not like many at once.
     maxWorkers: 2,
+    // Starts a throwaway PostgreSQL cluster only when SIPAS_TEST_DB=postgres (a no-op otherwise).
+    globalSetup: ['test/support/postgres-cluster.ts'],
   },
 });

@@ -101,7 +101,7 @@ describe('creating a wave', () => {
   });
 
   it('the command line copies the same way (wave create --copy-from)', async () => {
-    const cli = await runCli(['wave', 'create', '--year', '2024', '--copy-from', '2023'], { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' }, deps.dir);
+    const cli = await runCli(['wave', 'create', '--year', '2024', '--copy-from', '2023'], { ...deps.databaseEnv, USER: 'tester' }, deps.dir);
     expect(cli.stdout).toContain('với phiếu khảo sát và đơn vị của đợt 2023');
     expect((await listUnits(deps.db, 2024)).map((u) => u.predecessors)).toEqual([['SNV'], ['STP'], ['LXU']]);
   });

@@ -17,7 +17,7 @@ const FRAME = path.join(DEMO, 'frame-2023-sample.csv');
 const YEAR = 2023;
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
-const cli = (...argv: string[]) => runCli(argv, { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' }, deps.dir);
+const cli = (...argv: string[]) => runCli(argv, { ...deps.databaseEnv, USER: 'tester' }, deps.dir);
 const drawCount = async () => Number((await deps.db.selectFrom('draws').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
 beforeEach(async () => {

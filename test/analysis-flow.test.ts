@@ -40,7 +40,7 @@ function withBom(bytes: ArrayBuffer | Uint8Array): string {
 }
 
 function cliEnv(deps: Deps) {
-  return { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' };
+  return { ...deps.databaseEnv, USER: 'tester' };
 }
 
 async function xlsxText(bytes: ArrayBuffer | Buffer): Promise<{ workbook: ExcelJS.Workbook; text: string }> {

@@ -100,7 +100,7 @@ describe('the communes’ map of a merged province (An Giang 2025)', () => {
   });
 
   it('imports from the command line too (the same service), replacing the file, and the report command has the map', async () => {
-    const env = { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' };
+    const env = { ...deps.databaseEnv, USER: 'tester' };
     const run = await runCli(['boundaries', 'import', '--wave', '2025', AN_GIANG_GEOJSON_FILE], env, deps.dir);
     expect(run).toMatchObject({ code: 0, stderr: '', stdout: 'Đã nhập ranh giới cho đợt 2025: 102 vùng\n' });
     const stored = await deps.db.selectFrom('unit_boundaries').select(['file_name', 'feature_count', 'imported_by']).execute();

@@ -44,7 +44,7 @@ const cli = (...argv: string[]) => runCli(argv, env, deps.dir);
 beforeEach(async () => {
   deps = await createTestDeps();
   app = createApp(deps);
-  env = { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' };
+  env = { ...deps.databaseEnv, USER: 'tester' };
 });
 afterEach(() => deps.cleanup());
 

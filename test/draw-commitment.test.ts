@@ -21,7 +21,7 @@ const cli = (...argv: string[]) => runCli(argv, env, deps.dir);
 
 beforeEach(async () => {
   deps = await createTestDeps();
-  env = { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' };
+  env = { ...deps.databaseEnv, USER: 'tester' };
   await createWave(deps.db, { year: YEAR, settings: { period: { from: '2023-01-01', to: '2023-12-31' } }, actor: 'test' });
   await importUnits(deps.db, YEAR, fs.readFileSync(path.join(DEMO, 'units-2023.csv')), 'test');
   const outcome = await importFrame({ db: deps.db, dataDir: deps.config.dataDir }, YEAR, { fileName: 'frame.csv', bytes: fs.createReadStream(FRAME), strict: false }, 'test');

@@ -145,7 +145,7 @@ describe('mailing pack and post-office manifest', () => {
 
   it('exports from the command line with another base URL and can mark the rows dispatched', async () => {
     const out = path.join(deps.dir, 'manifest.csv');
-    const env = { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' };
+    const env = { ...deps.databaseEnv, USER: 'tester' };
     const result = await runCli(['mailing', 'export', '--wave', '2023', '--out', out, '--base-url', 'https://sipas.angiang.gov.vn/', '--mark-dispatched'], env, deps.dir);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toBe(`Đã ghi 9 dòng danh sách gửi của đợt 2023 vào ${out} (theo thứ tự phát thư); đã đánh dấu 9 phiếu là đã gửi\n`);

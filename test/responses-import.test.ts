@@ -22,7 +22,7 @@ const importResponses = (db: Parameters<typeof writeTransaction>[0], year: numbe
 describe('responses import (SIPAS.md section 11)', () => {
   let deps: Awaited<ReturnType<typeof createTestDeps>>;
   let questionnaires: PublishedQuestionnaire[];
-  const env = () => ({ DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' });
+  const env = () => ({ ...deps.databaseEnv, USER: 'tester' });
 
   beforeEach(async () => {
     deps = await createTestDeps();

@@ -46,7 +46,7 @@ let consoleOutput: string[];
 
 beforeEach(async () => {
   deps = await createTestDeps();
-  env = { DATABASE_URL: path.join(deps.dir, 'sipas.db'), USER: 'tester' };
+  env = { ...deps.databaseEnv, USER: 'tester' };
   await createWave(deps.db, { year: YEAR, settings: { period: { from: '2023-01-01', to: '2023-12-31' } }, actor: 'test' });
   await importUnits(deps.db, YEAR, fs.readFileSync(path.join(DEMO, 'units-2023.csv')), 'test');
   consoleOutput = [];

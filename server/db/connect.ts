@@ -6,20 +6,17 @@ import type { DatabaseTarget } from '../config';
 import { ConfigError } from '../errors';
 import { registerWalFile } from './commit-sync';
 import { migrations } from './migrations';
+import { openPostgres } from './postgres';
 import type { Database, Db, Executor } from './schema';
 
 export type { Db } from './schema';
 
 /**
- * Opens the database named by the configuration. SQLite runs in WAL mode with synchronous=FULL:
+ * Opens the database named by the configuration (PostgreSQL in postgres.ts). SQLite runs in WAL mode with synchronous=FULL:
  * an acknowledged response must survive a crash or power cut right after the reply.
  */
 export function openDatabase(target: DatabaseTarget): Db {
-  if (target.kind === 'postgres') {
-    throw new ConfigError(
-      'DATABASE_URL trỏ tới PostgreSQL, nhưng bản cài đặt này chưa kèm trình điều khiển PostgreSQL; hãy dùng tệp SQLite (mặc định ./data/sipas.db)',
-    );
-  }
+  if (target.kind === 'postgres') return openPostgres(target.url);
   const sqlite = openSqliteFile(target.file);
   let closeWal = () => {};
   const db: Db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => closeWal()) }) });

@@ -1,4 +1,4 @@
-import { CompiledQuery, SqliteAdapter, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, sql, SqliteAdapter, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, Executor } from './schema';
 
 /**
@@ -9,6 +9,15 @@ import type { Database, Executor } from './schema';
 
 export function isSqlite(db: Executor): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter;
+}
+
+/**
+ * A text column (a code, a user name) to order by in byte order, whatever the database's
+ * collation: SQLite compares bytes already, while PostgreSQL would sort by the collation its
+ * cluster was created with, so lists and pages would change order from one server to another.
+ */
+export function byteOrder(db: Executor, column: string): RawBuilder<unknown> {
+  return isSqlite(db) ? sql.ref(column) : sql`${sql.ref(column)} collate "C"`;
 }
 
 /**

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from './connect';
+import { createTestDeps } from '../../test/support/test-deps';
 import { migrations } from './migrations';
 
 const dirs: string[] = [];
@@ -67,6 +68,24 @@ describe('migrations', () => {
       ]);
     } finally {
       await db.destroy();
+    }
+  });
+});
+
+describe('migrations on the database the suite runs on (SQLite, or PostgreSQL with SIPAS_TEST_DB=postgres)', () => {
+  it('run all the way down and back up again', async () => {
+    const deps = await createTestDeps();
+    try {
+      const migrator = new Migrator({ db: deps.db, provider: { getMigrations: async () => migrations } });
+      const down = await migrator.migrateTo(NO_MIGRATIONS);
+      expect(down.error).toBeUndefined();
+      expect(down.results?.filter((r) => r.status === 'Success').length).toBe(Object.keys(migrations).length);
+      await expect(deps.db.selectFrom('waves').select('year').execute()).rejects.toThrow();
+      expect(await migrateToLatest(deps.db)).toEqual(Object.keys(migrations).sort());
+      await deps.db.insertInto('waves').values({ year: 2026, name: 'x', status: 'setup', settings: '{}', created_at: 'now', closed_at: null, personal_data_purged_at: null }).execute();
+      expect(await deps.db.selectFrom('waves').select('year').execute()).toEqual([{ year: 2026 }]);
+    } finally {
+      await deps.cleanup();
     }
   });
 });

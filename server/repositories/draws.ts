@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Allocation, DrawnEntry, FrameOptions, SampleLine, UnitDraw } from '../../sampling';
+import { byteOrder } from '../db/dialect';
 import { jsonColumn, type JsonColumn } from '../db/json-column';
 import type { DrawTable, Executor } from '../db/schema';
 import { dossierCodeMatches, fetchPage, questionnaireCodeMatches, type ListFilter, type Paged } from './list-page';
@@ -219,7 +220,7 @@ const DRAWN_LINE_COLUMNS = ['sample_entries.id', 'sample_entries.unit_code', 'sa
 export async function listDrawnLines(db: Executor, drawId: number): Promise<DrawnLine[]> {
   const rows = await drawnLinesQuery(db, drawId)
     .select(DRAWN_LINE_COLUMNS)
-    .orderBy('sample_entries.unit_code')
+    .orderBy(byteOrder(db, 'sample_entries.unit_code'))
     .orderBy('sample_entries.role')
     .orderBy('sample_entries.rank')
     .execute();
@@ -243,7 +244,7 @@ export async function pageDrawnLines(db: Executor, draw: Pick<Draw, 'id' | 'stat
     async (limit, offset) => {
       const rows = await query
         .select(DRAWN_LINE_COLUMNS)
-        .orderBy('sample_entries.unit_code')
+        .orderBy(byteOrder(db, 'sample_entries.unit_code'))
         .orderBy('sample_entries.role')
         .orderBy('sample_entries.rank')
         .limit(limit)

@@ -1,4 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import { byteOrder } from '../db/dialect';
 import type { Executor, QuestionnaireStatus } from '../db/schema';
 
 /**
@@ -88,7 +89,7 @@ export async function findQuestionnairesByCode(db: Executor, waveYear: number, s
     .select(['questionnaires.code', 'questionnaires.unit_code', 'units.name as unit_name', 'sample_entries.role', 'questionnaires.released', 'questionnaires.status'])
     .where('questionnaires.wave_year', '=', waveYear)
     .where(questionnaireCodeMatches('questionnaires.code', search))
-    .orderBy('questionnaires.code')
+    .orderBy(byteOrder(db, 'questionnaires.code'))
     .limit(limit)
     .execute();
   return rows.map((r) => ({ code: r.code, unitCode: r.unit_code, unitName: r.unit_name ?? r.unit_code, role: r.role, released: r.released === 1, status: r.status }));

@@ -1,3 +1,4 @@
+import { byteOrder } from '../db/dialect';
 import type { Executor, QuestionnaireStatus } from '../db/schema';
 import { fetchPage, questionnaireCodeMatches, type ListFilter, type Paged } from './list-page';
 
@@ -50,7 +51,7 @@ export async function listMailingRecipients(
     .where('questionnaires.released', '=', 1)
     .where('questionnaires.status', 'in', filter.notYetSent ? ['drawn'] : MAILABLE_STATUSES);
   if (filter.unitCode) query = query.where('questionnaires.unit_code', '=', filter.unitCode);
-  const rows = await query.orderBy('questionnaires.code').execute();
+  const rows = await query.orderBy(byteOrder(db, 'questionnaires.code')).execute();
   return rows.map((r) => ({
     questionnaireId: r.id,
     code: r.code,

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import { byteOrder } from '../db/dialect';
 import { jsonColumn } from '../db/json-column';
 import type { Executor, PaperKeyingTable } from '../db/schema';
 import { fetchPage, questionnaireCodeMatches, type ListFilter, type Paged } from './list-page';
@@ -84,7 +85,7 @@ export async function listOpenKeyings(db: Executor, waveYear: number): Promise<(
     .select(['questionnaires.code', 'questionnaires.unit_code'])
     .where('paper_keyings.wave_year', '=', waveYear)
     .where('paper_keyings.response_id', 'is', null)
-    .orderBy('questionnaires.code')
+    .orderBy(byteOrder(db, 'questionnaires.code'))
     .orderBy('paper_keyings.pass')
     .execute();
   return rows.map((r) => ({ ...toKeying(r), code: r.code, unitCode: r.unit_code }));
@@ -116,7 +117,7 @@ export async function pageMismatchedKeyings(
     page,
     async () => Number((await db.selectFrom(forms.as('forms')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
     async (limit, offset) => {
-      const ids = (await forms.orderBy('questionnaires.code').limit(limit).offset(offset).execute()).map((f) => f.questionnaire_id);
+      const ids = (await forms.orderBy(byteOrder(db, 'questionnaires.code')).limit(limit).offset(offset).execute()).map((f) => f.questionnaire_id);
       if (ids.length === 0) return [];
       const rows = await db
         .selectFrom('paper_keyings')
@@ -125,7 +126,7 @@ export async function pageMismatchedKeyings(
         .select(['questionnaires.code', 'questionnaires.unit_code'])
         .where('paper_keyings.questionnaire_id', 'in', ids)
         .where('paper_keyings.response_id', 'is', null)
-        .orderBy('questionnaires.code')
+        .orderBy(byteOrder(db, 'questionnaires.code'))
         .orderBy('paper_keyings.pass')
         .execute();
       const byForm = new Map<number, (PaperKeying & { code: string; unitCode: string })[]>();

@@ -1,4 +1,5 @@
 import type { PublishedRow } from '../../analysis/types';
+import { byteOrder } from '../db/dialect';
 import type { Executor } from '../db/schema';
 
 /** Replaces the wave's imported table of last year's published unit indexes. */
@@ -25,7 +26,7 @@ export async function listPreviousIndexes(db: Executor, waveYear: number): Promi
     .selectFrom('previous_indexes')
     .select(['unit_code', 'unit_name', 'index_value', 'respondents', 'unit_kind'])
     .where('wave_year', '=', waveYear)
-    .orderBy('unit_code')
+    .orderBy(byteOrder(db, 'unit_code'))
     .execute();
   return rows.map((r) => ({
     unitCode: r.unit_code,

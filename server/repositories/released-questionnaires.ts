@@ -1,3 +1,4 @@
+import { byteOrder } from '../db/dialect';
 import type { Executor } from '../db/schema';
 
 /** Released primary questionnaires of the wave's published draw, per unit in draw order (ids). */
@@ -11,7 +12,7 @@ export async function listReleasedPrimaries(db: Executor, waveYear: number): Pro
     .where('draws.status', '=', 'published')
     .where('sample_entries.role', '=', 'primary')
     .where('questionnaires.released', '=', 1)
-    .orderBy('questionnaires.unit_code')
+    .orderBy(byteOrder(db, 'questionnaires.unit_code'))
     .orderBy('sample_entries.rank')
     .execute();
   const byUnit = new Map<string, number[]>();

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { byteOrder } from '../db/dialect';
 import type { Executor, Role, UserTable } from '../db/schema';
 
 /**
@@ -90,7 +91,7 @@ function toAccount(row: UserRow & { disabled_at: string | null; created_at: stri
 const ACCOUNT_COLUMNS = ['id', 'username', 'role', 'unit_codes', 'must_change_password', 'disabled_at', 'created_at'] as const;
 
 export async function listAccounts(db: Executor): Promise<Account[]> {
-  const rows = await db.selectFrom('users').select(ACCOUNT_COLUMNS).orderBy('username').execute();
+  const rows = await db.selectFrom('users').select(ACCOUNT_COLUMNS).orderBy(byteOrder(db, 'username')).execute();
   return rows.map(toAccount);
 }
 

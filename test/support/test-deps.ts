@@ -7,18 +7,29 @@ import { loadConfig } from '../../server/config';
 import { migrateToLatest, openDatabase } from '../../server/db/connect';
 import { insertUser } from '../../server/repositories/users';
 import type { Role } from '../../server/db/schema';
+import { createTestDatabase } from './postgres-cluster';
 
-/** A real SQLite file in a fresh temporary folder, migrated; removed by `cleanup`. */
-export async function createTestDeps(): Promise<AppDeps & { dir: string; cleanup: () => Promise<void> }> {
+/**
+ * A fresh migrated database and a temporary folder, removed by `cleanup`: a real SQLite file in
+ * that folder, or with SIPAS_TEST_DB=postgres a new database on the test run's PostgreSQL
+ * cluster (postgres-cluster.ts), with `dir` as the data folder. A command run by a test reaches
+ * the same database and folder with `databaseEnv` in its environment.
+ */
+export async function createTestDeps(): Promise<AppDeps & { dir: string; databaseEnv: { DATABASE_URL: string; DATA_DIR: string }; cleanup: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-test-'));
-  const config = loadConfig({ DATABASE_URL: path.join(dir, 'sipas.db'), PORT: '0' }, dir);
+  const postgres = process.env.SIPAS_TEST_DB === 'postgres' ? await createTestDatabase() : undefined;
+  // DATA_DIR counts for PostgreSQL only; an SQLite database's data folder is its file's folder.
+  const databaseEnv = { DATABASE_URL: postgres?.url ?? path.join(dir, 'sipas.db'), DATA_DIR: dir };
+  const config = loadConfig({ ...databaseEnv, PORT: '0' }, dir);
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   return {
     ...createAppDeps({ db, config }),
     dir,
+    databaseEnv,
     cleanup: async () => {
       await db.destroy();
+      await postgres?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
