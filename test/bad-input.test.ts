@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeTransaction } from '../server/db/unit-of-work';
-import { UserError } from '../server/errors';
 import { listPreviousIndexes } from '../server/repositories/previous-indexes';
 import { replaceUnits } from '../server/repositories/units';
 import { importResponses } from '../server/services/collection/responses-import';
@@ -13,19 +12,10 @@ import { parseUnitsCsv } from '../server/services/waves/units-csv';
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { createTestDeps } from './support/test-deps';
+import { refusal } from './support/refusal';
 
 const CRITERIA = ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3'];
 const DEMO = path.resolve(import.meta.dirname, '../server/demo');
-
-/** The UserError a call ends with (it must end with one). */
-async function refusal(work: Promise<unknown>): Promise<UserError> {
-  const error = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof UserError)) throw new Error(`expected a UserError, got ${String(error)}`);
-  return error;
-}
 
 describe('bad rows are refused with row and field named, and nothing is written', () => {
   let deps: Awaited<ReturnType<typeof createTestDeps>>;

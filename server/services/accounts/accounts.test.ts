@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDeps } from '../../../test/support/test-deps';
 import { writeTransaction } from '../../db/unit-of-work';
-import { UserError } from '../../errors';
 import { replaceUnits } from '../../repositories/units';
 import { authenticate, createSession, findAccountByName, findSessionUser, insertUser, verifyPassword } from '../../repositories/users';
 import { AttemptLimiter } from '../collection/attempt-limiter';
 import { createWave } from '../waves/waves';
 import { addAccount, changeOwnPassword, disableAccount, newOneTimePassword, resetPassword, setClerkUnits } from './accounts';
+import { refusal } from '../../../test/support/refusal';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 beforeEach(async () => {
@@ -16,14 +16,6 @@ afterEach(() => deps.cleanup());
 
 const admin = { id: null, username: 'cli' };
 
-async function refusal(work: Promise<unknown>): Promise<UserError> {
-  const error = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
-}
 
 describe('one-time passwords', () => {
   it('are 16 unambiguous symbols in groups of four, different each time, stored only as a hash that verifies', async () => {

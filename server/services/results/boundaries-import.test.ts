@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anGiangGeoJson } from '../../../test/support/commune-wave';
 import { createTestDeps } from '../../../test/support/test-deps';
 import { writeTransaction } from '../../db/unit-of-work';
-import { UserError } from '../../errors';
 import { listAudit } from '../../repositories/audit';
 import { findUnitBoundaries } from '../../repositories/unit-boundaries';
 import { replaceUnits } from '../../repositories/units';
 import { updateWaveStatus } from '../../repositories/waves';
 import { createWave } from '../waves/waves';
 import { importBoundaries, waveBoundaries } from './boundaries-import';
+import { refusal } from '../../../test/support/refusal';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 beforeEach(async () => {
@@ -30,14 +30,6 @@ const feature = (properties: Record<string, unknown>, geometry: unknown = square
 const run = (value: unknown, fileName = 'xa-phuong.geojson', now = new Date('2025-09-01T03:00:00Z')) =>
   writeTransaction(deps.db, (trx) => importBoundaries(trx, 2025, { bytes: bytesOf(value), fileName }, 'admin-test', now));
 
-async function refusal(work: Promise<unknown>): Promise<UserError> {
-  const error = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
-}
 
 describe('importBoundaries', () => {
   it('refuses text that is not JSON, saying on which line and column it breaks', async () => {

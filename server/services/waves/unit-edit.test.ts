@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDeps } from '../../../test/support/test-deps';
 import { writeTransaction } from '../../db/unit-of-work';
-import { UserError } from '../../errors';
 import { listUnits, replaceUnits } from '../../repositories/units';
 import { updateWaveStatus } from '../../repositories/waves';
 import { editUnit, type UnitEditFields } from './unit-edit';
 import { createWave } from './waves';
+import { refusal } from '../../../test/support/refusal';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 beforeEach(async () => {
@@ -21,14 +21,6 @@ afterEach(() => deps.cleanup());
 
 const edit = (code: string, fields: UnitEditFields, year = 2025) => writeTransaction(deps.db, (trx) => editUnit(trx, year, code, fields, 'test'));
 
-async function refusal(work: Promise<unknown>): Promise<UserError> {
-  const error = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
-}
 
 describe('editing a unit', () => {
   it("records a merger under last year's codes, typed with commas, any case, NFC", async () => {
