@@ -58,7 +58,7 @@ describe('post-office data entry in Chromium', () => {
       const page = await signInAs('clerk', 'buudien', '/waves/2023/entry');
       const q = questionnaires.find((x) => x.unitCode === 'STP' && x.role === 'primary' && x.rank === 2)!;
       // From here on only keys: no clicks, no fills.
-      expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('code');
+      await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id'), { timeout: 5000 }).toBe('code');
       const answers = '5443215443215444';
       const profile = '213421'; // procedure_channel, gender, age_band, education, occupation, ethnicity
       const priorities = '7';
@@ -92,7 +92,7 @@ describe('post-office data entry in Chromium', () => {
       const byCode = JSON.parse(stored.answers_json) as Record<string, number | null>;
       expect(criteria.map((c) => byCode[c]).join('')).toBe(answers);
       // Ready for the next form: the cursor is back in the code field, the figures count the form.
-      expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('code');
+      await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id'), { timeout: 5000 }).toBe('code');
       expect(await page.locator('#figures').textContent()).toMatch(/^Bạn đã nhập 1 phiếu \(60 phút qua: 1\)/);
       await page.screenshot({ path: '/tmp/sipas-entry-saved.png', fullPage: true });
 
@@ -106,8 +106,9 @@ describe('post-office data entry in Chromium', () => {
 
       // On Enter the wrong code is selected, so typing (or scanning) the right one replaces it. Then blanks
       // with space and 0, a refused key with its hint, one Backspace correction, and Enter.
-      const selection = await page.evaluate('[document.activeElement.id, document.activeElement.selectionStart, document.activeElement.selectionEnd]');
-      expect(selection).toEqual(['code', 0, typo.length]);
+      // (The page answers Enter after asking the server about the code: wait for it rather than read at once.)
+      const selection = () => page.evaluate('[document.activeElement.id, document.activeElement.selectionStart, document.activeElement.selectionEnd]');
+      await expect.poll(selection, { timeout: 5000 }).toEqual(['code', 0, typo.length]);
       await page.keyboard.type(other.code);
       await page.locator('#entry-form').waitFor({ state: 'visible' });
       await page.keyboard.type('5 04');
@@ -134,14 +135,14 @@ describe('post-office data entry in Chromium', () => {
       await expect(page.locator('.confirm p').textContent({ timeout: 5000 })).resolves.toBe(
         `Đánh dấu phiếu ${undeliverable.code} (Sở Nội vụ) là "không phát được"? Phiếu dự phòng kế tiếp của đơn vị (nếu còn) sẽ được phát hành để in thay thế.`,
       );
-      expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('confirm-button');
+      await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id'), { timeout: 5000 }).toBe('confirm-button');
       expect(await reserveRow()).toEqual({ released: 0, replaces_id: null });
       await page.keyboard.press('Enter');
       await expect(page.locator('#messages .ok', { hasText: 'Đã đánh dấu' }).textContent({ timeout: 5000 })).resolves.toBe(
         `Đã đánh dấu phiếu ${undeliverable.code} (Sở Nội vụ): không phát được. Đã phát hành phiếu dự phòng ${replacement.code} thay thế; phiếu này có trong danh sách cần in.Hoàn tác`,
       );
       expect(await reserveRow()).toEqual({ released: 1, replaces_id: undeliverable.id });
-      expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('code');
+      await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id'), { timeout: 5000 }).toBe('code');
 
       // Marked by mistake: Shift+Tab from the code field reaches «Hoàn tác»; Enter undoes it and takes the reserve back.
       await page.keyboard.press('Shift+Tab');
@@ -167,7 +168,7 @@ describe('post-office data entry in Chromium', () => {
       );
       expect(await page.inputValue('#code')).toBe(typo);
       expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
-      expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('code');
+      await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id'), { timeout: 5000 }).toBe('code');
       expect(await page.locator('#entry-form').isHidden()).toBe(true);
 
       // Backspace fixes the check character; the form opens and the answers typed then are taken.
