@@ -1,6 +1,6 @@
 /**
  * QR submission speed (issue 4): the real server answering POST /q/<token> with a real SQLite
- * file (WAL, synchronous=FULL) holding a published wave of 20,000 questionnaires, side by side
+ * file (WAL, synchronous=FULL) holding a published wave of 40,000 questionnaires, side by side
  * in the same run with a bare Hono server whose POST endpoint only parses the same form body.
  *
  *   npx tsx bench/qr-submit.ts [connections=16] [seconds=5]
@@ -12,6 +12,12 @@
  * the median of the ratios of each SIPAS run to the bare run just before it.
  * At the end the real server is killed with SIGKILL and the database is reopened: every
  * acknowledged submission (303) must be there as a counted response.
+ *
+ * All of this runs on SQLite, then again on PostgreSQL (the server with DATABASE_URL=postgres://…;
+ * bench/postgres-target.ts says which PostgreSQL, or why none), against the same bare server,
+ * and the two databases' figures are printed side by side at the end.
+ *
+ *   BENCH_POSTGRES_URL=postgres://user@host/postgres npx tsx bench/qr-submit.ts [connections] [seconds]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/server-process';
+import { benchPostgresDatabase } from './postgres-target';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -154,17 +161,31 @@ function figures(result: LoadResult): RunFigures {
   return { rps: result.acknowledged.length / (result.elapsedMs / 1000), p50: percentile(sorted, 50), p99: percentile(sorted, 99), sent: result.sent, errors: result.errors };
 }
 
-async function main(): Promise<void> {
-  const connections = Number(process.argv[2] ?? 16);
-  const seconds = Number(process.argv[3] ?? 5);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-bench-qr-'));
-  const dbFile = path.join(dir, 'sipas.db');
+interface Medians {
+  rps: number;
+  p50: number;
+  p99: number;
+}
 
-  console.log(`Tạo đợt khảo sát với ${WAVE_SIZE} phiếu đã phát hành trong ${dbFile} …`);
+interface DatabaseFigures {
+  bare: Medians;
+  real: Medians;
+  pairRatio: number;
+  acknowledged: number;
+  missing: number;
+}
+
+/**
+ * One database's runs: a published wave in it, the real server on it, runs alternated with the
+ * bare server (already listening at bareUrl), then the SIGKILL check.
+ */
+async function measure(label: string, env: { DATABASE_URL: string; DATA_DIR?: string }, bareUrl: string, connections: number, seconds: number, dir: string): Promise<DatabaseFigures> {
+  console.log(`${label}: tạo đợt khảo sát với ${WAVE_SIZE} phiếu đã phát hành …`);
   const { loadConfig } = await import('../server/config');
   const { migrateToLatest, openDatabase } = await import('../server/db/connect');
   const { createPublishedWave } = await import('../test/support/published-wave');
-  const db = openDatabase(loadConfig({ DATABASE_URL: dbFile }, dir).database);
+  const target = loadConfig(env, dir).database;
+  const db = openDatabase(target);
   await migrateToLatest(db);
   const units = Array.from({ length: 20 }, (_, i) => ({ code: `U${String(i).padStart(2, '0')}`, name: `Đơn vị ${i}`, kind: 'department' as const, predecessors: null }));
   const wave = await createPublishedWave(db, { units, perUnit: WAVE_SIZE / units.length, reserves: 0 });
@@ -172,14 +193,10 @@ async function main(): Promise<void> {
   const tokens = wave.questionnaires.map((q) => q.token);
 
   const realPort = await freePort();
-  const barePort = await freePort();
-  const real = tsx([path.join(root, 'server/main.ts')], { DATABASE_URL: dbFile, PORT: String(realPort), HOST: '127.0.0.1' });
+  const real = tsx([path.join(root, 'server/main.ts')], { ...env, PORT: String(realPort), HOST: '127.0.0.1' });
   real.stdout!.resume();
-  const bare = tsx([fileURLToPath(import.meta.url), '--bare', String(barePort)]);
-  bare.stdout!.resume();
   const realUrl = `http://127.0.0.1:${realPort}`;
-  const bareUrl = `http://127.0.0.1:${barePort}`;
-  await Promise.all([waitUntilUp(realUrl), waitUntilUp(bareUrl)]);
+  await waitUntilUp(realUrl);
 
   let nextToken = 0;
   const take = (n: number) => tokens.slice(nextToken, (nextToken += n));
@@ -191,7 +208,7 @@ async function main(): Promise<void> {
   const budget = Math.floor((tokens.length - nextToken) / RUNS);
   const bareRuns: RunFigures[] = [];
   const realRuns: RunFigures[] = [];
-  console.log(`${connections} kết nối đồng thời, tối đa ${seconds} s hoặc ${budget} phiếu mỗi lượt, Node ${process.version}, ${os.cpus().length} lõi, tải hệ thống ${os.loadavg()[0].toFixed(2)}`);
+  console.log(`${label}: ${connections} kết nối đồng thời, tối đa ${seconds} s hoặc ${budget} phiếu mỗi lượt, Node ${process.version}, ${os.cpus().length} lõi, tải hệ thống ${os.loadavg()[0].toFixed(2)}`);
   console.log('lượt | máy chủ | req/s | p50 ms | p99 ms | gửi | lỗi | tỉ lệ lượt');
   for (let run = 1; run <= RUNS; run++) {
     const b = figures(await runLoad(bareUrl, tokens.slice(0, budget), connections, seconds, dir));
@@ -200,18 +217,17 @@ async function main(): Promise<void> {
     acknowledged.push(...realResult.acknowledged);
     const r = figures(realResult);
     realRuns.push(r);
-    for (const [name, f] of [['bare', b], ['SIPAS', r]] as const) {
-      const ratio = name === 'SIPAS' ? (r.rps / b.rps).toFixed(2) : '';
+    for (const [name, f] of [['bare', b], [`SIPAS ${label}`, r]] as const) {
+      const ratio = f === r ? (r.rps / b.rps).toFixed(2) : '';
       console.log(`${run} | ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.sent} | ${f.errors} | ${ratio}`);
     }
   }
 
   // Killed without warning right after the last reply: acknowledged must mean durable.
   real.kill('SIGKILL');
-  bare.kill('SIGTERM');
   await new Promise((r) => real.on('exit', r));
 
-  const check = openDatabase(loadConfig({ DATABASE_URL: dbFile }, dir).database);
+  const check = openDatabase(target);
   const stored = new Set<string>();
   const rows = await check
     .selectFrom('responses')
@@ -225,16 +241,49 @@ async function main(): Promise<void> {
 
   const bareMedian = { rps: median(bareRuns.map((f) => f.rps)), p50: median(bareRuns.map((f) => f.p50)), p99: median(bareRuns.map((f) => f.p99)) };
   const realMedian = { rps: median(realRuns.map((f) => f.rps)), p50: median(realRuns.map((f) => f.p50)), p99: median(realRuns.map((f) => f.p99)) };
-  console.log('');
   // Each SIPAS run is compared with the bare run just before it, so a change in the machine's
   // load between runs moves both; the median of those ratios is the figure against the target.
   const pairRatio = median(realRuns.map((f, i) => f.rps / bareRuns[i].rps));
-  console.log(`trung vị ${RUNS} lượt | bare: ${bareMedian.rps.toFixed(0)} req/s, p50 ${bareMedian.p50.toFixed(2)} ms, p99 ${bareMedian.p99.toFixed(2)} ms`);
-  console.log(`trung vị ${RUNS} lượt | SIPAS: ${realMedian.rps.toFixed(0)} req/s, p50 ${realMedian.p50.toFixed(2)} ms, p99 ${realMedian.p99.toFixed(2)} ms`);
-  console.log(`tỉ lệ SIPAS / bare: trung vị các cặp ${pairRatio.toFixed(2)}, tỉ lệ hai trung vị ${(realMedian.rps / bareMedian.rps).toFixed(2)} (mục tiêu ≥ 0,5; p99 < 25 ms: ${realMedian.p99 < 25 ? 'đạt' : 'chưa đạt'})`);
-  console.log(`đã xác nhận (303): ${acknowledged.length}; có trong cơ sở dữ liệu sau SIGKILL: ${acknowledged.length - missing}; mất: ${missing}; tổng số phiếu được tính trong CSDL: ${stored.size}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  if (missing > 0) process.exitCode = 1;
+  console.log(`${label}: trung vị ${RUNS} lượt | bare: ${bareMedian.rps.toFixed(0)} req/s, p50 ${bareMedian.p50.toFixed(2)} ms, p99 ${bareMedian.p99.toFixed(2)} ms`);
+  console.log(`${label}: trung vị ${RUNS} lượt | SIPAS: ${realMedian.rps.toFixed(0)} req/s, p50 ${realMedian.p50.toFixed(2)} ms, p99 ${realMedian.p99.toFixed(2)} ms`);
+  console.log(`${label}: tỉ lệ SIPAS / bare: trung vị các cặp ${pairRatio.toFixed(2)}, tỉ lệ hai trung vị ${(realMedian.rps / bareMedian.rps).toFixed(2)} (mục tiêu ≥ 0,5; p99 < 25 ms: ${realMedian.p99 < 25 ? 'đạt' : 'chưa đạt'})`);
+  console.log(`${label}: đã xác nhận (303): ${acknowledged.length}; có trong cơ sở dữ liệu sau SIGKILL: ${acknowledged.length - missing}; mất: ${missing}; tổng số phiếu được tính trong CSDL: ${stored.size}`);
+  console.log('');
+  return { bare: bareMedian, real: realMedian, pairRatio, acknowledged: acknowledged.length, missing };
+}
+
+async function main(): Promise<void> {
+  const connections = Number(process.argv[2] ?? 16);
+  const seconds = Number(process.argv[3] ?? 5);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-bench-qr-'));
+  const barePort = await freePort();
+  const bare = tsx([fileURLToPath(import.meta.url), '--bare', String(barePort)]);
+  bare.stdout!.resume();
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  await waitUntilUp(bareUrl);
+
+  const results: [string, DatabaseFigures][] = [];
+  try {
+    results.push(['SQLite', await measure('SQLite', { DATABASE_URL: path.join(dir, 'sipas.db') }, bareUrl, connections, seconds, dir)]);
+    const postgres = await benchPostgresDatabase();
+    if (postgres) {
+      try {
+        results.push(['PostgreSQL', await measure('PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dir }, bareUrl, connections, seconds, dir)]);
+      } finally {
+        await postgres.close();
+      }
+    }
+  } finally {
+    bare.kill('SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(`cạnh nhau (trung vị ${RUNS} lượt) | bare req/s | SIPAS req/s | p50 ms | p99 ms | SIPAS / bare (trung vị các cặp) | xác nhận | mất`);
+  for (const [label, f] of results) {
+    console.log(`${label} | ${f.bare.rps.toFixed(0)} | ${f.real.rps.toFixed(0)} | ${f.real.p50.toFixed(2)} | ${f.real.p99.toFixed(2)} | ${f.pairRatio.toFixed(2)} | ${f.acknowledged} | ${f.missing}`);
+  }
+  if (results.length === 2) console.log(`PostgreSQL / SQLite (tỉ lệ các cặp với bare): ${(results[1][1].pairRatio / results[0][1].pairRatio).toFixed(2)}`);
+  if (results.some(([, f]) => f.missing > 0)) process.exitCode = 1;
 }
 
 const [mode, ...args] = process.argv.slice(2);

@@ -9,7 +9,8 @@ import type { ShortLinkLimits } from './services/collection/short-link';
 
 /**
  * What createApp and every router factory receive instead of importing globals: tests hand in
- * their own. Everything a process holds in memory between requests is here, nowhere else.
+ * their own. Everything a process holds in memory between requests is here, nowhere else; what
+ * every instance must share (attempt counts included) is in the database.
  */
 export interface AppDeps {
   db: Db;
@@ -36,8 +37,14 @@ export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDe
     db,
     config,
     committer: new GroupCommitter(db),
-    shortLinkLimits: { byClient: new AttemptLimiter(10, 15 * 60_000), byCode: new AttemptLimiter(10, 60 * 60_000) },
-    signInLimits: { byAccount: new AttemptLimiter(10, 15 * 60_000), byClient: new AttemptLimiter(30, 15 * 60_000) },
+    shortLinkLimits: {
+      byClient: new AttemptLimiter(db, 'short-link.client', 10, 15 * 60_000),
+      byCode: new AttemptLimiter(db, 'short-link.code', 10, 60 * 60_000),
+    },
+    signInLimits: {
+      byAccount: new AttemptLimiter(db, 'sign-in.account', 10, 15 * 60_000),
+      byClient: new AttemptLimiter(db, 'sign-in.client', 30, 15 * 60_000),
+    },
     clock: () => new Date(),
   };
 }

@@ -4,6 +4,7 @@ import { createAppDeps } from './app-env';
 import { loadConfig } from './config';
 import { ConfigError } from './errors';
 import { migrateToLatest, openDatabase } from './db/connect';
+import { withStartLock } from './db/dialect';
 import { writeTransaction } from './db/unit-of-work';
 import { sweepFrameFiles } from './services/draw/frame-files';
 import { seedDemoIfEmpty } from './demo/seed-demo';
@@ -12,12 +13,15 @@ import { countUsers } from './repositories/users';
 async function main() {
   const config = loadConfig();
   const db = openDatabase(config.database);
-  await migrateToLatest(db);
-  // Frame copies a killed process left behind (mid-upload, or after publish committed) go now.
-  const swept = await writeTransaction(db, (trx, afterCommit) => sweepFrameFiles(trx, afterCommit, config.dataDir, { atStart: true }));
-  if (swept.length > 0) console.log(`Đã xóa ${swept.length} tệp khung mẫu bị bỏ lại trong ${config.dataDir}/frames`);
-  // Demo data only when asked for (`npm start` passes --demo): a production database starts empty.
-  const demo = process.argv.slice(2).includes('--demo') ? await seedDemoIfEmpty(db, config.dataDir, { with2025: true }) : { seeded: false, accounts: [] };
+  // Instances starting together take turns: one migrates (and seeds), the others then find it done.
+  const demo = await withStartLock(db, async () => {
+    await migrateToLatest(db);
+    // Frame copies a killed process left behind (mid-upload, or after publish committed) go now.
+    const swept = await writeTransaction(db, (trx, afterCommit) => sweepFrameFiles(trx, afterCommit, config.dataDir, { atStart: true }));
+    if (swept.length > 0) console.log(`Đã xóa ${swept.length} tệp khung mẫu bị bỏ lại trong ${config.dataDir}/frames`);
+    // Demo data only when asked for (`npm start` passes --demo): a production database starts empty.
+    return process.argv.slice(2).includes('--demo') ? seedDemoIfEmpty(db, config.dataDir, { with2025: true }) : { seeded: false, accounts: [] };
+  });
   const noAccounts = (await countUsers(db)) === 0;
   const server = serve({ fetch: createApp(createAppDeps({ db, config })).fetch, port: config.port, hostname: config.host });
   server.once('error', (error: NodeJS.ErrnoException) => {

@@ -170,7 +170,8 @@ describe('backup and restore', () => {
     await deps.db.destroy();
     const notSipas = path.join(deps.dir, 'other.txt');
     fs.writeFileSync(notSipas, 'hello');
-    expect((await cli('restore', notSipas)).stderr).toMatch(/^Lỗi: tệp .*other\.txt không phải cơ sở dữ liệu SQLite hợp lệ/);
+    const notABackup = deps.config.database.kind === 'sqlite' ? 'cơ sở dữ liệu SQLite hợp lệ' : 'bản sao lưu PostgreSQL hợp lệ';
+    expect((await cli('restore', notSipas)).stderr).toMatch(new RegExp(`^Lỗi: tệp .*other\\.txt không phải ${notABackup}`));
     const restored = await cli('restore', backupFile);
     expect(restored.stdout).toContain('(1 đợt khảo sát)');
 

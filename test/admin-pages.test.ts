@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app';
 import { runCli } from '../server/cli/run-cli';
+import { dumpedTables } from '../server/db/postgres-backup';
 import { findQuestionnaire } from '../server/repositories/questionnaire-versions';
 import { listUnits } from '../server/repositories/units';
 import { findAccountByName } from '../server/repositories/users';
@@ -275,19 +276,24 @@ describe('closing and purging a wave', () => {
 });
 
 describe('backup download', () => {
-  it('is a sound SQLite copy of the database, named by the day in Vietnam, with no copy left on the server', async () => {
+  it('is a sound copy of the database (SQLite file, or pg_dump archive on PostgreSQL), named by the day in Vietnam, with no copy left on the server', async () => {
     const response = await get('/admin/backup');
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-disposition')).toBe('attachment; filename="sipas-backup-2024-01-16.db"');
-    const file = path.join(deps.dir, 'downloaded.db');
+    const extension = deps.config.database.kind === 'sqlite' ? 'db' : 'dump';
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="sipas-backup-2024-01-16.${extension}"`);
+    const file = path.join(deps.dir, `downloaded.${extension}`);
     fs.writeFileSync(file, Buffer.from(await response.arrayBuffer()));
-    const copy = new SQLite(file, { readonly: true });
-    try {
-      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(copy.prepare('select year from waves').all()).toEqual([{ year: 2023 }]);
-      expect((copy.prepare('select count(*) as n from contacts').get() as { n: number }).n).toBe(12);
-    } finally {
-      copy.close();
+    if (deps.config.database.kind === 'postgres') {
+      expect(await dumpedTables(file)).toEqual(expect.arrayContaining(['waves', 'contacts', 'responses', 'users', 'kysely_migration']));
+    } else {
+      const copy = new SQLite(file, { readonly: true });
+      try {
+        expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(copy.prepare('select year from waves').all()).toEqual([{ year: 2023 }]);
+        expect((copy.prepare('select count(*) as n from contacts').get() as { n: number }).n).toBe(12);
+      } finally {
+        copy.close();
+      }
     }
     expect(fs.readdirSync(deps.config.dataDir).filter((f) => f.startsWith('.backup-'))).toEqual([]);
     expect(await auditActions()).toContain('backup.download');

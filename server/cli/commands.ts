@@ -2,6 +2,7 @@ import { backupCommand, restoreCommand, userAddCommand, waveCloseCommand, wavePu
 import { previousImportCommand, reportCommand } from './analysis-commands';
 import { boundariesImportCommand } from './boundaries-commands';
 import type { CliCommand } from './command';
+import { migrateDataCommand } from './installation-commands';
 import { mailingExportCommand } from './mailing-commands';
 import { responsesImportCommand } from './responses-commands';
 import { drawCommand, drawCommitCommand, drawExportCommand, drawPublishCommand, drawRecordCommand, drawVerifyCommand, frameImportCommand } from './sampling-commands';
@@ -30,4 +31,5 @@ export const commands: Record<string, CliCommand> = {
   'user add': userAddCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  'migrate-data': migrateDataCommand,
 };

@@ -2,20 +2,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { DatabaseTarget } from '../config';
-import { ConfigError, UserError } from '../errors';
+import { UserError } from '../errors';
 import { createOwnerOnly } from './connect';
+import { dumpPostgres, restorePostgres } from './postgres-backup';
 
 /**
  * Backups are the one place that speaks SQLite directly: the online backup API copies a
- * consistent snapshot even while the platform is serving. PostgreSQL deployments use pg_dump.
+ * consistent snapshot even while the platform is serving. On PostgreSQL they are pg_dump's
+ * custom-format archives (postgres-backup.ts).
  */
-function sqliteFile(target: DatabaseTarget): string {
-  if (target.kind !== 'sqlite') throw new ConfigError('Sao lưu bằng lệnh này chỉ dành cho SQLite; với PostgreSQL hãy dùng pg_dump');
-  return target.file;
+
+/** What a backup file of this database is, for the download's name and type. */
+export function backupFileKind(target: DatabaseTarget): { extension: string; contentType: string } {
+  return target.kind === 'sqlite' ? { extension: '.db', contentType: 'application/vnd.sqlite3' } : { extension: '.dump', contentType: 'application/octet-stream' };
 }
 
 export async function backupDatabase(target: DatabaseTarget, destination: string): Promise<{ bytes: number }> {
-  const source = new SQLite(sqliteFile(target), { readonly: true, fileMustExist: true });
+  if (target.kind === 'postgres') return dumpPostgres(target.url, destination);
+  const source = new SQLite(target.file, { readonly: true, fileMustExist: true });
   try {
     fs.mkdirSync(path.dirname(path.resolve(destination)), { recursive: true });
     // A backup holds what the database holds: readable by its owner only, like the database.
@@ -34,6 +38,7 @@ export async function backupDatabase(target: DatabaseTarget, destination: string
  */
 export async function restoreDatabase(target: DatabaseTarget, backupFile: string): Promise<{ waves: number }> {
   if (!fs.existsSync(backupFile)) throw new UserError(`không có tệp ${backupFile}`);
+  if (target.kind === 'postgres') return restorePostgres(target.url, backupFile);
   let backup: SQLite.Database;
   try {
     backup = new SQLite(backupFile, { readonly: true, fileMustExist: true });
@@ -46,7 +51,7 @@ export async function restoreDatabase(target: DatabaseTarget, backupFile: string
     const hasSchema = backup.prepare("select count(*) as n from sqlite_master where type = 'table' and name in ('waves', 'kysely_migration')").get() as { n: number };
     if (hasSchema.n !== 2) throw new UserError(`tệp ${backupFile} không phải bản sao lưu của SIPAS`);
     const { n: waves } = backup.prepare('select count(*) as n from waves').get() as { n: number };
-    const file = sqliteFile(target);
+    const file = target.file;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Copy beside the target, then swap it in with a rename, so a failure half-way leaves the old database whole.
     const staging = `${file}.restoring`;

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, SqliteAdapter, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, sql, SqliteAdapter, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, Executor } from './schema';
 
 /**
@@ -41,5 +41,37 @@ export async function takeWriteLock(db: Executor): Promise<void> {
   await db.executeQuery(WRITE_LOCK);
 }
 
+/**
+ * Runs the start of an instance (migrations, demo seeding) while no other instance runs its own.
+ * On PostgreSQL several instances may start together against one database: a session-level
+ * advisory lock, held on one pooled connection while `work` runs on the others, makes them take
+ * turns, so the second finds the migrations done and the demo already seeded. On SQLite one
+ * file serves one machine's instances and its write lock serialises them: `work` runs as is.
+ */
+export async function withStartLock<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T> {
+  if (isSqlite(db)) return work();
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${START_LOCK})`.execute(connection);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${START_LOCK})`.execute(connection);
+    }
+  });
+}
+
+// Any fixed 64-bit number, the same in every instance: "SIPAS" in ASCII.
+const START_LOCK = 0x5349504153;
+
 // Built once: every batch of QR submissions runs it. Plain SQL that both dialects accept.
 const WRITE_LOCK = CompiledQuery.raw('update waves set status = status where year is null');
+
+/**
+ * After rows were inserted with their own ids (migrate-data), makes the table's next generated
+ * id follow the largest one. PostgreSQL's serial sequence does not see explicit ids; SQLite's
+ * AUTOINCREMENT counter (sqlite_sequence) follows them by itself.
+ */
+export async function restartIdSequence(db: Executor, table: string): Promise<void> {
+  if (isSqlite(db)) return;
+  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(db);
+}

@@ -238,6 +238,16 @@ export interface UnitBoundariesTable {
   imported_by: string | null;
 }
 
+/** One failed attempt at /k or at sign-in (repositories/attempts.ts). Added by 2026-12-01T10-00-attempts. */
+export interface AttemptTable {
+  /** Which limit counts it: 'short-link.client', 'sign-in.account', … */
+  scope: string;
+  /** SHA-256 of the address, account name or questionnaire code, never the value itself. */
+  key_hash: string;
+  /** ISO-8601 time of the failure. */
+  at: string;
+}
+
 export interface Database {
   waves: WaveTable;
   units: UnitTable;
@@ -255,6 +265,7 @@ export interface Database {
   audit_log: AuditLogTable;
   paper_keyings: PaperKeyingTable;
   unit_boundaries: UnitBoundariesTable;
+  attempts: AttemptTable;
 }
 
 /** The database as the platform opens it (connect.ts). */

@@ -11,7 +11,7 @@ import { AdminPage } from '../../survey-web/pages/admin-page';
 import { SITE_PAGES } from '../../survey-web/navigation';
 import { WaveCreatePage, type WaveCreateValues } from '../../survey-web/pages/wave-create-page';
 import type { AppDeps, AppEnv } from '../app-env';
-import { backupDatabase } from '../db/backup';
+import { backupDatabase, backupFileKind } from '../db/backup';
 import { writeTransaction } from '../db/unit-of-work';
 import { UserError, type ErrorStatus } from '../errors';
 import { formList, formText, typedYear, type PostedForm } from '../forms/form-fields';
@@ -144,7 +144,8 @@ export function adminRoutes(deps: AppDeps) {
       // Written beside the database (same disk, owner-only), opened, then unlinked at once: the
       // download reads the open file, and no copy of personal data outlives the request, even
       // if the server dies during it.
-      const file = path.join(deps.config.dataDir, `.backup-${process.pid}-${randomBytes(6).toString('hex')}.db`);
+      const kind = backupFileKind(deps.config.database);
+      const file = path.join(deps.config.dataDir, `.backup-${process.pid}-${randomBytes(6).toString('hex')}${kind.extension}`);
       let fd: number;
       let bytes: number;
       try {
@@ -156,9 +157,9 @@ export function adminRoutes(deps: AppDeps) {
       }
       const body = Readable.toWeb(fs.createReadStream('', { fd, autoClose: true })) as ReadableStream;
       return c.body(body, 200, {
-        'content-type': 'application/vnd.sqlite3',
+        'content-type': kind.contentType,
         'content-length': String(bytes),
-        'content-disposition': `attachment; filename="sipas-backup-${dayInVietnam(deps.clock())}.db"`,
+        'content-disposition': `attachment; filename="sipas-backup-${dayInVietnam(deps.clock())}${kind.extension}"`,
       });
     });
 }

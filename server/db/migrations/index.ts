@@ -11,6 +11,7 @@ import * as userAccounts from './2026-12-01T06-00-user-accounts';
 import * as statusBeforeNoForm from './2026-12-01T07-00-status-before-no-form';
 import * as questionnaireEntryIndex from './2026-12-01T08-00-questionnaire-entry-index';
 import * as unitBoundaries from './2026-12-01T09-00-unit-boundaries';
+import * as attempts from './2026-12-01T10-00-attempts';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T07-00-status-before-no-form': statusBeforeNoForm,
   '2026-12-01T08-00-questionnaire-entry-index': questionnaireEntryIndex,
   '2026-12-01T09-00-unit-boundaries': unitBoundaries,
+  '2026-12-01T10-00-attempts': attempts,
 };

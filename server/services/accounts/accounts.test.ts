@@ -79,7 +79,7 @@ describe('accounts', () => {
 });
 
 describe('changing one’s own password', () => {
-  const limits = () => ({ byAccount: new AttemptLimiter(2, 60_000), byClient: new AttemptLimiter(30, 60_000) });
+  const limits = () => ({ byAccount: new AttemptLimiter(deps.db, 'sign-in.account', 2, 60_000), byClient: new AttemptLimiter(deps.db, 'sign-in.client', 30, 60_000) });
 
   it('names every problem by field and changes nothing until all are fixed', async () => {
     const user = await insertUser(deps.db, { username: 'phantich.lx', role: 'analyst', password: 'mat-khau-cu-123' });

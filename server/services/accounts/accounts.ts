@@ -162,14 +162,14 @@ export async function changeOwnPassword(
   input: { user: User; sessionId: string; current: string; password: string; repeat: string },
 ): Promise<PasswordChangeOutcome> {
   const { user, current, password, repeat } = input;
-  if (limits.byAccount.isBlocked(user.username)) return { kind: 'too-many' };
+  if (await limits.byAccount.isBlocked(user.username)) return { kind: 'too-many' };
   const problems: FieldProblem[] = [];
   if (password.length < MIN_PASSWORD_LENGTH) problems.push({ field: 'password', message: `Mật khẩu mới cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự` });
   else if (fold(password) === fold(user.username)) problems.push({ field: 'password', message: 'Mật khẩu mới không được trùng tên đăng nhập' });
   else if (password === current) problems.push({ field: 'password', message: 'Mật khẩu mới phải khác mật khẩu hiện tại' });
   if (repeat !== password) problems.push({ field: 'repeat', message: 'Hai lần nhập mật khẩu mới không giống nhau' });
   if (!(await authenticate(db, user.username, current))) {
-    limits.byAccount.recordFailure(user.username);
+    await limits.byAccount.recordFailure(user.username);
     problems.unshift({ field: 'current', message: 'Mật khẩu hiện tại không đúng' });
   }
   if (problems.length > 0) throw new UserError(problems.map((p) => p.message).join('; '), 400, [], problems);

@@ -24,11 +24,11 @@ export async function signIn(
   attempt: { username: string; password: string; client: string },
 ): Promise<SignInOutcome> {
   const { username, password, client } = attempt;
-  if (limits.byClient.isBlocked(client) || limits.byAccount.isBlocked(username)) return { kind: 'too-many' };
+  if ((await limits.byClient.isBlocked(client)) || (await limits.byAccount.isBlocked(username))) return { kind: 'too-many' };
   const user = await authenticate(db, username, password);
   if (!user) {
-    limits.byClient.recordFailure(client);
-    limits.byAccount.recordFailure(username);
+    await limits.byClient.recordFailure(client);
+    await limits.byAccount.recordFailure(username);
   }
   return writeTransaction(db, async (trx) => {
     if (!user) {

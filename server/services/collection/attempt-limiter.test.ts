@@ -1,25 +1,50 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDeps } from '../../../test/support/test-deps';
 import { AttemptLimiter } from './attempt-limiter';
 
+let deps: Awaited<ReturnType<typeof createTestDeps>>;
+beforeEach(async () => {
+  deps = await createTestDeps();
+});
+afterEach(async () => {
+  await deps.cleanup();
+});
+
 describe('AttemptLimiter', () => {
-  it('blocks a key after the maximum failures within the window, and frees it afterwards', () => {
-    const limiter = new AttemptLimiter(3, 60_000);
+  it('blocks a key after the maximum failures within the window, and frees it afterwards', async () => {
+    const limiter = new AttemptLimiter(deps.db, 'test.client', 3, 60_000);
     for (const t of [0, 1000, 2000]) {
-      expect(limiter.isBlocked('1.2.3.4', t)).toBe(false);
-      limiter.recordFailure('1.2.3.4', t);
+      expect(await limiter.isBlocked('1.2.3.4', t)).toBe(false);
+      await limiter.recordFailure('1.2.3.4', t);
     }
-    expect(limiter.isBlocked('1.2.3.4', 3000)).toBe(true);
-    expect(limiter.isBlocked('5.6.7.8', 3000)).toBe(false);
-    expect(limiter.isBlocked('1.2.3.4', 60_500)).toBe(false);
+    expect(await limiter.isBlocked('1.2.3.4', 3000)).toBe(true);
+    expect(await limiter.isBlocked('5.6.7.8', 3000)).toBe(false);
+    expect(await limiter.isBlocked('1.2.3.4', 60_500)).toBe(false);
   });
 
-  it('forgets the least recently failed keys beyond its size bound', () => {
-    const limiter = new AttemptLimiter(1, 60_000, 2);
-    limiter.recordFailure('a', 0);
-    limiter.recordFailure('b', 1);
-    limiter.recordFailure('c', 2);
-    expect(limiter.isBlocked('a', 3)).toBe(false);
-    expect(limiter.isBlocked('b', 3)).toBe(true);
-    expect(limiter.isBlocked('c', 3)).toBe(true);
+  it('counts together the failures seen by two limiters of the same scope (two instances), apart from other scopes', async () => {
+    const [a, b] = [new AttemptLimiter(deps.db, 'test.account', 2, 60_000), new AttemptLimiter(deps.db, 'test.account', 2, 60_000)];
+    const other = new AttemptLimiter(deps.db, 'test.other', 2, 60_000);
+    await a.recordFailure('tuan', 0);
+    await b.recordFailure('tuan', 1);
+    expect(await a.isBlocked('tuan', 2)).toBe(true);
+    expect(await b.isBlocked('tuan', 2)).toBe(true);
+    expect(await other.isBlocked('tuan', 2)).toBe(false);
+  });
+
+  it('stores no key in clear and purges the scope’s expired failures when recording a new one', async () => {
+    const limiter = new AttemptLimiter(deps.db, 'test.client', 5, 60_000);
+    await limiter.recordFailure('203.0.113.9', 0);
+    await limiter.recordFailure('198.51.100.7', 30_000);
+    await new AttemptLimiter(deps.db, 'test.other', 5, 1000).recordFailure('x', 0);
+    const rows = async () => deps.db.selectFrom('attempts').selectAll().orderBy('at').execute();
+    expect(JSON.stringify(await rows())).not.toMatch(/203\.0\.113\.9|198\.51\.100\.7/);
+    await limiter.recordFailure('198.51.100.7', 70_000);
+    // The first failure is past the window and goes; the other scope's row is its own to purge.
+    expect((await rows()).map((r) => [r.scope, r.at])).toEqual([
+      ['test.other', new Date(0).toISOString()],
+      ['test.client', new Date(30_000).toISOString()],
+      ['test.client', new Date(70_000).toISOString()],
+    ]);
   });
 });

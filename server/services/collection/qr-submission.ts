@@ -73,13 +73,18 @@ export type SubmitOutcome =
  * form; a response below the validity threshold is held back once (`incomplete_ok` posts it anyway).
  */
 export async function submitQrForm(trx: Executor, batch: BatchScope, token: string, values: QrFormValues): Promise<SubmitOutcome> {
-  // Locked while it is found: recordResponse then needs no second statement to lock it.
-  const questionnaire = await lockQuestionnaireByToken(trx, token);
-  if (!questionnaire?.released) return { kind: 'not-found' };
+  const found = await findQuestionnaireByToken(trx, token);
+  if (!found?.released) return { kind: 'not-found' };
   // The batch holds the write lock (and on PostgreSQL the wave's row), so the wave stays as read for every job in it.
-  const year = questionnaire.waveYear;
+  const year = found.waveYear;
   const context = await batch.once(`wave ${year}`, () => waveContext(trx, year, findWaveForUpdate));
   if (!context) return { kind: 'not-found' };
+  // Locked only now, after the wave: every writer (paper entry, no-form marks, imports) locks the
+  // wave's row before a questionnaire's, and PostgreSQL ends one of two transactions that take
+  // them in opposite orders (a deadlock, seen with two instances in test/two-instances.test.ts).
+  // recordResponse then needs no second statement to lock it.
+  const questionnaire = await lockQuestionnaireByToken(trx, token);
+  if (!questionnaire?.released) return { kind: 'not-found' };
   const opened: OpenQuestionnaire = { questionnaire, ...context };
   if (!takesAnswers(opened)) return { kind: 'closed' };
   const { definition, wave } = opened;

@@ -23,13 +23,13 @@ export async function openByShortLink(
   attempt: { client: string; typedCode: string; typedKey: string },
 ): Promise<ShortLinkOutcome> {
   const code = normaliseQuestionnaireCode(attempt.typedCode);
-  if (limits.byClient.isBlocked(attempt.client) || (code && limits.byCode.isBlocked(code))) return { kind: 'too-many' };
+  if ((await limits.byClient.isBlocked(attempt.client)) || (code && (await limits.byCode.isBlocked(code)))) return { kind: 'too-many' };
   const questionnaire = code ? await findQuestionnaireByCode(db, code) : undefined;
   // Compare even when the code is unknown, so timing does not tell which codes exist.
   const keyMatches = accessKeyMatches(questionnaire?.token ?? 'no-such-questionnaire', attempt.typedKey);
   if (!questionnaire || !questionnaire.released || !keyMatches) {
-    limits.byClient.recordFailure(attempt.client);
-    if (code) limits.byCode.recordFailure(code);
+    await limits.byClient.recordFailure(attempt.client);
+    if (code) await limits.byCode.recordFailure(code);
     return { kind: 'wrong-key' };
   }
   return { kind: 'open', token: questionnaire.token };

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppDeps, type AppDeps } from '../server/app-env';
+import { loadConfig } from '../server/config';
+import { migrateToLatest, openDatabase } from '../server/db/connect';
+import { withStartLock } from '../server/db/dialect';
+import { seedDemoIfEmpty } from '../server/demo/seed-demo';
+import { insertUser } from '../server/repositories/users';
+import { startLiveServer } from './support/live-server';
+import { createTestDatabase, onPostgresInEveryRun } from './support/postgres-cluster';
+import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
+import { signInSession, type StaffSession } from './support/test-deps';
+
+/**
+ * Several stateless instances over one PostgreSQL database, as behind a load balancer: two
+ * real HTTP servers on two ports, each with its own AppDeps and connection pool. PostgreSQL by
+ * nature: in the SQLite run it starts its own throwaway cluster (postgres-cluster.ts), so it
+ * never passes by skipping.
+ */
+onPostgresInEveryRun();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-two-'));
+
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+function instanceDeps(url: string): AppDeps {
+  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir, PORT: '0' }, dataDir);
+  return createAppDeps({ db: openDatabase(config.database), config });
+}
+
+const CRITERIA = ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3'];
+
+function qrForm(): URLSearchParams {
+  const body = new URLSearchParams();
+  for (const code of CRITERIA) body.set(code, '4');
+  body.set('comment', 'Trả lời qua mã QR');
+  return body;
+}
+
+/** A keyed paper form as the entry page posts it (see test/entry.test.ts). */
+function paperForm(code: string): URLSearchParams {
+  const body = new URLSearchParams({ code, opened_at: new Date(Date.now() - 40_000).toISOString(), corrections: '0' });
+  CRITERIA.forEach((c, i) => body.set(c, String((i % 5) + 1)));
+  body.set('gender', '2');
+  body.set('age_band', '3');
+  body.append('priorities', '1');
+  body.set('comment', 'Phiếu giấy');
+  return body;
+}
+
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('two server instances sharing one PostgreSQL database', () => {
+  let database: { url: string; drop: () => Promise<void> };
+  let a: AppDeps;
+  let b: AppDeps;
+  let servers: { url: string; close: () => Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = instanceDeps(database.url);
+    b = instanceDeps(database.url);
+    await migrateToLatest(a.db);
+    servers = [await startLiveServer(a), await startLiveServer(b)];
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    await a?.db.destroy();
+    await b?.db.destroy();
+    await database?.drop();
+  });
+
+  it('counts exactly one response when a QR answer (instance A) and a paper entry (instance B) for one questionnaire arrive together, 50 times', async () => {
+    const { questionnaires } = await createPublishedWave(a.db, { perUnit: 17, reserves: 0 });
+    const clerk: StaffSession = await signInSession(b, 'clerk', 'buudien.b');
+    const [onA, onB] = servers.map((s) => s.url);
+    const targets: PublishedQuestionnaire[] = questionnaires.slice(0, 50);
+    expect(targets).toHaveLength(50);
+    const statuses: number[] = [];
+    for (const q of targets) {
+      const [qr, paper] = await Promise.all([
+        fetch(`${onA}/q/${q.token}`, { method: 'POST', body: qrForm(), headers: form, redirect: 'manual' }),
+        fetch(`${onB}/waves/2023/entry/forms`, { method: 'POST', body: paperForm(q.code), headers: { ...form, ...clerk, accept: 'application/json' } }),
+      ]);
+      statuses.push(qr.status, paper.status);
+      await Promise.all([qr.arrayBuffer(), paper.arrayBuffer()]);
+    }
+    // Either order is right (the other one is kept for review); an error or a deadlock is not.
+    expect(statuses.filter((s) => s >= 400)).toEqual([]);
+    const rows = await a.db
+      .selectFrom('responses')
+      .select(['questionnaire_id', 'state', 'channel'])
+      .where(
+        'questionnaire_id',
+        'in',
+        targets.map((q) => q.id),
+      )
+      .execute();
+    for (const q of targets) {
+      const mine = rows.filter((r) => r.questionnaire_id === q.id);
+      expect(mine.filter((r) => r.state === 'counted'), q.code).toHaveLength(1);
+      expect(mine.map((r) => r.channel).sort(), q.code).toEqual(['paper', 'qr']);
+      expect(mine.map((r) => r.state).sort(), q.code).toEqual(['counted', 'review']);
+    }
+  });
+
+  it('holds the sign-in limit across instances: 10 wrong passwords spread over A and B, then the 11th attempt is refused on either', async () => {
+    await insertUser(a.db, { username: 'phantich.ab', role: 'analyst', password: 'mat-khau-dung-123' });
+    const attempt = (server: string, password: string) =>
+      fetch(`${server}/dang-nhap`, { method: 'POST', body: new URLSearchParams({ username: 'phantich.ab', password, next: '/' }), headers: form, redirect: 'manual' });
+    for (let i = 0; i < 10; i++) expect((await attempt(servers[i % 2].url, `sai-${i}`)).status).toBe(401);
+    for (const server of servers) expect((await attempt(server.url, 'mat-khau-dung-123')).status).toBe(429);
+  });
+});
+
+describe('instances starting together on one fresh PostgreSQL database', () => {
+  it('migrate and seed the demo once: the start lock makes them take turns', async () => {
+    const database = await createTestDatabase();
+    const [one, two] = [instanceDeps(database.url), instanceDeps(database.url)];
+    try {
+      const start = (deps: AppDeps) =>
+        withStartLock(deps.db, async () => {
+          await migrateToLatest(deps.db);
+          return seedDemoIfEmpty(deps.db, dataDir);
+        });
+      const outcomes = await Promise.all([start(one), start(two)]);
+      expect(outcomes.map((o) => o.seeded).sort()).toEqual([false, true]);
+      expect((await one.db.selectFrom('waves').select('year').execute()).map((w) => w.year)).toEqual([2023]);
+      expect((await one.db.selectFrom('users').select('username').orderBy('username').execute()).map((u) => u.username)).toEqual(['admin', 'analyst', 'buudien', 'supervisor']);
+    } finally {
+      await one.db.destroy();
+      await two.db.destroy();
+      await database.drop();
+    }
+  }, 120_000);
+});
