@@ -71,6 +71,27 @@ async function renderPage(deps: AppDeps, c: Context<WaveEnv>, message?: FlashMes
   );
 }
 
+/**
+ * An upload on the results page: the file's import, then the page again with what it did, or
+ * with why nothing was imported (the service refused and wrote nothing).
+ */
+async function afterUpload(
+  deps: AppDeps,
+  c: Context<WaveEnv, string, { out: { form: { file: File | null } } }>,
+  noFile: string,
+  work: (year: number, file: File, bytes: Uint8Array) => Promise<string>,
+) {
+  const { file } = c.req.valid('form');
+  try {
+    if (!file) throw new UserError(noFile);
+    const text = await work(c.var.wave.year, file, new Uint8Array(await file.arrayBuffer()));
+    return c.html(await renderPage(deps, c, { kind: 'ok', text }));
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return c.html(await renderPage(deps, c, errorFlash(error)), error.status);
+  }
+}
+
 export function analysisRoutes(deps: AppDeps) {
   const routes = new Hono<WaveEnv>()
     .get('/', canView, async (c) => c.html(await renderPage(deps, c)))
@@ -85,39 +106,23 @@ export function analysisRoutes(deps: AppDeps) {
     .get('/tables.xlsx', canView, async (c) => download(c, await exportOf(deps, c, { format: 'xlsx' })))
     // Opened in the browser to read and print, so inline; the name is kept for "Save as".
     .get('/report.html', canView, async (c) => download(c, await exportOf(deps, c, { format: 'html' }), 'inline'))
-    .post('/boundaries', requireRole(...BOUNDARY_ROLES), uploadedFile, async (c) => {
-      const { year } = c.var.wave;
-      const { file } = c.req.valid('form');
-      try {
-        if (!file) throw new UserError('Chưa chọn tệp ranh giới (GeoJSON)');
-        const bytes = new Uint8Array(await file.arrayBuffer());
+    .post('/boundaries', requireRole(...BOUNDARY_ROLES), uploadedFile, async (c) =>
+      afterUpload(deps, c, 'Chưa chọn tệp ranh giới (GeoJSON)', async (year, file, bytes) => {
         const imported = await writeTransaction(deps.db, (trx) => importBoundaries(trx, year, { bytes, fileName: file.name }, actorOf(c), deps.clock()));
         const undrawn = imported.unitsWithoutShape.length > 0 ? `; ${imported.unitsWithoutShape.length} đơn vị chưa có ranh giới (xem danh sách ở cuối trang)` : '';
-        const text = `Đã nhập ranh giới: ${imported.shapesRead} vùng${undrawn}.`;
-        return c.html(await renderPage(deps, c, { kind: 'ok', text }));
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        return c.html(await renderPage(deps, c, errorFlash(error)), error.status);
-      }
-    })
-    .post('/previous', requireRole(...IMPORT_ROLES), uploadedFile, async (c) => {
-      const { year } = c.var.wave;
-      const { file } = c.req.valid('form');
-      try {
-        if (!file) throw new UserError('Chưa chọn tệp chỉ số đã công bố');
-        const bytes = new Uint8Array(await file.arrayBuffer());
+        return `Đã nhập ranh giới: ${imported.shapesRead} vùng${undrawn}.`;
+      }),
+    )
+    .post('/previous', requireRole(...IMPORT_ROLES), uploadedFile, async (c) =>
+      afterUpload(deps, c, 'Chưa chọn tệp chỉ số đã công bố', async (year, _file, bytes) => {
         const imported = await writeTransaction(deps.db, (trx) => importPreviousIndexes(trx, year, bytes, actorOf(c)));
         const note =
           imported.rawPreviousYear !== null
             ? ` Lưu ý: hệ thống có phiếu gốc của đợt ${imported.rawPreviousYear}, nên so sánh vẫn dùng phiếu gốc.`
             : '';
-        const text = `Đã nhập chỉ số đã công bố năm ${year - 1} của ${imported.rows.length} đơn vị.${note}`;
-        return c.html(await renderPage(deps, c, { kind: 'ok', text }));
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        return c.html(await renderPage(deps, c, errorFlash(error)), error.status);
-      }
-    });
+        return `Đã nhập chỉ số đã công bố năm ${year - 1} của ${imported.rows.length} đơn vị.${note}`;
+      }),
+    );
   // One static path per table, not a pattern: the app's RegExpRouter cannot hold a pattern beside static siblings.
   for (const table of TABLE_NAMES) {
     routes.get(`/${table}.csv`, canView, async (c) => download(c, await exportOf(deps, c, { format: 'csv', table })));
