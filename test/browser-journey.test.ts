@@ -330,6 +330,8 @@ describe('the journey of a wave through the pages', () => {
       await clerk1.locator('#entry-form').waitFor({ state: 'visible' });
       await clerk1.keyboard.press('Alt+K');
       await clerk1.getByRole('heading', { name: `Xác nhận phiếu ${wrong}` }).waitFor();
+      // The page moves focus to the confirm button once its script has run; Enter before that goes nowhere.
+      await expect.poll(() => clerk1.evaluate('document.activeElement && document.activeElement.id')).toBe('confirm-button');
       await shot(clerk1, '17-undeliverable-confirm');
       await clerk1.keyboard.press('Enter');
       await expect.poll(messages).toMatch(new RegExp(`phiếu ${wrong} \\(Sở Tư pháp\\): không phát được\\. Đã phát hành phiếu dự phòng \\S+ thay thế`));
@@ -345,6 +347,8 @@ describe('the journey of a wave through the pages', () => {
       await clerk1.locator('#entry-form').waitFor({ state: 'visible' });
       await clerk1.keyboard.press('Alt+T');
       await clerk1.getByRole('heading', { name: `Xác nhận phiếu ${refused}` }).waitFor();
+      // The page moves focus to the confirm button once its script has run; Enter before that goes nowhere.
+      await expect.poll(() => clerk1.evaluate('document.activeElement && document.activeElement.id')).toBe('confirm-button');
       await clerk1.keyboard.press('Enter');
       await expect.poll(messages).toMatch(new RegExp(`phiếu ${refused} \\(Sở Tư pháp\\): từ chối\\. Đã phát hành phiếu dự phòng \\S+ thay thế`));
       await shot(clerk1, '20-refused');
