@@ -2,7 +2,8 @@
  * Frame import + draw benchmark (issue 3).
  *
  *   npx tsx bench/draw.ts [rows]      one size, default 1,000,000 rows (~220 MB)
- *   npx tsx bench/draw.ts --scale     (a) and (b) at 1 M and 4 M rows, to show memory against rows
+ *   npx tsx bench/draw.ts --scale     (a), (b) drawSample and (d) at 1 M and 4 M rows, to show memory against rows
+ *   npx tsx bench/draw.ts --only=draw,index,draw-index [rows]   (a) and the phases named
  *
  * Writes a messy frame like shared/fixtures/frame-2023-sample.csv to bench/out/ and times,
  * each phase in its own child process so its peak RSS is its own:
@@ -14,15 +15,21 @@
  *       draw of 25 per unit + 20 % reserve): "scan+draw"; and drawSample alone, with the
  *       full report. The generated file repeats ~0.1 % of its dossier codes, as real exports
  *       do, so each of these reads it twice (see readFrame);
- *   (c) scanFrame alone.
+ *   (c) scanFrame alone;
+ *   (d) issue 15: the import keeping the draw index (scanFrame writing it to a file beside the
+ *       frame), then the draw from that index (drawFromIndex: the index streamed, only the
+ *       drawn rows read from the frame by byte range). Its result is checked equal to
+ *       drawSample's (b) in the same run.
  * The phases are run in turn, 3 rounds, so a change in the machine's load hits all of them;
- * wall time is the median of the rounds.
+ * wall time is the median of the rounds, CPU time (user + system of the phase's process, from
+ * the phase's start) beside it, since on a shared machine the wall time also counts waiting.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import { drawSample, scanFrame, type DrawOptions, type UnitRef } from '../sampling/index';
+import { createHash } from 'node:crypto';
+import { drawFromIndex, drawSample, fileIndexSink, fileRanges, scanFrame, type DrawOptions, type DrawResult, type UnitRef } from '../sampling/index';
 import { seededRandom } from '../sampling/test-support';
 import { oneStopDate } from '../server/demo/frame-2025';
 
@@ -100,13 +107,22 @@ async function generate(path: string, rows: number): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-type Phase = 'papaparse' | 'papa-parser' | 'draw' | 'scan' | 'scan+draw';
+type Phase = 'papaparse' | 'papa-parser' | 'draw' | 'scan' | 'scan+draw' | 'index' | 'draw-index';
 
-/** Runs in the child: one phase, then prints its wall time and this process's peak RSS. */
+const indexOf = (path: string) => `${path}.index`;
+
+/** What two draws must agree on, in one line. */
+function fingerprint(result: DrawResult): string {
+  return createHash('sha256').update(JSON.stringify({ ...result, dedupBytes: 0 })).digest('hex').slice(0, 16);
+}
+
+/** Runs in the child: one phase, then prints its wall and CPU time and this process's peak RSS. */
 async function runPhase(phase: Phase, path: string): Promise<void> {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let rows = 0;
   let dedupBytes = 0;
+  let result = '';
   if (phase === 'papa-parser') {
     const parser = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' });
     const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -129,9 +145,22 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
       });
     });
   } else if (phase === 'draw') {
-    const result = await drawSample(() => createReadStream(path), DRAW);
-    rows = result.report.rowsRead;
-    dedupBytes = result.dedupBytes;
+    const drawn = await drawSample(() => createReadStream(path), DRAW);
+    rows = drawn.report.rowsRead;
+    dedupBytes = drawn.dedupBytes;
+    result = fingerprint(drawn);
+  } else if (phase === 'index') {
+    const { seed: _seed, allocation: _allocation, reservePercent: _reserve, ...frame } = DRAW;
+    const sink = fileIndexSink(indexOf(path));
+    const scan = await scanFrame(() => createReadStream(path), frame, sink);
+    sink.close();
+    rows = scan.report.rowsRead;
+    dedupBytes = scan.dedupBytes;
+  } else if (phase === 'draw-index') {
+    const { seed, allocation, reservePercent } = DRAW;
+    const drawn = await drawFromIndex(createReadStream(indexOf(path), { highWaterMark: 1 << 20 }), fileRanges(path), { seed, allocation, reservePercent });
+    rows = drawn.report.rowsRead;
+    result = fingerprint(drawn);
   } else {
     const scan = await scanFrame(() => createReadStream(path), DRAW);
     rows = scan.report.rowsRead;
@@ -139,24 +168,28 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
     if (phase === 'scan+draw') rows = (await drawSample(() => createReadStream(path), DRAW)).report.rowsRead;
   }
   const ms = performance.now() - start;
-  process.stdout.write(JSON.stringify({ ms, rows, dedupBytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(JSON.stringify({ ms, cpuMs, rows, dedupBytes, result, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }
 
 interface Measure {
   seconds: number;
+  cpuSeconds: number;
   peakRssMb: number;
   rows: number;
   dedupBytes: number;
+  result: string;
 }
 
-function runOnce(phase: Phase, path: string): { seconds: number; rssMb: number; rows: number; dedupBytes: number } {
+function runOnce(phase: Phase, path: string): { seconds: number; cpuSeconds: number; rssMb: number; rows: number; dedupBytes: number; result: string } {
   const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', phase, path], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
   if (child.status !== 0) throw new Error(`phase ${phase} failed: ${child.stderr}`);
-  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMb: number; rows: number; dedupBytes: number };
-  return { seconds: result.ms / 1000, rssMb: result.maxRssMb, rows: result.rows, dedupBytes: result.dedupBytes };
+  const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; cpuMs: number; maxRssMb: number; rows: number; dedupBytes: number; result: string };
+  return { seconds: out.ms / 1000, cpuSeconds: out.cpuMs / 1000, rssMb: out.maxRssMb, rows: out.rows, dedupBytes: out.dedupBytes, result: out.result };
 }
 
 /** Every phase once per round, so load changes on a shared machine hit all phases alike. */
@@ -166,9 +199,11 @@ function measure(phases: Phase[], path: string): Map<Phase, Measure> {
   return new Map(
     phases.map((phase) => {
       const list = runs.get(phase)!;
-      const times = list.map((r) => r.seconds).sort((a, b) => a - b);
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
       const measure: Measure = {
-        seconds: times[Math.floor(RUNS / 2)],
+        seconds: median(list.map((r) => r.seconds)),
+        cpuSeconds: median(list.map((r) => r.cpuSeconds)),
+        result: list[0].result,
         peakRssMb: Math.max(...list.map((r) => r.rssMb)),
         rows: list[0].rows,
         dedupBytes: list[0].dedupBytes,
@@ -197,29 +232,43 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--phase') return runPhase(args[1] as Phase, args[2]);
   const scale = args.includes('--scale');
-  const sizes = scale ? [1_000_000, 4_000_000] : [Number(args[0] ?? 1_000_000)];
-  const widths = [48, 9, 7, 8, 12, 14];
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const size = args.find((a) => !a.startsWith('--'));
+  const sizes = scale ? [1_000_000, 4_000_000] : [Number(size ?? 1_000_000)];
+  const widths = [52, 9, 7, 8, 9, 12, 14];
   console.log(`node ${process.version}, ${RUNS} rounds of every phase in turn, median wall time, peak RSS over the rounds`);
   for (const rows of sizes) {
     const path = await frameOf(rows);
     const mb = statSync(path).size / 1e6;
     console.log(`\n${rows.toLocaleString('en')} rows, ${mb.toFixed(0)} MB`);
-    console.log(row(['phase', 'seconds', 'MB/s', 'vs (a)', 'peak RSS MB', 'de-dup B/row'], widths));
+    console.log(row(['phase', 'seconds', 'MB/s', 'vs (a)', 'CPU s', 'peak RSS MB', 'de-dup B/row'], widths));
     const phases: [string, Phase][] = [
       ['(a) Papa.parse(read stream), rows ignored', 'papaparse'],
       ['(a) Papa.Parser on decoded chunks, rows ignored', 'papa-parser'],
       ['(b) scanFrame then drawSample (the server)', 'scan+draw'],
       ['(b) drawSample alone (full report)', 'draw'],
       ['(c) scanFrame alone', 'scan'],
+      ['(d) import: scanFrame writing the draw index', 'index'],
+      ['(d) draw: drawFromIndex (index + drawn rows only)', 'draw-index'],
     ];
     // The scale run is about memory against rows; the two-pass phases would only add minutes.
-    const chosen = scale ? phases.filter(([, p]) => p !== 'scan+draw' && p !== 'scan') : phases;
+    const chosen = only
+      ? phases.filter(([, p]) => p === 'papa-parser' || only.includes(p))
+      : scale
+        ? phases.filter(([, p]) => p !== 'scan+draw' && p !== 'scan' && p !== 'papaparse')
+        : phases;
     const measures = measure(chosen.map(([, p]) => p), path);
-    const base = Math.min(measures.get('papaparse')!.seconds, measures.get('papa-parser')!.seconds);
+    const base = Math.min(...['papaparse', 'papa-parser'].filter((p) => measures.has(p as Phase)).map((p) => measures.get(p as Phase)!.seconds));
     for (const [label, phase] of chosen) {
       const m = measures.get(phase)!;
       const perRow = m.dedupBytes > 0 ? (m.dedupBytes / m.rows).toFixed(1) : '';
-      console.log(row([label, m.seconds.toFixed(2), (mb / m.seconds).toFixed(0), `${(m.seconds / base).toFixed(2)}×`, m.peakRssMb.toFixed(0), perRow], widths));
+      console.log(row([label, m.seconds.toFixed(2), (mb / m.seconds).toFixed(0), `${(m.seconds / base).toFixed(2)}×`, m.cpuSeconds.toFixed(2), m.peakRssMb.toFixed(0), perRow], widths));
+    }
+    if (measures.has('draw') && measures.has('draw-index')) {
+      const fromFile = measures.get('draw')!.result;
+      const fromIndex = measures.get('draw-index')!.result;
+      console.log(`index ${(statSync(indexOf(path)).size / 1e6).toFixed(0)} MB; drawFromIndex result ${fromIndex === fromFile ? '=' : '≠'} drawSample result (${fromIndex} / ${fromFile})`);
+      if (fromIndex !== fromFile) process.exitCode = 1;
     }
   }
 }

@@ -17,6 +17,36 @@ export interface DecodeState {
   encoding: string;
   sha256: string;
   bytesRead: number;
+  /**
+   * When given, filled with pairs (characters decoded so far, byte offset in the file where the
+   * next character starts), at most ANCHOR_BYTES apart: where a row found in the text lies in
+   * the raw file, for reading it back alone (a draw index). UTF-8 only; UTF-16 needs none.
+   */
+  anchors?: number[];
+}
+
+/** Bytes decoded per call when anchors are kept: a row is read back from at most this far before it. */
+const ANCHOR_BYTES = 8192;
+
+function byteOrderMark(encoding: string, head: Uint8Array): number {
+  if (encoding !== 'utf-8') return 2;
+  return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+}
+
+/**
+ * How many of the last bytes seen (`held`, then `piece`) start a character not complete yet,
+ * which a streaming decoder holds back; the input is valid UTF-8.
+ */
+function incompleteTail(held: number[], piece: Uint8Array): number[] {
+  const total = held.length + piece.length;
+  const at = (k: number) => (k < held.length ? held[k] : piece[k - held.length]);
+  for (let back = 1; back <= 3 && back <= total; back++) {
+    const b = at(total - back);
+    if ((b & 0xc0) === 0x80) continue;
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > back ? Array.from({ length: back }, (_, i) => at(total - back + i)) : [];
+  }
+  return [];
 }
 
 function detectEncoding(head: Uint8Array): string {
@@ -40,12 +70,37 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
 
+  const anchors = state.anchors;
+  let charsDecoded = 0;
+  let byteOffset = 0;
+  let held: number[] = [];
+  /** Decodes in pieces of ANCHOR_BYTES, noting where each piece's text starts in the file. */
+  const anchored = (bytes: Uint8Array, stream: boolean): string => {
+    let text = '';
+    for (let at = 0; at < bytes.length; at += ANCHOR_BYTES) {
+      const piece = bytes.subarray(at, at + ANCHOR_BYTES);
+      anchors!.push(charsDecoded, byteOffset + at - held.length);
+      const decoded = (decoder as Decoder).decode(piece, { stream: stream || at + ANCHOR_BYTES < bytes.length });
+      held = incompleteTail(held, piece);
+      charsDecoded += decoded.length;
+      text += decoded;
+    }
+    byteOffset += bytes.length;
+    return text;
+  };
+  const decode = (bytes: Uint8Array, stream: boolean): string =>
+    anchors === undefined || state.encoding !== 'utf-8' ? (decoder as Decoder).decode(bytes, { stream }) : anchored(bytes, stream);
+
   const start = (bytes: Uint8Array, final: boolean): string => {
     state.encoding = detectEncoding(bytes);
-    decoder = new TextDecoder(state.encoding, { fatal: true });
+    // The mark is skipped here, not by the decoder, so that byte offsets count it; a second
+    // mark, as before, reaches the text (the header reader drops it).
+    decoder = new TextDecoder(state.encoding, { fatal: true, ignoreBOM: true });
+    const bom = byteOrderMark(state.encoding, bytes);
+    byteOffset = bom;
     let text: string;
     try {
-      text = decoder.decode(bytes, { stream: !final });
+      text = decode(bytes.subarray(bom), !final);
     } catch {
       throw new FatalFrameError(NOT_TEXT);
     }
@@ -69,7 +124,7 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
       pending = [];
     } else {
       try {
-        text = (decoder as Decoder).decode(bytes, { stream: true });
+        text = decode(bytes, true);
       } catch {
         throw new FatalFrameError(`${NOT_TEXT} (lỗi mã hóa gần byte ${state.bytesRead.toLocaleString('vi-VN')})`);
       }

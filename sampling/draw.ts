@@ -25,9 +25,9 @@
  */
 import { plannedUpperBound, allocate, validateAllocation, withVersion } from './allocate';
 import { isoOfDay } from './dates';
-import { readFrame, type EligibleRow } from './frame';
+import { readFrame, type EligibleRow, type RecordFields } from './frame';
 import { HmacSha256, compareDigests } from './sha256';
-import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, SampleLine, UnitDraw } from './types';
+import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, FrameScan, SampleLine, UnitDraw, UnitRef } from './types';
 
 export const SAMPLING_METHOD = 'hmac-sha256-rank-v1';
 /**
@@ -43,9 +43,13 @@ export const SAMPLING_CODE_VERSION = 'sipas-sampling-1.2.0';
 const FRAME_RULES: Record<string, 1 | 2> = { 'sipas-sampling-1.1.0': 1, 'sipas-sampling-1.2.0': 2 };
 export const SAMPLING_CODE_VERSIONS = Object.keys(FRAME_RULES);
 
-interface Candidate {
+/** A person kept in a unit's selection; the draw from an index keeps other things per person. */
+export interface Ranked {
   rank: Int32Array;
   personId: number;
+}
+
+interface Candidate extends Ranked {
   dossierRank: Int32Array;
   entry: DrawnEntry;
 }
@@ -62,9 +66,10 @@ function nullable(text: string): string | null {
   return text === '' ? null : own(text);
 }
 
-function describe(row: EligibleRow): DrawnEntry {
+/** The drawn row as listed: the same whether it comes from the stream or is read back alone. */
+export function describe(unitCode: string, row: RecordFields): DrawnEntry {
   return {
-    unitCode: row.unitCode,
+    unitCode,
     role: 'primary',
     rank: 0,
     dossierCode: own(row.dossierCode),
@@ -82,9 +87,9 @@ function describe(row: EligibleRow): DrawnEntry {
 }
 
 /** The k smallest ranks of one unit, largest on top so it is the one evicted. */
-class UnitSelection {
-  private readonly heap: Candidate[] = [];
-  private readonly members = new Map<number, Candidate>();
+export class UnitSelection<C extends Ranked> {
+  private readonly heap: C[] = [];
+  private readonly members = new Map<number, C>();
 
   constructor(private readonly capacity: number) {}
 
@@ -94,7 +99,7 @@ class UnitSelection {
     return this.capacity > 0 && compareDigests(rank, this.heap[0].rank) < 0;
   }
 
-  add(candidate: Candidate): void {
+  add(candidate: C): void {
     const heap = this.heap;
     if (heap.length >= this.capacity) {
       this.members.delete(heap[0].personId);
@@ -107,11 +112,11 @@ class UnitSelection {
     this.members.set(candidate.personId, candidate);
   }
 
-  member(personId: number): Candidate | undefined {
+  member(personId: number): C | undefined {
     return this.members.get(personId);
   }
 
-  ordered(): Candidate[] {
+  ordered(): C[] {
     return [...this.heap].sort((a, b) => compareDigests(a.rank, b.rank));
   }
 
@@ -144,10 +149,13 @@ function reserveSize(planned: number, reservePercent: number): number {
   return Math.ceil((planned * reservePercent) / 100);
 }
 
-/** `open` gives a fresh stream of the frame's bytes each time; a frame with repeated dossier codes is read twice. */
-export async function drawSample(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
-  const { seed, allocation, reservePercent } = options;
-  const codeVersion = options.codeVersion ?? SAMPLING_CODE_VERSION;
+/** What a draw is asked for, apart from the frame. */
+export type DrawRequest = Pick<DrawOptions, 'seed' | 'allocation' | 'reservePercent' | 'codeVersion'>;
+
+/** Checks the request; gives its method version, frame rules and how many to keep per unit while streaming. */
+export function checkDrawRequest(request: DrawRequest): { codeVersion: string; frameRules: 1 | 2; capacity: number } {
+  const { seed, allocation, reservePercent } = request;
+  const codeVersion = request.codeVersion ?? SAMPLING_CODE_VERSION;
   const frameRules = FRAME_RULES[codeVersion];
   if (frameRules === undefined) {
     throw new RangeError(`Phiên bản phương pháp bốc mẫu "${codeVersion}" không được hỗ trợ (có: ${SAMPLING_CODE_VERSIONS.join(', ')}).`);
@@ -157,10 +165,15 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
   if (!(reservePercent >= 0 && reservePercent <= 1000)) {
     throw new RangeError(`Tỷ lệ dự phòng phải từ 0 đến 1000 % (nhận được ${reservePercent}).`);
   }
-
   const bound = plannedUpperBound(allocation);
-  const capacity = bound + reserveSize(bound, reservePercent);
-  let selections: UnitSelection[] = [];
+  return { codeVersion, frameRules, capacity: bound + reserveSize(bound, reservePercent) };
+}
+
+/** `open` gives a fresh stream of the frame's bytes each time; a frame with repeated dossier codes is read twice. */
+export async function drawSample(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
+  const { seed } = options;
+  const { codeVersion, frameRules, capacity } = checkDrawRequest(options);
+  let selections: UnitSelection<Candidate>[] = [];
   const hmac = new HmacSha256(seed);
   const rank = new Int32Array(8);
   const dossierRank = new Int32Array(8);
@@ -175,7 +188,7 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
       hmac.start().add(row.unitCode).add('\u0000').add(row.personKind).add(row.personBody).finishInto(rank);
       if (!selection.admits(rank)) return;
       hmac.start().add('dossier\u0000').add(row.dossierCode).finishInto(dossierRank);
-      selection.add({ rank: rank.slice(), personId: row.personId, dossierRank: dossierRank.slice(), entry: describe(row) });
+      selection.add({ rank: rank.slice(), personId: row.personId, dossierRank: dossierRank.slice(), entry: describe(row.unitCode, row) });
       return;
     }
     // A person already ranked: only matters if kept, and then only if this dossier hashes lower.
@@ -184,11 +197,27 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
     hmac.start().add('dossier\u0000').add(row.dossierCode).finishInto(dossierRank);
     if (compareDigests(dossierRank, kept.dossierRank) < 0) {
       kept.dossierRank = dossierRank.slice();
-      kept.entry = describe(row);
+      kept.entry = describe(row.unitCode, row);
     }
   };
   const scan = await readFrame(open, { ...options, frameRules }, startPass);
+  return drawResult(scan, options, codeVersion, options.units, (unitIndex) => selections[unitIndex].ordered(), (chosen) => chosen.map((c) => c.entry));
+}
 
+/**
+ * The result of a draw once the frame was read: each unit's n primary and reserves, the first
+ * of its kept people in rank order (`ordered`, smallest rank first); `describeAll` gives the
+ * entries of all those chosen at once, in their order.
+ */
+export async function drawResult<C>(
+  scan: FrameScan,
+  request: DrawRequest,
+  codeVersion: string,
+  units: UnitRef[],
+  ordered: (unitIndex: number) => C[],
+  describeAll: (chosen: C[]) => DrawnEntry[] | Promise<DrawnEntry[]>,
+): Promise<DrawResult> {
+  const { seed, allocation, reservePercent } = request;
   const result: DrawResult = {
     ok: scan.ok,
     ...(scan.fatal !== undefined ? { fatal: scan.fatal } : {}),
@@ -207,16 +236,19 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
   if (!scan.ok) return result;
 
   const planned = allocate(scan.report.eligibleByUnit, allocation);
-  const unitIndexes = options.units.map((_, i) => i).sort((a, b) => byCodeUnits(options.units[a].code, options.units[b].code));
+  const unitIndexes = units.map((_, i) => i).sort((a, b) => byCodeUnits(units[a].code, units[b].code));
+  const chosen: C[] = [];
+  const slots: { role: 'primary' | 'reserve'; rank: number }[] = [];
   for (const unitIndex of unitIndexes) {
-    const code = options.units[unitIndex].code;
-    const ordered = selections[unitIndex].ordered();
+    const code = units[unitIndex].code;
+    const kept = ordered(unitIndex);
     const n = planned[code];
-    const drawn = Math.min(n, ordered.length);
-    const reserve = Math.min(reserveSize(n, reservePercent), ordered.length - drawn);
-    ordered.slice(0, drawn + reserve).forEach((c, i) => {
+    const drawn = Math.min(n, kept.length);
+    const reserve = Math.min(reserveSize(n, reservePercent), kept.length - drawn);
+    kept.slice(0, drawn + reserve).forEach((c, i) => {
       const primary = i < drawn;
-      result.entries.push({ ...c.entry, role: primary ? 'primary' : 'reserve', rank: primary ? i + 1 : i - drawn + 1 });
+      chosen.push(c);
+      slots.push({ role: primary ? 'primary' : 'reserve', rank: primary ? i + 1 : i - drawn + 1 });
     });
     const unit: UnitDraw = {
       unitCode: code,
@@ -228,6 +260,8 @@ export async function drawSample(open: () => ByteSource, options: DrawOptions): 
     };
     result.units.push(unit);
   }
+  const entries = await describeAll(chosen);
+  result.entries = entries.map((entry, i) => ({ ...entry, ...slots[i] }));
   return result;
 }
 

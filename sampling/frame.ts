@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { dayNumber } from './dates';
 import { decodeFrame, FatalFrameError, type DecodeState } from './decode';
+import { DrawIndexWriter, type DrawIndexSink } from './draw-index';
 import { FingerprintSet } from './fingerprint-set';
 import { FIELD_LABELS, REQUIRED_FIELDS, mapColumns, type Field } from './headers';
 import { Fingerprint, cleanField, fold, identityKey, isUsableAddress, nfc, normaliseIdNumber } from './text';
@@ -61,6 +62,49 @@ export interface EligibleRow {
   idNumber: string;
   /** A field of the row, cleaned and NFC, read on demand: only a drawn row needs these. */
   text(field: 'applicant_name' | 'address' | 'procedure' | 'phone' | 'channel'): string;
+  /**
+   * Where the row's record lies in the raw file, when the reader was asked for positions (else
+   * 0): it starts `skip` characters after byte `at`, and is `chars` characters long with its
+   * line break. Characters, not bytes, because only they come out of the CSV parser; `at` is
+   * an anchor the decoder noted at most a few kilobytes before (RecordLayout).
+   */
+  at: number;
+  skip: number;
+  chars: number;
+  /** How the file's records read, known from the header on; null before. */
+  layout: RecordLayout | null;
+}
+
+/** What it takes to read one record back from the raw bytes, alone: a draw index keeps it. */
+export interface RecordLayout {
+  encoding: string;
+  delimiter: string;
+  newline: '\n' | '\r';
+  /** Cell index of each field, -1 when the file has no such column. */
+  columns: Record<Field, number>;
+}
+
+/** Fields of a row read back alone, for the same description of a drawn row as when streaming. */
+export type RecordFields = Pick<EligibleRow, 'dossierCode' | 'resultDay' | 'organisation' | 'idNumber' | 'text'>;
+
+/** The description fields of one record's cells, exactly as the reader derives them. */
+export function recordFields(cells: string[], columns: Record<Field, number>): RecordFields {
+  const cell = (field: Field) => (columns[field] < 0 ? '' : cleanField(cells[columns[field]]));
+  return {
+    dossierCode: nfc(cell('dossier_code')),
+    resultDay: dayNumber(cell('result_date')),
+    organisation: columns.applicant_type >= 0 && isOrganisationType(cell('applicant_type')),
+    idNumber: idNumberOf(cell('id_number')),
+    text: (field) => nfc(cell(field)),
+  };
+}
+
+function isOrganisationType(value: string): boolean {
+  return ORGANISATION_TYPES.has(fold(value));
+}
+
+function idNumberOf(raw: string): string {
+  return raw === '' ? '' : nfc(normaliseIdNumber(raw));
 }
 
 export type RowConsumer = (row: EligibleRow) => void;
@@ -231,7 +275,7 @@ class FrameReader {
     const reader = this;
     this.row = {
       unitIndex: 0, unitCode: '', personKind: 'id:', personBody: '', personId: 0, newPerson: false, dossierCode: '', resultDay: 0,
-      organisation: false, idNumber: '',
+      organisation: false, idNumber: '', at: 0, skip: 0, chars: 0, layout: null,
       text(field) {
         const i = reader.col[field];
         return i < 0 ? '' : nfc(cleanField(reader.cells[i]));
@@ -239,7 +283,14 @@ class FrameReader {
     };
   }
 
-  useHeader(headers: string[]): void {
+  /** Where the next record lies (RecordLayout, EligibleRow.at). */
+  locate(at: number, skip: number, chars: number): void {
+    this.row.at = at;
+    this.row.skip = skip;
+    this.row.chars = chars;
+  }
+
+  useHeader(headers: string[], encoding: string, newline: '\n' | '\r'): void {
     const mapped = mapColumns(headers.map(nfc));
     const required = this.requireAddress ? [...REQUIRED_FIELDS, 'address' as const] : REQUIRED_FIELDS;
     const missing = required.filter((f) => mapped.index[f] === -1);
@@ -258,6 +309,7 @@ class FrameReader {
       );
     }
     this.col = mapped.index;
+    this.row.layout = { encoding, delimiter: this.report.delimiter, newline, columns: mapped.index };
     this.headerCells = headers.length;
     this.report.columns = mapped.columns;
     this.report.ignoredColumns = mapped.ignoredColumns;
@@ -293,7 +345,7 @@ class FrameReader {
     if (value === '') return false;
     let organisation = this.typeCache.get(value);
     if (organisation === undefined) {
-      organisation = ORGANISATION_TYPES.has(fold(value));
+      organisation = isOrganisationType(value);
       if (this.typeCache.size >= CACHE_LIMIT) this.typeCache.clear();
       this.typeCache.set(value, organisation);
     }
@@ -399,7 +451,7 @@ class FrameReader {
     }
 
     const rawId = col.id_number >= 0 ? cleanField(cells[col.id_number]) : '';
-    const idNumber = rawId === '' ? '' : nfc(normaliseIdNumber(rawId));
+    const idNumber = idNumberOf(rawId);
     const unitCode = this.unitCodes[unit];
     let personKind: 'id:' | 'na:';
     let personBody: string;
@@ -480,11 +532,12 @@ async function readPass(
   consume: RowConsumer | undefined,
   duplicates: DuplicateCodes | null,
   links: Links = { noId: null, linked: null },
+  positions = false,
 ): Promise<{ scan: FrameScan; duplicates: DuplicateCodes; reader: FrameReader }> {
   const reader = new FrameReader(options, consume, duplicates, links);
   const pass = (scan: Omit<FrameScan, 'dedupBytes'>) => ({ scan: { ...scan, dedupBytes: reader.dedupBytes }, duplicates: reader.duplicates, reader });
   const report = reader.report;
-  const state: DecodeState = { encoding: '', sha256: '', bytesRead: 0 };
+  const state: DecodeState = { encoding: '', sha256: '', bytesRead: 0, ...(positions ? { anchors: [] } : {}) };
   const fail = (fatal: string) => {
     reader.finishReport();
     report.encoding = state.encoding;
@@ -492,9 +545,51 @@ async function readPass(
   };
 
   let parser: Papa.Parser | null = null;
+  let newline: '\n' | '\r' = '\n';
   let partial = '';
   let recordNumber = 0;
   let headerSeen = false;
+
+  const handle = (record: string[], cutOff: boolean): void => {
+    recordNumber++;
+    if (!headerSeen) {
+      if (isBlank(record)) return;
+      headerSeen = true;
+      reader.useHeader(
+        record.map((h) => h.replace(/^\uFEFF/, '')),
+        state.encoding,
+        newline,
+      );
+      return;
+    }
+    if (cutOff) reader.rejectCutOff(recordNumber);
+    else reader.processRecord(record, recordNumber);
+  };
+
+  // With positions, Papa hands over one record at a time with the cursor after it, so that
+  // each record's place in the text is known: characters since the start of the file are
+  // turned into an anchor byte offset (UTF-8: the decoder's anchors; UTF-16: exact).
+  let finalFeed = false;
+  let inputChar = 0;
+  let recordEnd = 0;
+  let anchor = 0;
+  const anchors = state.anchors ?? [];
+  const locate = (start: number, chars: number): void => {
+    if (state.encoding !== 'utf-8') {
+      reader.locate(2 + 2 * start, 0, chars);
+      return;
+    }
+    while (anchor + 2 < anchors.length && anchors[anchor + 2] <= start) anchor += 2;
+    reader.locate(anchors[anchor + 1], start - anchors[anchor], chars);
+  };
+  // Papa's typings describe the step of Papa.parse, which unwraps the row; its Parser does not.
+  const step = (results: { data: string[][]; errors: Papa.ParseError[]; meta: { cursor: number } }): void => {
+    const start = recordEnd;
+    recordEnd = results.meta.cursor;
+    locate(inputChar + start, recordEnd - start);
+    const cutOff = finalFeed && reader.rejectsMalformedRows && results.errors.some((e: Papa.ParseError) => e.code === 'MissingQuotes');
+    handle(results.data[0], cutOff);
+  };
 
   const feed = (text: string, final: boolean): void => {
     if (parser === null) {
@@ -508,25 +603,18 @@ async function readPass(
       report.delimiter = detectDelimiter(headerLine);
       // '\n' also splits CRLF files: the stray '\r' ends up as trailing space and is trimmed,
       // and Papa accepts whitespace between a closing quote and the line break.
-      const newline = text.includes('\n') || !text.includes('\r') ? '\n' : '\r';
-      parser = new Papa.Parser({ delimiter: report.delimiter, newline, quoteChar: '"' });
+      newline = text.includes('\n') || !text.includes('\r') ? '\n' : '\r';
+      parser = new Papa.Parser({ delimiter: report.delimiter, newline, quoteChar: '"', ...(positions ? { step: step as unknown as Papa.ParseConfig['step'] } : {}) });
     }
+    reader.checkNul = reader.rejectsMalformedRows && text.includes('\u0000');
+    finalFeed = final;
+    recordEnd = 0;
     const results = parser.parse(text, 0, !final);
     const records = results.data as string[][];
-    reader.checkNul = reader.rejectsMalformedRows && text.includes('\u0000');
     // Only the last record of the file can end inside quotes (a longer one fails above): it was cut off.
     const cutOff = final && reader.rejectsMalformedRows && results.errors.some((e: Papa.ParseError) => e.code === 'MissingQuotes') ? records.length - 1 : -1;
-    for (let i = 0; i < records.length; i++) {
-      recordNumber++;
-      if (!headerSeen) {
-        if (isBlank(records[i])) continue;
-        headerSeen = true;
-        reader.useHeader(records[i].map((h) => h.replace(/^\uFEFF/, '')));
-        continue;
-      }
-      if (i === cutOff) reader.rejectCutOff(recordNumber);
-      else reader.processRecord(records[i], recordNumber);
-    }
+    for (let i = 0; i < records.length; i++) handle(records[i], i === cutOff);
+    inputChar += results.meta.cursor;
     partial = final ? '' : text.slice(results.meta.cursor);
     if (partial.length > MAX_RECORD_CHARS) {
       throw new FatalFrameError(
@@ -563,12 +651,18 @@ function changedWhileRead(scan: FrameScan): FrameScan {
   return { ...scan, ok: false, fatal: 'Tệp khung mẫu bị thay đổi trong lúc đọc (hai lần đọc cho hai nội dung khác nhau); hãy nhập lại.' };
 }
 
-export async function readFrame(open: () => ByteSource, options: FrameOptions, startConsumer?: () => RowConsumer): Promise<FrameScan> {
-  const first = await readPass(open(), options, startConsumer?.(), null);
+export async function readFrame(
+  open: () => ByteSource,
+  options: FrameOptions,
+  startConsumer?: () => RowConsumer,
+  /** Give each row's place in the file (EligibleRow.at): costs a little, only a draw index needs it. */
+  positions = false,
+): Promise<FrameScan> {
+  const first = await readPass(open(), options, startConsumer?.(), null, undefined, positions);
   let scan = first.scan;
   let noId = first.reader.noId;
   if (first.duplicates.size > 0) {
-    const second = await readPass(open(), options, startConsumer?.(), first.duplicates);
+    const second = await readPass(open(), options, startConsumer?.(), first.duplicates, undefined, positions);
     const dedupBytes = Math.max(first.scan.dedupBytes, second.scan.dedupBytes);
     // After a fatal error the first pass's verdict stands, whatever a second read of a
     // possibly shorter copy gives; its report, which stopped counting at the first repeated
@@ -581,13 +675,15 @@ export async function readFrame(open: () => ByteSource, options: FrameOptions, s
   if (scan.ok && (options.frameRules ?? 2) === 2 && noId.size > 0) {
     // Rows without a usable number exist: one more pass finds which of them carry, under the
     // same name and address, exactly one number elsewhere; if any does, a last pass ranks
-    // them as that person. Whether a link exists is only known at the end of a pass.
+    // them as that person. Whether a link exists is only known at the end of a pass. Without
+    // links this pass gives the very rows and keys of the complete pass before it (the file
+    // is checked unchanged), so consumers keep what that pass gave them.
     const known = first.duplicates.again();
-    const linking = await readPass(open(), options, startConsumer?.(), known, { noId, linked: null });
+    const linking = await readPass(open(), options, undefined, known, { noId, linked: null });
     const linked = new Map<number, string>();
     for (const [key, number] of linking.reader.numbersSeen) if (number !== null) linked.set(key, number);
     let last = linking;
-    if (linked.size > 0) last = await readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked });
+    if (linked.size > 0) last = await readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked }, positions);
     scan = { ...last.scan, dedupBytes: Math.max(scan.dedupBytes, linking.scan.dedupBytes, last.scan.dedupBytes) };
     if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
   }
@@ -604,6 +700,15 @@ export async function readFrame(open: () => ByteSource, options: FrameOptions, s
   return scan;
 }
 
-export function scanFrame(open: () => ByteSource, options: FrameOptions): Promise<FrameScan> {
-  return readFrame(open, options);
+/**
+ * The import: reads the frame and reports on it. With `index`, also writes there the draw index
+ * (draw-index.ts): what the draw needs per eligible person, so the draw does not read the
+ * frame again (drawFromIndex).
+ */
+export async function scanFrame(open: () => ByteSource, options: FrameOptions, index?: DrawIndexSink): Promise<FrameScan> {
+  if (index === undefined) return readFrame(open, options);
+  const writer = new DrawIndexWriter(index, options);
+  const scan = await readFrame(open, options, () => writer.startPass(), true);
+  writer.finish(scan);
+  return scan;
 }

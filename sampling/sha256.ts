@@ -116,6 +116,20 @@ export class HmacSha256 {
     return this;
   }
 
+  /**
+   * Adds bytes [start, end) of `bytes` (a draw index keeps the UTF-8 of each rank message, so
+   * the draw encodes nothing); copied byte by byte, as short messages copy faster so than
+   * through a subarray.
+   */
+  addBytes(bytes: Uint8Array, start = 0, end = bytes.length): this {
+    let n = this.length;
+    this.reserve(n + end - start + 128, n);
+    const m = this.message;
+    for (let i = start; i < end; i++) m[n++] = bytes[i];
+    this.length = n;
+    return this;
+  }
+
   /** Writes the HMAC as eight big-endian words into caller-owned `out`, so the hot loop allocates nothing. */
   finishInto(out: Int32Array): void {
     const length = this.length;
@@ -139,41 +153,51 @@ export class HmacSha256 {
 
   private encode(text: string, n: number): number {
     // Worst case 3 bytes per UTF-16 unit, plus a spare block for the padding.
-    const needed = n + text.length * 3 + 128;
+    this.reserve(n + text.length * 3 + 128, n);
+    return encodeUtf8(text, this.message, n);
+  }
+
+  private reserve(needed: number, used: number): void {
     if (this.message.length < needed) {
       const grown = new Uint8Array(needed * 2);
-      grown.set(this.message.subarray(0, n));
+      grown.set(this.message.subarray(0, used));
       this.message = grown;
     }
-    const m = this.message;
-    for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c < 0x80) {
-        m[n++] = c;
-      } else if (c < 0x800) {
-        m[n++] = 0xc0 | (c >> 6);
-        m[n++] = 0x80 | (c & 63);
-      } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
-        const lo = text.charCodeAt(i + 1);
-        if (lo >= 0xdc00 && lo < 0xe000) {
-          i++;
-          c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-          m[n++] = 0xf0 | (c >> 18);
-          m[n++] = 0x80 | ((c >> 12) & 63);
-          m[n++] = 0x80 | ((c >> 6) & 63);
-          m[n++] = 0x80 | (c & 63);
-        } else {
-          m[n++] = 0xef; m[n++] = 0xbf; m[n++] = 0xbd;
-        }
-      } else if (c >= 0xd800 && c < 0xe000) {
-        // Lone surrogate: encoded as U+FFFD, as TextEncoder does.
-        m[n++] = 0xef; m[n++] = 0xbf; m[n++] = 0xbd;
-      } else {
-        m[n++] = 0xe0 | (c >> 12);
+  }
+}
+
+/**
+ * Writes the UTF-8 of `text` into `m` from `n` (which must have 3 bytes per UTF-16 unit free)
+ * and returns the end; a lone surrogate becomes U+FFFD, as TextEncoder does.
+ */
+export function encodeUtf8(text: string, m: Uint8Array, n: number): number {
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      m[n++] = c;
+    } else if (c < 0x800) {
+      m[n++] = 0xc0 | (c >> 6);
+      m[n++] = 0x80 | (c & 63);
+    } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo < 0xe000) {
+        i++;
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        m[n++] = 0xf0 | (c >> 18);
+        m[n++] = 0x80 | ((c >> 12) & 63);
         m[n++] = 0x80 | ((c >> 6) & 63);
         m[n++] = 0x80 | (c & 63);
+      } else {
+        m[n++] = 0xef; m[n++] = 0xbf; m[n++] = 0xbd;
       }
+    } else if (c >= 0xd800 && c < 0xe000) {
+      // Lone surrogate: encoded as U+FFFD, as TextEncoder does.
+      m[n++] = 0xef; m[n++] = 0xbf; m[n++] = 0xbd;
+    } else {
+      m[n++] = 0xe0 | (c >> 12);
+      m[n++] = 0x80 | ((c >> 6) & 63);
+      m[n++] = 0x80 | (c & 63);
     }
-    return n;
   }
+  return n;
 }

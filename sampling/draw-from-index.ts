@@ -1,0 +1,144 @@
+/*
+ * The draw from a draw index (draw-index.ts) instead of the frame file: the same method and
+ * the same result as drawSample (draw.ts) for any seed and allocation, without reading the
+ * frame again. The index's records come in the frame's row order, and each goes through what
+ * drawSample does with the same row: one rank HMAC per person, the same bounded heaps per
+ * unit. The dossier HMACs are taken only for the people kept at the end, and only the rows of
+ * the dossiers chosen are read from the frame file, by byte range.
+ */
+import { open } from 'node:fs/promises';
+import Papa from 'papaparse';
+import { checkDrawRequest, describe, drawResult, UnitSelection, type DrawRequest, type Ranked } from './draw';
+import { KIND_NEW_PERSON, readDrawIndex, type DrawIndexHeader, type IndexRecord } from './draw-index';
+import { recordFields, type RecordLayout } from './frame';
+import { HmacSha256, compareDigests } from './sha256';
+import type { ByteSource, DrawResult, DrawnEntry } from './types';
+
+/** Bytes of the frame file: from `offset`, up to `length` (fewer at the end of the file). */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** Reads byte ranges of the frame file, answering in the same order. */
+export type ReadRanges = (ranges: ByteRange[]) => Promise<Uint8Array[]>;
+
+/** ReadRanges over a file on disk. */
+export function fileRanges(path: string): ReadRanges {
+  return async (ranges) => {
+    const file = await open(path, 'r');
+    try {
+      const out: Uint8Array[] = [];
+      for (const { offset, length } of ranges) {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await file.read(buffer, 0, length, offset);
+        out.push(buffer.subarray(0, bytesRead));
+      }
+      return out;
+    } finally {
+      await file.close();
+    }
+  };
+}
+
+/** A dossier of a kept person: its code and where its row lies. */
+interface DossierRow {
+  code: Uint8Array;
+  at: number;
+  skip: number;
+  chars: number;
+}
+
+interface Kept extends Ranked {
+  unitCode: string;
+  rows: DossierRow[];
+}
+
+const MISMATCH = 'Tệp khung mẫu không khớp với chỉ mục bốc mẫu đã lưu khi nhập (dòng được bốc không đọc lại được); hãy nhập lại khung mẫu.';
+
+function dossierRow(record: IndexRecord): DossierRow {
+  // A copy, not a view that would keep the index's whole chunk alive.
+  return { code: new Uint8Array(record.data.subarray(record.dossierStart, record.dossierEnd)), at: record.at, skip: record.skip, chars: record.chars };
+}
+
+/**
+ * The draw of drawSample, from the index scanFrame wrote (a stream or the whole index in
+ * memory); `readRanges` reads the frame file the index was made from. The frame's options
+ * (units, period, rules) are the ones recorded in the index; a method version whose frame rules
+ * differ from the index's is refused (re-check it with drawSample).
+ */
+export async function drawFromIndex(index: ByteSource | Uint8Array, readRanges: ReadRanges, request: DrawRequest): Promise<DrawResult> {
+  const { codeVersion, frameRules, capacity } = checkDrawRequest(request);
+  const hmac = new HmacSha256(request.seed);
+  const rank = new Int32Array(8);
+  let header: DrawIndexHeader | null = null;
+  let selections: UnitSelection<Kept>[] = [];
+  let unitCodes: string[] = [];
+
+  const trailer = await readDrawIndex(
+    index,
+    (found) => {
+      if (found.options.frameRules !== frameRules) {
+        throw new RangeError(
+          `Chỉ mục bốc mẫu được lập theo quy tắc đọc khung mẫu ${found.options.frameRules}, còn phiên bản ${codeVersion} cần quy tắc ${frameRules}; hãy bốc (kiểm tra) trực tiếp từ tệp khung mẫu.`,
+        );
+      }
+      header = found;
+      unitCodes = found.options.units.map((u) => u.code);
+      selections = found.options.units.map(() => new UnitSelection<Kept>(capacity));
+    },
+    (record) => {
+      const selection = selections[record.unit];
+      if (record.kind === KIND_NEW_PERSON) {
+        hmac.start().addBytes(record.data, record.messageStart, record.messageEnd).finishInto(rank);
+        if (!selection.admits(rank)) return;
+        selection.add({ rank: rank.slice(), personId: record.personId, unitCode: unitCodes[record.unit], rows: [dossierRow(record)] });
+        return;
+      }
+      selection.member(record.personId)?.rows.push(dossierRow(record));
+    },
+  );
+  const options = header!.options;
+  return drawResult(
+    trailer.scan,
+    request,
+    codeVersion,
+    options.units,
+    (unitIndex) => selections[unitIndex].ordered(),
+    (chosen) => (chosen.length === 0 ? [] : readDrawnRows(chosen, hmac, trailer.layout!, readRanges)),
+  );
+}
+
+/** The dossier with the smallest HMAC(S, 'dossier' U+0000 code); on a tie, the first row, as drawSample keeps. */
+function chosenDossier(kept: Kept, hmac: HmacSha256): DossierRow {
+  if (kept.rows.length === 1) return kept.rows[0];
+  let best = kept.rows[0];
+  const bestRank = new Int32Array(8);
+  const rank = new Int32Array(8);
+  hmac.start().add('dossier\u0000').addBytes(best.code).finishInto(bestRank);
+  for (let i = 1; i < kept.rows.length; i++) {
+    hmac.start().add('dossier\u0000').addBytes(kept.rows[i].code).finishInto(rank);
+    if (compareDigests(rank, bestRank) < 0) {
+      best = kept.rows[i];
+      bestRank.set(rank);
+    }
+  }
+  return best;
+}
+
+/** Reads the chosen rows alone from the frame file and describes them as the stream does. */
+async function readDrawnRows(chosen: Kept[], hmac: HmacSha256, layout: RecordLayout, readRanges: ReadRanges): Promise<DrawnEntry[]> {
+  const rows = chosen.map((kept) => chosenDossier(kept, hmac));
+  // At most 3 bytes per UTF-16 unit in UTF-8, exactly 2 in UTF-16, from the anchor on.
+  const perChar = layout.encoding === 'utf-8' ? 3 : 2;
+  const bytes = await readRanges(rows.map((r) => ({ offset: r.at, length: (r.skip + r.chars) * perChar })));
+  const decoder = new TextDecoder(layout.encoding, { ignoreBOM: true });
+  return rows.map((row, i) => {
+    const text = decoder.decode(bytes[i]).slice(row.skip, row.skip + row.chars);
+    const parser = new Papa.Parser({ delimiter: layout.delimiter, newline: layout.newline, quoteChar: '"' });
+    const cells = (parser.parse(text, 0, false).data as string[][])[0];
+    const fields = recordFields(cells ?? [], layout.columns);
+    if (text.length !== row.chars || fields.dossierCode !== new TextDecoder().decode(row.code)) throw new Error(MISMATCH);
+    return describe(chosen[i].unitCode, fields);
+  });
+}
