@@ -18,6 +18,14 @@
  * and the two databases' figures are printed side by side at the end.
  *
  *   BENCH_POSTGRES_URL=postgres://user@host/postgres npx tsx bench/qr-submit.ts [connections] [seconds]
+ *
+ * With --two-instances, on PostgreSQL only (several instances on one database is a PostgreSQL
+ * deployment; SQLite serves one machine): one server process against two on the same database,
+ * on different ports, the load generator sending its requests to them in turn (round-robin),
+ * the same connections and budget either way; rounds alternate one/two, five of each, then both
+ * sets of servers are killed with SIGKILL and every acknowledged submission must be counted.
+ *
+ *   npx tsx bench/qr-submit.ts --two-instances [connections=16] [seconds=5]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,16 +79,16 @@ interface LoadResult {
   latenciesMs: number[];
 }
 
-async function loadGenerator(baseUrl: string, tokensFile: string, connections: number, seconds: number): Promise<void> {
+/** `baseUrls`: one server, or several (comma-separated) that take the requests in turn. */
+async function loadGenerator(baseUrls: string, tokensFile: string, connections: number, seconds: number): Promise<void> {
   const tokens = fs.readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
   const body = formBody();
-  const url = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const servers = baseUrls.split(',').map((u) => ({ url: new URL(u), agent: new http.Agent({ keepAlive: true, maxSockets: connections }) }));
   const result: LoadResult = { sent: 0, acknowledged: [], errors: 0, elapsedMs: 0, latenciesMs: [] };
   const started = performance.now();
   const deadline = started + seconds * 1000;
   let next = 0;
-  const post = (token: string) =>
+  const post = (token: string, { url, agent }: (typeof servers)[number]) =>
     new Promise<number>((resolve) => {
       const request = http.request(
         { host: url.hostname, port: url.port, path: `/q/${token}`, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
@@ -95,9 +103,10 @@ async function loadGenerator(baseUrl: string, tokensFile: string, connections: n
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (next < tokens.length && performance.now() < deadline) {
+        const server = servers[next % servers.length];
         const token = tokens[next++];
         const t0 = performance.now();
-        const status = await post(token);
+        const status = await post(token, server);
         result.latenciesMs.push(performance.now() - t0);
         result.sent++;
         if (status === 303 || (status >= 200 && status < 300)) result.acknowledged.push(token);
@@ -106,7 +115,7 @@ async function loadGenerator(baseUrl: string, tokensFile: string, connections: n
     }),
   );
   result.elapsedMs = performance.now() - started;
-  agent.destroy();
+  for (const { agent } of servers) agent.destroy();
   process.stdout.write(JSON.stringify(result));
 }
 
@@ -128,10 +137,10 @@ async function waitUntilUp(baseUrl: string): Promise<void> {
   throw new Error(`server at ${baseUrl} did not start`);
 }
 
-async function runLoad(baseUrl: string, tokens: string[], connections: number, seconds: number, dir: string): Promise<LoadResult> {
+async function runLoad(baseUrls: string | string[], tokens: string[], connections: number, seconds: number, dir: string): Promise<LoadResult> {
   const file = path.join(dir, `tokens-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
   fs.writeFileSync(file, tokens.join('\n'));
-  const child = tsx([fileURLToPath(import.meta.url), '--load', baseUrl, file, String(connections), String(seconds)]);
+  const child = tsx([fileURLToPath(import.meta.url), '--load', [baseUrls].flat().join(','), file, String(connections), String(seconds)]);
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -175,59 +184,43 @@ interface DatabaseFigures {
   missing: number;
 }
 
-/**
- * One database's runs: a published wave in it, the real server on it, runs alternated with the
- * bare server (already listening at bareUrl), then the SIGKILL check.
- */
-async function measure(label: string, env: { DATABASE_URL: string; DATA_DIR?: string }, bareUrl: string, connections: number, seconds: number, dir: string): Promise<DatabaseFigures> {
+type Env = { DATABASE_URL: string; DATA_DIR?: string };
+
+/** A published wave of WAVE_SIZE questionnaires in the database `env` names: its tokens, fresh for submissions. */
+async function seedWave(label: string, env: Env, dir: string): Promise<string[]> {
   console.log(`${label}: tạo đợt khảo sát với ${WAVE_SIZE} phiếu đã phát hành …`);
   const { loadConfig } = await import('../server/config');
   const { migrateToLatest, openDatabase } = await import('../server/db/connect');
   const { createPublishedWave } = await import('../test/support/published-wave');
-  const target = loadConfig(env, dir).database;
-  const db = openDatabase(target);
+  const db = openDatabase(loadConfig(env, dir).database);
   await migrateToLatest(db);
   const units = Array.from({ length: 20 }, (_, i) => ({ code: `U${String(i).padStart(2, '0')}`, name: `Đơn vị ${i}`, kind: 'department' as const, predecessors: null }));
   const wave = await createPublishedWave(db, { units, perUnit: WAVE_SIZE / units.length, reserves: 0 });
   await db.destroy();
-  const tokens = wave.questionnaires.map((q) => q.token);
+  return wave.questionnaires.map((q) => q.token);
+}
 
-  const realPort = await freePort();
-  const real = tsx([path.join(root, 'server/main.ts')], { ...env, PORT: String(realPort), HOST: '127.0.0.1' });
-  real.stdout!.resume();
-  const realUrl = `http://127.0.0.1:${realPort}`;
-  await waitUntilUp(realUrl);
+/** The platform's own server (server/main.ts) on a free port of the loopback, once it answers. */
+async function startServer(env: Env): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const server = tsx([path.join(root, 'server/main.ts')], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  server.stdout!.resume();
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilUp(url);
+  return { url, process: server };
+}
 
-  let nextToken = 0;
-  const take = (n: number) => tokens.slice(nextToken, (nextToken += n));
-  const acknowledged: string[] = [];
-  const warm = await runLoad(realUrl, take(WARM_UP), connections, seconds, dir);
-  acknowledged.push(...warm.acknowledged);
-  await runLoad(bareUrl, tokens.slice(0, WARM_UP), connections, seconds, dir);
-
-  const budget = Math.floor((tokens.length - nextToken) / RUNS);
-  const bareRuns: RunFigures[] = [];
-  const realRuns: RunFigures[] = [];
-  console.log(`${label}: ${connections} kết nối đồng thời, tối đa ${seconds} s hoặc ${budget} phiếu mỗi lượt, Node ${process.version}, ${os.cpus().length} lõi, tải hệ thống ${os.loadavg()[0].toFixed(2)}`);
-  console.log('lượt | máy chủ | req/s | p50 ms | p99 ms | gửi | lỗi | tỉ lệ lượt');
-  for (let run = 1; run <= RUNS; run++) {
-    const b = figures(await runLoad(bareUrl, tokens.slice(0, budget), connections, seconds, dir));
-    bareRuns.push(b);
-    const realResult = await runLoad(realUrl, take(budget), connections, seconds, dir);
-    acknowledged.push(...realResult.acknowledged);
-    const r = figures(realResult);
-    realRuns.push(r);
-    for (const [name, f] of [['bare', b], [`SIPAS ${label}`, r]] as const) {
-      const ratio = f === r ? (r.rps / b.rps).toFixed(2) : '';
-      console.log(`${run} | ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.sent} | ${f.errors} | ${ratio}`);
-    }
-  }
-
-  // Killed without warning right after the last reply: acknowledged must mean durable.
-  real.kill('SIGKILL');
-  await new Promise((r) => real.on('exit', r));
-
-  const check = openDatabase(target);
+/**
+ * Kills the servers without warning right after their last reply (acknowledged must mean
+ * durable), reopens the database and says how many acknowledged submissions are not counted.
+ */
+async function killAndCheck(label: string, servers: ChildProcess[], env: Env, dir: string, acknowledged: string[]): Promise<number> {
+  const exited = servers.map((server) => new Promise((r) => server.on('exit', r)));
+  for (const server of servers) server.kill('SIGKILL');
+  await Promise.all(exited);
+  const { loadConfig } = await import('../server/config');
+  const { openDatabase } = await import('../server/db/connect');
+  const check = openDatabase(loadConfig(env, dir).database);
   const stored = new Set<string>();
   const rows = await check
     .selectFrom('responses')
@@ -238,18 +231,113 @@ async function measure(label: string, env: { DATABASE_URL: string; DATA_DIR?: st
   for (const r of rows) stored.add(r.token);
   await check.destroy();
   const missing = acknowledged.filter((t) => !stored.has(t)).length;
-
-  const bareMedian = { rps: median(bareRuns.map((f) => f.rps)), p50: median(bareRuns.map((f) => f.p50)), p99: median(bareRuns.map((f) => f.p99)) };
-  const realMedian = { rps: median(realRuns.map((f) => f.rps)), p50: median(realRuns.map((f) => f.p50)), p99: median(realRuns.map((f) => f.p99)) };
-  // Each SIPAS run is compared with the bare run just before it, so a change in the machine's
-  // load between runs moves both; the median of those ratios is the figure against the target.
-  const pairRatio = median(realRuns.map((f, i) => f.rps / bareRuns[i].rps));
-  console.log(`${label}: trung vị ${RUNS} lượt | bare: ${bareMedian.rps.toFixed(0)} req/s, p50 ${bareMedian.p50.toFixed(2)} ms, p99 ${bareMedian.p99.toFixed(2)} ms`);
-  console.log(`${label}: trung vị ${RUNS} lượt | SIPAS: ${realMedian.rps.toFixed(0)} req/s, p50 ${realMedian.p50.toFixed(2)} ms, p99 ${realMedian.p99.toFixed(2)} ms`);
-  console.log(`${label}: tỉ lệ SIPAS / bare: trung vị các cặp ${pairRatio.toFixed(2)}, tỉ lệ hai trung vị ${(realMedian.rps / bareMedian.rps).toFixed(2)} (mục tiêu ≥ 0,5; p99 < 25 ms: ${realMedian.p99 < 25 ? 'đạt' : 'chưa đạt'})`);
   console.log(`${label}: đã xác nhận (303): ${acknowledged.length}; có trong cơ sở dữ liệu sau SIGKILL: ${acknowledged.length - missing}; mất: ${missing}; tổng số phiếu được tính trong CSDL: ${stored.size}`);
+  return missing;
+}
+
+function medians(runs: RunFigures[]): Medians {
+  return { rps: median(runs.map((f) => f.rps)), p50: median(runs.map((f) => f.p50)), p99: median(runs.map((f) => f.p99)) };
+}
+
+function printMedians(label: string, name: string, m: Medians): void {
+  console.log(`${label}: trung vị ${RUNS} lượt | ${name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms`);
+}
+
+/**
+ * Alternated rounds against two targets (the baseline first, then the one measured), RUNS of
+ * each, each round posting the tokens its `tokens` gives; the submissions acknowledged by a
+ * target that `stores` them are added to `acknowledged`. Each measured run is compared with the baseline run just before it, so a change in the
+ * machine's load between runs moves both; the median of those ratios is the figure.
+ */
+async function alternate(
+  label: string,
+  rounds: { name: string; urls: string | string[]; tokens: (n: number) => string[]; stores: boolean }[],
+  budget: number,
+  connections: number,
+  seconds: number,
+  dir: string,
+  acknowledged: string[],
+): Promise<{ baseline: Medians; measured: Medians; pairRatio: number }> {
+  const runs: RunFigures[][] = rounds.map(() => []);
+  console.log(`${label}: ${connections} kết nối đồng thời, tối đa ${seconds} s hoặc ${budget} phiếu mỗi lượt, Node ${process.version}, ${os.cpus().length} lõi, tải hệ thống ${os.loadavg()[0].toFixed(2)}`);
+  console.log('lượt | máy chủ | req/s | p50 ms | p99 ms | gửi | lỗi | tỉ lệ lượt');
+  for (let run = 1; run <= RUNS; run++) {
+    for (const [i, round] of rounds.entries()) {
+      const result = await runLoad(round.urls, round.tokens(budget), connections, seconds, dir);
+      if (round.stores) acknowledged.push(...result.acknowledged);
+      const f = figures(result);
+      runs[i].push(f);
+      console.log(`${run} | ${round.name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.sent} | ${f.errors} | ${i === 0 ? '' : (f.rps / runs[0][run - 1].rps).toFixed(2)}`);
+    }
+  }
+  const [baseline, measured] = runs.map(medians);
+  printMedians(label, rounds[0].name, baseline);
+  printMedians(label, rounds[1].name, measured);
+  return { baseline, measured, pairRatio: median(runs[1].map((f, i) => f.rps / runs[0][i].rps)) };
+}
+
+/**
+ * One database's runs: a published wave in it, the real server on it, runs alternated with the
+ * bare server (already listening at bareUrl), then the SIGKILL check.
+ */
+async function measure(label: string, env: Env, bareUrl: string, connections: number, seconds: number, dir: string): Promise<DatabaseFigures> {
+  const tokens = await seedWave(label, env, dir);
+  const real = await startServer(env);
+  let nextToken = 0;
+  const take = (n: number) => tokens.slice(nextToken, (nextToken += n));
+  const acknowledged: string[] = [];
+  acknowledged.push(...(await runLoad(real.url, take(WARM_UP), connections, seconds, dir)).acknowledged);
+  await runLoad(bareUrl, tokens.slice(0, WARM_UP), connections, seconds, dir);
+
+  const budget = Math.floor((tokens.length - nextToken) / RUNS);
+  const rounds = [
+    // The bare server stores nothing: it may post the same tokens each round.
+    { name: 'bare', urls: bareUrl, tokens: (n: number) => tokens.slice(0, n), stores: false },
+    { name: `SIPAS ${label}`, urls: real.url, tokens: take, stores: true },
+  ];
+  const { baseline, measured, pairRatio } = await alternate(label, rounds, budget, connections, seconds, dir, acknowledged);
+  console.log(`${label}: tỉ lệ SIPAS / bare: trung vị các cặp ${pairRatio.toFixed(2)}, tỉ lệ hai trung vị ${(measured.rps / baseline.rps).toFixed(2)} (mục tiêu ≥ 0,5; p99 < 25 ms: ${measured.p99 < 25 ? 'đạt' : 'chưa đạt'})`);
+  const missing = await killAndCheck(label, [real.process], env, dir, acknowledged);
   console.log('');
-  return { bare: bareMedian, real: realMedian, pairRatio, acknowledged: acknowledged.length, missing };
+  return { bare: baseline, real: measured, pairRatio, acknowledged: acknowledged.length, missing };
+}
+
+/**
+ * PostgreSQL only: one server process against two on the same database, rounds alternated, the
+ * load split over the two in turn; then every server is killed and the submissions checked.
+ */
+async function measureInstances(connections: number, seconds: number): Promise<void> {
+  const postgres = await benchPostgresDatabase();
+  if (!postgres) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-bench-qr2-'));
+  const env = { DATABASE_URL: postgres.url, DATA_DIR: dir };
+  const label = 'PostgreSQL';
+  try {
+    const tokens = await seedWave(label, env, dir);
+    // Started together, as behind a load balancer: the advisory lock makes them migrate in turn.
+    // One-instance rounds go to the first alone while the second idles.
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    let nextToken = 0;
+    const take = (n: number) => tokens.slice(nextToken, (nextToken += n));
+    const acknowledged: string[] = [];
+    for (const urls of [a.url, [a.url, b.url]]) acknowledged.push(...(await runLoad(urls, take(WARM_UP), connections, seconds, dir)).acknowledged);
+
+    const budget = Math.floor((tokens.length - nextToken) / (2 * RUNS));
+    const rounds = [
+      { name: '1 máy chủ', urls: a.url, tokens: take, stores: true },
+      { name: '2 máy chủ', urls: [a.url, b.url], tokens: take, stores: true },
+    ];
+    const { baseline, measured, pairRatio } = await alternate(label, rounds, budget, connections, seconds, dir, acknowledged);
+    const missing = await killAndCheck(label, [a.process, b.process], env, dir, acknowledged);
+    console.log('');
+    console.log(`${label} (trung vị ${RUNS} lượt) | req/s | p50 ms | p99 ms | 2 máy chủ / 1 (trung vị các cặp) | xác nhận | mất`);
+    console.log(`1 máy chủ | ${baseline.rps.toFixed(0)} | ${baseline.p50.toFixed(2)} | ${baseline.p99.toFixed(2)} | | ${acknowledged.length} | ${missing}`);
+    console.log(`2 máy chủ | ${measured.rps.toFixed(0)} | ${measured.p50.toFixed(2)} | ${measured.p99.toFixed(2)} | ${pairRatio.toFixed(2)} | |`);
+    if (missing > 0) process.exitCode = 1;
+  } finally {
+    await postgres.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -289,4 +377,5 @@ async function main(): Promise<void> {
 const [mode, ...args] = process.argv.slice(2);
 if (mode === '--bare') await bareServer(Number(args[0]));
 else if (mode === '--load') await loadGenerator(args[0], args[1], Number(args[2]), Number(args[3]));
+else if (mode === '--two-instances') await measureInstances(Number(args[0] ?? 16), Number(args[1] ?? 5));
 else await main();

@@ -3,8 +3,9 @@ import type { Db } from './db/connect';
 import type { User } from './repositories/users';
 import type { Wave } from './repositories/waves';
 import type { SignInLimits } from './services/accounts/sign-in';
-import { AttemptLimiter } from './services/collection/attempt-limiter';
+import { AttemptLimiter, attemptKeySecret } from './services/collection/attempt-limiter';
 import { GroupCommitter } from './services/collection/group-commit';
+import { ResultsCache, ResultsWorker } from './services/results/results-cache';
 import type { ShortLinkLimits } from './services/collection/short-link';
 
 /**
@@ -30,22 +31,29 @@ export interface AppDeps {
    * instead of waiting for the lottery.
    */
   clock: () => Date;
+  /**
+   * Wave results, computed off the event loop in a worker thread and reused while nothing they
+   * are computed from has changed (services/results/results-cache.ts); `results.close()` ends the thread.
+   */
+  results: ResultsCache;
 }
 
 export function createAppDeps({ db, config }: { db: Db; config: Config }): AppDeps {
+  const keys = attemptKeySecret(db);
   return {
     db,
     config,
     committer: new GroupCommitter(db),
     shortLinkLimits: {
-      byClient: new AttemptLimiter(db, 'short-link.client', 10, 15 * 60_000),
-      byCode: new AttemptLimiter(db, 'short-link.code', 10, 60 * 60_000),
+      byClient: new AttemptLimiter(db, keys, 'short-link.client', 10, 15 * 60_000),
+      byCode: new AttemptLimiter(db, keys, 'short-link.code', 10, 60 * 60_000),
     },
     signInLimits: {
-      byAccount: new AttemptLimiter(db, 'sign-in.account', 10, 15 * 60_000),
-      byClient: new AttemptLimiter(db, 'sign-in.client', 30, 15 * 60_000),
+      byAccount: new AttemptLimiter(db, keys, 'sign-in.account', 10, 15 * 60_000),
+      byClient: new AttemptLimiter(db, keys, 'sign-in.client', 30, 15 * 60_000),
     },
     clock: () => new Date(),
+    results: new ResultsCache(db, new ResultsWorker(config.database)),
   };
 }
 

@@ -6,7 +6,7 @@ import { ConfigError } from './errors';
 import { migrateToLatest, openDatabase } from './db/connect';
 import { withStartLock } from './db/dialect';
 import { writeTransaction } from './db/unit-of-work';
-import { sweepFrameFiles } from './services/draw/frame-files';
+import { sweepStoredFiles } from './services/storage/stored-files';
 import { seedDemoIfEmpty } from './demo/seed-demo';
 import { countUsers } from './repositories/users';
 
@@ -17,13 +17,16 @@ async function main() {
   const demo = await withStartLock(db, async () => {
     await migrateToLatest(db);
     // Frame copies a killed process left behind (mid-upload, or after publish committed) go now.
-    const swept = await writeTransaction(db, (trx, afterCommit) => sweepFrameFiles(trx, afterCommit, config.dataDir, { atStart: true }));
-    if (swept.length > 0) console.log(`Đã xóa ${swept.length} tệp khung mẫu bị bỏ lại trong ${config.dataDir}/frames`);
+    const swept = await writeTransaction(db, (trx, afterCommit) => sweepStoredFiles(trx, afterCommit, config.dataDir, { atStart: true }));
+    if (swept.length > 0) console.log(`Đã xóa ${swept.length} tệp khung mẫu bị bỏ lại`);
     // Demo data only when asked for (`npm start` passes --demo): a production database starts empty.
     return process.argv.slice(2).includes('--demo') ? seedDemoIfEmpty(db, config.dataDir, { with2025: true }) : { seeded: false, accounts: [] };
   });
   const noAccounts = (await countUsers(db)) === 0;
-  const server = serve({ fetch: createApp(createAppDeps({ db, config })).fetch, port: config.port, hostname: config.host });
+  const deps = createAppDeps({ db, config });
+  // The results thread loads while the server starts serving, not when the first analyst waits.
+  deps.results.start();
+  const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
       error.code === 'EADDRINUSE'

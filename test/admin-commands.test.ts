@@ -11,6 +11,7 @@ import { findWave } from '../server/repositories/waves';
 import { closeWave, purgePersonalData } from '../server/services/waves/wave-lifecycle';
 import { analyseWave } from '../server/services/results/wave-results';
 import { createWave, importUnits } from '../server/services/waves/waves';
+import { storedUploads } from './support/stored-uploads';
 import { createTestDeps } from './support/test-deps';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -128,8 +129,7 @@ describe('closing a wave and purging personal data', () => {
     expect(await deps.db.selectFrom('contacts').selectAll().execute()).toEqual([]);
     const codes = await deps.db.selectFrom('sample_entries').select('dossier_code').distinct().execute();
     expect(codes).toEqual([{ dossier_code: '(đã xóa)' }]);
-    const framesDir = path.join(deps.dir, 'frames');
-    expect(fs.existsSync(framesDir) ? fs.readdirSync(framesDir) : []).toEqual([]);
+    expect(await storedUploads(deps.db, deps.dir)).toEqual([]);
     expect(unitTableRows((await analyseWave(deps.db, 2023)).results)).toEqual(before);
     expect((await findWave(deps.db, 2023))?.personalDataPurgedAt).not.toBeNull();
     const manifest = await cli('mailing', 'export', '--wave', '2023', '--out', path.join(deps.dir, 'manifest.csv'));
@@ -137,7 +137,7 @@ describe('closing a wave and purging personal data', () => {
   });
 
   it('deletes the frame files only once the purge has committed', async () => {
-    // A frame imported and never drawn from stays on disk until the purge.
+    // A frame imported and never drawn from stays (on disk, or in the database) until the purge.
     const demo = path.resolve(__dirname, '../server/demo');
     await writeTransaction(deps.db, async (trx) => {
       await createWave(trx, { year: 2023, actor: 'test' });
@@ -145,15 +145,14 @@ describe('closing a wave and purging personal data', () => {
     });
     expect((await cli('frame', 'import', '--wave', '2023', path.join(demo, 'frame-2023-sample.csv'))).code).toBe(0);
     await writeTransaction(deps.db, (trx) => closeWave(trx, 2023, 'test'));
-    const framesDir = path.join(deps.dir, 'frames');
-    const files = fs.readdirSync(framesDir);
+    const files = await storedUploads(deps.db, deps.dir);
     expect(files.length).toBeGreaterThan(0);
     const failing = writeTransaction(deps.db, async (trx, afterCommit) => {
       await purgePersonalData(trx, afterCommit, 2023, deps.config.dataDir, 'test');
       throw new Error('mất điện giữa chừng');
     });
     await expect(failing).rejects.toThrow('mất điện giữa chừng');
-    expect(fs.readdirSync(framesDir)).toEqual(files);
+    expect(await storedUploads(deps.db, deps.dir)).toEqual(files);
     expect((await findWave(deps.db, 2023))?.personalDataPurgedAt).toBeNull();
   });
 });

@@ -378,6 +378,12 @@ describe('previous import: last year published indexes', () => {
     expect(await bad.text()).toContain('<li>dòng 3: mã đơn vị SNV bị trùng</li>');
     expect((await listPreviousIndexes(deps.db, 2023)).map((r) => r.index)).toEqual([87.52, 92.56]);
   });
+
+  it('keeps every digit of an index on both databases (on PostgreSQL a double, not a 4-byte real that kept seven)', async () => {
+    const file = write('digits.csv', 'unit_code,unit_name,index\nSNV,Sở Nội vụ,88.5612345\nSTP,Sở Tư pháp,"12,5"\n');
+    expect((await runCli(['previous', 'import', '--wave', '2023', file], cliEnv(deps), deps.dir)).code).toBe(0);
+    expect((await listPreviousIndexes(deps.db, 2023)).map((r) => r.index)).toEqual([88.5612345, 12.5]);
+  });
 });
 
 describe('a wave without answers yet', () => {

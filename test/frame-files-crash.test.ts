@@ -30,8 +30,8 @@ const framesLeft = () => (fs.existsSync(frames) ? fs.readdirSync(frames).sort() 
 const referenced = async () => {
   const db = openDatabase({ kind: 'sqlite', file });
   try {
-    const rows = await db.selectFrom('frame_imports').select('stored_path').where('stored_path', 'is not', null).execute();
-    return rows.map((r) => path.basename(r.stored_path!)).sort();
+    const rows = await db.selectFrom('frame_imports').select('stored_file').where('stored_file', 'is not', null).execute();
+    return rows.map((r) => path.basename(r.stored_file!)).sort();
   } finally {
     await db.destroy();
   }

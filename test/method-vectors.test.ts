@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IndexCalculator, SATISFIED, UNSATISFIED, BLANK, addRespondent, criterionIndexes, emptyCounts, mean, type Scoring } from '../analysis/scoring';
 import { indexInterval, jackknifeSe, Sample } from '../analysis/uncertainty';
-import { drawSample, sampleLines } from '../sampling';
+import { drawFromIndex, drawSample, fileRanges, memoryIndexSink, sampleLines, scanFrame } from '../sampling';
 
 import { makeQuestionnaireCode } from '../server/forms/questionnaire-codes';
 
@@ -50,6 +50,17 @@ describe('method document test vectors', () => {
       line('STP', 'primary', 1, 'VD-019'),
     ]);
     expect(result.units.find((u) => u.unitCode === 'STP')).toEqual({ unitCode: 'STP', eligible: 1, planned: 3, drawn: 1, reserve: 0, shortfall: 2 });
+  });
+
+  it('the draw from the index kept at import gives the same result as the draw from the file, under both method versions', async () => {
+    for (const codeVersion of ['sipas-sampling-1.2.0', 'sipas-sampling-1.1.0']) {
+      const { seed, allocation, reservePercent, ...frame } = OPTIONS;
+      const frameRules = codeVersion === 'sipas-sampling-1.2.0' ? 2 : 1;
+      const sink = memoryIndexSink();
+      await scanFrame(() => createReadStream(FRAME), { ...frame, frameRules }, sink);
+      const fromIndex = await drawFromIndex(sink.bytes(), fileRanges(FRAME), { seed, allocation, reservePercent, codeVersion });
+      expect(fromIndex).toEqual(await draw(codeVersion));
+    }
   });
 
   it('method 1.1.0 stays selectable for old draws and gives its own documented sample', async () => {

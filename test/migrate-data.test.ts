@@ -9,6 +9,7 @@ import { loadConfig } from '../server/config';
 import { migrateToLatest, openDatabase } from '../server/db/connect';
 import { COPIED_TABLES } from '../server/db/table-copy';
 import { seedDemoIfEmpty, type DemoAccount } from '../server/demo/seed-demo';
+import { attemptKeySecret } from '../server/services/collection/attempt-limiter';
 import { createTestDatabase } from './support/postgres-cluster';
 
 /**
@@ -36,6 +37,8 @@ beforeEach(async () => {
   const db = openDatabase({ kind: 'sqlite', file: source });
   await migrateToLatest(db);
   ({ accounts } = await seedDemoIfEmpty(db, dir));
+  // A served installation has its attempt-key secret (made at the first sign-in or /k): the copy leaves it, as it leaves the attempts.
+  await attemptKeySecret(db).value();
   await db.destroy();
   if (process.env.SIPAS_TEST_DB === 'postgres') {
     const database = await createTestDatabase();
@@ -73,6 +76,7 @@ describe('migrate-data', () => {
     for (const table of outcome.tables) expect(table.target, table.name).toBe(table.source);
     const count = (name: string) => outcome.tables.find((t) => t.name === name)?.source;
     for (const name of ['waves', 'units', 'sample_entries', 'contacts', 'questionnaires', 'responses', 'users', 'audit_log']) expect(count(name), name).toBeGreaterThan(0);
+    expect(count('installation_secrets')).toBeUndefined();
 
     // Signing in writes a session and an audit row with a generated id: on PostgreSQL it works only if the id sequences were moved past the copied ids.
     const config = loadConfig({ DATABASE_URL: middle, DATA_DIR: dir, PORT: '0' }, dir);
@@ -107,12 +111,20 @@ describe('migrate-data', () => {
     expect(again.stderr).toMatch(/^Lỗi: Cơ sở dữ liệu đích đã có dữ liệu \(bảng waves, units, /);
 
     const db = openDatabase({ kind: 'sqlite', file: source });
-    await db.updateTable('frame_imports').set({ stored_path: path.join(dir, 'frames', '2023-x.csv') }).execute();
+    await db.updateTable('frame_imports').set({ stored_file: path.join(dir, 'frames', '2023-x.csv') }).execute();
     await db.destroy();
     const fresh = path.join(dir, 'fresh.db');
     expect((await cli('migrate-data', '--from', path.join(dir, 'typo.db'), '--to', fresh)).stderr).toMatch(/^Lỗi: không có tệp cơ sở dữ liệu nguồn .*typo\.db\n$/);
     const refused = await cli('migrate-data', '--from', source, '--to', fresh);
     expect(refused.stderr).toMatch(/^Lỗi: Đợt 2023 có khung mẫu đã nhập nhưng chưa công bố/);
     expect(fs.existsSync(fresh)).toBe(false);
+  }, 180_000);
+
+  it('opens only the two databases it names: run in an empty folder without DATABASE_URL, it leaves no data folder there', async () => {
+    const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
+    const result = await runCli(['migrate-data', '--from', source, '--to', middle], { USER: 'tester' }, empty);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('Giống hệt.');
+    expect(fs.readdirSync(empty)).toEqual([]);
   }, 180_000);
 });

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../server/app';
@@ -18,8 +17,26 @@ import { importFrame, type FrameUpload } from '../server/services/draw/frame-imp
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { commitTwoDaysAgo, drawUnderCommitment } from './support/committed-draw';
 import { firstDifference } from './support/same-bytes';
+import { storedBytes, storedUploads } from './support/stored-uploads';
 import { dayInVietnam } from '../server/services/draw/seed-rule';
 import { createTestDeps, signIn, signInSession } from './support/test-deps';
+
+/**
+ * When `meanwhile` is set (duringTheDraw), reading a stored file gives its bytes only once
+ * `meanwhile` is done. The bytes are read first: what happens meanwhile may delete the file.
+ */
+const drawGate = vi.hoisted(() => ({ meanwhile: null as null | (() => Promise<unknown>), done: undefined as Promise<unknown> | undefined, bytes: undefined as Buffer | undefined }));
+vi.mock('../server/services/storage/stored-files', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../server/services/storage/stored-files')>();
+  async function* gated(...args: Parameters<typeof actual.openStoredFile>): AsyncGenerator<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    if (!drawGate.bytes) for await (const chunk of actual.openStoredFile(...args)) chunks.push(chunk);
+    drawGate.bytes ??= Buffer.concat(chunks);
+    await (drawGate.done ??= drawGate.meanwhile!());
+    yield drawGate.bytes;
+  }
+  return { ...actual, openStoredFile: (...args: Parameters<typeof actual.openStoredFile>) => (drawGate.meanwhile ? gated(...args) : actual.openStoredFile(...args)) };
+});
 
 const DEMO = path.resolve(import.meta.dirname, '../server/demo');
 const FRAME = path.join(DEMO, 'frame-2023-sample.csv');
@@ -45,6 +62,7 @@ let env: NodeJS.ProcessEnv;
 let consoleOutput: string[];
 
 beforeEach(async () => {
+  Object.assign(drawGate, { meanwhile: null, done: undefined, bytes: undefined });
   deps = await createTestDeps();
   env = { ...deps.databaseEnv, USER: 'tester' };
   await createWave(deps.db, { year: YEAR, settings: { period: { from: '2023-01-01', to: '2023-12-31' } }, actor: 'test' });
@@ -64,7 +82,8 @@ afterEach(async () => {
   await deps.cleanup();
 });
 
-const frameFiles = () => (fs.existsSync(path.join(deps.dir, 'frames')) ? fs.readdirSync(path.join(deps.dir, 'frames')) : []);
+/** Uploads still kept, on disk or in the database (test/support/stored-uploads.ts). */
+const frameFiles = () => storedUploads(deps.db, deps.config.dataDir);
 const importUpload = async (upload: FrameUpload) => {
   const outcome = await importFrame({ db: deps.db, dataDir: deps.config.dataDir }, YEAR, upload, 'test');
   if (!outcome.ok) throw outcome.error;
@@ -106,8 +125,11 @@ describe('frame import', () => {
     expect(frameImport.report.ineligible).toEqual({ outsidePeriod: 28, noAddress: 26, organisation: 0 });
     expect(frameImport.report.eligibleByUnit).toMatchObject({ SNV: 21, SCT: 16, TBI: 325 });
     expect(frameImport.report.unknownUnits.map((u) => u.value)).toEqual(['XYZ1', 'XYZ7', 'XYZ6', 'XYZ9', 'XYZ4']);
-    expect(firstDifference(fs.readFileSync(frameImport.storedPath!), fs.readFileSync(FRAME))).toBeNull();
-    expect(path.dirname(frameImport.storedPath!)).toBe(path.join(deps.config.dataDir, 'frames'));
+    const stored = frameImport.storedFile!;
+    expect(firstDifference(await storedBytes(deps.db, stored), fs.readFileSync(FRAME))).toBeNull();
+    // Under its final name in the data folder (SQLite) or in the database (PostgreSQL), and nothing else.
+    expect(await frameFiles()).toEqual([deps.config.database.kind === 'sqlite' ? `frames/${path.basename(stored)}` : stored]);
+    if (deps.config.database.kind === 'sqlite') expect(path.dirname(stored)).toBe(path.join(deps.config.dataDir, 'frames'));
     const row = await deps.db.selectFrom('frame_imports').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ rows_read: 3000, rows_rejected: 12, file_sha256: FRAME_SHA256, strict: 0 });
     expect(leaks(row.report)).toEqual([]);
@@ -121,15 +143,15 @@ describe('frame import', () => {
     expect(first.stdout).toContain('XYZ1 (2 dòng)');
     expect(first.stdout).toContain('SNV 21');
     expect(leaks(first.stdout)).toEqual([]);
-    const [firstFile] = frameFiles();
+    const [firstFile] = await frameFiles();
 
     const second = await cli('frame', 'import', '--wave', '2023', FRAME, '--json');
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ wave: 2023, fileSha256: FRAME_SHA256, report: { rowsRead: 3000 } });
-    expect(frameFiles()).toHaveLength(1);
-    expect(frameFiles()[0]).not.toBe(firstFile);
-    const rows = await deps.db.selectFrom('frame_imports').select(['id', 'stored_path']).orderBy('id').execute();
-    expect(rows.map((r) => r.stored_path === null)).toEqual([true, false]);
+    expect(await frameFiles()).toHaveLength(1);
+    expect((await frameFiles())[0]).not.toBe(firstFile);
+    const rows = await deps.db.selectFrom('frame_imports').select(['id', 'stored_file']).orderBy('id').execute();
+    expect(rows.map((r) => r.stored_file === null)).toEqual([true, false]);
   });
 
   it('gives the same report for the fixture with its rows shuffled, repeated dossier codes included', async () => {
@@ -150,7 +172,7 @@ describe('frame import', () => {
     expect(result.stderr).toContain('Chế độ nghiêm ngặt: 12 dòng bị từ chối');
     expect(result.stderr).toContain('dòng 72, cột Mã đơn vị: Đơn vị không thuộc đợt khảo sát');
     expect(await count('frame_imports')).toBe(0);
-    expect(frameFiles()).toEqual([]);
+    expect(await frameFiles()).toEqual([]);
     await expect(importFixture(FRAME, true)).rejects.toThrow(/Chế độ nghiêm ngặt/);
   });
 
@@ -174,7 +196,7 @@ describe('frame import', () => {
     const missing = await cli('frame', 'import', '--wave', '2023', path.join(deps.dir, 'no-such.csv'));
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('ENOENT') });
     expect(await count('frame_imports')).toBe(0);
-    expect(frameFiles()).toEqual([]);
+    expect(await frameFiles()).toEqual([]);
   });
 
   it('hides a rejected value that looks like personal data (a row whose columns slipped)', async () => {
@@ -255,8 +277,8 @@ describe('draw, publish, export and verify', () => {
     expect(tso.map((q) => `${q.role}${q.rank}`)).toEqual([...Array.from({ length: 25 }, (_, i) => `primary${i + 1}`), ...Array.from({ length: 5 }, (_, i) => `reserve${i + 1}`)]);
     expect(tso.every((q) => q.code.startsWith('23-TSO-'))).toBe(true);
 
-    expect(frameFiles()).toEqual([]);
-    expect((await deps.db.selectFrom('frame_imports').select('stored_path').executeTakeFirstOrThrow()).stored_path).toBeNull();
+    expect(await frameFiles()).toEqual([]);
+    expect((await deps.db.selectFrom('frame_imports').select('stored_file').executeTakeFirstOrThrow()).stored_file).toBeNull();
     expect(await count('contacts')).toBe(780);
     expect((await findWave(deps.db, YEAR))?.status).toBe('collecting');
     const again = await cli('draw', 'publish', '--wave', '2023');
@@ -384,20 +406,11 @@ describe('changes made while a long step runs outside the write lock', () => {
   }
 
   /**
-   * Makes the draw's reading of the stored frame wait until `meanwhile` is done. The bytes are
-   * read first: what happens meanwhile may delete the stored file.
+   * Makes the draw's reading of the stored frame wait until `meanwhile` is done (through the
+   * storage module, mocked above, so on disk and in the database alike).
    */
-  async function duringTheDraw(meanwhile: () => Promise<unknown>): Promise<void> {
-    const stored = (await deps.db.selectFrom('frame_imports').select('stored_path').orderBy('id', 'desc').executeTakeFirstOrThrow()).stored_path!;
-    const bytes = fs.readFileSync(stored);
-    const open = fs.createReadStream;
-    let done: Promise<unknown> | undefined;
-    async function* gated(): AsyncGenerator<Uint8Array> {
-      await (done ??= meanwhile());
-      yield bytes;
-    }
-    vi.spyOn(fs, 'createReadStream').mockImplementation(((file: fs.PathLike, options?: BufferEncoding) =>
-      file === stored ? Readable.from(gated()) : open(file, options)) as typeof fs.createReadStream);
+  function duringTheDraw(meanwhile: () => Promise<unknown>): void {
+    drawGate.meanwhile = meanwhile;
   }
 
   it('records an import only if the wave still takes one once the file is read', async () => {
@@ -408,7 +421,7 @@ describe('changes made while a long step runs outside the write lock', () => {
     release();
     expect(await importing).toMatchObject({ status: 409, message: 'Đợt 2023 đã khóa: không nhập khung mẫu được nữa' });
     expect(await count('frame_imports')).toBe(0);
-    expect(frameFiles()).toEqual([]);
+    expect(await frameFiles()).toEqual([]);
   });
 
   it('refuses an import read under a unit list that was replaced meanwhile', async () => {
@@ -422,13 +435,13 @@ describe('changes made while a long step runs outside the write lock', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toBe('Danh sách đơn vị hoặc quy tắc chọn của đợt 2023 đã thay đổi trong lúc đọc tệp khung mẫu: hãy làm lại');
     expect(await count('frame_imports')).toBe(0);
-    expect(frameFiles()).toEqual([]);
+    expect(await frameFiles()).toEqual([]);
   });
 
   it('does not silently replace a draw that was published while the new one was drawn', async () => {
     await importFixture();
     const draft = await drawUnderCommitment(deps.db, YEAR, { allocation: FIXED, reservePercent: 20 });
-    await duringTheDraw(publish);
+    duringTheDraw(publish);
     const error = await runDraw(deps.db, YEAR, { seed: '654321' }, 'test').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 409, message: expect.stringContaining('không thể bốc lại ngầm') });
     expect(await deps.db.selectFrom('draws').select(['id', 'status']).execute()).toEqual([{ id: draft.id, status: 'published' }]);
@@ -437,7 +450,7 @@ describe('changes made while a long step runs outside the write lock', () => {
 
   it('does not record a draw from a frame that was replaced while it was drawn', async () => {
     await importFixture();
-    await duringTheDraw(() => importFixture());
+    duringTheDraw(() => importFixture());
     const error = await runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: FIXED, reservePercent: 20 }, 'test').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 409, message: 'Khung mẫu của đợt 2023 vừa được nhập lại trong lúc bốc mẫu: hãy bốc lại từ khung mẫu mới' });
     expect(await count('draws')).toBe(0);
@@ -541,8 +554,8 @@ describe('pages', () => {
     const verified = await app.request(`/waves/${YEAR}/draw/verify`, { method: 'POST', headers: { ...supervisor }, body: multipart({}, { name: 'goc.csv', content: frameBytes }) });
     expect(verified.status).toBe(200);
     expect(await verified.text()).toContain('Giống hệt: chạy lại từ tệp này cho đúng danh sách đã bốc.');
-    // The uploaded copy, kept while the draw was re-run, holds personal data: it is gone.
-    expect(fs.readdirSync(path.join(deps.config.dataDir, 'verify'))).toEqual([]);
+    // The uploaded copy, kept while the draw was re-run, holds personal data: it is gone (and the frame went at publish).
+    expect(await frameFiles()).toEqual([]);
   });
 
   it('links the frame and draw pages from the wave page', async () => {
@@ -560,12 +573,12 @@ describe('demo', () => {
       await seedDemoIfEmpty(fresh.db, fresh.config.dataDir);
       const draws = await fresh.db.selectFrom('draws').select(['status', 'seed', 'commitment_id']).execute();
       expect(draws).toEqual([{ status: 'published', seed: 'Xổ số kiến thiết An Giang, giải đặc biệt 11/01/2024 318264', commitment_id: 1 }]);
-      const frame = await fresh.db.selectFrom('frame_imports').select(['rows_read', 'rows_rejected', 'stored_path', 'file_sha256']).executeTakeFirstOrThrow();
-      expect(frame).toEqual({ rows_read: 3000, rows_rejected: 12, stored_path: null, file_sha256: FRAME_SHA256 });
+      const frame = await fresh.db.selectFrom('frame_imports').select(['rows_read', 'rows_rejected', 'stored_file', 'file_sha256']).executeTakeFirstOrThrow();
+      expect(frame).toEqual({ rows_read: 3000, rows_rejected: 12, stored_file: null, file_sha256: FRAME_SHA256 });
       const questionnaires = await fresh.db.selectFrom('questionnaires').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(questionnaires.n)).toBe(780);
       expect((await findWave(fresh.db, 2023))?.status).toBe('collecting');
-      expect(fs.readdirSync(path.join(fresh.dir, 'frames'))).toEqual([]);
+      expect(await storedUploads(fresh.db, fresh.config.dataDir)).toEqual([]);
     } finally {
       await fresh.cleanup();
     }

@@ -8,6 +8,11 @@ import { migrateToLatest, openDatabase } from '../server/db/connect';
 import { withStartLock } from '../server/db/dialect';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo';
 import { insertUser } from '../server/repositories/users';
+import { writeTransaction } from '../server/db/unit-of-work';
+import { closeWave, purgePersonalData } from '../server/services/waves/wave-lifecycle';
+import { createWave, importUnits } from '../server/services/waves/waves';
+import { commitTwoDaysAgo } from './support/committed-draw';
+import { storedChunks, storedUploads } from './support/stored-uploads';
 import { startLiveServer } from './support/live-server';
 import { createTestDatabase, onPostgresInEveryRun } from './support/postgres-cluster';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
@@ -24,9 +29,32 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-two-'));
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
+/** Each instance has a data folder of its own, as on separate machines: they share only the database. */
 function instanceDeps(url: string): AppDeps {
-  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir, PORT: '0' }, dataDir);
+  const folder = fs.mkdtempSync(path.join(dataDir, 'instance-'));
+  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: folder, PORT: '0' }, folder);
   return createAppDeps({ db: openDatabase(config.database), config });
+}
+
+type LiveServer = Awaited<ReturnType<typeof startLiveServer>>;
+
+/** For the tests of a describe block: two instances serving one fresh database, handed to `use` once started. */
+function runTwoInstances(use: (a: AppDeps, b: AppDeps, servers: LiveServer[]) => void): void {
+  let database: { url: string; drop: () => Promise<void> } | undefined;
+  let instances: AppDeps[] = [];
+  let servers: LiveServer[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    instances = [instanceDeps(database.url), instanceDeps(database.url)];
+    await migrateToLatest(instances[0].db);
+    servers = [await startLiveServer(instances[0]), await startLiveServer(instances[1])];
+    use(instances[0], instances[1], servers);
+  }, 60_000);
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    for (const instance of instances) await instance.db.destroy();
+    await database?.drop();
+  });
 }
 
 const CRITERIA = ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3'];
@@ -52,25 +80,10 @@ function paperForm(code: string): URLSearchParams {
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('two server instances sharing one PostgreSQL database', () => {
-  let database: { url: string; drop: () => Promise<void> };
   let a: AppDeps;
   let b: AppDeps;
-  let servers: { url: string; close: () => Promise<void> }[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    a = instanceDeps(database.url);
-    b = instanceDeps(database.url);
-    await migrateToLatest(a.db);
-    servers = [await startLiveServer(a), await startLiveServer(b)];
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const server of servers) await server.close();
-    await a?.db.destroy();
-    await b?.db.destroy();
-    await database?.drop();
-  });
+  let servers: LiveServer[] = [];
+  runTwoInstances((...started) => ([a, b, servers] = started));
 
   it('counts exactly one response when a QR answer (instance A) and a paper entry (instance B) for one questionnaire arrive together, 50 times', async () => {
     const { questionnaires } = await createPublishedWave(a.db, { perUnit: 17, reserves: 0 });
@@ -113,6 +126,68 @@ describe('two server instances sharing one PostgreSQL database', () => {
     for (let i = 0; i < 10; i++) expect((await attempt(servers[i % 2].url, `sai-${i}`)).status).toBe(401);
     for (const server of servers) expect((await attempt(server.url, 'mat-khau-dung-123')).status).toBe(429);
   });
+});
+
+describe('a frame imported through one instance and drawn through the other', () => {
+  let a: AppDeps;
+  let b: AppDeps;
+  let servers: LiveServer[] = [];
+  runTwoInstances((...started) => ([a, b, servers] = started));
+
+  const DEMO = path.resolve(import.meta.dirname, '../server/demo');
+  const frame = fs.readFileSync(path.join(DEMO, 'frame-2023-sample.csv'));
+  const upload = (fields: Record<string, string> = {}) => {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
+    body.append('file', new Blob([frame], { type: 'text/csv' }), 'khung.csv');
+    return body;
+  };
+  /** Every uploaded file either instance still holds, in its data folder or in the database. */
+  const uploads = async () => [...(await storedUploads(a.db, a.config.dataDir)), ...(await storedUploads(b.db, b.config.dataDir)).filter((f) => !f.startsWith('database:'))];
+
+  it('keeps the frame in the database: B draws and verifies what A received, publish deletes it, purge leaves no chunk', async () => {
+    // Both waves read the same 2023 file, so both take its period.
+    for (const year of [2023, 2024]) {
+      await createWave(a.db, { year, settings: { period: { from: '2023-01-01', to: '2023-12-31' } }, actor: 'test' });
+      await importUnits(a.db, year, fs.readFileSync(path.join(DEMO, 'units-2023.csv')), 'test');
+    }
+    const onA = await signInSession(a, 'admin', 'quantri.a');
+    const onB = await signInSession(b, 'admin', 'quantri.b');
+    const [urlA, urlB] = servers.map((s) => s.url);
+
+    const imported = await fetch(`${urlA}/waves/2023/frame`, { method: 'POST', headers: { ...onA }, body: upload() });
+    expect(imported.status).toBe(200);
+    expect(await imported.text()).toContain('Đã nhập khung mẫu khung.csv: 2.988 dòng hợp lệ');
+    const [stored] = await uploads();
+    expect(await uploads()).toEqual([stored]);
+    expect(stored).toMatch(/^database:\d+$/);
+
+    await commitTwoDaysAgo(b.db, 2023, { allocation: { kind: 'fixed', perUnit: 5 }, reservePercent: 20 });
+    const drawn = await fetch(`${urlB}/waves/2023/draw`, { method: 'POST', headers: { ...onB, ...form }, body: new URLSearchParams({ seed: '123456' }) });
+    expect(drawn.status).toBe(200);
+    expect(await drawn.text()).toContain('Đã bốc mẫu (bản nháp số');
+    const verified = await fetch(`${urlB}/waves/2023/draw/verify`, { method: 'POST', headers: { ...onB }, body: upload() });
+    expect(verified.status).toBe(200);
+    expect(await verified.text()).toContain('Giống hệt');
+    // The copy uploaded for the verification is gone; the frame waits for publication.
+    expect(await uploads()).toEqual([stored]);
+
+    const draw = await a.db.selectFrom('draws').select('id').where('status', '=', 'draft').executeTakeFirstOrThrow();
+    const published = await fetch(`${urlA}/waves/2023/draw/publish`, { method: 'POST', headers: { ...onA, ...form }, body: new URLSearchParams({ drawId: String(draw.id), confirm: '1' }) });
+    expect(published.status).toBe(200);
+    expect(await uploads()).toEqual([]);
+    expect(await storedChunks(a.db)).toBe(0);
+
+    // A frame that never got its draw: imported through B, purged through A with its wave.
+    expect((await fetch(`${urlB}/waves/2024/frame`, { method: 'POST', headers: { ...onB }, body: upload() })).status).toBe(200);
+    expect(await uploads()).toHaveLength(1);
+    expect(await storedChunks(a.db)).toBeGreaterThan(0);
+    await writeTransaction(a.db, (trx) => closeWave(trx, 2024, 'test'));
+    const purged = await writeTransaction(a.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, 2024, a.config.dataDir, 'test'));
+    expect(purged.frameFilesDeleted).toBe(1);
+    expect(await uploads()).toEqual([]);
+    expect(await storedChunks(a.db)).toBe(0);
+  }, 120_000);
 });
 
 describe('instances starting together on one fresh PostgreSQL database', () => {

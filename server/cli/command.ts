@@ -20,11 +20,18 @@ export interface CliResult {
   exitCode?: number;
 }
 
-export interface CliCommand {
+interface CommandOf<Context> {
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(ctx: CliContext, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<CliResult>;
+  run(ctx: Context, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<CliResult>;
 }
+
+/**
+ * A command runs on the configured database (DATABASE_URL, else ./data/sipas.db), opened and
+ * migrated before it starts, unless it declares `database: 'none'`: a command that opens the
+ * databases named on its command line (migrate-data) must not create or migrate one it never uses.
+ */
+export type CliCommand = (CommandOf<CliContext> & { database?: 'configured' }) | (CommandOf<Omit<CliContext, 'db'>> & { database: 'none' });
 
 export function parseCommandArgs(command: CliCommand, args: string[]) {
   try {

@@ -5,6 +5,8 @@ import { requireOption, type CliCommand } from './command';
 export const migrateDataCommand: CliCommand = {
   usage: 'migrate-data --from <tệp SQLite hoặc postgres://…> --to <postgres://… hoặc tệp SQLite>',
   options: { from: { type: 'string' }, to: { type: 'string' } },
+  // Both databases are named on the command line: DATABASE_URL's is neither needed nor created.
+  database: 'none',
   async run(_ctx, values) {
     const from = parseDatabaseUrl(requireOption(values, 'from', this.usage));
     const to = parseDatabaseUrl(requireOption(values, 'to', this.usage));

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config';
 import { migrateToLatest, openDatabase, type Db } from '../db/connect';
 import { UserError } from '../errors';
-import { parseCommandArgs } from './command';
+import { parseCommandArgs, type CliResult } from './command';
 import { commands } from './commands';
 
 export interface CliOutcome {
@@ -26,9 +26,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   try {
     const { values, positionals } = parseCommandArgs(command, argv.slice(name.split(' ').length));
     const config = loadConfig(env, cwd);
-    db = openDatabase(config.database);
-    if (name !== 'migrate') await migrateToLatest(db);
-    const result = await command.run({ db, config, actor: `cli:${env.USER ?? 'admin'}` }, values, positionals);
+    const actor = `cli:${env.USER ?? 'admin'}`;
+    let result: CliResult;
+    if (command.database === 'none') {
+      result = await command.run({ config, actor }, values, positionals);
+    } else {
+      db = openDatabase(config.database);
+      if (name !== 'migrate') await migrateToLatest(db);
+      result = await command.run({ db, config, actor }, values, positionals);
+    }
     return { code: result.exitCode ?? 0, stdout: (values.json ? JSON.stringify(result.json, null, 2) : result.text) + '\n', stderr: '' };
   } catch (error) {
     if (error instanceof UserError) {

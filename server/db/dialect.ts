@@ -63,6 +63,31 @@ export async function withStartLock<T>(db: Kysely<Database>, work: () => Promise
 // Any fixed 64-bit number, the same in every instance: "SIPAS" in ASCII.
 const START_LOCK = 0x5349504153;
 
+/**
+ * Where uploaded files (a frame waiting for its draw, a frame being verified) are kept
+ * (services/storage/stored-files.ts). SQLite serves one machine: on the data folder's disk,
+ * next to the database file. PostgreSQL serves instances that share the database and not a
+ * disk, so the draw, started through any instance, must find the frame another one received.
+ */
+export function uploadStorage(db: Executor): 'disk' | 'database' {
+  return isSqlite(db) ? 'disk' : 'database';
+}
+
+/**
+ * Makes the transactions that record a stored file and those that sweep unused ones take turns
+ * (services/storage/database-files.ts): a sweep lists the files records point to, then deletes
+ * the others, and must not run between another transaction's keeping a file and its commit. On
+ * PostgreSQL a transaction-level advisory lock, released at commit; on SQLite the transaction
+ * already holds the database's write lock (takeWriteLock).
+ */
+export async function lockStoredFiles(trx: Executor): Promise<void> {
+  if (isSqlite(trx)) return;
+  await sql`select pg_advisory_xact_lock(${STORED_FILES_LOCK})`.execute(trx);
+}
+
+// "SIPASF" in ASCII.
+const STORED_FILES_LOCK = 0x534950415346;
+
 // Built once: every batch of QR submissions runs it. Plain SQL that both dialects accept.
 const WRITE_LOCK = CompiledQuery.raw('update waves set status = status where year is null');
 

@@ -73,6 +73,25 @@ describe('migrations', () => {
 });
 
 describe('migrations on the database the suite runs on (SQLite, or PostgreSQL with SIPAS_TEST_DB=postgres)', () => {
+  it('keep a frame file recorded before stored files existed: its path becomes its reference', async () => {
+    const deps = await createTestDeps();
+    try {
+      const migrator = new Migrator({ db: deps.db, provider: { getMigrations: async () => migrations } });
+      expect((await migrator.migrateTo('2026-12-01T10-00-attempts')).error).toBeUndefined();
+      const raw = deps.db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
+      await raw.insertInto('waves').values({ year: 2023, name: 'x', status: 'setup', settings: '{}', created_at: 'now' }).execute();
+      const file = path.join(deps.dir, 'frames', '2023-1-aaaa.csv');
+      await raw
+        .insertInto('frame_imports')
+        .values({ wave_year: 2023, file_name: 'f.csv', file_sha256: '0', stored_path: file, strict: 0, rows_read: 0, rows_accepted: 0, rows_rejected: 0, report: '{}', created_at: 'now', created_by: null })
+        .execute();
+      await migrateToLatest(deps.db);
+      expect(await deps.db.selectFrom('frame_imports').select('stored_file').execute()).toEqual([{ stored_file: file }]);
+    } finally {
+      await deps.cleanup();
+    }
+  });
+
   it('run all the way down and back up again', async () => {
     const deps = await createTestDeps();
     try {
@@ -84,6 +103,17 @@ describe('migrations on the database the suite runs on (SQLite, or PostgreSQL wi
       expect(await migrateToLatest(deps.db)).toEqual(Object.keys(migrations).sort());
       await deps.db.insertInto('waves').values({ year: 2026, name: 'x', status: 'setup', settings: '{}', created_at: 'now', closed_at: null, personal_data_purged_at: null }).execute();
       expect(await deps.db.selectFrom('waves').select('year').execute()).toEqual([{ year: 2026 }]);
+    } finally {
+      await deps.cleanup();
+    }
+  });
+
+  it("leave no 4-byte float column (what Kysely's 'real' makes on PostgreSQL; SQLite's REAL is a double)", async () => {
+    const deps = await createTestDeps();
+    try {
+      const columns = (await deps.db.introspection.getTables()).flatMap((t) => t.columns.map((c) => ({ column: `${t.name}.${c.name}`, type: c.dataType.toLowerCase() })));
+      expect(columns.length).toBeGreaterThan(50);
+      expect(columns.filter((c) => c.type === 'float4')).toEqual([]);
     } finally {
       await deps.cleanup();
     }

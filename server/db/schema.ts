@@ -57,8 +57,11 @@ export interface FrameImportTable {
   wave_year: number;
   file_name: string;
   file_sha256: string;
-  /** Where the raw file waits for its draw; NULL once deleted (after publish or purge). */
-  stored_path: string | null;
+  /**
+   * The raw file waiting for its draw (services/storage/stored-files.ts): `database:<id>` or
+   * the absolute path of a file in the data folder; NULL once deleted (after publish or purge).
+   */
+  stored_file: string | null;
   strict: number;
   rows_read: number;
   rows_accepted: number;
@@ -242,10 +245,49 @@ export interface UnitBoundariesTable {
 export interface AttemptTable {
   /** Which limit counts it: 'short-link.client', 'sign-in.account', … */
   scope: string;
-  /** SHA-256 of the address, account name or questionnaire code, never the value itself. */
+  /** HMAC-SHA-256 (installation secret 'attempt-keys') of the address, account name or questionnaire code, never the value itself. */
   key_hash: string;
   /** ISO-8601 time of the failure. */
   at: string;
+}
+
+/** A random secret of the installation (services/installation/installation-secret.ts). Added by 2026-12-01T11-31-installation-secrets. */
+export interface InstallationSecretTable {
+  /** What it is for: 'attempt-keys'. */
+  name: string;
+  /** Hex of the random bytes. */
+  value: string;
+  created_at: string;
+}
+
+/** An uploaded file kept in the database (services/storage/database-files.ts). Added by 2026-12-01T11-00-stored-files. */
+export interface StoredFileTable {
+  id: Generated<number>;
+  /** 'frame' (waits for its draw) or 'verify' (lives while a draw is verified). */
+  purpose: string;
+  /** 'writing' until a frame import records it ('kept'); a verify copy stays 'writing'. */
+  state: 'writing' | 'kept';
+  /** How many chunks the complete file has; 0 while it is written. */
+  chunks: number;
+  created_at: string;
+  /** Last write (ISO-8601): a file still 'writing' and untouched for long was left by a process that died. */
+  touched_at: string;
+}
+
+export interface StoredFileChunkTable {
+  file_id: number;
+  /** 0, 1, 2, … in the file's order. */
+  seq: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * A wave's change counter, raised by triggers whenever a row its results are computed from
+ * changes (never written by the code). Added by 2026-12-01T12-00-results-versions.
+ */
+export interface ResultsVersionTable {
+  wave_year: number;
+  version: number;
 }
 
 export interface Database {
@@ -266,6 +308,10 @@ export interface Database {
   paper_keyings: PaperKeyingTable;
   unit_boundaries: UnitBoundariesTable;
   attempts: AttemptTable;
+  results_versions: ResultsVersionTable;
+  installation_secrets: InstallationSecretTable;
+  stored_files: StoredFileTable;
+  stored_file_chunks: StoredFileChunkTable;
 }
 
 /** The database as the platform opens it (connect.ts). */

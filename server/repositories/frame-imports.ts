@@ -8,8 +8,8 @@ export interface FrameImport {
   waveYear: number;
   fileName: string;
   fileSha256: string;
-  /** The raw file waiting for its draw; null once deleted (after publish or a newer import). */
-  storedPath: string | null;
+  /** Reference to the raw file waiting for its draw (services/storage/stored-files.ts); null once deleted (after publish or a newer import). */
+  storedFile: string | null;
   strict: boolean;
   report: ImportReport;
   createdAt: string;
@@ -43,7 +43,7 @@ const reportColumn: JsonColumn<ImportReport> = jsonColumn(
 
 export async function insertFrameImport(
   db: Executor,
-  input: { waveYear: number; fileName: string; fileSha256: string; storedPath: string; strict: boolean; report: ImportReport; createdBy: string | null },
+  input: { waveYear: number; fileName: string; fileSha256: string; storedFile: string; strict: boolean; report: ImportReport; createdBy: string | null },
 ): Promise<FrameImport> {
   const createdAt = new Date().toISOString();
   const { id } = await db
@@ -52,7 +52,7 @@ export async function insertFrameImport(
       wave_year: input.waveYear,
       file_name: input.fileName,
       file_sha256: input.fileSha256,
-      stored_path: input.storedPath,
+      stored_file: input.storedFile,
       strict: input.strict ? 1 : 0,
       rows_read: input.report.rowsRead,
       rows_accepted: input.report.rowsAccepted,
@@ -77,25 +77,25 @@ export async function findFrameImport(db: Executor, id: number): Promise<FrameIm
   return row && toFrameImport(row);
 }
 
-/** Imports of the wave whose raw file is still on disk. */
-export async function listStoredFrameImports(db: Executor, waveYear: number): Promise<{ id: number; storedPath: string }[]> {
+/** Imports of the wave whose raw file is still kept. */
+export async function listStoredFrameImports(db: Executor, waveYear: number): Promise<{ id: number; storedFile: string }[]> {
   const rows = await db
     .selectFrom('frame_imports')
-    .select(['id', 'stored_path'])
+    .select(['id', 'stored_file'])
     .where('wave_year', '=', waveYear)
-    .where('stored_path', 'is not', null)
+    .where('stored_file', 'is not', null)
     .execute();
-  return rows.map((r) => ({ id: r.id, storedPath: r.stored_path as string }));
+  return rows.map((r) => ({ id: r.id, storedFile: r.stored_file as string }));
 }
 
 /** Every frame file still referenced, of any wave. */
-export async function listStoredFramePaths(db: Executor): Promise<string[]> {
-  const rows = await db.selectFrom('frame_imports').select('stored_path').where('stored_path', 'is not', null).execute();
-  return rows.map((r) => r.stored_path as string);
+export async function listStoredFrameFiles(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('frame_imports').select('stored_file').where('stored_file', 'is not', null).execute();
+  return rows.map((r) => r.stored_file as string);
 }
 
-export async function clearStoredPath(db: Executor, id: number): Promise<void> {
-  await db.updateTable('frame_imports').set({ stored_path: null }).where('id', '=', id).execute();
+export async function clearStoredFile(db: Executor, id: number): Promise<void> {
+  await db.updateTable('frame_imports').set({ stored_file: null }).where('id', '=', id).execute();
 }
 
 function toFrameImport(row: {
@@ -103,7 +103,7 @@ function toFrameImport(row: {
   wave_year: number;
   file_name: string;
   file_sha256: string;
-  stored_path: string | null;
+  stored_file: string | null;
   strict: number;
   report: string;
   created_at: string;
@@ -114,7 +114,7 @@ function toFrameImport(row: {
     waveYear: row.wave_year,
     fileName: row.file_name,
     fileSha256: row.file_sha256,
-    storedPath: row.stored_path,
+    storedFile: row.stored_file,
     strict: row.strict === 1,
     report: reportColumn.read(row.report),
     createdAt: row.created_at,

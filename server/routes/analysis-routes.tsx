@@ -6,12 +6,11 @@ import { AnalysisPage } from '../../survey-web/pages/analysis-page';
 import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import type { AppDeps, WaveEnv } from '../app-env';
 import type { Role } from '../db/schema';
-import { readTransaction, writeTransaction } from '../db/unit-of-work';
+import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { readListQuery } from '../forms/list-query';
 import { actorOf, requireRole } from '../middleware/auth';
 import {
-  buildExport,
   contentDisposition,
   TABLE_NAMES,
   unitTableJson,
@@ -19,9 +18,8 @@ import {
   type ExportFile,
   type ExportRequest,
 } from '../services/results/analysis-exports';
-import { importBoundaries, waveBoundaries } from '../services/results/boundaries-import';
+import { importBoundaries } from '../services/results/boundaries-import';
 import { importPreviousIndexes } from '../services/results/previous-import';
-import { analyseWave, analysisDashboard } from '../services/results/wave-results';
 
 /** Results hold no personal data, but they are the wave's unpublished figures: staff only, not clerks. */
 const canView = requireRole(...PAGES.analysis.roles);
@@ -40,17 +38,13 @@ function download(c: Context<WaveEnv>, file: ExportFile, disposition: 'attachmen
 }
 
 async function exportOf(deps: AppDeps, c: Context<WaveEnv>, request: Omit<ExportRequest, 'subtitle' | 'boundaries'>) {
-  const { year } = c.var.wave;
-  const { wave, results, boundaries } = await readTransaction(deps.db, async (trx) => ({ ...(await analyseWave(trx, year)), boundaries: await waveBoundaries(trx, year) }));
-  return buildExport(results, { ...request, subtitle: `${wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}`, boundaries: boundaries?.file.shapes });
+  const snapshot = await deps.results.get(c.var.wave.year);
+  const subtitle = `${snapshot.wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}`;
+  return deps.results.exportOf(snapshot, { ...request, subtitle, boundaries: snapshot.boundaries?.file.shapes });
 }
 
 async function renderPage(deps: AppDeps, c: Context<WaveEnv>, message?: FlashMessage) {
-  const { year } = c.var.wave;
-  const { wave, results, publishedRows, boundaries } = await readTransaction(deps.db, async (trx) => ({
-    ...(await analysisDashboard(trx, year)),
-    boundaries: await waveBoundaries(trx, year),
-  }));
+  const { wave, results, publishedRows, boundaries, computedAt } = await deps.results.get(c.var.wave.year);
   const user = c.var.user;
   const canImport = user !== null && IMPORT_ROLES.includes(user.role);
   const map = boundaries ? waveMap(results, boundaries.file.shapes) : null;
@@ -59,6 +53,7 @@ async function renderPage(deps: AppDeps, c: Context<WaveEnv>, message?: FlashMes
     <AnalysisPage
       wave={wave}
       results={results}
+      computedAt={computedAt}
       query={c.req.query()}
       list={readListQuery(c.req.query())}
       user={user}
@@ -96,11 +91,11 @@ export function analysisRoutes(deps: AppDeps) {
   const routes = new Hono<WaveEnv>()
     .get('/', canView, async (c) => c.html(await renderPage(deps, c)))
     .get('/units.json', canView, async (c) => {
-      const { results } = await readTransaction(deps.db, (trx) => analyseWave(trx, c.var.wave.year));
+      const { results } = await deps.results.get(c.var.wave.year);
       return c.json(unitTableJson(results), 200, { 'cache-control': 'no-store' });
     })
     .get('/units-vi.csv', canView, async (c) => {
-      const { results } = await readTransaction(deps.db, (trx) => analyseWave(trx, c.var.wave.year));
+      const { results } = await deps.results.get(c.var.wave.year);
       return download(c, vietnameseUnitCsvFile(results));
     })
     .get('/tables.xlsx', canView, async (c) => download(c, await exportOf(deps, c, { format: 'xlsx' })))

@@ -223,6 +223,11 @@ details.findings ul{columns:2 20rem;font-size:.9rem}
 export function AnalysisPage(props: {
   wave: { year: number; name: string };
   results: WaveResults;
+  /**
+   * ISO time the results were computed. They are served again while nothing they come from
+   * has changed, so this says how recent they are; it is never the time of a later change.
+   */
+  computedAt?: string;
   /** The page address's query: ?sort=…&dir=…&kind=… */
   query: Record<string, string | undefined>;
   /** ?q= (a unit's name or code) and ?page= of the unit tables, as server/forms/list-query.ts reads them. */
@@ -251,6 +256,7 @@ export function AnalysisPage(props: {
       <h1>{model.heading}</h1>
       <Flash message={props.message} />
       <p>{model.intro}</p>
+      {props.computedAt ? <p class="muted">Số liệu tính lúc {formatDateTime(props.computedAt)}, gồm mọi phiếu và thay đổi đã lưu đến lúc đó.</p> : null}
       {model.warnings.length > 0 ? (
         <div class="notes" role="status">
           <p style="margin:0">Lưu ý về số liệu:</p>

@@ -5,7 +5,7 @@ export interface FramePageImport {
   fileName: string;
   fileSha256: string;
   strict: boolean;
-  storedPath: string | null;
+  storedFile: string | null;
   createdAt: string;
   createdBy: string | null;
   report: ImportReport;
@@ -168,7 +168,7 @@ export function FramePage(props: {
             {frameImport.strict ? ' (chế độ nghiêm ngặt)' : ''}.<br />
             SHA-256: <code>{frameImport.fileSha256}</code>
             <br />
-            {frameImport.storedPath ? 'Tệp đang được lưu để bốc mẫu.' : 'Tệp gốc đã được xóa sau khi công bố mẫu (chỉ giữ thông tin của người được bốc).'}
+            {frameImport.storedFile ? 'Tệp đang được lưu để bốc mẫu.' : 'Tệp gốc đã được xóa sau khi công bố mẫu (chỉ giữ thông tin của người được bốc).'}
           </p>
           <ImportReportView report={frameImport.report} unitNames={props.unitNames} />
         </section>

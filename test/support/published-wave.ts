@@ -55,7 +55,7 @@ export async function createPublishedWave(
   await db.transaction().execute(async (trx) => {
     const { id: frameImportId } = await trx
       .insertInto('frame_imports')
-      .values({ wave_year: year, file_name: 'test.csv', file_sha256: '0'.repeat(64), stored_path: null, strict: 0, rows_read: 0, rows_accepted: 0, rows_rejected: 0, report: JSON.stringify(emptyReport(units)), created_at: now, created_by: 'test' })
+      .values({ wave_year: year, file_name: 'test.csv', file_sha256: '0'.repeat(64), stored_file: null, strict: 0, rows_read: 0, rows_accepted: 0, rows_rejected: 0, report: JSON.stringify(emptyReport(units)), created_at: now, created_by: 'test' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const { id: drawId } = await trx

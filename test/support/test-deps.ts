@@ -23,11 +23,13 @@ export async function createTestDeps(): Promise<AppDeps & { dir: string; databas
   const config = loadConfig({ ...databaseEnv, PORT: '0' }, dir);
   const db = openDatabase(config.database);
   await migrateToLatest(db);
+  const deps = createAppDeps({ db, config });
   return {
-    ...createAppDeps({ db, config }),
+    ...deps,
     dir,
     databaseEnv,
     cleanup: async () => {
+      await deps.results.close();
       await db.destroy();
       await postgres?.drop();
       fs.rmSync(dir, { recursive: true, force: true });

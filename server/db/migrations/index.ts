@@ -12,6 +12,10 @@ import * as statusBeforeNoForm from './2026-12-01T07-00-status-before-no-form';
 import * as questionnaireEntryIndex from './2026-12-01T08-00-questionnaire-entry-index';
 import * as unitBoundaries from './2026-12-01T09-00-unit-boundaries';
 import * as attempts from './2026-12-01T10-00-attempts';
+import * as storedFiles from './2026-12-01T11-00-stored-files';
+import * as doublePrecision from './2026-12-01T11-30-double-precision';
+import * as installationSecrets from './2026-12-01T11-31-installation-secrets';
+import * as resultsVersions from './2026-12-01T12-00-results-versions';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +32,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T08-00-questionnaire-entry-index': questionnaireEntryIndex,
   '2026-12-01T09-00-unit-boundaries': unitBoundaries,
   '2026-12-01T10-00-attempts': attempts,
+  '2026-12-01T11-00-stored-files': storedFiles,
+  '2026-12-01T11-30-double-precision': doublePrecision,
+  '2026-12-01T11-31-installation-secrets': installationSecrets,
+  '2026-12-01T12-00-results-versions': resultsVersions,
 };

@@ -3,7 +3,7 @@ import { createTestDeps } from '../../../test/support/test-deps';
 import { writeTransaction } from '../../db/unit-of-work';
 import { replaceUnits } from '../../repositories/units';
 import { authenticate, createSession, findAccountByName, findSessionUser, insertUser, verifyPassword } from '../../repositories/users';
-import { AttemptLimiter } from '../collection/attempt-limiter';
+import { AttemptLimiter, attemptKeySecret } from '../collection/attempt-limiter';
 import { createWave } from '../waves/waves';
 import { addAccount, changeOwnPassword, disableAccount, newOneTimePassword, resetPassword, setClerkUnits } from './accounts';
 import { refusal } from '../../../test/support/refusal';
@@ -79,7 +79,10 @@ describe('accounts', () => {
 });
 
 describe('changing one’s own password', () => {
-  const limits = () => ({ byAccount: new AttemptLimiter(deps.db, 'sign-in.account', 2, 60_000), byClient: new AttemptLimiter(deps.db, 'sign-in.client', 30, 60_000) });
+  const limits = () => {
+    const keys = attemptKeySecret(deps.db);
+    return { byAccount: new AttemptLimiter(deps.db, keys, 'sign-in.account', 2, 60_000), byClient: new AttemptLimiter(deps.db, keys, 'sign-in.client', 30, 60_000) };
+  };
 
   it('names every problem by field and changes nothing until all are fixed', async () => {
     const user = await insertUser(deps.db, { username: 'phantich.lx', role: 'analyst', password: 'mat-khau-cu-123' });

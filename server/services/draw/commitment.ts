@@ -40,7 +40,7 @@ export async function commitDraw(trx: Executor, year: number, request: CommitReq
   const late = commitmentTooLate(seedRule, now);
   if (late) throw new UserError(late);
   const frame = await findLatestFrameImport(trx, year);
-  if (!frame || !frame.storedPath) throw new UserError(`Đợt ${year} chưa có khung mẫu để cam kết: hãy nhập khung mẫu trước`, 409);
+  if (!frame || !frame.storedFile) throw new UserError(`Đợt ${year} chưa có khung mẫu để cam kết: hãy nhập khung mẫu trước`, 409);
   // The allocation rules' version is fixed with the rest: a commitment read back without one
   // would be drawn under version 1's rules.
   const allocation = withVersion(request.allocation);

@@ -1,19 +1,19 @@
-import fs from 'node:fs';
 import type { Executor } from '../../db/schema';
 import type { AfterCommit } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import { recordAudit } from '../../repositories/audit';
 import { countCodesIssuedBefore, findCurrentDraw, insertQuestionnaire, listDrawnLines, markDrawPublished, type Draw, type DrawnLine } from '../../repositories/draws';
-import { clearStoredPath, findFrameImport } from '../../repositories/frame-imports';
+import { clearStoredFile, findFrameImport } from '../../repositories/frame-imports';
 import { updateWaveStatus } from '../../repositories/waves';
 import { publishRefusal } from './draw-rules';
 import { issueQuestionnaireCodes, newQrToken } from '../../forms/questionnaire-codes';
+import { removeStoredFile } from '../storage/stored-files';
 import { waveFor } from '../waves/wave-policy';
 
 export interface PublishOutcome {
   draw: Draw;
   questionnaires: number;
-  /** The frame file was still on disk and is deleted once the publication is committed. */
+  /** The frame file was still kept and is deleted with the publication (from disk, once it is committed). */
   frameFileDeleted: boolean;
 }
 
@@ -45,10 +45,10 @@ export async function publishDraw(trx: Executor, afterCommit: AfterCommit, year:
   }
   const publishedAt = await markDrawPublished(trx, draft.id);
   const frame = await findFrameImport(trx, draft.frameImportId);
-  const storedPath = frame?.storedPath ?? null;
-  if (frame && storedPath) {
-    await clearStoredPath(trx, frame.id);
-    afterCommit(() => fs.rmSync(storedPath, { force: true }));
+  const storedFile = frame?.storedFile ?? null;
+  if (frame && storedFile) {
+    await clearStoredFile(trx, frame.id);
+    await removeStoredFile(trx, afterCommit, storedFile);
   }
   await updateWaveStatus(trx, year, 'collecting');
   await recordAudit(trx, {
@@ -60,8 +60,8 @@ export async function publishDraw(trx: Executor, afterCommit: AfterCommit, year:
       questionnaires: lines.length,
       primaries: lines.filter((l) => l.role === 'primary').length,
       reserves: lines.filter((l) => l.role === 'reserve').length,
-      frameFileDeleted: storedPath !== null,
+      frameFileDeleted: storedFile !== null,
     },
   });
-  return { draw: { ...draft, status: 'published', publishedAt }, questionnaires: lines.length, frameFileDeleted: storedPath !== null };
+  return { draw: { ...draft, status: 'published', publishedAt }, questionnaires: lines.length, frameFileDeleted: storedFile !== null };
 }

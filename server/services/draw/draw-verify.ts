@@ -1,7 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { compareSamples, sampleLines, type ByteSource } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import { writeTransaction } from '../../db/unit-of-work';
@@ -12,8 +8,8 @@ import { findCurrentDraw, listDrawnLines } from '../../repositories/draws';
 import { commitmentProblems } from './commitment';
 import type { Wave } from '../../repositories/waves';
 import { drawFromFrame } from './draw';
-import { newVerifyCopyPath } from './frame-files';
 import { frameOptions } from './frame-import';
+import { withSavedCopy } from '../storage/stored-files';
 
 export interface VerifyOutcome {
   /**
@@ -95,17 +91,10 @@ export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, act
 
 /**
  * `verifyDraw` for a file that arrives as a one-time stream (a web upload): the re-run may read
- * the frame twice, so the upload is first saved under `<dataDir>/verify/`, readable only by
- * the platform, and deleted afterwards whatever happens, since it holds personal data (a copy
- * left by a killed process goes at the next start or sweep: frame-files.ts).
+ * the frame twice, so the upload is first saved (services/storage: under `<dataDir>/verify/`,
+ * readable only by the platform, or in the database) and deleted afterwards whatever happens,
+ * since it holds personal data; a copy left by a process that died goes at the next sweep.
  */
 export async function verifyUploadedDraw(deps: { db: Db; dataDir: string }, wave: Wave, upload: ByteSource, actor: string | null): Promise<VerifyOutcome> {
-  const file = newVerifyCopyPath(deps.dataDir, wave.year);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  try {
-    await pipeline(Readable.from(upload), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
-    return await verifyDraw(deps.db, wave, () => fs.createReadStream(file), actor);
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
+  return withSavedCopy(deps, wave.year, upload, (open) => verifyDraw(deps.db, wave, open, actor));
 }

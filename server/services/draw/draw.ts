@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { drawSample, type Allocation, type ByteSource, type DrawOptions, type DrawResult } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import type { Executor } from '../../db/schema';
@@ -13,6 +12,7 @@ import { describeAllocation } from './allocation-input';
 import { formatDateTime, redrawRefusal, type RedrawRequest } from './draw-rules';
 import { describeSeedRule, seedFollowingRule, seedTooEarly } from './seed-rule';
 import { assertSameRules, frameOptions } from './frame-import';
+import { openStoredFile, storedFileExists } from '../storage/stored-files';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
 export interface DrawRequest {
@@ -86,14 +86,15 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
 
   const frame = await findLatestFrameImport(db, year);
   if (!frame) throw new UserError(`Đợt ${year} chưa có khung mẫu: hãy nhập khung mẫu trước`, 409);
-  if (!frame.storedPath || !fs.existsSync(frame.storedPath)) {
+  const storedFile = frame.storedFile;
+  if (!storedFile || !(await storedFileExists(db, storedFile))) {
     throw new UserError(`Tệp khung mẫu của lần nhập ngày ${formatDateTime(frame.createdAt)} không còn (đã xóa sau khi công bố): hãy nhập lại khung mẫu`, 409);
   }
 
   const commitment = await bindingCommitment(db, year, frame);
   const { seed, allocation, reservePercent } = drawTerms(request, commitment, now);
   const options = await frameOptions(db, wave);
-  const result = await drawFromFrame(() => fs.createReadStream(frame.storedPath!), { ...options, seed, allocation, reservePercent });
+  const result = await drawFromFrame(() => openStoredFile(db, storedFile), { ...options, seed, allocation, reservePercent });
   if (!result.ok) throw new UserError(`Không bốc được mẫu: ${result.fatal}`);
   if (result.sha256 !== frame.fileSha256) {
     throw new UserError(`Tệp khung mẫu đã lưu bị thay đổi sau khi nhập (SHA-256 ${result.sha256} thay vì ${frame.fileSha256}): hãy nhập lại khung mẫu`, 409);

@@ -1,7 +1,4 @@
-import { once } from 'node:events';
-import fs from 'node:fs';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { scanFrame, type ByteSource, type FrameOptions, type ImportReport } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import type { Executor } from '../../db/schema';
@@ -9,11 +6,11 @@ import { writeTransaction } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import { recordAudit } from '../../repositories/audit';
 import { findCurrentDraw, supersedeDraw } from '../../repositories/draws';
-import { clearStoredPath, insertFrameImport, listStoredFrameImports, type FrameImport } from '../../repositories/frame-imports';
+import { clearStoredFile, insertFrameImport, listStoredFrameImports, type FrameImport } from '../../repositories/frame-imports';
 import { listUnits } from '../../repositories/units';
 import { findWave, type Wave } from '../../repositories/waves';
-import { framesFolder, newFramePaths, sweepFrameFiles } from './frame-files';
 import { rejectionLines, withoutPersonalData } from './frame-report';
+import { newStoredFile, sweepStoredFiles } from '../storage/stored-files';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
 export interface FrameUpload {
@@ -52,10 +49,10 @@ export async function assertSameRules(trx: Executor, wave: Wave, used: FrameOpti
 }
 
 /**
- * Streams the uploaded frame to `<dataDir>/frames/` while reading it, so a 2 GB export is
- * never held in memory. The reading runs outside the write lock; only recording it takes the
- * lock, re-checking the wave there. A refused file is deleted and nothing is recorded; an
- * accepted one becomes the wave's frame, replacing (and, after the commit, deleting) any
+ * Stores the uploaded frame (services/storage: the data folder's disk, or the database) while
+ * reading it, so a 2 GB export is never held in memory. The reading runs outside the write lock;
+ * only recording it takes the lock, re-checking the wave there. A refused file is deleted and
+ * nothing is recorded; an accepted one becomes the wave's frame, replacing (and deleting) any
  * earlier file still waiting for a draw.
  */
 export async function importFrame(deps: { db: Db; dataDir: string }, year: number, upload: FrameUpload, actor: string | null): Promise<FrameImportOutcome> {
@@ -66,31 +63,19 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
   assertAllowed(wave, 'import-frame');
   const options = await frameOptions(db, wave);
 
-  const folder = framesFolder(dataDir);
-  fs.mkdirSync(folder, { recursive: true });
-  // Written under its partial name; renamed to `storedPath` in the transaction that records it.
-  const { partial, final: storedPath } = newFramePaths(dataDir, year);
-  const out = fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 });
-  let writeError: Error | null = null;
-  out.on('error', (error) => (writeError = error));
-
+  // Kept (given its reference) only in the transaction that records it.
+  const file = await newStoredFile(deps, 'frame', year);
   async function* keepCopy(): AsyncGenerator<Uint8Array> {
     for await (const chunk of upload.bytes) {
-      if (writeError) throw writeError;
-      if (!out.write(chunk)) await once(out, 'drain');
+      await file.write(chunk);
       yield chunk;
     }
   }
-  const saveCopy = async (): Promise<void> => {
-    if (!out.writableEnded) out.end();
-    await finished(out).catch((error: Error) => (writeError ??= error));
-    if (writeError) throw new UserError(`Không lưu được tệp khung mẫu vào ${folder}: ${(writeError as Error).message}`);
-  };
   // The upload can be read only once: the first pass reads it while it is saved, a second
   // pass (needed when dossier codes repeat) reads the saved copy.
   async function* savedCopy(): AsyncGenerator<Uint8Array> {
-    await saveCopy();
-    yield* fs.createReadStream(partial);
+    await file.finish();
+    yield* file.open();
   }
   let opened = 0;
   const open = (): ByteSource => (opened++ === 0 ? keepCopy() : savedCopy());
@@ -100,7 +85,7 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
   let kept = false;
   try {
     const scan = await scanFrame(open, { ...options, strict: upload.strict });
-    await saveCopy();
+    await file.finish();
     const report = withoutPersonalData(scan.report);
     if (!scan.ok) {
       const message = scan.fatal ?? 'Không nhập được khung mẫu';
@@ -119,8 +104,8 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
       afterCommit(() => void (kept = true));
       await assertSameRules(trx, await waveFor(trx, year, 'import-frame'), options, 'đọc tệp khung mẫu');
       const replaced = await listStoredFrameImports(trx, year);
-      for (const old of replaced) await clearStoredPath(trx, old.id);
-      fs.renameSync(partial, storedPath);
+      for (const old of replaced) await clearStoredFile(trx, old.id);
+      const storedFile = await file.keep(trx);
       // A draft drawn from the previous frame no longer matches the wave's frame.
       const current = await findCurrentDraw(trx, year);
       const supersededDraft = current?.status === 'draft' ? current.id : null;
@@ -129,7 +114,7 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
         waveYear: year,
         fileName: cleanFileName(upload.fileName),
         fileSha256: scan.sha256,
-        storedPath,
+        storedFile,
         strict: upload.strict,
         report,
         createdBy: actor,
@@ -148,14 +133,13 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
           ...(supersededDraft !== null ? { supersededDraft } : {}),
         },
       });
-      // Also removes what earlier imports left when their process was killed.
-      await sweepFrameFiles(trx, afterCommit, dataDir, { atStart: false });
+      // Deletes the replaced files, and what earlier imports left when their process was killed.
+      await sweepStoredFiles(trx, afterCommit, dataDir, { atStart: false });
       return recorded;
     });
     return { ok: true, frameImport };
   } finally {
-    if (!out.closed) out.destroy();
-    if (!kept) for (const file of [partial, storedPath]) fs.rmSync(file, { force: true });
+    if (!kept) await file.discard();
   }
 }
 

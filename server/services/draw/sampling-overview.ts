@@ -27,9 +27,9 @@ export async function drawOverview(db: Executor, year: number, list: { filter: L
   const draw = await findCurrentDraw(db, year);
   const commitments = (await listCommitments(db, year)).map((c) => ({ ...c, ruleText: describeSeedRule(c.seedRule), allocationText: describeAllocation(c.allocation) }));
   // The latest commitment binds a new draw when it was made for the frame waiting to be drawn.
-  const binding = commitments[0] && frame?.storedPath && commitments[0].frameImportId === frame.id ? commitments[0] : undefined;
+  const binding = commitments[0] && frame?.storedFile && commitments[0].frameImportId === frame.id ? commitments[0] : undefined;
   return {
-    frame: frame && { fileName: frame.fileName, fileSha256: frame.fileSha256, stored: frame.storedPath !== null },
+    frame: frame && { fileName: frame.fileName, fileSha256: frame.fileSha256, stored: frame.storedFile !== null },
     draw: draw && { ...draw, allocationText: describeAllocation(draw.allocation), totals: drawTotals(draw) },
     lines: await drawnListPage(db, draw, list),
     history: await listDraws(db, year),

@@ -53,16 +53,17 @@ export async function migrateData(from: DatabaseTarget, to: DatabaseTarget): Pro
 }
 
 /**
- * A frame imported but not yet published has its raw file on the source's disk (frame-files.ts),
- * which the target's server may not reach: refused rather than copied, so no draw is left
- * pointing at a file elsewhere. Publishing the draw deletes the file and clears the reference.
+ * A frame imported but not yet published has its raw file on the source's disk or in its
+ * database (services/storage), which the target's server may not reach: refused rather than
+ * copied, so no draw is left pointing at a file elsewhere. Publishing the draw deletes the file
+ * and clears the reference.
  */
 async function refuseUnpublishedFrames(source: Db): Promise<void> {
   const waves = [];
   for (const wave of await listWaves(source)) if ((await listStoredFrameImports(source, wave.year)).length > 0) waves.push(wave.year);
   if (waves.length > 0) {
     throw new UserError(
-      `Đợt ${waves.join(', ')} có khung mẫu đã nhập nhưng chưa công bố kết quả chọn mẫu (tệp khung mẫu còn nằm trên đĩa của máy nguồn): hãy công bố kết quả chọn mẫu rồi chạy lại migrate-data`,
+      `Đợt ${waves.join(', ')} có khung mẫu đã nhập nhưng chưa công bố kết quả chọn mẫu (tệp khung mẫu còn nằm ở máy nguồn): hãy công bố kết quả chọn mẫu rồi chạy lại migrate-data`,
       409,
     );
   }

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { ByteSource } from '../../../sampling';
+import type { AfterCommit } from '../../db/unit-of-work';
+import { UserError } from '../../errors';
+import type { NewStoredFile, StoredFilePurpose } from './stored-files';
+
+/**
+ * Uploaded files on the data folder's disk (SQLite installations). Frame files hold everyone's
+ * personal data, so none may outlive its use, even when a process dies between a commit and the
+ * file's deletion. A copy is written under a name that carries the writing process's id and gets
+ * its final name only inside the transaction that records it; so a sweep, which runs under the
+ * same write lock, can tell a copy still being written (its process is alive) from one left
+ * behind, and a final name from a record that never committed.
+ */
+
+const PARTIAL = /\.(\d+)\.partial$/;
+// Copies of frames uploaded for `draw verify` live only while their process checks them.
+const VERIFY_COPY = /\.(\d+)\.csv$/;
+
+const folders: Record<StoredFilePurpose, string> = { frame: 'frames', verify: 'verify' };
+
+function folderOf(dataDir: string, purpose: StoredFilePurpose): string {
+  return path.join(dataDir, folders[purpose]);
+}
+
+/**
+ * A new file under `<dataDir>/frames/` (its partial name until `keep`) or `<dataDir>/verify/`
+ * (named after this process, never kept), readable only by the platform.
+ */
+export function newDiskFile(dataDir: string, purpose: StoredFilePurpose, year: number): NewStoredFile {
+  const folder = folderOf(dataDir, purpose);
+  fs.mkdirSync(folder, { recursive: true });
+  const name = `${year}-${Date.now()}-${randomBytes(6).toString('hex')}`;
+  const final = path.join(folder, `${name}.csv`);
+  const partial = purpose === 'frame' ? `${final}.${process.pid}.partial` : path.join(folder, `${name}.${process.pid}.csv`);
+  const out = fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 });
+  let writeError: Error | null = null;
+  out.on('error', (error) => (writeError = error));
+  return {
+    async write(chunk) {
+      if (writeError) throw writeError;
+      if (!out.write(chunk)) await once(out, 'drain');
+    },
+    async finish() {
+      if (!out.writableEnded) out.end();
+      await finished(out).catch((error: Error) => (writeError ??= error));
+      if (writeError) throw new UserError(`Không lưu được tệp tải lên vào ${folder}: ${(writeError as Error).message}`);
+    },
+    open: () => fs.createReadStream(partial),
+    async keep() {
+      if (purpose !== 'frame') throw new Error(`a ${purpose} copy is never kept`);
+      fs.renameSync(partial, final);
+      return final;
+    },
+    async discard() {
+      if (!out.closed) out.destroy();
+      for (const file of [partial, final]) fs.rmSync(file, { force: true });
+    },
+  };
+}
+
+export function openDiskFile(file: string): ByteSource {
+  return fs.createReadStream(file);
+}
+
+export function diskFileExists(file: string): boolean {
+  return fs.existsSync(file);
+}
+
+export function removeDiskFile(afterCommit: AfterCommit, file: string): void {
+  afterCommit(() => fs.rmSync(file, { force: true }));
+}
+
+/**
+ * Lists, under the write lock, the files of `<dataDir>/frames/` that no frame import refers to
+ * (publish and purge clear the reference in their transaction, so their files are among them)
+ * and that no living process is still writing, and deletes them once the transaction has
+ * committed; the same for verify copies whose process is gone. At start, the process's own id
+ * belongs to no upload yet (a restarted server in a container often gets its old id back).
+ * Returns the names deleted.
+ */
+export function sweepDiskFiles(afterCommit: AfterCommit, dataDir: string, referenced: string[], options: { atStart: boolean }): string[] {
+  // Compared by name: the data folder may have moved since the paths were recorded.
+  const names = new Set(referenced.map((stored) => path.basename(stored)));
+  const frames = folderOf(dataDir, 'frame');
+  const orphans = filesIn(frames).filter((name) => {
+    if (names.has(name)) return false;
+    const writer = PARTIAL.exec(name);
+    return !writer || !isWriting(Number(writer[1]), options.atStart);
+  });
+  const verify = folderOf(dataDir, 'verify');
+  const verifyLeftovers = filesIn(verify).filter((name) => {
+    const writer = VERIFY_COPY.exec(name);
+    return !writer || !isWriting(Number(writer[1]), options.atStart);
+  });
+  afterCommit(() => {
+    for (const name of orphans) fs.rmSync(path.join(frames, name), { force: true });
+    for (const name of verifyLeftovers) fs.rmSync(path.join(verify, name), { force: true });
+  });
+  return [...orphans, ...verifyLeftovers];
+}
+
+function filesIn(folder: string): string[] {
+  return fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+}
+
+function isWriting(pid: number, atStart: boolean): boolean {
+  if (pid === process.pid) return !atStart;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
