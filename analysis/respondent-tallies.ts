@@ -33,15 +33,22 @@ export class ProfileTally {
     this.base.set(kind, (this.base.get(kind) ?? 0) + 1);
     for (const item of this.items) {
       const raw = r.profile[item.code];
-      const chosen = raw === null || raw === undefined || raw === '' ? [] : Array.isArray(raw) ? raw : [raw];
-      const distinct = [...new Set(chosen.filter((c) => c !== ''))];
       const byOption = this.counts.get(item.code)!;
-      for (const option of distinct.length > 0 ? distinct : [null]) {
-        let byKind = byOption.get(option);
-        if (!byKind) byOption.set(option, (byKind = new Map()));
-        byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+      // A single choice (nearly every answer) is counted without building a list: a country's
+      // wave passes a million respondents through here.
+      if (!Array.isArray(raw)) {
+        this.count(byOption, raw === undefined || raw === '' ? null : raw, kind);
+        continue;
       }
+      const distinct = [...new Set(raw.filter((c) => c !== ''))];
+      for (const option of distinct.length > 0 ? distinct : [null]) this.count(byOption, option, kind);
     }
+  }
+
+  private count(byOption: Map<string | null, Map<UnitKind, number>>, option: string | null, kind: UnitKind): void {
+    let byKind = byOption.get(option);
+    if (!byKind) byOption.set(option, (byKind = new Map()));
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
   }
 
   tables(kinds: UnitKind[]): ProfileTable[] {

@@ -17,41 +17,60 @@ export interface Collected {
 }
 
 /**
- * One pass over the responses: applies the validity rule, keeps valid respondents per unit
- * and hands each valid one to `onValid` (its encoded answers are in `codes`, valid only
- * during the call) so that callers can tabulate more without a second pass.
+ * The one pass over the responses, one response at a time, so that a caller reading a large
+ * wave in batches never needs all of them at once: applies the validity rule, keeps valid
+ * respondents per unit and hands each valid one to `onValid` (its encoded answers are in
+ * `codes`, valid only during the call) so that callers can tabulate more without a second pass.
  */
-export function collectSamples(
-  units: readonly AnalysisUnit[],
-  responses: readonly ResponseRecord[],
-  scoring: Scoring,
-  settings: AnalysisSettings,
-  onValid?: (r: ResponseRecord, col: UnitCollection, codes: Uint8Array) => void,
-): Collected {
-  const C = scoring.criteria.length;
-  const byUnit = new Map<string, UnitCollection>();
-  for (const unit of units) {
-    if (byUnit.has(unit.code)) throw new Error(`mã đơn vị "${unit.code}" bị trùng`);
-    byUnit.set(unit.code, { unit, sample: new Sample(C), invalid: 0, received: { paper: 0, qr: 0, import: 0 } });
+export class SampleCollector implements Collected {
+  readonly byUnit = new Map<string, UnitCollection>();
+  readonly unknownUnits = new Map<string, number>();
+  invalid = 0;
+  private readonly codes: Uint8Array;
+
+  constructor(
+    units: readonly AnalysisUnit[],
+    private readonly scoring: Scoring,
+    private readonly settings: AnalysisSettings,
+    private readonly onValid?: (r: ResponseRecord, col: UnitCollection, codes: Uint8Array) => void,
+  ) {
+    const C = scoring.criteria.length;
+    this.codes = new Uint8Array(C);
+    for (const unit of units) {
+      if (this.byUnit.has(unit.code)) throw new Error(`mã đơn vị "${unit.code}" bị trùng`);
+      this.byUnit.set(unit.code, { unit, sample: new Sample(C), invalid: 0, received: { paper: 0, qr: 0, import: 0 } });
+    }
   }
-  const unknownUnits = new Map<string, number>();
-  const codes = new Uint8Array(C);
-  let invalid = 0;
-  for (const r of responses) {
-    const col = byUnit.get(r.unitCode);
+
+  /** Whether the response passes the validity rule, whatever its unit (its state is checked against that). */
+  add(r: ResponseRecord): boolean {
+    const C = this.scoring.criteria.length;
+    const valid = isValidAnswerCount(encodeAnswers(r.answers, this.scoring, this.codes, 0), C, this.settings);
+    const col = this.byUnit.get(r.unitCode);
     if (!col) {
-      unknownUnits.set(r.unitCode, (unknownUnits.get(r.unitCode) ?? 0) + 1);
-      continue;
+      this.unknownUnits.set(r.unitCode, (this.unknownUnits.get(r.unitCode) ?? 0) + 1);
+      return valid;
     }
     col.received[r.channel] = (col.received[r.channel] ?? 0) + 1;
-    const answered = encodeAnswers(r.answers, scoring, codes, 0);
-    if (!isValidAnswerCount(answered, C, settings)) {
+    if (!valid) {
       col.invalid++;
-      invalid++;
-      continue;
+      this.invalid++;
+      return valid;
     }
-    col.sample.append(codes, 0);
-    onValid?.(r, col, codes);
+    col.sample.append(this.codes, 0);
+    this.onValid?.(r, col, this.codes);
+    return valid;
   }
-  return { byUnit, invalid, unknownUnits };
+}
+
+/** The pass over responses held in memory. */
+export function collectSamples(
+  units: readonly AnalysisUnit[],
+  responses: Iterable<ResponseRecord>,
+  scoring: Scoring,
+  settings: AnalysisSettings,
+): Collected {
+  const collector = new SampleCollector(units, scoring, settings);
+  for (const r of responses) collector.add(r);
+  return collector;
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database, Db } from './schema';
 
@@ -28,7 +29,9 @@ export function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Db {
   // An idle connection the server ends (restart, administrator) is dropped by the pool, and the
   // next query opens a new one; without a listener the error would stop the whole process.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The cursor lets a query be read in batches (Kysely's stream()): analysis reads a wave of a
+  // million responses that way instead of holding every row at once.
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }
 
 /**

@@ -67,12 +67,21 @@ function communeTarget(random: () => number): number {
 }
 
 /**
+ * What `bench/pages.ts` changes to make the same wave bigger: more communes (lines of the units
+ * CSV, after the file's) and a larger draw. The demo itself passes nothing.
+ */
+export interface Demo2025Scale {
+  extraUnitsCsv?: string;
+  allocation?: { kind: 'proportional'; total: number; min: number; max: number };
+}
+
+/**
  * The second demo wave: An Giang after the 1 July 2025 merger with Kiên Giang. Units and
  * lineage from `an-giang-2025/`, both old provinces' published 2024 indexes, a generated
  * export of ~300,000 dossiers, a proportional draw of 5,000 (30–60 per unit, 10 % reserve)
  * under a dated commitment, the letters sent, and answers from about 70 % of them.
  */
-export async function seedDemo2025(db: Db, dataDir: string): Promise<void> {
+export async function seedDemo2025(db: Db, dataDir: string, scale: Demo2025Scale = {}): Promise<void> {
   const year = DEMO_2025_YEAR;
   const { units, previous } = await writeTransaction(db, async (trx) => {
     await createWave(trx, {
@@ -82,7 +91,8 @@ export async function seedDemo2025(db: Db, dataDir: string): Promise<void> {
       settings: { period: { from: '2025-07-01', to: '2025-12-31' } },
       actor: 'demo',
     });
-    const units = await importUnits(trx, year, fs.readFileSync(path.join(folder, 'units-2025-an-giang.csv')), 'demo');
+    const unitsCsv = Buffer.concat([fs.readFileSync(path.join(folder, 'units-2025-an-giang.csv')), Buffer.from(scale.extraUnitsCsv ?? '')]);
+    const units = await importUnits(trx, year, unitsCsv, 'demo');
     const previous = await importPreviousIndexes(trx, year, fs.readFileSync(path.join(folder, 'published-2024-an-giang-kien-giang.csv')), 'demo');
     // The communes' boundaries, so the dashboard and the report show the map.
     const boundaries = 'an-giang-2025-communes.geojson';
@@ -92,7 +102,7 @@ export async function seedDemo2025(db: Db, dataDir: string): Promise<void> {
   const imported = await importFrame({ db, dataDir }, year, { fileName: 'mot-cua-an-giang-2025-h2.csv', bytes: frame2025(units, SEED), strict: false }, 'demo');
   if (!imported.ok) throw imported.error;
   const { committedAt, lotteryNumber, ...terms } = DEMO_2025_COMMITMENT;
-  await writeTransaction(db, (trx) => commitDraw(trx, year, terms, 'demo', committedAt));
+  await writeTransaction(db, (trx) => commitDraw(trx, year, { ...terms, allocation: scale.allocation ?? terms.allocation }, 'demo', committedAt));
   await runDraw(db, year, { seed: lotteryNumber }, 'demo');
   await writeTransaction(db, (trx, afterCommit) => publishDraw(trx, afterCommit, year, {}, 'demo'));
   await writeTransaction(db, async (trx) => {

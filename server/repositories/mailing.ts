@@ -24,15 +24,36 @@ export interface MailingRecipient {
 /** Statuses that still need (or had) a letter: people who could not be reached or refused are left out. */
 export const MAILABLE_STATUSES: QuestionnaireStatus[] = ['drawn', 'dispatched', 'returned-paper', 'answered-qr', 'invalid'];
 
-export async function listMailingRecipients(
-  db: Executor,
-  waveYear: number,
-  filter: { unitCode?: string; notYetSent?: boolean } = {},
-): Promise<MailingRecipient[]> {
+export interface MailingFilter {
+  unitCode?: string;
+  notYetSent?: boolean;
+  /** Only these questionnaires (one printed batch); at most a few hundred. */
+  questionnaireIds?: number[];
+}
+
+/** The released questionnaires that get a letter, with their contacts. */
+function mailableQuestionnaires(db: Executor, waveYear: number, filter: MailingFilter) {
   let query = db
     .selectFrom('questionnaires')
-    .innerJoin('sample_entries', 'sample_entries.id', 'questionnaires.sample_entry_id')
     .innerJoin('contacts', 'contacts.sample_entry_id', 'questionnaires.sample_entry_id')
+    .where('questionnaires.wave_year', '=', waveYear)
+    .where('questionnaires.released', '=', 1)
+    .where('questionnaires.status', 'in', filter.notYetSent ? ['drawn'] : MAILABLE_STATUSES);
+  if (filter.unitCode) query = query.where('questionnaires.unit_code', '=', filter.unitCode);
+  // An empty batch matches nothing (SQL has no empty IN list).
+  if (filter.questionnaireIds) query = query.where('questionnaires.id', 'in', filter.questionnaireIds.length > 0 ? filter.questionnaireIds : [-1]);
+  return query;
+}
+
+/** What putting the letters in delivery order needs: each one's address, and its code to break ties. */
+export async function listMailingOrder(db: Executor, waveYear: number, filter: MailingFilter = {}): Promise<{ questionnaireId: number; code: string; address: string | null }[]> {
+  const rows = await mailableQuestionnaires(db, waveYear, filter).select(['questionnaires.id', 'questionnaires.code', 'contacts.address']).execute();
+  return rows.map((r) => ({ questionnaireId: r.id, code: r.code, address: r.address }));
+}
+
+export async function listMailingRecipients(db: Executor, waveYear: number, filter: MailingFilter = {}): Promise<MailingRecipient[]> {
+  const query = mailableQuestionnaires(db, waveYear, filter)
+    .innerJoin('sample_entries', 'sample_entries.id', 'questionnaires.sample_entry_id')
     .leftJoin('units', (join) => join.onRef('units.wave_year', '=', 'questionnaires.wave_year').onRef('units.code', '=', 'questionnaires.unit_code'))
     .select([
       'questionnaires.id',
@@ -46,11 +67,7 @@ export async function listMailingRecipients(
       'contacts.applicant_type',
       'contacts.address',
       'contacts.phone',
-    ])
-    .where('questionnaires.wave_year', '=', waveYear)
-    .where('questionnaires.released', '=', 1)
-    .where('questionnaires.status', 'in', filter.notYetSent ? ['drawn'] : MAILABLE_STATUSES);
-  if (filter.unitCode) query = query.where('questionnaires.unit_code', '=', filter.unitCode);
+    ]);
   const rows = await query.orderBy(byteOrder(db, 'questionnaires.code')).execute();
   return rows.map((r) => ({
     questionnaireId: r.id,

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { reusableQuery } from '../db/connect';
 import { jsonColumn } from '../db/json-column';
-import type { Executor, ResponseChannel, ResponseState } from '../db/schema';
+import type { Executor, ResponseChannel, ResponseState, ResponseTable } from '../db/schema';
 
 type Answers = Record<string, number | null>;
 type Profile = Record<string, string | string[] | null>;
@@ -117,20 +117,19 @@ export interface StoredResponse {
   profile: Profile;
 }
 
-/**
- * The responses of a wave in the given states, with their answers, for analysis. Comments are
- * left out: free text may name people. Answers come from the JSON copy on the response row, so
- * a wave of 100,000 respondents is 100,000 rows, not 1.6 million.
- */
-export async function listResponses(db: Executor, waveYear: number, states: ResponseState[] = ['counted']): Promise<StoredResponse[]> {
-  const rows = await db
+type StoredRow = Pick<Selectable<ResponseTable>, 'id' | 'questionnaire_id' | 'unit_code' | 'channel' | 'state' | 'profile' | 'answers_json'>;
+
+function selectResponses(db: Executor, waveYear: number, states: ResponseState[]) {
+  return db
     .selectFrom('responses')
     .select(['id', 'questionnaire_id', 'unit_code', 'channel', 'state', 'profile', 'answers_json'])
     .where('wave_year', '=', waveYear)
     .where('state', 'in', states)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({
+    .orderBy('id');
+}
+
+function storedResponse(r: StoredRow): StoredResponse {
+  return {
     id: r.id,
     questionnaireId: r.questionnaire_id,
     unitCode: r.unit_code,
@@ -138,7 +137,47 @@ export async function listResponses(db: Executor, waveYear: number, states: Resp
     state: r.state,
     answers: answersColumn.read(r.answers_json),
     profile: profileColumn.read(r.profile),
-  }));
+  };
+}
+
+/**
+ * The responses of a wave in the given states, with their answers, for analysis. Comments are
+ * left out: free text may name people. Answers come from the JSON copy on the response row, so
+ * a wave of 100,000 respondents is 100,000 rows, not 1.6 million.
+ */
+export async function listResponses(db: Executor, waveYear: number, states: ResponseState[] = ['counted']): Promise<StoredResponse[]> {
+  return (await selectResponses(db, waveYear, states).execute()).map(storedResponse);
+}
+
+/**
+ * Rows per batch of `responseBatches` (and per round trip of the PostgreSQL cursor): small enough
+ * that each batch's objects die young. With 10,000 a 200,000-response wave spent 36 % of its
+ * analysis in the garbage collector (rows outlived a young-generation collection), with 1,000 15 %.
+ */
+export const RESPONSE_BATCH = 1000;
+
+/**
+ * The same responses, in the same order (by id), as batches of at most `batchSize`: a country's
+ * wave (a million responses) is read from one query (one snapshot) without ever holding all its
+ * rows. The query holds its connection until the last batch is taken or the loop stops: run
+ * nothing else on the same executor meanwhile (on SQLite a write would fail, the statement
+ * still being read).
+ */
+export async function* responseBatches(
+  db: Executor,
+  waveYear: number,
+  states: ResponseState[],
+  batchSize = RESPONSE_BATCH,
+): AsyncGenerator<StoredResponse[]> {
+  let batch: StoredResponse[] = [];
+  for await (const row of selectResponses(db, waveYear, states).stream(batchSize)) {
+    batch.push(storedResponse(row));
+    if (batch.length === batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 export interface KeptResponse {

@@ -4,10 +4,10 @@ import type { Questionnaire } from '../../../analysis/questionnaire';
 import { fold } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import type { Executor } from '../../db/schema';
-import { writeTransaction } from '../../db/unit-of-work';
+import { readTransaction, writeTransaction } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import { recordAudit } from '../../repositories/audit';
-import { listMailingRecipients, markDispatched, type MailingRecipient } from '../../repositories/mailing';
+import { listMailingOrder, listMailingRecipients, markDispatched, type MailingRecipient } from '../../repositories/mailing';
 import { listUnits } from '../../repositories/units';
 import { findWave } from '../../repositories/waves';
 import { accessKeyFor, formatAccessKey } from './access-keys';
@@ -56,24 +56,36 @@ const PREFIXES = /^(tinh|thanh pho|tp\.?|quan|q\.|huyen|h\.|thi xa|tx\.?|phuong|
  * value (số 9 before số 10). People without an address come last.
  */
 export function deliveryOrderKey(address: string | null): string {
+  return keyFromParts(address, new Map());
+}
+
+/** deliveryOrderKey, with the keys of the address parts already folded (filled in as it goes). */
+function keyFromParts(address: string | null, partKeys: Map<string, string>): string {
   if (!address?.trim()) return '\uffff';
-  return address
-    .split(/[,;]| - /)
-    .map((part) => {
-      let folded = fold(part);
-      for (let previous = ''; previous !== folded; ) {
-        previous = folded;
-        folded = folded.replace(PREFIXES, '');
-      }
-      return folded.replace(/\d+/g, (n) => n.padStart(8, '0'));
-    })
-    .filter((part) => part !== '')
-    .reverse()
-    .join('\u0001');
+  const parts = address.split(/[,;]| - /);
+  const keys: string[] = [];
+  for (let i = parts.length - 1; i >= 0; i--) {
+    let key = partKeys.get(parts[i]);
+    if (key === undefined) partKeys.set(parts[i], (key = partKey(parts[i])));
+    if (key !== '') keys.push(key);
+  }
+  return keys.join('\u0001');
+}
+
+function partKey(part: string): string {
+  let folded = fold(part);
+  for (let previous = ''; previous !== folded; ) {
+    previous = folded;
+    folded = folded.replace(PREFIXES, '');
+  }
+  return folded.replace(/\d+/g, (n) => n.padStart(8, '0'));
 }
 
 export function sortForDelivery<T extends { address: string | null; code: string }>(recipients: T[]): T[] {
-  const keyed = recipients.map((r) => ({ r, key: deliveryOrderKey(r.address) }));
+  // A wave's addresses share most of their parts (province, communes, streets, house numbers):
+  // each distinct part is folded once, which makes sorting 10,000 letters ~10× cheaper.
+  const partKeys = new Map<string, string>();
+  const keyed = recipients.map((r) => ({ r, key: keyFromParts(r.address, partKeys) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.r.code < b.r.code ? -1 : a.r.code > b.r.code ? 1 : 0));
   return keyed.map((k) => k.r);
 }
@@ -93,11 +105,17 @@ export async function qrSvg(url: string): Promise<string> {
   return svg.replace('<svg ', `<svg role="img" aria-label="Mã QR: ${escaped}" `).replace(/(<svg[^>]*>)/, `$1<title>${escaped}</title>`);
 }
 
+/** The name of the unit letters are asked for (404 when the wave has no such unit); undefined for every unit. */
+async function unitNameOf(db: Executor, year: number, unitCode: string | undefined): Promise<string | undefined> {
+  if (!unitCode) return undefined;
+  const unit = (await listUnits(db, year)).find((u) => u.code === unitCode);
+  if (!unit) throw new UserError(`Đơn vị "${unitCode}" không có trong đợt ${year}`, 404);
+  return unit.name;
+}
+
 /** The recipients in delivery order; the caller has checked that the wave may still send mail. */
 async function recipientsFor(db: Executor, year: number, filter: { unitCode?: string; notYetSent?: boolean }): Promise<MailingRecipient[]> {
-  if (filter.unitCode && !(await listUnits(db, year)).some((u) => u.code === filter.unitCode)) {
-    throw new UserError(`Đơn vị "${filter.unitCode}" không có trong đợt ${year}`, 404);
-  }
+  await unitNameOf(db, year, filter.unitCode);
   return sortForDelivery(await listMailingRecipients(db, year, filter));
 }
 
@@ -169,13 +187,22 @@ export async function buildMailingPack(
   if (!wave) throw waveNotFound(options.year);
   assertAllowed(wave, 'send-mailing');
   const questionnaire = await requireQuestionnaire(db, options.year);
-  const recipients = await recipientsFor(db, options.year, options);
-  const unitLabel = options.unitCode ? (recipients[0]?.unitName ?? options.unitCode) : options.notYetSent ? 'các phiếu chưa gửi' : 'tất cả đơn vị';
-  const count = Math.max(1, Math.ceil(recipients.length / PACK_BATCH_SIZE));
+  const unitName = await unitNameOf(db, options.year, options.unitCode);
+  const unitLabel = unitName ?? (options.notYetSent ? 'các phiếu chưa gửi' : 'tất cả đơn vị');
   const number = options.batch ?? 1;
-  if (number > count) throw new UserError(`Không có lô ${number}: chỉ có ${count} lô (${recipients.length} thư — ${unitLabel})`, 404);
+  const { total, count, recipients } = await readTransaction(db, async (trx) => {
+    // A letter's place in delivery order needs only its address: the rest of the personal data
+    // is read for this batch's letters alone (50 of a wave's 10,000).
+    const order = sortForDelivery(await listMailingOrder(trx, options.year, options));
+    const count = Math.max(1, Math.ceil(order.length / PACK_BATCH_SIZE));
+    if (number > count) throw new UserError(`Không có lô ${number}: chỉ có ${count} lô (${order.length} thư — ${unitLabel})`, 404);
+    const inBatch = order.slice((number - 1) * PACK_BATCH_SIZE, number * PACK_BATCH_SIZE);
+    const read = await listMailingRecipients(trx, options.year, { ...options, questionnaireIds: inBatch.map((r) => r.questionnaireId) });
+    const byId = new Map(read.map((r) => [r.questionnaireId, r]));
+    return { total: order.length, count, recipients: inBatch.map((r) => byId.get(r.questionnaireId)!) };
+  });
   const letters: PackLetter[] = [];
-  for (const r of recipients.slice((number - 1) * PACK_BATCH_SIZE, number * PACK_BATCH_SIZE)) {
+  for (const r of recipients) {
     const url = qrUrl(options.baseUrl, r.token);
     letters.push({ ...r, qrUrl: url, qrSvg: await qrSvg(url), accessKey: formatAccessKey(accessKeyFor(r.token)) });
   }
@@ -188,7 +215,7 @@ export async function buildMailingPack(
       detail: { letters: letters.length, unit: options.unitCode ?? null, batch: number, batches: count },
     });
   });
-  return { questionnaire, letters, unitLabel, batch: { number, count, total: recipients.length, size: PACK_BATCH_SIZE } };
+  return { questionnaire, letters, unitLabel, batch: { number, count, total, size: PACK_BATCH_SIZE } };
 }
 
 /** The explicit "đánh dấu đã gửi" action: drawn → dispatched for the released questionnaires (of one unit). */

@@ -4,7 +4,6 @@
  * personal data, and neither does anything built from them.
  */
 import type { Questionnaire } from '../../../analysis/questionnaire';
-import { isValidResponse } from '../../../analysis/scoring';
 import type {
   AnalysisSettings,
   AnalysisUnit,
@@ -13,14 +12,14 @@ import type {
   TrackingInput,
   WaveResults,
 } from '../../../analysis/types';
-import { computeWaveResults, type WaveInput } from '../../../analysis/wave-results';
+import { WaveTally } from '../../../analysis/wave-results';
 import type { Executor } from '../../db/schema';
 import { countResponses, publishedFrameSizes } from '../../repositories/analysis-sources';
 import { listPreviousIndexes } from '../../repositories/previous-indexes';
 import { findQuestionnaire } from '../../repositories/questionnaire-versions';
-import { listResponses, type StoredResponse } from '../../repositories/responses';
+import { responseBatches, type StoredResponse } from '../../repositories/responses';
 import { trackingByUnit } from '../../repositories/tracking';
-import { listUnits } from '../../repositories/units';
+import { listUnits, type Unit } from '../../repositories/units';
 import { findWave, type Wave, type WaveSettings } from '../../repositories/waves';
 import { waveNotFound } from '../waves/wave-policy';
 import { requireQuestionnaire } from '../waves/wave-questionnaire';
@@ -52,20 +51,15 @@ function toRecord(r: StoredResponse, choiceItems: Set<string>): ResponseRecord {
   return { unitCode: r.unitCode, channel: r.channel, answers: r.answers, profile };
 }
 
+/** Per unit: responses from the drawn list and anonymous ones (imported rows naming only the unit). */
+type AnsweredCounts = Map<string, { drawn: number; anonymous: number }>;
+
 /**
  * The finite population correction is only right when the unit's answers are a sample of the
  * frame it was drawn from: a unit with anonymous imported answers (not from the drawn list), or
  * with more answers than eligible persons, gets none, and the analyst is told which.
  */
-async function analysisUnits(db: Executor, year: number, stored: StoredResponse[], warnings: string[]): Promise<AnalysisUnit[]> {
-  const [units, frameSizes] = await Promise.all([listUnits(db, year), publishedFrameSizes(db, year)]);
-  const answered = new Map<string, { drawn: number; anonymous: number }>();
-  for (const r of stored) {
-    const counts = answered.get(r.unitCode) ?? { drawn: 0, anonymous: 0 };
-    if (r.questionnaireId === null) counts.anonymous++;
-    else counts.drawn++;
-    answered.set(r.unitCode, counts);
-  }
+function analysisUnits(year: number, units: Unit[], frameSizes: Map<string, number>, answered: AnsweredCounts, warnings: string[]): AnalysisUnit[] {
   const uncorrected: string[] = [];
   const result = units.map((u) => {
     const counts = answered.get(u.code) ?? { drawn: 0, anonymous: 0 };
@@ -84,10 +78,34 @@ async function analysisUnits(db: Executor, year: number, stored: StoredResponse[
   return result;
 }
 
-async function analysisResponses(db: Executor, year: number, q: Questionnaire) {
+/** What one pass over a wave's responses tells the service besides the tables. */
+interface ResponsePass {
+  answered: AnsweredCounts;
+  /** Stored as counted, invalid under the wave's rule now; and the other way round. */
+  countedButInvalid: number;
+  invalidButValid: number;
+}
+
+/**
+ * Reads the wave's analysed responses in batches and hands each to `onRecord` as the analysis
+ * library's record, keeping none: a wave of a million responses never sits in memory whole.
+ * `onRecord` returns whether the response is valid under the wave's rule when it applies it.
+ */
+async function passResponses(db: Executor, year: number, q: Questionnaire, onRecord: (r: ResponseRecord) => boolean | void): Promise<ResponsePass> {
   const choiceItems = new Set(q.profile.map((p) => p.code));
-  const stored = await listResponses(db, year, [...ANALYSED_STATES]);
-  return { stored, records: stored.map((r) => toRecord(r, choiceItems)) };
+  const pass: ResponsePass = { answered: new Map(), countedButInvalid: 0, invalidButValid: 0 };
+  for await (const batch of responseBatches(db, year, [...ANALYSED_STATES])) {
+    for (const r of batch) {
+      let counts = pass.answered.get(r.unitCode);
+      if (!counts) pass.answered.set(r.unitCode, (counts = { drawn: 0, anonymous: 0 }));
+      if (r.questionnaireId === null) counts.anonymous++;
+      else counts.drawn++;
+      const valid = onRecord(toRecord(r, choiceItems));
+      if (r.state === 'counted' && valid === false) pass.countedButInvalid++;
+      if (r.state === 'invalid' && valid === true) pass.invalidButValid++;
+    }
+  }
+  return pass;
 }
 
 /**
@@ -100,11 +118,13 @@ async function previousYear(db: Executor, year: number, q: Questionnaire, warnin
   const prevWave = await findWave(db, prevYear);
   if (prevWave && (await countResponses(db, prevYear, [...ANALYSED_STATES])) > 0) {
     const prevQuestionnaire = (await findQuestionnaire(db, prevYear)) ?? q;
-    const { stored, records } = await analysisResponses(db, prevYear, prevQuestionnaire);
+    const records: ResponseRecord[] = [];
+    const { answered } = await passResponses(db, prevYear, prevQuestionnaire, (r) => void records.push(r));
+    const [units, frameSizes] = await Promise.all([listUnits(db, prevYear), publishedFrameSizes(db, prevYear)]);
     return {
       source: 'raw',
       year: prevYear,
-      units: await analysisUnits(db, prevYear, stored, warnings),
+      units: analysisUnits(prevYear, units, frameSizes, answered, warnings),
       responses: records,
       ...(prevQuestionnaire.version !== q.version ? { questionnaire: prevQuestionnaire } : {}),
     };
@@ -140,40 +160,12 @@ async function trackingInput(db: Executor, year: number): Promise<TrackingInput[
   }));
 }
 
-/** `warnings` are notes about the data for the analyst, added to the results' own. */
-async function loadWaveInput(db: Executor, wave: Wave): Promise<{ input: WaveInput; stored: StoredResponse[]; warnings: string[] }> {
-  const questionnaire = await requireQuestionnaire(db, wave.year);
-  const settings = analysisSettingsOf(wave.settings);
-  const warnings: string[] = [];
-  const { stored, records } = await analysisResponses(db, wave.year, questionnaire);
-  return {
-    input: {
-      year: wave.year,
-      questionnaire,
-      units: await analysisUnits(db, wave.year, stored, warnings),
-      responses: records,
-      previous: await previousYear(db, wave.year, questionnaire, warnings),
-      settings,
-      tracking: await trackingInput(db, wave.year),
-    },
-    stored,
-    warnings,
-  };
-}
-
 /**
  * Collection marks a response invalid with the rule in force when it was entered; analysis
  * uses the wave's rule now. When the two disagree the results follow the current rule, and
  * the analyst is told, so the tracking and the tables are never silently different.
  */
-function stateDisagreements(input: WaveInput, stored: StoredResponse[], records: ResponseRecord[]): string[] {
-  let countedButInvalid = 0;
-  let invalidButValid = 0;
-  records.forEach((r, i) => {
-    const valid = isValidResponse(r, input.questionnaire, input.settings);
-    if (stored[i].state === 'counted' && !valid) countedButInvalid++;
-    if (stored[i].state === 'invalid' && valid) invalidButValid++;
-  });
+function stateDisagreements({ countedButInvalid, invalidButValid }: ResponsePass): string[] {
   const notes: string[] = [];
   if (countedButInvalid > 0) {
     notes.push(`${countedButInvalid} phiếu được ghi nhận là hợp lệ khi nhập nhưng không đạt quy tắc hợp lệ hiện tại của đợt (không tính)`);
@@ -196,14 +188,19 @@ export interface WaveAnalysis {
 export async function analyseWave(db: Executor, year: number): Promise<WaveAnalysis> {
   const wave = await findWave(db, year);
   if (!wave) throw waveNotFound(year);
-  const { input, stored, warnings } = await loadWaveInput(db, wave);
-  const results = computeWaveResults(input);
-  results.warnings.push(...warnings, ...stateDisagreements(input, stored, input.responses));
+  const questionnaire = await requireQuestionnaire(db, year);
+  const [units, frameSizes] = await Promise.all([listUnits(db, year), publishedFrameSizes(db, year)]);
+  // Frame sizes are known to apply only once every response has been seen (analysisUnits).
+  const tally = new WaveTally(questionnaire, analysisUnits(year, units, new Map(), new Map(), []), analysisSettingsOf(wave.settings));
+  const pass = await passResponses(db, year, questionnaire, (r) => tally.add(r));
+  // `warnings` are notes about the data for the analyst, added after the results' own.
+  const warnings: string[] = [];
+  const results = tally.results({
+    year,
+    units: analysisUnits(year, units, frameSizes, pass.answered, warnings),
+    previous: await previousYear(db, year, questionnaire, warnings),
+    tracking: await trackingInput(db, year),
+  });
+  results.warnings.push(...warnings, ...stateDisagreements(pass));
   return { wave, results };
-}
-
-/** The dashboard's data: the results, and how many of last year's published indexes are imported. */
-export async function analysisDashboard(db: Executor, year: number): Promise<WaveAnalysis & { publishedRows: number }> {
-  const analysis = await analyseWave(db, year);
-  return { ...analysis, publishedRows: (await listPreviousIndexes(db, year)).length };
 }
