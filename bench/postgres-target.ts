@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createTestDatabase, startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
 
 /**
@@ -30,4 +31,29 @@ export async function benchPostgresDatabase(): Promise<{ url: string; close: () 
       }
     },
   };
+}
+
+/** What a benched server process is started with: its database, and its data folder on PostgreSQL. */
+export type BenchServerEnv = { DATABASE_URL: string; DATA_DIR?: string };
+
+/**
+ * Runs `measure` on SQLite (a file in `dir`), then on a PostgreSQL database from
+ * benchPostgresDatabase (dropped afterwards) unless `sqliteOnly` or there is none; the second
+ * argument is the server's environment for that database. Returns each label with its figures.
+ */
+export async function onEachDatabase<T>(
+  dir: string,
+  measure: (label: string, env: BenchServerEnv) => Promise<T>,
+  { sqliteOnly = false } = {},
+): Promise<[string, T][]> {
+  const results: [string, T][] = [['SQLite', await measure('SQLite', { DATABASE_URL: path.join(dir, 'sipas.db') })]];
+  const postgres = sqliteOnly ? undefined : await benchPostgresDatabase();
+  if (postgres) {
+    try {
+      results.push(['PostgreSQL', await measure('PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dir })]);
+    } finally {
+      await postgres.close();
+    }
+  }
+  return results;
 }

@@ -34,7 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/server-process';
-import { benchPostgresDatabase } from './postgres-target';
+import { benchPostgresDatabase, onEachDatabase, type BenchServerEnv as Env } from './postgres-target';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -71,7 +71,8 @@ async function bareServer(port: number): Promise<void> {
 
 // ---------------------------------------------------------------- load generator (child process)
 
-interface LoadResult {
+/** What the load generator prints (results-while-collecting.ts runs it too). */
+export interface LoadResult {
   sent: number;
   acknowledged: string[];
   errors: number;
@@ -183,8 +184,6 @@ interface DatabaseFigures {
   acknowledged: number;
   missing: number;
 }
-
-type Env = { DATABASE_URL: string; DATA_DIR?: string };
 
 /** A published wave of WAVE_SIZE questionnaires in the database `env` names: its tokens, fresh for submissions. */
 async function seedWave(label: string, env: Env, dir: string): Promise<string[]> {
@@ -350,17 +349,9 @@ async function main(): Promise<void> {
   const bareUrl = `http://127.0.0.1:${barePort}`;
   await waitUntilUp(bareUrl);
 
-  const results: [string, DatabaseFigures][] = [];
+  let results: [string, DatabaseFigures][];
   try {
-    results.push(['SQLite', await measure('SQLite', { DATABASE_URL: path.join(dir, 'sipas.db') }, bareUrl, connections, seconds, dir)]);
-    const postgres = await benchPostgresDatabase();
-    if (postgres) {
-      try {
-        results.push(['PostgreSQL', await measure('PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dir }, bareUrl, connections, seconds, dir)]);
-      } finally {
-        await postgres.close();
-      }
-    }
+    results = await onEachDatabase(dir, (label, env) => measure(label, env, bareUrl, connections, seconds, dir));
   } finally {
     bare.kill('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });

@@ -34,7 +34,8 @@ import { insertUser } from '../server/repositories/users.js';
 import { importResponses } from '../server/services/collection/responses-import.js';
 import { createPublishedWave } from '../test/support/published-wave.js';
 import { startServerProcess } from '../test/support/server-process.js';
-import { benchPostgresDatabase } from './postgres-target.js';
+import type { LoadResult } from './qr-submit.js';
+import { onEachDatabase, type BenchServerEnv as Env } from './postgres-target.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const YEAR = 2025;
@@ -45,16 +46,6 @@ const CONNECTIONS = 16;
 const WARM_UP = 1000;
 const DOWNLOADS = ['', '/units.json', '/units-vi.csv', '/tables.xlsx', '/report.html'];
 const ANALYST = { username: 'analyst-bench', password: 'bench-password-123' };
-
-type Env = { DATABASE_URL: string; DATA_DIR?: string };
-
-interface LoadResult {
-  sent: number;
-  acknowledged: string[];
-  errors: number;
-  elapsedMs: number;
-  latenciesMs: number[];
-}
 
 interface Round {
   rps: number;
@@ -262,17 +253,9 @@ async function main(): Promise<void> {
     .filter((a) => !a.startsWith('--'))
     .map(Number);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-bench-results-'));
-  const results: [string, Figures][] = [];
+  let results: [string, Figures][];
   try {
-    results.push(['SQLite', await measure('SQLite', { DATABASE_URL: path.join(dir, 'sipas.db') }, dir, analysts, seconds, responses)]);
-    const postgres = process.argv.includes('--sqlite-only') ? undefined : await benchPostgresDatabase();
-    if (postgres) {
-      try {
-        results.push(['PostgreSQL', await measure('PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dir }, dir, analysts, seconds, responses)]);
-      } finally {
-        await postgres.close();
-      }
-    }
+    results = await onEachDatabase(dir, (label, env) => measure(label, env, dir, analysts, seconds, responses), { sqliteOnly: process.argv.includes('--sqlite-only') });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

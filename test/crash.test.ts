@@ -3,19 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config';
 import { migrateToLatest, openDatabase } from '../server/db/connect';
 import { insertUser } from '../server/repositories/users';
 import { CRITERIA, keyedAnswers, qrAnswers } from './support/personal-data';
+import { createTestDatabase } from './support/postgres-cluster';
 import { createPublishedWave, type PublishedQuestionnaire } from './support/published-wave';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { seededRandom } from '../sampling/test-support';
 
 /**
- * The real server as its own process on a real SQLite file, taking citizens' QR submissions
- * and clerks' paper forms at the same time, killed with SIGKILL at seeded moments and started
- * again on the same file. Whatever was acknowledged (303 for QR, 200 for a keyed form) must be
+ * The real server as its own process on a real SQLite file (or, in the PostgreSQL run, a real
+ * PostgreSQL database: the server process dies, the database does not, so what is tested there
+ * is that nothing is acknowledged before its commit), taking citizens' QR submissions and
+ * clerks' paper forms at the same time, killed with SIGKILL at seeded moments and started again
+ * on the same database. Whatever was acknowledged (303 for QR, 200 for a keyed form) must be
  * there afterwards, counted exactly once with the answers sent; whatever was not must be either
  * wholly there or not at all. The verdict does not depend on speed: each kill waits for the
  * round's first acknowledgement, so every round has something to lose, however slow the machine.
@@ -74,15 +77,24 @@ async function submit(url: string, attempt: Attempt, session: Record<string, str
 
 describe('crash test: SIGKILL under concurrent QR and paper submissions', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-crash-'));
-  const file = path.join(dir, 'sipas.db');
+  let database = path.join(dir, 'sipas.db');
+  let dropPostgres: (() => Promise<void>) | undefined;
   let server: ServerProcess | null = null;
+  const open = () => openDatabase(loadConfig({ DATABASE_URL: database, DATA_DIR: dir }, dir).database);
+  beforeAll(async () => {
+    if (process.env.SIPAS_TEST_DB !== 'postgres') return;
+    const postgres = await createTestDatabase();
+    database = postgres.url;
+    dropPostgres = postgres.drop;
+  });
   afterAll(async () => {
     await server?.kill();
+    await dropPostgres?.();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps every acknowledged answer exactly once and writes nothing by halves', { timeout: 120_000 }, async () => {
-    const db = openDatabase(loadConfig({ DATABASE_URL: file }, dir).database);
+    const db = open();
     await migrateToLatest(db);
     const rounds = KILLS + 1;
     const { questionnaires } = await createPublishedWave(db, { perUnit: (rounds * PER_ROUND) / 3, reserves: 0 });
@@ -92,7 +104,7 @@ describe('crash test: SIGKILL under concurrent QR and paper submissions', () => 
     const next = seededRandom(SEED);
     const attempts: Attempt[] = questionnaires.map((q) => ({ q, channel: next() < 0.6 ? 'qr' : 'paper', acknowledged: false }));
     for (let round = 0; round < rounds; round++) {
-      server = await startServerProcess(file);
+      server = await startServerProcess(database, { DATA_DIR: dir });
       const { url } = server;
       const sessions = await Promise.all(CLERKS.map((clerk) => signInOver(url, clerk)));
       const batch = attempts.slice(round * PER_ROUND, (round + 1) * PER_ROUND);
@@ -123,11 +135,13 @@ describe('crash test: SIGKILL under concurrent QR and paper submissions', () => 
       }
     }
 
-    // The file as the next start finds it (opening it replays the WAL, as a restart would).
-    const check = openDatabase(loadConfig({ DATABASE_URL: file }, dir).database);
+    // The database as the next start finds it (opening an SQLite file replays the WAL, as a restart would).
+    const check = open();
     try {
-      const { rows: integrity } = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(check);
-      expect(integrity).toEqual([{ integrity_check: 'ok' }]);
+      if (!dropPostgres) {
+        const { rows: integrity } = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(check);
+        expect(integrity).toEqual([{ integrity_check: 'ok' }]);
+      }
       const responses = await check.selectFrom('responses').selectAll().execute();
       const keyings = await check.selectFrom('paper_keyings').selectAll().execute();
       const rows = await check.selectFrom('questionnaires').select(['id', 'status']).execute();

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../server/cli/run-cli';
 import { openDatabase } from '../server/db/connect';
-import { formTokenFor, FORM_TOKEN_HEADER } from '../server/middleware/cross-site';
-import { SESSION_COOKIE } from '../server/middleware/auth';
 import { createSession, insertUser } from '../server/repositories/users';
 import { killHard, spawnEntry } from './support/child-process';
 import { commitTwoDaysAgo } from './support/committed-draw';
+import { startFrameUpload } from './support/frame-upload';
 import { startServerProcess } from './support/server-process';
 
 /**
@@ -122,20 +120,9 @@ describe('frame files after a crash (issue 10)', { timeout: 90_000 }, () => {
     await db.destroy();
 
     const server = await startServerProcess(file);
-    const boundary = 'sipas-test-boundary';
-    const request = http.request(`${server.url}/waves/2023/frame`, {
-      method: 'POST',
-      headers: {
-        cookie: `${SESSION_COOKIE}=${session}`,
-        [FORM_TOKEN_HEADER]: formTokenFor(session),
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'transfer-encoding': 'chunked',
-      },
-    });
-    request.on('error', () => {});
+    const request = startFrameUpload(server.url, session, 2023);
     try {
       // Half of the file is sent; the rest never comes.
-      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="khung.csv"\r\nContent-Type: text/csv\r\n\r\n`);
       request.write(fs.readFileSync(FRAME).subarray(0, 300_000));
       await until(() => framesLeft().length === 1 && fs.statSync(path.join(frames, framesLeft()[0])).size > 0);
     } finally {

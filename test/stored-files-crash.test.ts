@@ -1,16 +1,14 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../server/db/connect';
 import type { Db } from '../server/db/schema';
-import { formTokenFor, FORM_TOKEN_HEADER } from '../server/middleware/cross-site';
-import { SESSION_COOKIE } from '../server/middleware/auth';
 import { createSession, insertUser } from '../server/repositories/users';
 import { ABANDONED_AFTER_MS } from '../server/services/storage/database-files';
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { createTestDatabase, onPostgresInEveryRun } from './support/postgres-cluster';
+import { startFrameUpload } from './support/frame-upload';
 import { startServerProcess } from './support/server-process';
 import { storedChunks, storedUploads } from './support/stored-uploads';
 
@@ -58,20 +56,9 @@ describe('an upload into the database cut by killing the server', { timeout: 180
     const start = () => startServerProcess(database.url, { DATA_DIR: dir });
 
     const server = await start();
-    const boundary = 'sipas-test-boundary';
-    const request = http.request(`${server.url}/waves/2023/frame`, {
-      method: 'POST',
-      headers: {
-        cookie: `${SESSION_COOKIE}=${session}`,
-        [FORM_TOKEN_HEADER]: formTokenFor(session),
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'transfer-encoding': 'chunked',
-      },
-    });
-    request.on('error', () => {});
+    const request = startFrameUpload(server.url, session, 2023);
     try {
       // Twice the fixture (over a chunk of ~1 MB), and then nothing more.
-      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="khung.csv"\r\nContent-Type: text/csv\r\n\r\n`);
       request.write(Buffer.concat([FRAME, FRAME.subarray(FRAME.indexOf('\n') + 1)]));
       await until(async () => (await storedChunks(db)) > 0);
     } finally {
