@@ -4,6 +4,7 @@
  *   npx tsx bench/draw.ts [rows]      one size, default 1,000,000 rows (~220 MB)
  *   npx tsx bench/draw.ts --scale     (a), (b) drawSample and (d) at 1 M and 4 M rows, to show memory against rows
  *   npx tsx bench/draw.ts --only=draw,index,draw-index [rows]   (a) and the phases named
+ *   npx tsx bench/draw.ts --only=server-import,server-draw      (a) and the server's import then draw
  *
  * Writes a messy frame like shared/fixtures/frame-2023-sample.csv to bench/out/ and times,
  * each phase in its own child process so its peak RSS is its own:
@@ -19,17 +20,26 @@
  *   (d) issue 15: the import keeping the draw index (scanFrame writing it to a file beside the
  *       frame), then the draw from that index (drawFromIndex: the index streamed, only the
  *       drawn rows read from the frame by byte range). Its result is checked equal to
- *       drawSample's (b) in the same run.
+ *       drawSample's (b) in the same run;
+ *   (e) the server's own path on a real SQLite file (bench/out/frame-N.csv.server/): the
+ *       `frame import` service (importFrame: the frame stored, the draw index written beside
+ *       it, the import recorded), then the `draw` service (runDraw: from the stored index,
+ *       checked in the audit log, the draft recorded).
  * The phases are run in turn, 3 rounds, so a change in the machine's load hits all of them;
  * wall time is the median of the rounds, CPU time (user + system of the phase's process, from
  * the phase's start) beside it, since on a shared machine the wall time also counts waiting.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { createHash } from 'node:crypto';
-import { drawFromIndex, drawSample, fileIndexSink, fileRanges, scanFrame, type DrawOptions, type DrawResult, type UnitRef } from '../sampling/index';
+import { drawFromIndex, drawSample, scanFrame, type DrawIndexSink, type DrawOptions, type DrawResult, type UnitRef } from '../sampling/index';
+import { migrateToLatest, openDatabase } from '../server/db/connect';
+import { runDraw } from '../server/services/draw/draw';
+import { importFrame } from '../server/services/draw/frame-import';
+import { diskFileRanges } from '../server/services/storage/disk-files';
+import { createWave, importUnits } from '../server/services/waves/waves';
 import { seededRandom } from '../sampling/test-support';
 import { oneStopDate } from '../server/demo/frame-2025';
 
@@ -107,7 +117,7 @@ async function generate(path: string, rows: number): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-type Phase = 'papaparse' | 'papa-parser' | 'draw' | 'scan' | 'scan+draw' | 'index' | 'draw-index';
+type Phase = 'papaparse' | 'papa-parser' | 'draw' | 'scan' | 'scan+draw' | 'index' | 'draw-index' | 'server-import' | 'server-draw';
 
 const indexOf = (path: string) => `${path}.index`;
 
@@ -116,14 +126,67 @@ function fingerprint(result: DrawResult): string {
   return createHash('sha256').update(JSON.stringify({ ...result, dedupBytes: 0 })).digest('hex').slice(0, 16);
 }
 
+/**
+ * The server's own database for the (e) phases: a real SQLite file in bench/out/server-N/ (its
+ * data folder, where the import keeps the frame and its draw index). `fresh` starts it anew
+ * with the wave and its units, as an administrator would before importing the frame.
+ */
+async function serverDatabase(path: string, fresh: boolean) {
+  const dataDir = `${path}.server`;
+  if (fresh) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase({ kind: 'sqlite', file: `${dataDir}/sipas.db` });
+  if (fresh) {
+    await migrateToLatest(db);
+    await createWave(db, { year: 2023, settings: { period: DRAW.period }, actor: 'bench' });
+    const units = ['unit_code,unit_name,unit_kind', ...UNITS.map((u) => `${u.code},"${u.name}",${u.name.startsWith('Sở') || u.name.startsWith('Ban') ? 'department' : 'district'}`)].join('\n');
+    await importUnits(db, 2023, new TextEncoder().encode(units), 'bench');
+  }
+  return { db, dataDir };
+}
+
 /** Runs in the child: one phase, then prints its wall and CPU time and this process's peak RSS. */
+/** The index written to a file, synchronously, chunk by chunk (the library phases; the server stores it through services/storage). */
+function fileIndexSink(path: string): DrawIndexSink & { close(): void } {
+  const fd = openSync(path, 'w');
+  let position = 0;
+  return {
+    restart: () => {
+      ftruncateSync(fd, 0);
+      position = 0;
+    },
+    write: (bytes) => {
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+      position += bytes.length;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
 async function runPhase(phase: Phase, path: string): Promise<void> {
+  // The server's database is opened (and for the import made) before the clock starts.
+  const server = phase === 'server-import' || phase === 'server-draw' ? await serverDatabase(path, phase === 'server-import') : null;
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   let rows = 0;
   let dedupBytes = 0;
   let result = '';
-  if (phase === 'papa-parser') {
+  if (phase === 'server-import') {
+    const { db, dataDir } = server!;
+    const outcome = await importFrame({ db, dataDir }, 2023, { fileName: 'frame.csv', bytes: createReadStream(path), strict: false }, 'bench');
+    if (!outcome.ok) throw outcome.error;
+    rows = outcome.frameImport.report.rowsRead;
+  } else if (phase === 'server-draw') {
+    const { db } = server!;
+    const { seed, allocation, reservePercent } = DRAW;
+    const draw = await runDraw(db, 2023, { seed, allocation, reservePercent }, 'bench');
+    const audit = await db.selectFrom('audit_log').select('detail').where('action', '=', 'draw.create').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const readFrom = (JSON.parse(audit.detail as string) as { readFrom: string }).readFrom;
+    if (readFrom !== 'draw-index') throw new Error(`the draw read the ${readFrom}, not the draw index`);
+    const entries = await db.selectFrom('sample_entries').select(['unit_code', 'role', 'rank', 'dossier_code']).where('draw_id', '=', draw.id).orderBy('id').execute();
+    result = createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
+    rows = entries.length;
+  } else if (phase === 'papa-parser') {
     const parser = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' });
     const decoder = new TextDecoder('utf-8', { fatal: true });
     let partial = '';
@@ -158,7 +221,7 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
     dedupBytes = scan.dedupBytes;
   } else if (phase === 'draw-index') {
     const { seed, allocation, reservePercent } = DRAW;
-    const drawn = await drawFromIndex(createReadStream(indexOf(path), { highWaterMark: 1 << 20 }), fileRanges(path), { seed, allocation, reservePercent });
+    const drawn = await drawFromIndex(createReadStream(indexOf(path), { highWaterMark: 1 << 20 }), diskFileRanges(path), { seed, allocation, reservePercent });
     rows = drawn.report.rowsRead;
     result = fingerprint(drawn);
   } else {
@@ -169,6 +232,7 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
   }
   const ms = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
+  await server?.db.destroy();
   const cpuMs = (cpu.user + cpu.system) / 1000;
   process.stdout.write(JSON.stringify({ ms, cpuMs, rows, dedupBytes, result, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }
@@ -250,12 +314,14 @@ async function main(): Promise<void> {
       ['(c) scanFrame alone', 'scan'],
       ['(d) import: scanFrame writing the draw index', 'index'],
       ['(d) draw: drawFromIndex (index + drawn rows only)', 'draw-index'],
+      ['(e) server: importFrame (file + draw index stored)', 'server-import'],
+      ['(e) server: runDraw (from the stored index)', 'server-draw'],
     ];
     // The scale run is about memory against rows; the two-pass phases would only add minutes.
     const chosen = only
       ? phases.filter(([, p]) => p === 'papa-parser' || only.includes(p))
       : scale
-        ? phases.filter(([, p]) => p !== 'scan+draw' && p !== 'scan' && p !== 'papaparse')
+        ? phases.filter(([, p]) => p !== 'scan+draw' && p !== 'scan' && p !== 'papaparse' && !p.startsWith('server'))
         : phases;
     const measures = measure(chosen.map(([, p]) => p), path);
     const base = Math.min(...['papaparse', 'papa-parser'].filter((p) => measures.has(p as Phase)).map((p) => measures.get(p as Phase)!.seconds));

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { drawSample, SAMPLING_CODE_VERSION } from './draw';
-import { drawFromIndex, type ReadRanges } from './draw-from-index';
-import { memoryIndexSink } from './draw-index';
+import { drawFromIndex, drawIndexServes, type ReadRanges } from './draw-from-index';
+import { DRAW_INDEX_FORMAT, memoryIndexSink, readDrawIndexHeader } from './draw-index';
 import { scanFrame } from './frame';
 import { HEADER, UNITS, csv, row, source } from './test-support';
 import type { Allocation, DrawOptions, DrawResult, FrameOptions } from './types';
@@ -173,5 +173,24 @@ describe('drawFromIndex', () => {
     const other = new TextEncoder().encode(new TextDecoder().decode(bytes).replace(/A1\b/g, 'B1').replace(/A(\d)/g, 'Z$1'));
     await expect(drawFromIndex(sink.bytes(), rangesOf(other), request)).rejects.toThrow(/không khớp với chỉ mục/);
     await expect(drawFromIndex(sink.bytes().subarray(0, 200), rangesOf(bytes), request)).rejects.toThrow(/bị hỏng/);
+  });
+
+  it('says whether an index serves a draw: same format, units and eligibility rules, and the frame rules of its method version', async () => {
+    const bytes = new TextEncoder().encode(csv(Array.from({ length: 30 }, (_, i) => row({ code: `A${i}`, id: `0890000000${String(i).padStart(2, '0')}` }))));
+    const frame: FrameOptions = { units: UNITS, period: { from: '2023-01-01', to: '2023-12-31' }, requirePostalAddress: true, excludeOrganisations: false };
+    const sink = memoryIndexSink();
+    await scanFrame(() => source(bytes), { ...frame, strict: true }, sink);
+    // Read from a stream in small chunks: the header alone, whatever follows it.
+    const header = await readDrawIndexHeader(source(sink.bytes(), 7));
+    const draw: DrawOptions = { ...frame, seed: 's', allocation: { kind: 'fixed', perUnit: 5 }, reservePercent: 0 };
+    expect(drawIndexServes(header, draw)).toBe(true);
+    // Defaults written out or left out are the same rules.
+    expect(drawIndexServes(header, { ...draw, requirePostalAddress: undefined, excludeOrganisations: undefined, codeVersion: SAMPLING_CODE_VERSION })).toBe(true);
+    expect(drawIndexServes(header, { ...draw, codeVersion: 'sipas-sampling-1.1.0' })).toBe(false);
+    expect(drawIndexServes(header, { ...draw, excludeOrganisations: true })).toBe(false);
+    expect(drawIndexServes(header, { ...draw, period: { from: '2023-01-01', to: '2023-06-30' } })).toBe(false);
+    expect(drawIndexServes(header, { ...draw, units: UNITS.slice(1) })).toBe(false);
+    expect(drawIndexServes(header, { ...draw, units: UNITS.map((u, i) => (i === 0 ? { ...u, name: `${u.name} mới` } : u)) })).toBe(false);
+    expect(drawIndexServes({ ...header, format: DRAW_INDEX_FORMAT + 1 }, draw)).toBe(false);
   });
 });

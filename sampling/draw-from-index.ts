@@ -6,13 +6,12 @@
  * unit. The dossier HMACs are taken only for the people kept at the end, and only the rows of
  * the dossiers chosen are read from the frame file, by byte range.
  */
-import { open } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { checkDrawRequest, describe, drawResult, UnitSelection, type DrawRequest, type Ranked } from './draw';
-import { KIND_NEW_PERSON, readDrawIndex, type DrawIndexHeader, type IndexRecord } from './draw-index';
+import { DRAW_INDEX_FORMAT, KIND_NEW_PERSON, readDrawIndex, type DrawIndexHeader, type IndexRecord } from './draw-index';
 import { recordFields, type RecordLayout } from './frame';
 import { HmacSha256, compareDigests } from './sha256';
-import type { ByteSource, DrawResult, DrawnEntry } from './types';
+import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, FrameOptions } from './types';
 
 /** Bytes of the frame file: from `offset`, up to `length` (fewer at the end of the file). */
 export interface ByteRange {
@@ -23,22 +22,27 @@ export interface ByteRange {
 /** Reads byte ranges of the frame file, answering in the same order. */
 export type ReadRanges = (ranges: ByteRange[]) => Promise<Uint8Array[]>;
 
-/** ReadRanges over a file on disk. */
-export function fileRanges(path: string): ReadRanges {
-  return async (ranges) => {
-    const file = await open(path, 'r');
-    try {
-      const out: Uint8Array[] = [];
-      for (const { offset, length } of ranges) {
-        const buffer = Buffer.alloc(length);
-        const { bytesRead } = await file.read(buffer, 0, length, offset);
-        out.push(buffer.subarray(0, bytesRead));
-      }
-      return out;
-    } finally {
-      await file.close();
-    }
-  };
+/** What decides who is eligible, defaults filled in, in a fixed key order. */
+function eligibilityOf(options: FrameOptions, frameRules: number): string {
+  return JSON.stringify({
+    units: options.units.map((u) => [u.code, u.name]),
+    period: options.period ? [options.period.from, options.period.to] : null,
+    requirePostalAddress: options.requirePostalAddress ?? true,
+    excludeOrganisations: options.excludeOrganisations ?? false,
+    frameRules,
+  });
+}
+
+/**
+ * Whether an index (its header, readDrawIndexHeader) gives exactly what drawSample would give
+ * under `options`: its format is this code's, it was made under the same units and eligibility
+ * rules, and with the frame rules of the draw's method version. Otherwise the draw must read
+ * the frame file.
+ */
+export function drawIndexServes(header: DrawIndexHeader, options: DrawOptions): boolean {
+  if (header.format !== DRAW_INDEX_FORMAT) return false;
+  const { frameRules } = checkDrawRequest(options);
+  return eligibilityOf(header.options, header.options.frameRules ?? 2) === eligibilityOf(options, frameRules);
 }
 
 /** A dossier of a kept person: its code and where its row lies. */

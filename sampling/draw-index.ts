@@ -23,7 +23,6 @@
  * The index holds personal keys (identity numbers, names and addresses): it is personal data,
  * stored and purged with the frame file.
  */
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import type { EligibleRow, RecordLayout, RowConsumer } from './frame';
 import { encodeUtf8 } from './sha256';
 import type { ByteSource, FrameOptions, FrameScan } from './types';
@@ -67,23 +66,6 @@ export function memoryIndexSink(): DrawIndexSink & { bytes(): Uint8Array } {
       parts.push(bytes.slice());
     },
     bytes: () => Buffer.concat(parts),
-  };
-}
-
-/** Writes the index to a file, synchronously, chunk by chunk; `close()` after scanFrame. */
-export function fileIndexSink(path: string): DrawIndexSink & { close(): void } {
-  const fd = openSync(path, 'w');
-  let position = 0;
-  return {
-    restart: () => {
-      ftruncateSync(fd, 0);
-      position = 0;
-    },
-    write: (bytes) => {
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
-      position += bytes.length;
-    },
-    close: () => closeSync(fd),
   };
 }
 
@@ -235,6 +217,30 @@ const SAFE_BYTES = 4096;
 
 const CORRUPT = 'Tệp chỉ mục bốc mẫu bị hỏng hoặc không đúng định dạng; hãy nhập lại khung mẫu.';
 
+/** The JSON framed at `p` after `magic`, or null when not all of it is here yet. */
+function framedJson<T>(d: Uint8Array, p: number, magic: string): { value: T; end: number } | null {
+  const start = p + magic.length + 4;
+  if (d.length < start) return null;
+  if (Buffer.from(d.buffer, d.byteOffset + p, magic.length).toString('latin1') !== magic) throw new Error(CORRUPT);
+  const length = Buffer.from(d.buffer, d.byteOffset + p + magic.length, 4).readUInt32LE(0);
+  if (d.length < start + length) return null;
+  return { value: JSON.parse(Buffer.from(d.buffer, d.byteOffset + start, length).toString('utf8')) as T, end: start + length };
+}
+
+/**
+ * The header alone, whatever its format, reading no further than it: whether an index can
+ * serve a draw (drawIndexServes) is known before the draw starts.
+ */
+export async function readDrawIndexHeader(source: ByteSource): Promise<DrawIndexHeader> {
+  let data = new Uint8Array(0);
+  for await (const chunk of source) {
+    data = Buffer.concat([data, chunk]);
+    const header = framedJson<DrawIndexHeader>(data, 0, MAGIC);
+    if (header !== null) return header.value;
+  }
+  throw new Error(CORRUPT);
+}
+
 /**
  * Reads a draw index in one stream: the header, then `onRecord` for every record in file
  * order (the same object reused), then gives the trailer.
@@ -250,16 +256,6 @@ export async function readDrawIndex(
   let trailer: DrawIndexTrailer | null = null;
   let at = 0;
 
-  /** The JSON framed at `p` after `magic`, or null when not all of it is here yet. */
-  const json = <T>(d: Uint8Array, p: number, magic: string): { value: T; end: number } | null => {
-    const start = p + magic.length + 4;
-    if (d.length < start) return null;
-    if (Buffer.from(d.buffer, d.byteOffset + p, magic.length).toString('latin1') !== magic) throw new Error(CORRUPT);
-    const length = Buffer.from(d.buffer, d.byteOffset + p + magic.length, 4).readUInt32LE(0);
-    if (d.length < start + length) return null;
-    return { value: JSON.parse(Buffer.from(d.buffer, d.byteOffset + start, length).toString('utf8')) as T, end: start + length };
-  };
-
   /**
    * Consumes what is complete in `d`; returns where the incomplete rest starts. Until the last
    * chunk, records are only read with SAFE_BYTES ahead, so that reading never runs past the
@@ -268,7 +264,7 @@ export async function readDrawIndex(
   const consume = (d: Uint8Array, last: boolean): number => {
     let p = 0;
     if (phase === 'header') {
-      const header = json<DrawIndexHeader>(d, 0, MAGIC);
+      const header = framedJson<DrawIndexHeader>(d, 0, MAGIC);
       if (header === null) return 0;
       if (header.value.format !== DRAW_INDEX_FORMAT) throw new Error(CORRUPT);
       onHeader(header.value);
@@ -327,7 +323,7 @@ export async function readDrawIndex(
       }
     }
     if (phase === 'trailer') {
-      const found = json<DrawIndexTrailer>(d, p, '');
+      const found = framedJson<DrawIndexTrailer>(d, p, '');
       if (found === null) return p;
       trailer = found.value;
       return found.end;

@@ -294,3 +294,23 @@ describe('scanFrame: eligibility and persons', () => {
     for (const size of [1, 2, 13, 100]) expect(await scan(text, {}, size)).toEqual(reference);
   });
 });
+
+describe('scanFrame: progress', () => {
+  it('tells rows and bytes read after each chunk, pass by pass, ending at the file’s totals', async () => {
+    // 2,000 rows, the last repeating the first's dossier code: a second pass.
+    const rows = Array.from({ length: 2000 }, (_, i) => row({ code: `P${i % 1999}`, id: String(89_000_000_000 + i).padStart(12, '0') }));
+    const data = csv(rows);
+    const seen: { pass: number; rows: number; bytes: number }[] = [];
+    const result = await scan(data, { onProgress: (p) => seen.push({ ...p }) }, 16 * 1024);
+    expect(result.report.rowsRead).toBe(2000);
+    const passes = [...new Set(seen.map((p) => p.pass))];
+    expect(passes).toEqual([1, 2]);
+    for (const pass of passes) {
+      const of = seen.filter((p) => p.pass === pass);
+      // Several reports per pass, never going back, the last at the end of the file.
+      expect(of.length).toBeGreaterThan(3);
+      expect(of.every((p, i) => i === 0 || (p.rows >= of[i - 1].rows && p.bytes >= of[i - 1].bytes))).toBe(true);
+      expect(of.at(-1)).toEqual({ pass, rows: 2000, bytes: Buffer.byteLength(data) });
+    }
+  });
+});

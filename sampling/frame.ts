@@ -533,6 +533,7 @@ async function readPass(
   duplicates: DuplicateCodes | null,
   links: Links = { noId: null, linked: null },
   positions = false,
+  passNumber = 1,
 ): Promise<{ scan: FrameScan; duplicates: DuplicateCodes; reader: FrameReader }> {
   const reader = new FrameReader(options, consume, duplicates, links);
   const pass = (scan: Omit<FrameScan, 'dedupBytes'>) => ({ scan: { ...scan, dedupBytes: reader.dedupBytes }, duplicates: reader.duplicates, reader });
@@ -624,8 +625,12 @@ async function readPass(
   };
 
   try {
-    for await (const text of decodeFrame(input, state)) feed(partial + text, false);
+    for await (const text of decodeFrame(input, state)) {
+      feed(partial + text, false);
+      options.onProgress?.({ pass: passNumber, rows: report.rowsRead, bytes: state.bytesRead });
+    }
     feed(partial, true);
+    options.onProgress?.({ pass: passNumber, rows: report.rowsRead, bytes: state.bytesRead });
   } catch (error) {
     if (error instanceof FatalFrameError) return fail(error.message);
     return fail(`Không đọc được tệp: ${error instanceof Error ? error.message : String(error)}.`);
@@ -658,11 +663,12 @@ export async function readFrame(
   /** Give each row's place in the file (EligibleRow.at): costs a little, only a draw index needs it. */
   positions = false,
 ): Promise<FrameScan> {
+  let pass = 1;
   const first = await readPass(open(), options, startConsumer?.(), null, undefined, positions);
   let scan = first.scan;
   let noId = first.reader.noId;
   if (first.duplicates.size > 0) {
-    const second = await readPass(open(), options, startConsumer?.(), first.duplicates, undefined, positions);
+    const second = await readPass(open(), options, startConsumer?.(), first.duplicates, undefined, positions, ++pass);
     const dedupBytes = Math.max(first.scan.dedupBytes, second.scan.dedupBytes);
     // After a fatal error the first pass's verdict stands, whatever a second read of a
     // possibly shorter copy gives; its report, which stopped counting at the first repeated
@@ -679,11 +685,11 @@ export async function readFrame(
     // links this pass gives the very rows and keys of the complete pass before it (the file
     // is checked unchanged), so consumers keep what that pass gave them.
     const known = first.duplicates.again();
-    const linking = await readPass(open(), options, undefined, known, { noId, linked: null });
+    const linking = await readPass(open(), options, undefined, known, { noId, linked: null }, false, ++pass);
     const linked = new Map<number, string>();
     for (const [key, number] of linking.reader.numbersSeen) if (number !== null) linked.set(key, number);
     let last = linking;
-    if (linked.size > 0) last = await readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked }, positions);
+    if (linked.size > 0) last = await readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked }, positions, ++pass);
     scan = { ...last.scan, dedupBytes: Math.max(scan.dedupBytes, linking.scan.dedupBytes, last.scan.dedupBytes) };
     if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
   }

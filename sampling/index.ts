@@ -2,11 +2,12 @@ export { scanFrame } from './frame';
 export { allocate, withVersion } from './allocate';
 export { fold, removeAccents } from './text';
 export { drawSample, sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_CODE_VERSIONS, SAMPLING_METHOD, type DrawRequest } from './draw';
-export { memoryIndexSink, fileIndexSink, DRAW_INDEX_FORMAT, type DrawIndexSink } from './draw-index';
-export { drawFromIndex, fileRanges, type ByteRange, type ReadRanges } from './draw-from-index';
+export { memoryIndexSink, readDrawIndexHeader, DRAW_INDEX_FORMAT, type DrawIndexSink, type DrawIndexHeader } from './draw-index';
+export { drawFromIndex, drawIndexServes, type ByteRange, type ReadRanges } from './draw-from-index';
 export type {
   UnitRef,
   FrameOptions,
+  ReadProgress,
   ByteSource,
   FrameScan,
   ImportReport,

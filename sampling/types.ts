@@ -24,6 +24,18 @@ export interface FrameOptions {
    * never closed) are rejected.
    */
   frameRules?: 1 | 2;
+  /**
+   * Told how far reading has got, after each chunk of the file (a few hundred rows): cheap
+   * enough to call as is, so a caller that records progress decides how often it writes.
+   */
+  onProgress?: (progress: ReadProgress) => void;
+}
+
+/** Where a read of the frame is: `pass` counts from 1 (a file is read again when dossier codes repeat or rows lack a usable number, readFrame), `rows` and `bytes` restart with each pass. */
+export interface ReadProgress {
+  pass: number;
+  rows: number;
+  bytes: number;
 }
 
 /**

@@ -1,12 +1,14 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { createAppDeps } from './app-env';
+import { keepRequestsOfClosedConnections } from './http-server';
 import { loadConfig } from './config';
 import { ConfigError } from './errors';
 import { migrateToLatest, openDatabase } from './db/connect';
 import { withStartLock } from './db/dialect';
 import { writeTransaction } from './db/unit-of-work';
 import { sweepStoredFiles } from './services/storage/stored-files';
+import { failAbandonedTasks } from './services/tasks/long-tasks';
 import { seedDemoIfEmpty } from './demo/seed-demo';
 import { countUsers } from './repositories/users';
 
@@ -19,6 +21,9 @@ async function main() {
     // Frame copies a killed process left behind (mid-upload, or after publish committed) go now.
     const swept = await writeTransaction(db, (trx, afterCommit) => sweepStoredFiles(trx, afterCommit, config.dataDir, { atStart: true }));
     if (swept.length > 0) console.log(`Đã xóa ${swept.length} tệp khung mẫu bị bỏ lại`);
+    // Imports and draws a killed process left 'running' (silent for 30 s; another instance's live ones write every second).
+    const abandoned = await writeTransaction(db, (trx) => failAbandonedTasks(trx, new Date()));
+    if (abandoned > 0) console.log(`Đã đánh dấu ${abandoned} lần nhập khung mẫu hoặc bốc mẫu bị dừng giữa chừng: cần làm lại`);
     // Demo data only when asked for (`npm start` passes --demo): a production database starts empty.
     return process.argv.slice(2).includes('--demo') ? seedDemoIfEmpty(db, config.dataDir, { with2025: true }) : { seeded: false, accounts: [] };
   });
@@ -27,6 +32,7 @@ async function main() {
   // The results thread loads while the server starts serving, not when the first analyst waits.
   deps.results.start();
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
+  keepRequestsOfClosedConnections(server);
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
       error.code === 'EADDRINUSE'

@@ -70,9 +70,11 @@ export interface LayoutProps {
   bare?: boolean;
   /** A wave's staff page: the header links to that wave's pages the person's role may open. */
   nav?: WaveNavTarget;
+  /** A page following a task on the server reloads itself (`url`) every `seconds`, without script. */
+  refresh?: { seconds: number; url: string };
 }
 
-export function Layout({ title, user, children, css, bare, nav }: LayoutProps) {
+export function Layout({ title, user, children, css, bare, nav, refresh }: LayoutProps) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -80,6 +82,7 @@ export function Layout({ title, user, children, css, bare, nav }: LayoutProps) {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {refresh ? <meta http-equiv="refresh" content={`${refresh.seconds};url=${refresh.url}`} /> : null}
         <title>{title}</title>
         <style>{raw(baseCss + (css ?? ''))}</style>
       </head>

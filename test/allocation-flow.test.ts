@@ -8,6 +8,7 @@ import { runDraw } from '../server/services/draw/draw';
 import { verifyDraw } from '../server/services/draw/draw-verify';
 import { importFrame } from '../server/services/draw/frame-import';
 import { createWave, importUnits } from '../server/services/waves/waves';
+import { pageAfterDraw } from './support/followed-draw';
 import { createTestDeps, signIn, signInSession } from './support/test-deps';
 
 /** Issue 11, item 3: proportional allocation with bounds, through the command line, the page and `draw verify`. */
@@ -64,9 +65,8 @@ describe('proportional allocation with bounds', () => {
     expect(form).toContain('làm tròn lên');
     expect(form).toContain('tổng không đạt được thì bị từ chối');
 
-    const margin = await post({ allocation: 'margin', margin: '0,05', marginMax: '40' });
-    expect(margin.status).toBe(200);
-    expect(await margin.text()).toContain('n = N / (1 + N·e²) với e = 0,05, làm tròn lên, tối đa 40 mỗi đơn vị (n không bao giờ quá N)');
+    const margin = await pageAfterDraw(await post({ allocation: 'margin', margin: '0,05', marginMax: '40' }), (path) => app.request(path, { headers: { cookie: admin.cookie } }));
+    expect(margin).toContain('n = N / (1 + N·e²) với e = 0,05, làm tròn lên, tối đa 40 mỗi đơn vị (n không bao giờ quá N)');
   });
 
   it('a draw recorded before allocation rules were versioned still verifies, under the rule it was drawn with', async () => {

@@ -28,8 +28,8 @@ const framesLeft = () => (fs.existsSync(frames) ? fs.readdirSync(frames).sort() 
 const referenced = async () => {
   const db = openDatabase({ kind: 'sqlite', file });
   try {
-    const rows = await db.selectFrom('frame_imports').select('stored_file').where('stored_file', 'is not', null).execute();
-    return rows.map((r) => path.basename(r.stored_file!)).sort();
+    const rows = await db.selectFrom('frame_imports').select(['stored_file', 'draw_index_file']).where('stored_file', 'is not', null).execute();
+    return rows.flatMap((r) => [r.stored_file, r.draw_index_file].filter((f) => f !== null).map((f) => path.basename(f))).sort();
   } finally {
     await db.destroy();
   }
@@ -47,7 +47,7 @@ async function killCliAt(pauseAt: string, ...argv: string[]): Promise<void> {
   await killHard(child);
 }
 
-/** `frame import` killed while its input is still arriving, once its copy is on disk. */
+/** `frame import` killed while its input is still arriving, once its copy and its draw index's are on disk. */
 async function killImportWhileReading(): Promise<void> {
   const child = spawnEntry(['test/support/paused-entry.ts', 'server/cli.ts', 'frame', 'import', '--wave', '2023', FRAME], {
     DATABASE_URL: file,
@@ -55,7 +55,7 @@ async function killImportWhileReading(): Promise<void> {
   });
   const before = framesLeft().length;
   await child.waitFor('PAUSED');
-  await until(() => framesLeft().length > before);
+  await until(() => framesLeft().length === before + 2);
   await killHard(child);
 }
 
@@ -76,25 +76,27 @@ describe('frame files after a crash (issue 10)', { timeout: 90_000 }, () => {
     await commitTwoDaysAgo(db, 2023, { allocation: { kind: 'fixed', perUnit: 3 }, reservePercent: 20 });
     await db.destroy();
     expect((await cli('draw', '--wave', '2023', '--seed', '123456')).stderr).toBe('');
-    const frameFile = framesLeft();
-    expect(frameFile).toHaveLength(1);
+    // The frame and its draw index.
+    const frameFiles = framesLeft();
+    expect(frameFiles).toHaveLength(2);
 
     await killCliAt('before:rmSync:/frames/', 'draw', 'publish', '--wave', '2023');
-    // Killed after the commit: the draw is published and no record points to the file, which is still there.
+    // Killed after the commit: the draw is published and no record points to the files, which are still there.
     expect(await referenced()).toEqual([]);
-    expect(framesLeft()).toEqual(frameFile);
+    expect(framesLeft()).toEqual(frameFiles);
 
     expect((await cli('wave', 'close', '--wave', '2023')).stderr).toBe('');
     const purged = await cli('wave', 'purge-personal-data', '--wave', '2023', '--json');
-    expect(JSON.parse(purged.stdout)).toMatchObject({ frameFilesDeleted: 1 });
+    expect(JSON.parse(purged.stdout)).toMatchObject({ frameFilesDeleted: 2 });
     expect(framesLeft()).toEqual([]);
   });
 
   it('frame import killed while reading the file and after naming its copy: the next start of the server removes both copies', async () => {
     await killImportWhileReading();
-    expect(framesLeft()).toHaveLength(1);
-    await killCliAt('after:renameSync:/frames/', 'frame', 'import', '--wave', '2023', FRAME);
     expect(framesLeft()).toHaveLength(2);
+    // Killed once the frame has its final name, its index not yet.
+    await killCliAt('after:renameSync:/frames/', 'frame', 'import', '--wave', '2023', FRAME);
+    expect(framesLeft()).toHaveLength(4);
     expect(await referenced()).toEqual([]);
 
     const server = await startServerProcess(file);
@@ -107,10 +109,10 @@ describe('frame files after a crash (issue 10)', { timeout: 90_000 }, () => {
 
   it('a later import removes what a killed import left, and keeps only its own copy', async () => {
     await killImportWhileReading();
-    expect(framesLeft()).toHaveLength(1);
+    expect(framesLeft()).toHaveLength(2);
     expect((await cli('frame', 'import', '--wave', '2023', FRAME)).stderr).toBe('');
     expect(framesLeft()).toEqual(await referenced());
-    expect(framesLeft()).toHaveLength(1);
+    expect(framesLeft()).toHaveLength(2);
   });
 
   it('a web upload cut by killing the server leaves no copy once the server is started again', async () => {
@@ -124,12 +126,14 @@ describe('frame files after a crash (issue 10)', { timeout: 90_000 }, () => {
     try {
       // Half of the file is sent; the rest never comes.
       request.write(fs.readFileSync(FRAME).subarray(0, 300_000));
-      await until(() => framesLeft().length === 1 && fs.statSync(path.join(frames, framesLeft()[0])).size > 0);
+      // The frame's copy, with bytes in it, and its draw index's.
+      const copy = () => framesLeft().find((name) => name.includes('.csv.'));
+      await until(() => framesLeft().length === 2 && copy() !== undefined && fs.statSync(path.join(frames, copy()!)).size > 0);
     } finally {
       await server.kill();
     }
     request.destroy();
-    expect(framesLeft()).toHaveLength(1);
+    expect(framesLeft()).toHaveLength(2);
 
     const restarted = await startServerProcess(file);
     try {

@@ -17,6 +17,7 @@ import { importFrame, type FrameUpload } from '../server/services/draw/frame-imp
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { commitTwoDaysAgo, drawUnderCommitment } from './support/committed-draw';
 import { firstDifference } from './support/same-bytes';
+import { pageAfterDraw } from './support/followed-draw';
 import { storedBytes, storedUploads } from './support/stored-uploads';
 import { dayInVietnam } from '../server/services/draw/seed-rule';
 import { createTestDeps, signIn, signInSession } from './support/test-deps';
@@ -126,10 +127,13 @@ describe('frame import', () => {
     expect(frameImport.report.eligibleByUnit).toMatchObject({ SNV: 21, SCT: 16, TBI: 325 });
     expect(frameImport.report.unknownUnits.map((u) => u.value)).toEqual(['XYZ1', 'XYZ7', 'XYZ6', 'XYZ9', 'XYZ4']);
     const stored = frameImport.storedFile!;
+    const index = frameImport.drawIndexFile!;
     expect(firstDifference(await storedBytes(deps.db, stored), fs.readFileSync(FRAME))).toBeNull();
-    // Under its final name in the data folder (SQLite) or in the database (PostgreSQL), and nothing else.
-    expect(await frameFiles()).toEqual([deps.config.database.kind === 'sqlite' ? `frames/${path.basename(stored)}` : stored]);
-    if (deps.config.database.kind === 'sqlite') expect(path.dirname(stored)).toBe(path.join(deps.config.dataDir, 'frames'));
+    // The frame and the draw index its import wrote, under their final names in the data folder
+    // (SQLite) or in the database (PostgreSQL), and nothing else.
+    const named = (reference: string) => (deps.config.database.kind === 'sqlite' ? `frames/${path.basename(reference)}` : reference);
+    expect((await frameFiles()).sort()).toEqual([named(stored), named(index)].sort());
+    if (deps.config.database.kind === 'sqlite') expect([path.dirname(stored), path.dirname(index)]).toEqual([path.join(deps.config.dataDir, 'frames'), path.join(deps.config.dataDir, 'frames')]);
     const row = await deps.db.selectFrom('frame_imports').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ rows_read: 3000, rows_rejected: 12, file_sha256: FRAME_SHA256, strict: 0 });
     expect(leaks(row.report)).toEqual([]);
@@ -143,15 +147,21 @@ describe('frame import', () => {
     expect(first.stdout).toContain('XYZ1 (2 dòng)');
     expect(first.stdout).toContain('SNV 21');
     expect(leaks(first.stdout)).toEqual([]);
-    const [firstFile] = await frameFiles();
+    const firstFiles = await frameFiles();
+    expect(firstFiles).toHaveLength(2);
 
     const second = await cli('frame', 'import', '--wave', '2023', FRAME, '--json');
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ wave: 2023, fileSha256: FRAME_SHA256, report: { rowsRead: 3000 } });
-    expect(await frameFiles()).toHaveLength(1);
-    expect((await frameFiles())[0]).not.toBe(firstFile);
-    const rows = await deps.db.selectFrom('frame_imports').select(['id', 'stored_file']).orderBy('id').execute();
-    expect(rows.map((r) => r.stored_file === null)).toEqual([true, false]);
+    // The new frame and its index; the replaced frame and its index are gone.
+    const secondFiles = await frameFiles();
+    expect(secondFiles).toHaveLength(2);
+    expect(secondFiles.filter((f) => firstFiles.includes(f))).toEqual([]);
+    const rows = await deps.db.selectFrom('frame_imports').select(['id', 'stored_file', 'draw_index_file']).orderBy('id').execute();
+    expect(rows.map((r) => [r.stored_file === null, r.draw_index_file === null])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
   });
 
   it('gives the same report for the fixture with its rows shuffled, repeated dossier codes included', async () => {
@@ -494,9 +504,8 @@ describe('pages', () => {
     const allocation = { allocation: 'proportional', total: '700', min: '10', max: '60', reserve: '20' };
     const drawForm = new URLSearchParams({ seed: '15/04/2024 XSKT An Giang 123456', ...allocation });
     // A trial draw with a seed of one's own: shown, never publishable.
-    const trial = await app.request(`/waves/${YEAR}/draw`, form(Object.fromEntries(drawForm)));
-    expect(trial.status).toBe(200);
-    const trialPage = await trial.text();
+    const followed = (path: string) => app.request(path, { headers: { ...admin } });
+    const trialPage = await pageAfterDraw(await app.request(`/waves/${YEAR}/draw`, form(Object.fromEntries(drawForm))), followed);
     expect(trialPage).toContain('Đây là lần <strong>bốc thử</strong>');
     expect(trialPage).not.toContain('Công bố mẫu</button>');
     const trialId = (await deps.db.selectFrom('draws').select('id').executeTakeFirstOrThrow()).id;
@@ -513,9 +522,7 @@ describe('pages', () => {
     const early = await app.request(`/waves/${YEAR}/draw`, form({ seed: '123456' }));
     expect(early.status).toBe(409);
     deps.clock = () => new Date(Date.now() + 2 * 86_400_000);
-    const drawn = await app.request(`/waves/${YEAR}/draw`, form({ seed: '123456' }));
-    expect(drawn.status).toBe(200);
-    const draftPage = await drawn.text();
+    const draftPage = await pageAfterDraw(await app.request(`/waves/${YEAR}/draw`, form({ seed: '123456' })), followed);
     expect(draftPage).toContain('Đã bốc mẫu (bản nháp số');
     expect(draftPage).toContain('HMAC-SHA-256');
     const draw = await deps.db.selectFrom('draws').select(['id', 'allocation', 'commitment_id']).where('status', '=', 'draft').executeTakeFirstOrThrow();

@@ -12,6 +12,7 @@ import { writeTransaction } from '../server/db/unit-of-work';
 import { closeWave, purgePersonalData } from '../server/services/waves/wave-lifecycle';
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { commitTwoDaysAgo } from './support/committed-draw';
+import { pageAfterDraw } from './support/followed-draw';
 import { storedChunks, storedUploads } from './support/stored-uploads';
 import { startLiveServer } from './support/live-server';
 import { createTestDatabase, onPostgresInEveryRun } from './support/postgres-cluster';
@@ -158,19 +159,20 @@ describe('a frame imported through one instance and drawn through the other', ()
     const imported = await fetch(`${urlA}/waves/2023/frame`, { method: 'POST', headers: { ...onA }, body: upload() });
     expect(imported.status).toBe(200);
     expect(await imported.text()).toContain('Đã nhập khung mẫu khung.csv: 2.988 dòng hợp lệ');
-    const [stored] = await uploads();
-    expect(await uploads()).toEqual([stored]);
-    expect(stored).toMatch(/^database:\d+$/);
+    // The frame and the draw index its import wrote, both in the database.
+    const stored = await uploads();
+    expect(stored).toHaveLength(2);
+    for (const reference of stored) expect(reference).toMatch(/^database:\d+$/);
 
     await commitTwoDaysAgo(b.db, 2023, { allocation: { kind: 'fixed', perUnit: 5 }, reservePercent: 20 });
-    const drawn = await fetch(`${urlB}/waves/2023/draw`, { method: 'POST', headers: { ...onB, ...form }, body: new URLSearchParams({ seed: '123456' }) });
-    expect(drawn.status).toBe(200);
-    expect(await drawn.text()).toContain('Đã bốc mẫu (bản nháp số');
+    const drawn = await fetch(`${urlB}/waves/2023/draw`, { method: 'POST', headers: { ...onB, ...form }, body: new URLSearchParams({ seed: '123456' }), redirect: 'manual' });
+    // Followed through the other instance: the draw's progress and end are in the database.
+    expect(await pageAfterDraw(drawn, (path) => fetch(`${urlA}${path}`, { headers: { cookie: onA.cookie } }))).toContain('Đã bốc mẫu (bản nháp số');
     const verified = await fetch(`${urlB}/waves/2023/draw/verify`, { method: 'POST', headers: { ...onB }, body: upload() });
     expect(verified.status).toBe(200);
     expect(await verified.text()).toContain('Giống hệt');
     // The copy uploaded for the verification is gone; the frame waits for publication.
-    expect(await uploads()).toEqual([stored]);
+    expect(await uploads()).toEqual(stored);
 
     const draw = await a.db.selectFrom('draws').select('id').where('status', '=', 'draft').executeTakeFirstOrThrow();
     const published = await fetch(`${urlA}/waves/2023/draw/publish`, { method: 'POST', headers: { ...onA, ...form }, body: new URLSearchParams({ drawId: String(draw.id), confirm: '1' }) });
@@ -180,11 +182,11 @@ describe('a frame imported through one instance and drawn through the other', ()
 
     // A frame that never got its draw: imported through B, purged through A with its wave.
     expect((await fetch(`${urlB}/waves/2024/frame`, { method: 'POST', headers: { ...onB }, body: upload() })).status).toBe(200);
-    expect(await uploads()).toHaveLength(1);
+    expect(await uploads()).toHaveLength(2);
     expect(await storedChunks(a.db)).toBeGreaterThan(0);
     await writeTransaction(a.db, (trx) => closeWave(trx, 2024, 'test'));
     const purged = await writeTransaction(a.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, 2024, a.config.dataDir, 'test'));
-    expect(purged.frameFilesDeleted).toBe(1);
+    expect(purged.frameFilesDeleted).toBe(2);
     expect(await uploads()).toEqual([]);
     expect(await storedChunks(a.db)).toBe(0);
   }, 120_000);

@@ -43,7 +43,7 @@ export const wavePurgeCommand: CliCommand = {
     const year = requireYear(values, this.usage);
     const outcome = await writeTransaction(ctx.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, year, ctx.config.dataDir, ctx.actor));
     return {
-      text: `Đã xóa dữ liệu cá nhân của đợt ${year}: ${outcome.contactsDeleted} người được chọn, ${outcome.dossierCodesErased} mã hồ sơ, ${outcome.frameFilesDeleted} tệp khung mẫu; kết quả không đổi`,
+      text: `Đã xóa dữ liệu cá nhân của đợt ${year}: ${outcome.contactsDeleted} người được chọn, ${outcome.dossierCodesErased} mã hồ sơ, ${outcome.frameFilesDeleted} tệp khung mẫu và chỉ mục bốc mẫu; kết quả không đổi`,
       json: { wave: year, ...outcome },
     };
   },

@@ -62,6 +62,11 @@ export interface FrameImportTable {
    * the absolute path of a file in the data folder; NULL once deleted (after publish or purge).
    */
   stored_file: string | null;
+  /**
+   * The draw index the import wrote beside the file (issue 15), a reference of the same kind;
+   * NULL for imports made before it existed, and cleared with `stored_file` (personal data).
+   */
+  draw_index_file: string | null;
   strict: number;
   rows_read: number;
   rows_accepted: number;
@@ -290,6 +295,34 @@ export interface ResultsVersionTable {
   version: number;
 }
 
+/**
+ * A frame import or draw started from a page, while it runs and after (server/services/tasks/).
+ * Added by 2026-12-02T01-00-long-tasks.
+ */
+export interface LongTaskTable {
+  id: Generated<number>;
+  wave_year: number;
+  kind: 'frame-import' | 'draw';
+  /** 'running' until it ends; at most one running task of a kind per wave (a partial unique index). */
+  state: 'running' | 'done' | 'failed';
+  /** Which reading of the file (a file is read again when dossier codes repeat), from 1. */
+  pass: number;
+  /** Rows and bytes read so far in this pass, written about once a second. */
+  rows_read: number;
+  /** The rows a draw will read (its frame's import report); null for an import. */
+  rows_total: number | null;
+  bytes_read: number;
+  /** The upload's announced size for an import; null when unknown. */
+  bytes_total: number | null;
+  started_at: string;
+  /** Last progress or heartbeat (ISO-8601): a running task untouched for long was left by a process that died. */
+  updated_at: string;
+  finished_at: string | null;
+  /** What the page says once it ended: the result, or why it failed (no personal data). */
+  outcome: string | null;
+  actor: string | null;
+}
+
 export interface Database {
   waves: WaveTable;
   units: UnitTable;
@@ -312,6 +345,7 @@ export interface Database {
   installation_secrets: InstallationSecretTable;
   stored_files: StoredFileTable;
   stored_file_chunks: StoredFileChunkTable;
+  long_tasks: LongTaskTable;
 }
 
 /** The database as the platform opens it (connect.ts). */

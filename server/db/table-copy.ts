@@ -37,10 +37,22 @@ export const COPIED_TABLES: readonly { name: keyof Database; key: string | null 
  * attempt; a copied one would only make a target that has served a sign-in look non-empty),
  * the results' change counters (the target's triggers raise its own as rows arrive),
  * uploaded files (migrate-data refuses while a frame waits for its draw, so what is left there
- * is a copy being verified or one a dead process left), and the migrator's own bookkeeping (the
- * target is migrated itself).
+ * is a copy being verified or one a dead process left), the progress of imports and draws
+ * started from the pages (a running one belongs to the source's process; what an ended one
+ * says is in the records it made), and the migrator's own bookkeeping (the target is migrated
+ * itself).
  */
-const NOT_COPIED = ['sessions', 'attempts', 'installation_secrets', 'results_versions', 'stored_files', 'stored_file_chunks', 'kysely_migration', 'kysely_migration_lock'];
+const NOT_COPIED = [
+  'sessions',
+  'attempts',
+  'installation_secrets',
+  'results_versions',
+  'stored_files',
+  'stored_file_chunks',
+  'long_tasks',
+  'kysely_migration',
+  'kysely_migration_lock',
+];
 
 type Row = Record<string, unknown>;
 // The copy works on any table by name; the typed schema cannot express that.

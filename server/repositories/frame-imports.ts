@@ -10,6 +10,8 @@ export interface FrameImport {
   fileSha256: string;
   /** Reference to the raw file waiting for its draw (services/storage/stored-files.ts); null once deleted (after publish or a newer import). */
   storedFile: string | null;
+  /** Reference to the draw index the import wrote beside the file (issue 15); null for older imports, and once the file is deleted. */
+  drawIndexFile: string | null;
   strict: boolean;
   report: ImportReport;
   createdAt: string;
@@ -43,7 +45,7 @@ const reportColumn: JsonColumn<ImportReport> = jsonColumn(
 
 export async function insertFrameImport(
   db: Executor,
-  input: { waveYear: number; fileName: string; fileSha256: string; storedFile: string; strict: boolean; report: ImportReport; createdBy: string | null },
+  input: { waveYear: number; fileName: string; fileSha256: string; storedFile: string; drawIndexFile: string; strict: boolean; report: ImportReport; createdBy: string | null },
 ): Promise<FrameImport> {
   const createdAt = new Date().toISOString();
   const { id } = await db
@@ -53,6 +55,7 @@ export async function insertFrameImport(
       file_name: input.fileName,
       file_sha256: input.fileSha256,
       stored_file: input.storedFile,
+      draw_index_file: input.drawIndexFile,
       strict: input.strict ? 1 : 0,
       rows_read: input.report.rowsRead,
       rows_accepted: input.report.rowsAccepted,
@@ -88,14 +91,19 @@ export async function listStoredFrameImports(db: Executor, waveYear: number): Pr
   return rows.map((r) => ({ id: r.id, storedFile: r.stored_file as string }));
 }
 
-/** Every frame file still referenced, of any wave. */
+/** Every frame file and draw index still referenced, of any wave. */
 export async function listStoredFrameFiles(db: Executor): Promise<string[]> {
-  const rows = await db.selectFrom('frame_imports').select('stored_file').where('stored_file', 'is not', null).execute();
-  return rows.map((r) => r.stored_file as string);
+  const rows = await db
+    .selectFrom('frame_imports')
+    .select(['stored_file', 'draw_index_file'])
+    .where((eb) => eb.or([eb('stored_file', 'is not', null), eb('draw_index_file', 'is not', null)]))
+    .execute();
+  return rows.flatMap((r) => [r.stored_file, r.draw_index_file].filter((f) => f !== null));
 }
 
+/** The frame file and its draw index go together: the index holds person keys too. */
 export async function clearStoredFile(db: Executor, id: number): Promise<void> {
-  await db.updateTable('frame_imports').set({ stored_file: null }).where('id', '=', id).execute();
+  await db.updateTable('frame_imports').set({ stored_file: null, draw_index_file: null }).where('id', '=', id).execute();
 }
 
 function toFrameImport(row: {
@@ -104,6 +112,7 @@ function toFrameImport(row: {
   file_name: string;
   file_sha256: string;
   stored_file: string | null;
+  draw_index_file: string | null;
   strict: number;
   report: string;
   created_at: string;
@@ -115,6 +124,7 @@ function toFrameImport(row: {
     fileName: row.file_name,
     fileSha256: row.file_sha256,
     storedFile: row.stored_file,
+    drawIndexFile: row.draw_index_file,
     strict: row.strict === 1,
     report: reportColumn.read(row.report),
     createdAt: row.created_at,

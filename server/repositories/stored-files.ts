@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/schema';
 
 /** Uploaded files kept in the database, as rows of chunks (services/storage/database-files.ts). */
@@ -41,6 +42,49 @@ export async function findStoredFile(db: Executor, fileId: number): Promise<{ ch
 /** Up to `limit` chunks of the file from `fromSeq` on, in order. */
 export async function readChunks(db: Executor, fileId: number, fromSeq: number, limit: number): Promise<{ seq: number; bytes: Uint8Array }[]> {
   return db.selectFrom('stored_file_chunks').select(['seq', 'bytes']).where('file_id', '=', fileId).where('seq', '>=', fromSeq).orderBy('seq').limit(limit).execute();
+}
+
+/** The size in bytes of each chunk of the file, in order (`length` of a blob/bytea counts bytes in both dialects, without reading them). */
+export async function listChunkSizes(db: Executor, fileId: number): Promise<{ seq: number; bytes: number }[]> {
+  const rows = await db
+    .selectFrom('stored_file_chunks')
+    .select(['seq', sql<number | string>`length(bytes)`.as('bytes')])
+    .where('file_id', '=', fileId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) }));
+}
+
+/** A part of one chunk: `length` bytes from byte `from` (0-based) of chunk `seq`. */
+export interface ChunkPiece {
+  seq: number;
+  from: number;
+  length: number;
+}
+
+// Under SQLite's limit of 500 terms in a compound SELECT.
+const PIECES_PER_QUERY = 200;
+
+/**
+ * The pieces asked for, in their order, a few hundred per statement: only their bytes leave the
+ * database (`substr` of a blob/bytea is 1-based and counts bytes in both dialects; PostgreSQL
+ * reads only the slices it needs of a chunk stored uncompressed).
+ */
+export async function readChunkPieces(db: Executor, fileId: number, pieces: ChunkPiece[]): Promise<Uint8Array[]> {
+  // Numbers this code computed, written as literals: no parameter whose type a dialect must guess.
+  const select = (piece: ChunkPiece, i: number) =>
+    db
+      .selectFrom('stored_file_chunks')
+      .select([sql<number>`${sql.lit(i)}`.as('i'), sql<Uint8Array>`substr(bytes, ${sql.lit(piece.from + 1)}, ${sql.lit(piece.length)})`.as('piece')])
+      .where('file_id', '=', fileId)
+      .where('seq', '=', piece.seq);
+  const out: Uint8Array[] = pieces.map(() => new Uint8Array(0));
+  for (let start = 0; start < pieces.length; start += PIECES_PER_QUERY) {
+    let query = select(pieces[start], start);
+    for (let i = start + 1; i < Math.min(pieces.length, start + PIECES_PER_QUERY); i++) query = query.unionAll(select(pieces[i], i));
+    for (const row of await query.execute()) out[Number(row.i)] = row.piece;
+  }
+  return out;
 }
 
 /** Deletes the file and (by cascade) its chunks; false when it was already gone. */

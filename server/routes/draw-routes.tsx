@@ -4,6 +4,7 @@ import { errorFlash, type FlashMessage } from '../../survey-web/layout';
 import { DrawCommitmentPage } from '../../survey-web/pages/draw-commitment-page';
 import { DrawPage, type VerifyView } from '../../survey-web/pages/draw-page';
 import { PAGES } from '../../survey-web/navigation';
+import { endedFlash } from '../../survey-web/task-progress';
 import type { AppDeps, WaveEnv } from '../app-env';
 import { writeTransaction } from '../db/unit-of-work';
 import { UserError, type ErrorStatus } from '../errors';
@@ -11,13 +12,14 @@ import { listView, readListQuery } from '../forms/list-query';
 import { actorOf, requireRole } from '../middleware/auth';
 import { allocationFrom, parseReservePercent } from '../services/draw/allocation-input';
 import { commitDraw } from '../services/draw/commitment';
-import { drawTotals, runDraw } from '../services/draw/draw';
+import { startDraw } from '../services/draw/draw-task';
 import { exportDrawRecordCsv } from '../services/draw/draw-record';
 import { exportDrawCsv } from '../services/draw/draw-export';
 import { publishDraw } from '../services/draw/draw-publish';
 import { verifyUploadedDraw } from '../services/draw/draw-verify';
 import { withUploadedFile } from '../services/draw/multipart-stream';
 import { commitmentRecord, drawOverview } from '../services/draw/sampling-overview';
+import { pageTask } from '../services/tasks/long-tasks';
 
 /**
  * The wave's draw under /waves/:year/draw: the drawn list and its record (administrators and
@@ -39,7 +41,14 @@ async function renderDrawPage(c: Ctx, deps: AppDeps, extra: { message?: FlashMes
   const query = readListQuery(c.req.query());
   const { lines, ...overview } = await drawOverview(deps.db, year, query);
   const list = listView(`/waves/${year}/draw`, query, lines, 'danh-sach');
-  return c.html(<DrawPage wave={c.var.wave} {...overview} lines={lines.rows} list={list} suggestedSeed={suggestedSeed(deps.clock())} user={c.var.user} {...extra} />, status);
+  // The draw started from this page runs on the server (draw-task.ts): its progress, or how it ended.
+  const followed = Number(c.req.query('task')) || undefined;
+  const task = await pageTask(deps.db, year, 'draw', followed, new Date());
+  const drawing = task.running ? { task: task.running, url: `/waves/${year}/draw${followed ? `?task=${followed}` : ''}` } : undefined;
+  return c.html(
+    <DrawPage wave={c.var.wave} {...overview} lines={lines.rows} list={list} suggestedSeed={suggestedSeed(deps.clock())} user={c.var.user} drawing={drawing} message={endedFlash(task.ended)} {...extra} />,
+    status,
+  );
 }
 
 const drawForm = validator('form', (form) => {
@@ -91,9 +100,9 @@ export function drawRoutes(deps: AppDeps) {
           redraw: form.redraw,
           reason: form.reason,
         };
-        const draw = await runDraw(deps.db, c.var.wave.year, request, actorOf(c), deps.clock());
-        const next = draw.commitmentId !== null ? 'Kiểm tra rồi công bố.' : 'Đây là lần bốc thử (không theo biên bản cam kết): xem được, không công bố được.';
-        return renderDrawPage(c, deps, { message: { kind: 'ok', text: `Đã bốc mẫu (bản nháp số ${draw.id}): ${drawTotals(draw).drawn} người chính thức. ${next}` } });
+        // Refusals come back at once; the draw itself goes on without the browser (draw-task.ts).
+        const task = await startDraw(deps.db, c.var.wave.year, request, actorOf(c), deps.clock());
+        return c.redirect(`/waves/${c.var.wave.year}/draw?task=${task}`, 303);
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         return renderDrawPage(c, deps, { message: errorFlash(error) }, error.status);

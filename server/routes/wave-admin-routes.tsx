@@ -102,7 +102,7 @@ export function waveAdminRoutes(deps: AppDeps) {
           throw fieldError('confirmation', `Chưa xóa gì: hãy gõ đúng ${phrase} vào ô xác nhận`);
         }
         const outcome = await writeTransaction(deps.db, (trx, afterCommit) => purgePersonalData(trx, afterCommit, wave.year, deps.config.dataDir, actorOf(c)));
-        const text = `Đã xóa dữ liệu cá nhân của đợt ${wave.year}: thông tin liên lạc của ${outcome.contactsDeleted} người được chọn, ${outcome.dossierCodesErased} mã hồ sơ, ${outcome.frameFilesDeleted} tệp khung mẫu. Kết quả không đổi.`;
+        const text = `Đã xóa dữ liệu cá nhân của đợt ${wave.year}: thông tin liên lạc của ${outcome.contactsDeleted} người được chọn, ${outcome.dossierCodesErased} mã hồ sơ, ${outcome.frameFilesDeleted} tệp khung mẫu và chỉ mục bốc mẫu. Kết quả không đổi.`;
         return c.html(<WavePurgePage wave={await reloaded(deps, wave.year)} phrase={phrase} user={user} message={{ kind: 'ok', text }} />);
       } catch (error) {
         if (!(error instanceof UserError)) throw error;

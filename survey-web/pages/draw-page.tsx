@@ -2,6 +2,7 @@ import type { Allocation, UnitDraw } from '../../sampling';
 import { Layout, Flash, type FlashMessage, type PageUser, TokenField, withFormToken } from '../layout';
 import { formatDateTime } from './frame-page';
 import { EmptyList, ListSearch, listCss, Pager, type ListView } from '../pager';
+import { TASK_REFRESH_SECONDS, TaskProgress, type RunningTaskView } from '../task-progress';
 
 export interface DrawPageDraw {
   id: number;
@@ -212,17 +213,27 @@ export function DrawPage(props: {
   commitments: DrawPageCommitment[];
   /** The commitment a new draw must follow (the latest, made for the frame waiting to be drawn). */
   binding: DrawPageCommitment | undefined;
+  /** A draw running on the server: the page shows how far it has read and reloads itself (`url`). */
+  drawing?: { task: RunningTaskView; url: string };
 }) {
-  const { wave, draw, user } = props;
+  const { wave, draw, user, drawing } = props;
   const isAdmin = user?.role === 'admin';
-  const canDraw = isAdmin && wave.status !== 'closed' && props.frame?.stored === true;
+  // While a draw runs the forms would only be refused, and the reloads would wipe what is typed.
+  const canDraw = isAdmin && wave.status !== 'closed' && props.frame?.stored === true && !drawing;
   return (
-    <Layout title={`Bốc mẫu — ${wave.name}`} user={user} nav={{ year: wave.year, current: 'draw' }} css={listCss}>
+    <Layout
+      title={`Bốc mẫu — ${wave.name}`}
+      user={user}
+      nav={{ year: wave.year, current: 'draw' }}
+      css={listCss}
+      refresh={drawing ? { seconds: TASK_REFRESH_SECONDS, url: drawing.url } : undefined}
+    >
       <p class="no-print">
         <a href={`/waves/${wave.year}`}>← {wave.name}</a> · <a href={`/waves/${wave.year}/frame`}>Khung mẫu</a>
       </p>
       <h1>Bốc mẫu đợt {wave.year}</h1>
       <Flash message={props.message} />
+      {drawing ? <TaskProgress doing="Đang bốc mẫu" task={drawing.task} /> : null}
       {props.verify ? (
         <div class={props.verify.verified ? 'ok' : 'error'} id="verify-result" role="status">
           <p style="margin:0">

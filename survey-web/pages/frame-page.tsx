@@ -1,4 +1,6 @@
 import type { ImportReport } from '../../sampling';
+import { scriptPath } from '../page-scripts';
+import { TASK_REFRESH_SECONDS, TaskProgress, type RunningTaskView } from '../task-progress';
 import { Layout, Flash, type FlashMessage, type PageUser, withFormToken } from '../layout';
 
 export interface FramePageImport {
@@ -118,15 +120,23 @@ export function FramePage(props: {
   message?: FlashMessage;
   /** What was read of a refused file, so the administrator can fix it. */
   refusedReport?: ImportReport;
+  /** An import running on the server: the page shows how far it has read and reloads itself (`url`). */
+  importing?: { task: RunningTaskView; url: string };
 }) {
-  const { wave, frameImport, user } = props;
+  const { wave, frameImport, user, importing } = props;
   return (
-    <Layout title={`Khung mẫu — ${wave.name}`} user={user} nav={{ year: wave.year, current: 'frame' }}>
+    <Layout
+      title={`Khung mẫu — ${wave.name}`}
+      user={user}
+      nav={{ year: wave.year, current: 'frame' }}
+      refresh={importing ? { seconds: TASK_REFRESH_SECONDS, url: importing.url } : undefined}
+    >
       <p class="no-print">
         <a href={`/waves/${wave.year}`}>← {wave.name}</a> · <a href={`/waves/${wave.year}/draw`}>Bốc mẫu</a>
       </p>
       <h1>Khung mẫu đợt {wave.year}</h1>
       <Flash message={props.message} />
+      {importing ? <TaskProgress doing="Đang nhập khung mẫu" task={importing.task} /> : null}
       <p>
         Kỳ khảo sát (ngày trả kết quả được bốc):{' '}
         {wave.period ? `${wave.period.from.split('-').reverse().join('/')} – ${wave.period.to.split('-').reverse().join('/')}` : 'không giới hạn'}. Chỉ
@@ -140,14 +150,25 @@ export function FramePage(props: {
         </section>
       ) : null}
 
-      {user?.role === 'admin' && wave.status !== 'closed' ? (
+      {/* While an import runs a second would be refused, and the reloads would clear the chosen file. */}
+      {user?.role === 'admin' && wave.status !== 'closed' && !importing ? (
         <section class="no-print">
           <h2>Nhập khung mẫu</h2>
           <p>
             Tệp CSV xuất từ Hệ thống thông tin giải quyết TTHC: mỗi dòng một hồ sơ đã trả kết quả. Tên cột tiếng Việt hoặc tiếng Anh; UTF-8, UTF-16
             (Excel) đều được. Tệp mới thay cho khung mẫu chưa công bố.
           </p>
-          <form method="post" action={withFormToken(`/waves/${wave.year}/frame`, user)} enctype="multipart/form-data">
+          <p>
+            Máy chủ đọc tệp trong lúc nhận: <strong>giữ trang này mở cho đến khi tệp được gửi hết</strong> (tệp lớn mất vài phút). Gửi xong thì
+            máy chủ tự đọc nốt và ghi kết quả dù trình duyệt đã đóng; kết quả hiện ở trang này.
+          </p>
+          <form
+            id="frame-upload"
+            method="post"
+            action={withFormToken(`/waves/${wave.year}/frame`, user)}
+            enctype="multipart/form-data"
+            data-progress={`/waves/${wave.year}/frame/progress`}
+          >
             {/* The checkbox comes before the file: the upload is read as it arrives, in this order. */}
             <label>
               <input type="checkbox" name="strict" value="1" /> Chế độ nghiêm ngặt: có dòng lỗi thì không nhập dòng nào
@@ -155,7 +176,13 @@ export function FramePage(props: {
             <label for="frame-file">Tệp khung mẫu (.csv)</label>
             <input id="frame-file" type="file" name="file" accept=".csv,.txt,text/csv" required />{' '}
             <button type="submit">Nhập khung mẫu</button>
+            <div id="upload-progress" role="status" hidden>
+              <progress max="100" value="0" />
+              <p id="upload-sent" style="margin:0" />
+              <p id="upload-read" style="margin:0" />
+            </div>
           </form>
+          <script src={scriptPath('frame-upload.js')} />
         </section>
       ) : null}
 

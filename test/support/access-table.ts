@@ -48,6 +48,7 @@ export const ACCESS: Record<string, { who: Role[] | 'everyone'; status: number }
   'POST /waves/:year/purge': { who: ['admin'], status: 400 },
   'GET /waves/:year/frame': { who: ['admin', 'supervisor'], status: 200 },
   'POST /waves/:year/frame': { who: ['admin'], status: 400 },
+  'GET /waves/:year/frame/progress': { who: ['admin', 'supervisor'], status: 200 },
   'GET /waves/:year/draw': { who: ['admin', 'supervisor'], status: 200 },
   'POST /waves/:year/draw': { who: ['admin'], status: 409 },
   'POST /waves/:year/draw/commit': { who: ['admin'], status: 400 },

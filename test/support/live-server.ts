@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
 import type { AppDeps } from '../../server/app-env';
+import { keepRequestsOfClosedConnections } from '../../server/http-server';
 
 /**
  * The real HTTP server on loopback, serving the app built from `deps`: on a free port, or on
@@ -12,6 +13,7 @@ export async function startLiveServer(deps: AppDeps, options: { port?: number } 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: createApp(deps).fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  keepRequestsOfClosedConnections(server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

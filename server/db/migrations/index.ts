@@ -16,6 +16,8 @@ import * as storedFiles from './2026-12-01T11-00-stored-files';
 import * as doublePrecision from './2026-12-01T11-30-double-precision';
 import * as installationSecrets from './2026-12-01T11-31-installation-secrets';
 import * as resultsVersions from './2026-12-01T12-00-results-versions';
+import * as longTasks from './2026-12-02T01-00-long-tasks';
+import * as drawIndexFile from './2026-12-02T01-10-draw-index-file';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +38,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T11-30-double-precision': doublePrecision,
   '2026-12-01T11-31-installation-secrets': installationSecrets,
   '2026-12-01T12-00-results-versions': resultsVersions,
+  '2026-12-02T01-00-long-tasks': longTasks,
+  '2026-12-02T01-10-draw-index-file': drawIndexFile,
 };

@@ -49,6 +49,8 @@ export async function publishDraw(trx: Executor, afterCommit: AfterCommit, year:
   if (frame && storedFile) {
     await clearStoredFile(trx, frame.id);
     await removeStoredFile(trx, afterCommit, storedFile);
+    // The draw index holds the same people's keys: it goes with the file.
+    if (frame.drawIndexFile) await removeStoredFile(trx, afterCommit, frame.drawIndexFile);
   }
   await updateWaveStatus(trx, year, 'collecting');
   await recordAudit(trx, {

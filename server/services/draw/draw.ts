@@ -1,4 +1,4 @@
-import { drawSample, type Allocation, type ByteSource, type DrawOptions, type DrawResult } from '../../../sampling';
+import { drawFromIndex, drawIndexServes, drawSample, readDrawIndexHeader, type Allocation, type ByteSource, type DrawOptions, type DrawResult, type ReadProgress } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import type { Executor } from '../../db/schema';
 import { writeTransaction } from '../../db/unit-of-work';
@@ -12,7 +12,7 @@ import { describeAllocation } from './allocation-input';
 import { formatDateTime, redrawRefusal, type RedrawRequest } from './draw-rules';
 import { describeSeedRule, seedFollowingRule, seedTooEarly } from './seed-rule';
 import { assertSameRules, frameOptions } from './frame-import';
-import { openStoredFile, storedFileExists } from '../storage/stored-files';
+import { openStoredFile, storedFileExists, storedFileRanges } from '../storage/stored-files';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
 export interface DrawRequest {
@@ -27,13 +27,39 @@ export interface DrawRequest {
 }
 
 /** The library checks its own inputs with RangeError; for a person that is bad input. */
-export async function drawFromFrame(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
+async function asUserError<T>(work: () => Promise<T>): Promise<T> {
   try {
-    return await drawSample(open, options);
+    return await work();
   } catch (error) {
     if (error instanceof RangeError) throw new UserError(error.message);
     throw error;
   }
+}
+
+export async function drawFromFrame(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
+  return asUserError(() => drawSample(open, options));
+}
+
+/**
+ * The draw from the wave's stored frame: from the draw index its import kept (issue 15: the
+ * index streamed, only the drawn rows read from the file by byte range) when that index gives
+ * exactly what drawSample would (current format, same units and eligibility rules, the frame
+ * rules of the draw's method version); otherwise, for imports made before the index or under
+ * other rules, drawSample over the whole file. The result is the same either way, SHA-256
+ * included: from the index it is the one the import computed over the very bytes it stored (the
+ * trailer's), and each drawn row read back is checked against the index (its dossier code and
+ * length), so a file changed since cannot slip a different person in unnoticed.
+ */
+async function drawFromStoredFrame(
+  db: Db,
+  frame: { storedFile: string; drawIndexFile: string | null },
+  options: DrawOptions,
+): Promise<{ result: DrawResult; readFrom: 'draw-index' | 'frame-file' }> {
+  const index = frame.drawIndexFile;
+  if (index !== null && (await storedFileExists(db, index)) && drawIndexServes(await readDrawIndexHeader(openStoredFile(db, index)), options)) {
+    return { result: await asUserError(() => drawFromIndex(openStoredFile(db, index), storedFileRanges(db, frame.storedFile), options)), readFrom: 'draw-index' };
+  }
+  return { result: await drawFromFrame(() => openStoredFile(db, frame.storedFile), options), readFrom: 'frame-file' };
 }
 
 async function assertMayReplace(db: Executor, year: number, current: Draw | undefined, request: RedrawRequest): Promise<void> {
@@ -76,7 +102,29 @@ function drawTerms(request: DrawRequest, commitment: DrawCommitment | undefined,
   return { seed, allocation: commitment.allocation, reservePercent: commitment.reservePercent };
 }
 
-export async function runDraw(db: Db, year: number, request: DrawRequest, actor: string | null, now = new Date()): Promise<Draw> {
+/**
+ * The draw replaces the one it was checked against, from the frame it was drawn from, under the
+ * commitment it followed. Returns the wave's current draw.
+ */
+async function assertDrawStillApplies(
+  db: Executor,
+  year: number,
+  checked: { current: Draw | undefined; redraw: RedrawRequest; frame: FrameImport; commitment: DrawCommitment | undefined },
+): Promise<Draw | undefined> {
+  const replaced = await findCurrentDraw(db, year);
+  if (replaced?.id !== checked.current?.id) throw new UserError(`Đợt ${year} vừa có một lần bốc khác trong lúc bốc mẫu: hãy xem lại trang bốc mẫu rồi bốc lại`, 409);
+  await assertMayReplace(db, year, replaced, checked.redraw);
+  if ((await findLatestFrameImport(db, year))?.id !== checked.frame.id) {
+    throw new UserError(`Khung mẫu của đợt ${year} vừa được nhập lại trong lúc bốc mẫu: hãy bốc lại từ khung mẫu mới`, 409);
+  }
+  if ((await bindingCommitment(db, year, checked.frame))?.id !== checked.commitment?.id) {
+    throw new UserError(`Đợt ${year} vừa có một biên bản cam kết mới trong lúc bốc mẫu: hãy xem lại trang bốc mẫu rồi bốc lại`, 409);
+  }
+  return replaced;
+}
+
+/** `onProgress` is told how far reading the frame has got (a page shows it; draw-task.ts). */
+export async function runDraw(db: Db, year: number, request: DrawRequest, actor: string | null, now = new Date(), onProgress?: (progress: ReadProgress) => void): Promise<Draw> {
   const wave = await findWave(db, year);
   if (!wave) throw waveNotFound(year);
   assertAllowed(wave, 'draw');
@@ -94,7 +142,14 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
   const commitment = await bindingCommitment(db, year, frame);
   const { seed, allocation, reservePercent } = drawTerms(request, commitment, now);
   const options = await frameOptions(db, wave);
-  const result = await drawFromFrame(() => openStoredFile(db, storedFile), { ...options, seed, allocation, reservePercent });
+  const { result, readFrom } = await drawFromStoredFrame(db, { storedFile, drawIndexFile: frame.drawIndexFile }, { ...options, seed, allocation, reservePercent, onProgress }).catch(
+    async (error: unknown) => {
+      // A publish or a new import deletes the files, possibly while the draw reads them (the
+      // draw from the index reads the drawn rows last): then say that, as recording would.
+      await assertDrawStillApplies(db, year, { current, redraw, frame, commitment });
+      throw error;
+    },
+  );
   if (!result.ok) throw new UserError(`Không bốc được mẫu: ${result.fatal}`);
   if (result.sha256 !== frame.fileSha256) {
     throw new UserError(`Tệp khung mẫu đã lưu bị thay đổi sau khi nhập (SHA-256 ${result.sha256} thay vì ${frame.fileSha256}): hãy nhập lại khung mẫu`, 409);
@@ -102,16 +157,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
 
   return writeTransaction(db, async (trx) => {
     await assertSameRules(trx, await waveFor(trx, year, 'draw'), options, 'bốc mẫu');
-    // The draw replaces the one it was checked against, from the frame it was drawn from.
-    const replaced = await findCurrentDraw(trx, year);
-    if (replaced?.id !== current?.id) throw new UserError(`Đợt ${year} vừa có một lần bốc khác trong lúc bốc mẫu: hãy xem lại trang bốc mẫu rồi bốc lại`, 409);
-    await assertMayReplace(trx, year, replaced, redraw);
-    if ((await findLatestFrameImport(trx, year))?.id !== frame.id) {
-      throw new UserError(`Khung mẫu của đợt ${year} vừa được nhập lại trong lúc bốc mẫu: hãy bốc lại từ khung mẫu mới`, 409);
-    }
-    if ((await bindingCommitment(trx, year, frame))?.id !== commitment?.id) {
-      throw new UserError(`Đợt ${year} vừa có một biên bản cam kết mới trong lúc bốc mẫu: hãy xem lại trang bốc mẫu rồi bốc lại`, 409);
-    }
+    const replaced = await assertDrawStillApplies(trx, year, { current, redraw, frame, commitment });
 
     if (replaced) await supersedeDraw(trx, replaced.id);
     const draw = await insertDraw(trx, {
@@ -144,6 +190,8 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
         reservePercent: result.reservePercent,
         codeVersion: result.codeVersion,
         commitmentId: commitment?.id ?? null,
+        // Same result either way; says whether the import's draw index served (issue 15).
+        readFrom,
         ...drawTotals(result),
         ...(replaced ? { supersededDraw: replaced.id, supersededStatus: replaced.status } : {}),
         ...(wasPublished ? { reason: redraw.reason } : {}),

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { scanFrame, type ByteSource, type FrameOptions, type ImportReport } from '../../../sampling';
+import { scanFrame, type ByteSource, type FrameOptions, type ImportReport, type ReadProgress } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import type { Executor } from '../../db/schema';
 import { writeTransaction } from '../../db/unit-of-work';
@@ -10,7 +10,7 @@ import { clearStoredFile, insertFrameImport, listStoredFrameImports, type FrameI
 import { listUnits } from '../../repositories/units';
 import { findWave, type Wave } from '../../repositories/waves';
 import { rejectionLines, withoutPersonalData } from './frame-report';
-import { newStoredFile, sweepStoredFiles } from '../storage/stored-files';
+import { newStoredFile, storedIndexSink, sweepStoredFiles } from '../storage/stored-files';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
 export interface FrameUpload {
@@ -50,12 +50,21 @@ export async function assertSameRules(trx: Executor, wave: Wave, used: FrameOpti
 
 /**
  * Stores the uploaded frame (services/storage: the data folder's disk, or the database) while
- * reading it, so a 2 GB export is never held in memory. The reading runs outside the write lock;
+ * reading it, so a 2 GB export is never held in memory, and beside it the draw index the reading
+ * writes (what the draw needs per eligible person, issue 15: the draw then reads only the drawn
+ * rows of the file). The reading runs outside the write lock;
  * only recording it takes the lock, re-checking the wave there. A refused file is deleted and
  * nothing is recorded; an accepted one becomes the wave's frame, replacing (and deleting) any
  * earlier file still waiting for a draw.
  */
-export async function importFrame(deps: { db: Db; dataDir: string }, year: number, upload: FrameUpload, actor: string | null): Promise<FrameImportOutcome> {
+export async function importFrame(
+  deps: { db: Db; dataDir: string },
+  year: number,
+  upload: FrameUpload,
+  actor: string | null,
+  /** Told how far reading has got (the frame page shows it; services/tasks/). */
+  onProgress?: (progress: ReadProgress) => void,
+): Promise<FrameImportOutcome> {
   const { db, dataDir } = deps;
   const wave = await findWave(db, year);
   if (!wave) throw waveNotFound(year);
@@ -65,9 +74,11 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
 
   // Kept (given its reference) only in the transaction that records it.
   const file = await newStoredFile(deps, 'frame', year);
+  const index = storedIndexSink(deps, year);
   async function* keepCopy(): AsyncGenerator<Uint8Array> {
     for await (const chunk of upload.bytes) {
       await file.write(chunk);
+      await index.ready();
       yield chunk;
     }
   }
@@ -75,7 +86,10 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
   // pass (needed when dossier codes repeat) reads the saved copy.
   async function* savedCopy(): AsyncGenerator<Uint8Array> {
     await file.finish();
-    yield* file.open();
+    for await (const chunk of file.open()) {
+      await index.ready();
+      yield chunk;
+    }
   }
   let opened = 0;
   const open = (): ByteSource => (opened++ === 0 ? keepCopy() : savedCopy());
@@ -84,7 +98,7 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
   // must stay even if deleting the files it replaces fails.
   let kept = false;
   try {
-    const scan = await scanFrame(open, { ...options, strict: upload.strict });
+    const scan = await scanFrame(open, { ...options, strict: upload.strict, onProgress }, index);
     await file.finish();
     const report = withoutPersonalData(scan.report);
     if (!scan.ok) {
@@ -100,12 +114,14 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
           : `Không nhập khung mẫu: ${report.rowsAccepted} dòng hợp lệ nhưng không có người nào đủ điều kiện chọn mẫu (ngoài kỳ khảo sát, thiếu địa chỉ hoặc là tổ chức); khung mẫu đã có (nếu có) được giữ nguyên.`;
       return { ok: false, error: new UserError(message, 400, rejectionLines(report)), report };
     }
+    const indexFile = await index.finish();
     const frameImport = await writeTransaction(db, async (trx, afterCommit) => {
       afterCommit(() => void (kept = true));
       await assertSameRules(trx, await waveFor(trx, year, 'import-frame'), options, 'đọc tệp khung mẫu');
       const replaced = await listStoredFrameImports(trx, year);
       for (const old of replaced) await clearStoredFile(trx, old.id);
       const storedFile = await file.keep(trx);
+      const drawIndexFile = await indexFile.keep(trx);
       // A draft drawn from the previous frame no longer matches the wave's frame.
       const current = await findCurrentDraw(trx, year);
       const supersededDraft = current?.status === 'draft' ? current.id : null;
@@ -115,6 +131,7 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
         fileName: cleanFileName(upload.fileName),
         fileSha256: scan.sha256,
         storedFile,
+        drawIndexFile,
         strict: upload.strict,
         report,
         createdBy: actor,
@@ -139,7 +156,7 @@ export async function importFrame(deps: { db: Db; dataDir: string }, year: numbe
     });
     return { ok: true, frameImport };
   } finally {
-    if (!kept) await file.discard();
+    if (!kept) await Promise.all([file.discard(), index.discard()]);
   }
 }
 

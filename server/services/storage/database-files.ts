@@ -1,10 +1,10 @@
-import type { ByteSource } from '../../../sampling';
+import type { ByteSource, ReadRanges } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import { lockStoredFiles } from '../../db/dialect';
 import type { Executor } from '../../db/schema';
 import { writeTransaction } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
-import { appendChunk, deleteStoredFile, deleteUnusedFiles, findStoredFile, finishStoredFile, insertStoredFile, keepStoredFile, readChunks } from '../../repositories/stored-files';
+import { appendChunk, deleteStoredFile, deleteUnusedFiles, findStoredFile, finishStoredFile, insertStoredFile, keepStoredFile, listChunkSizes, readChunkPieces, readChunks, type ChunkPiece } from '../../repositories/stored-files';
 import type { NewStoredFile, StoredFilePurpose } from './stored-files';
 
 /**
@@ -122,6 +122,53 @@ export async function* readDatabaseFile(db: Executor, id: number): AsyncGenerato
       yield row.bytes;
     }
   }
+}
+
+/**
+ * Byte ranges of a file in the database (the drawn rows of a frame, drawFromIndex): only the
+ * parts of the chunks that hold them are read. Chunks vary in size (an upload's pieces are
+ * gathered to at least CHUNK_BYTES), so where each starts is worked out from their sizes.
+ */
+export function databaseFileRanges(db: Executor, id: number): ReadRanges {
+  return async (ranges) => {
+    const file = await findStoredFile(db, id);
+    const sizes = await listChunkSizes(db, id);
+    if (!file || sizes.length !== file.chunks) throw gone();
+    const starts: number[] = [];
+    let total = 0;
+    for (const chunk of sizes) {
+      starts.push(total);
+      total += chunk.bytes;
+    }
+    const pieces: ChunkPiece[] = [];
+    const owners: number[] = [];
+    ranges.forEach(({ offset, length }, owner) => {
+      const end = Math.min(offset + length, total);
+      for (let at = offset; at < end; ) {
+        const c = chunkHolding(starts, at);
+        const bytes = Math.min(end, starts[c] + sizes[c].bytes) - at;
+        pieces.push({ seq: sizes[c].seq, from: at - starts[c], length: bytes });
+        owners.push(owner);
+        at += bytes;
+      }
+    });
+    const read = await readChunkPieces(db, id, pieces);
+    const parts: Uint8Array[][] = ranges.map(() => []);
+    read.forEach((bytes, i) => parts[owners[i]].push(bytes));
+    return parts.map((p) => Buffer.concat(p));
+  };
+}
+
+/** The last chunk starting at or before byte `at`. */
+function chunkHolding(starts: number[], at: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 export async function databaseFileExists(db: Executor, id: number): Promise<boolean> {

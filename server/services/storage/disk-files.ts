@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { ByteSource } from '../../../sampling';
+import type { ByteSource, ReadRanges } from '../../../sampling';
 import type { AfterCommit } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import type { NewStoredFile, StoredFilePurpose } from './stored-files';
@@ -21,22 +21,25 @@ const PARTIAL = /\.(\d+)\.partial$/;
 // Copies of frames uploaded for `draw verify` live only while their process checks them.
 const VERIFY_COPY = /\.(\d+)\.csv$/;
 
-const folders: Record<StoredFilePurpose, string> = { frame: 'frames', verify: 'verify' };
+// A draw index lives beside its frame: kept, swept and deleted by the same rules.
+const folders: Record<StoredFilePurpose, string> = { frame: 'frames', 'draw-index': 'frames', verify: 'verify' };
+const extensions: Record<StoredFilePurpose, string> = { frame: '.csv', 'draw-index': '.index', verify: '.csv' };
 
 function folderOf(dataDir: string, purpose: StoredFilePurpose): string {
   return path.join(dataDir, folders[purpose]);
 }
 
 /**
- * A new file under `<dataDir>/frames/` (its partial name until `keep`) or `<dataDir>/verify/`
- * (named after this process, never kept), readable only by the platform.
+ * A new file under `<dataDir>/frames/` (a frame or its draw index; its partial name until
+ * `keep`) or `<dataDir>/verify/` (named after this process, never kept), readable only by the
+ * platform.
  */
 export function newDiskFile(dataDir: string, purpose: StoredFilePurpose, year: number): NewStoredFile {
   const folder = folderOf(dataDir, purpose);
   fs.mkdirSync(folder, { recursive: true });
   const name = `${year}-${Date.now()}-${randomBytes(6).toString('hex')}`;
-  const final = path.join(folder, `${name}.csv`);
-  const partial = purpose === 'frame' ? `${final}.${process.pid}.partial` : path.join(folder, `${name}.${process.pid}.csv`);
+  const final = path.join(folder, `${name}${extensions[purpose]}`);
+  const partial = purpose === 'verify' ? path.join(folder, `${name}.${process.pid}.csv`) : `${final}.${process.pid}.partial`;
   const out = fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 });
   let writeError: Error | null = null;
   out.on('error', (error) => (writeError = error));
@@ -52,7 +55,7 @@ export function newDiskFile(dataDir: string, purpose: StoredFilePurpose, year: n
     },
     open: () => fs.createReadStream(partial),
     async keep() {
-      if (purpose !== 'frame') throw new Error(`a ${purpose} copy is never kept`);
+      if (purpose === 'verify') throw new Error(`a ${purpose} copy is never kept`);
       fs.renameSync(partial, final);
       return final;
     },
@@ -65,6 +68,24 @@ export function newDiskFile(dataDir: string, purpose: StoredFilePurpose, year: n
 
 export function openDiskFile(file: string): ByteSource {
   return fs.createReadStream(file);
+}
+
+/** Byte ranges of a file on disk (the drawn rows of a frame, drawFromIndex), each read alone. */
+export function diskFileRanges(file: string): ReadRanges {
+  return async (ranges) => {
+    const handle = await fs.promises.open(file, 'r');
+    try {
+      const out: Uint8Array[] = [];
+      for (const { offset, length } of ranges) {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        out.push(buffer.subarray(0, bytesRead));
+      }
+      return out;
+    } finally {
+      await handle.close();
+    }
+  };
 }
 
 export function diskFileExists(file: string): boolean {

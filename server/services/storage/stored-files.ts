@@ -1,21 +1,21 @@
-import type { ByteSource } from '../../../sampling';
+import type { ByteSource, DrawIndexSink, ReadRanges } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import { lockStoredFiles, uploadStorage } from '../../db/dialect';
 import type { Executor } from '../../db/schema';
 import type { AfterCommit } from '../../db/unit-of-work';
 import { listStoredFrameFiles } from '../../repositories/frame-imports';
-import { databaseFileExists, databaseFileId, newDatabaseFile, readDatabaseFile, removeDatabaseFile, sweepDatabaseFiles } from './database-files';
-import { diskFileExists, newDiskFile, openDiskFile, removeDiskFile, sweepDiskFiles } from './disk-files';
+import { databaseFileExists, databaseFileId, databaseFileRanges, newDatabaseFile, readDatabaseFile, removeDatabaseFile, sweepDatabaseFiles } from './database-files';
+import { diskFileExists, diskFileRanges, newDiskFile, openDiskFile, removeDiskFile, sweepDiskFiles } from './disk-files';
 
 /**
- * Uploaded files that must outlive the request that brought them (a frame waits for its draw)
- * or be read twice (a frame being verified). Where they go is the dialect's choice
- * (uploadStorage): the data folder's disk on SQLite (disk-files.ts), the database on PostgreSQL
- * (database-files.ts). A kept file is named by a reference that frame_imports records: an
+ * Uploaded files that must outlive the request that brought them (a frame waits for its draw,
+ * with the draw index its import wrote) or be read twice (a frame being verified). Where they
+ * go is the dialect's choice (uploadStorage): the data folder's disk on SQLite (disk-files.ts),
+ * the database on PostgreSQL (database-files.ts). A kept file is named by a reference that frame_imports records: an
  * absolute path, or `database:<id>`; each is read where it was written, whatever the dialect.
  */
 
-export type StoredFilePurpose = 'frame' | 'verify';
+export type StoredFilePurpose = 'frame' | 'draw-index' | 'verify';
 
 /** A file being written from an upload, then read back, then kept (recorded) or discarded. */
 export interface NewStoredFile {
@@ -59,6 +59,12 @@ export function openStoredFile(db: Executor, reference: string): ByteSource {
   return id === null ? openDiskFile(reference) : readDatabaseFile(db, id);
 }
 
+/** Reads byte ranges of a stored file without reading the rest of it. */
+export function storedFileRanges(db: Executor, reference: string): ReadRanges {
+  const id = databaseFileId(reference);
+  return id === null ? diskFileRanges(reference) : databaseFileRanges(db, id);
+}
+
 export async function storedFileExists(db: Executor, reference: string): Promise<boolean> {
   const id = databaseFileId(reference);
   return id === null ? diskFileExists(reference) : databaseFileExists(db, id);
@@ -85,4 +91,77 @@ export async function sweepStoredFiles(trx: Executor, afterCommit: AfterCommit, 
   // The data folder is swept on PostgreSQL too: files written there before frames moved into the database.
   const onDisk = sweepDiskFiles(afterCommit, dataDir, referenced.filter((r) => databaseFileId(r) === null), options);
   return [...onDisk, ...(await sweepDatabaseFiles(trx, inDatabase, now))];
+}
+
+// Index bytes queued for storage before the frame's reading waits for them.
+const QUEUED_INDEX_BYTES = 4 << 20;
+
+/** A draw index written into a stored file while scanFrame reads the frame (frame-import.ts). */
+export interface StoredIndexSink extends DrawIndexSink {
+  /** Awaited by the frame's reader before each chunk: holds the scan while too much waits to be stored. */
+  ready(): Promise<void>;
+  /** Everything is stored; the file to keep. */
+  finish(): Promise<NewStoredFile>;
+  /** Deletes what was stored: the import was refused or failed. */
+  discard(): Promise<void>;
+}
+
+/**
+ * scanFrame writes the index synchronously, the storage takes its time (a disk stream, chunks
+ * in the database): writes are copied and queued in order, and `ready()` bounds the queue, so
+ * memory stays flat whatever the frame's size. Each pass over the frame that feeds the index
+ * restarts it (a file whose dossier codes repeat is read again, and the first pass stops feeding
+ * at the first repeat): the file so far is discarded and a new one begun.
+ */
+export function storedIndexSink(deps: { db: Db; dataDir: string }, year: number): StoredIndexSink {
+  let file: NewStoredFile | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  let queued = 0;
+  let failure: unknown = null;
+  const enqueue = (work: () => Promise<void>, done = () => {}): void => {
+    queue = queue
+      .then(async () => {
+        if (failure === null) await work();
+      })
+      .catch((error: unknown) => void (failure ??= error))
+      .finally(done);
+  };
+  const settle = async (): Promise<void> => {
+    await queue;
+    if (failure !== null) throw failure;
+  };
+  return {
+    restart() {
+      enqueue(async () => {
+        const old = file;
+        file = null;
+        await old?.discard();
+        file = await newStoredFile(deps, 'draw-index', year);
+      });
+    },
+    write(bytes) {
+      // The writer reuses its buffer once this returns.
+      const copy = bytes.slice();
+      queued += copy.length;
+      enqueue(
+        () => file!.write(copy),
+        () => void (queued -= copy.length),
+      );
+    },
+    async ready() {
+      if (queued > QUEUED_INDEX_BYTES) await queue;
+      if (failure !== null) throw failure;
+    },
+    async finish() {
+      await settle();
+      await file!.finish();
+      return file!;
+    },
+    async discard() {
+      await queue;
+      const old = file;
+      file = null;
+      await old?.discard();
+    },
+  };
 }

@@ -18,7 +18,7 @@ export async function closeWave(trx: Executor, year: number, actor: string | nul
 export interface PurgeOutcome {
   contactsDeleted: number;
   dossierCodesErased: number;
-  /** This wave's frame files and any other left behind by a process that died (services/storage). */
+  /** This wave's frame files with their draw indexes, and any other left behind by a process that died (services/storage). */
   frameFilesDeleted: number;
 }
 
