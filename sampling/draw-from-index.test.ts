@@ -175,6 +175,22 @@ describe('drawFromIndex', () => {
     await expect(drawFromIndex(sink.bytes().subarray(0, 200), rangesOf(bytes), request)).rejects.toThrow(/bị hỏng/);
   });
 
+  it('says when reading begins (after its checks) and how many records it has read, every 65,536', async () => {
+    const rows = Array.from({ length: 70_000 }, (_, i) => row({ code: `P${i}`, unit: ['CMO', 'LXU', 'STP'][i % 3], id: `0890${String(i).padStart(8, '0')}` }));
+    const bytes = new TextEncoder().encode(csv(rows));
+    const sink = memoryIndexSink();
+    await scanFrame(() => source(bytes), { units: UNITS }, sink);
+    const seen: number[] = [];
+    const request = { seed: 's', allocation: { kind: 'fixed' as const, perUnit: 5 }, reservePercent: 0, onProgress: (p: { rows: number }) => seen.push(p.rows) };
+    const result = await drawFromIndex(sink.bytes(), rangesOf(bytes), request);
+    expect(result.entries.length).toBe(15);
+    expect(seen).toEqual([0, 65_536]);
+    // A refused request says nothing: a page following the draw shows the refusal instead.
+    const refused: number[] = [];
+    await expect(drawFromIndex(sink.bytes(), rangesOf(bytes), { ...request, seed: '', onProgress: (p) => refused.push(p.rows) })).rejects.toThrow(RangeError);
+    expect(refused).toEqual([]);
+  });
+
   it('says whether an index serves a draw: same format, units and eligibility rules, and the frame rules of its method version', async () => {
     const bytes = new TextEncoder().encode(csv(Array.from({ length: 30 }, (_, i) => row({ code: `A${i}`, id: `0890000000${String(i).padStart(2, '0')}` }))));
     const frame: FrameOptions = { units: UNITS, period: { from: '2023-01-01', to: '2023-12-31' }, requirePostalAddress: true, excludeOrganisations: false };

@@ -58,6 +58,9 @@ interface Kept extends Ranked {
   rows: DossierRow[];
 }
 
+/** How often the draw tells how far it has read (DrawOptions.onProgress): cheap, a few times a second. */
+const PROGRESS_EVERY_RECORDS = 65_536;
+
 const MISMATCH = 'Tệp khung mẫu không khớp với chỉ mục bốc mẫu đã lưu khi nhập (dòng được bốc không đọc lại được); hãy nhập lại khung mẫu.';
 
 function dossierRow(record: IndexRecord): DossierRow {
@@ -78,6 +81,7 @@ export async function drawFromIndex(index: ByteSource | Uint8Array, readRanges: 
   let header: DrawIndexHeader | null = null;
   let selections: UnitSelection<Kept>[] = [];
   let unitCodes: string[] = [];
+  let records = 0;
 
   const trailer = await readDrawIndex(
     index,
@@ -90,8 +94,12 @@ export async function drawFromIndex(index: ByteSource | Uint8Array, readRanges: 
       header = found;
       unitCodes = found.options.units.map((u) => u.code);
       selections = found.options.units.map(() => new UnitSelection<Kept>(capacity));
+      // The draw's checks have passed and reading begins (a page following the draw waits for this).
+      request.onProgress?.({ pass: 1, rows: 0, bytes: 0 });
     },
     (record) => {
+      // Rows here are the index's records, the frame's eligible rows.
+      if (++records % PROGRESS_EVERY_RECORDS === 0) request.onProgress?.({ pass: 1, rows: records, bytes: 0 });
       const selection = selections[record.unit];
       if (record.kind === KIND_NEW_PERSON) {
         hmac.start().addBytes(record.data, record.messageStart, record.messageEnd).finishInto(rank);
@@ -142,7 +150,7 @@ async function readDrawnRows(chosen: Kept[], hmac: HmacSha256, layout: RecordLay
     const parser = new Papa.Parser({ delimiter: layout.delimiter, newline: layout.newline, quoteChar: '"' });
     const cells = (parser.parse(text, 0, false).data as string[][])[0];
     const fields = recordFields(cells ?? [], layout.columns);
-    if (text.length !== row.chars || fields.dossierCode !== new TextDecoder().decode(row.code)) throw new Error(MISMATCH);
+    if (text.length !== row.chars || fields.dossierCode !== new TextDecoder().decode(row.code)) throw new RangeError(MISMATCH);
     return describe(chosen[i].unitCode, fields);
   });
 }

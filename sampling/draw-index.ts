@@ -216,15 +216,23 @@ function readVarint(d: Uint8Array, q: number): number {
 const SAFE_BYTES = 4096;
 
 const CORRUPT = 'Tệp chỉ mục bốc mẫu bị hỏng hoặc không đúng định dạng; hãy nhập lại khung mẫu.';
+// A RangeError, as for every input the library refuses: the server shows its message to the person.
+const corrupt = () => new RangeError(CORRUPT);
 
 /** The JSON framed at `p` after `magic`, or null when not all of it is here yet. */
 function framedJson<T>(d: Uint8Array, p: number, magic: string): { value: T; end: number } | null {
   const start = p + magic.length + 4;
   if (d.length < start) return null;
-  if (Buffer.from(d.buffer, d.byteOffset + p, magic.length).toString('latin1') !== magic) throw new Error(CORRUPT);
+  if (Buffer.from(d.buffer, d.byteOffset + p, magic.length).toString('latin1') !== magic) throw corrupt();
   const length = Buffer.from(d.buffer, d.byteOffset + p + magic.length, 4).readUInt32LE(0);
   if (d.length < start + length) return null;
-  return { value: JSON.parse(Buffer.from(d.buffer, d.byteOffset + start, length).toString('utf8')) as T, end: start + length };
+  let value: T;
+  try {
+    value = JSON.parse(Buffer.from(d.buffer, d.byteOffset + start, length).toString('utf8')) as T;
+  } catch {
+    throw corrupt();
+  }
+  return { value, end: start + length };
 }
 
 /**
@@ -238,7 +246,7 @@ export async function readDrawIndexHeader(source: ByteSource): Promise<DrawIndex
     const header = framedJson<DrawIndexHeader>(data, 0, MAGIC);
     if (header !== null) return header.value;
   }
-  throw new Error(CORRUPT);
+  throw corrupt();
 }
 
 /**
@@ -266,7 +274,7 @@ export async function readDrawIndex(
     if (phase === 'header') {
       const header = framedJson<DrawIndexHeader>(d, 0, MAGIC);
       if (header === null) return 0;
-      if (header.value.format !== DRAW_INDEX_FORMAT) throw new Error(CORRUPT);
+      if (header.value.format !== DRAW_INDEX_FORMAT) throw corrupt();
       onHeader(header.value);
       p = header.end;
       phase = 'records';
@@ -297,7 +305,7 @@ export async function readDrawIndex(
           messageEnd = cursor + size;
           q = messageEnd;
         } else if (kind !== KIND_MORE) {
-          throw new Error(CORRUPT);
+          throw corrupt();
         }
         const size = readVarint(d, q);
         const dossierStart = cursor;
@@ -343,6 +351,6 @@ export async function readDrawIndex(
     carry = new Uint8Array(data.subarray(consume(data, false)));
   }
   if (carry.length > 0) carry = carry.subarray(consume(carry, true));
-  if (trailer === null || carry.length > 0) throw new Error(CORRUPT);
+  if (trailer === null || carry.length > 0) throw corrupt();
   return trailer;
 }

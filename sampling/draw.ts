@@ -149,8 +149,8 @@ function reserveSize(planned: number, reservePercent: number): number {
   return Math.ceil((planned * reservePercent) / 100);
 }
 
-/** What a draw is asked for, apart from the frame. */
-export type DrawRequest = Pick<DrawOptions, 'seed' | 'allocation' | 'reservePercent' | 'codeVersion'>;
+/** What a draw is asked for, apart from the frame it reads (drawSample) or its draw index (drawFromIndex). */
+export type DrawRequest = Pick<DrawOptions, 'seed' | 'allocation' | 'reservePercent' | 'codeVersion' | 'onProgress'>;
 
 /** Checks the request; gives its method version, frame rules and how many to keep per unit while streaming. */
 export function checkDrawRequest(request: DrawRequest): { codeVersion: string; frameRules: 1 | 2; capacity: number } {

@@ -9,6 +9,7 @@ import { runDraw } from '../server/services/draw/draw';
 import { publishDraw } from '../server/services/draw/draw-publish';
 import { importFrame } from '../server/services/draw/frame-import';
 import { databaseFileId, databaseFileRanges, newDatabaseFile } from '../server/services/storage/database-files';
+import { newStoredFile } from '../server/services/storage/stored-files';
 import { diskFileRanges } from '../server/services/storage/disk-files';
 import { closeWave, purgePersonalData } from '../server/services/waves/wave-lifecycle';
 import { createWave, importUnits } from '../server/services/waves/waves';
@@ -112,6 +113,21 @@ describe('the draw from the index kept at import', { timeout: 120_000 }, () => {
       expect((expected as { entries: unknown[] }).entries.length).toBeGreaterThan(300);
       expect(indexed).toEqual(expected);
     }
+  });
+
+  it('refuses, with a message to import again, a frame whose drawn rows no longer match the index', async () => {
+    const imported = await importMessy();
+    // The same length, other bytes: the index still serves, the drawn rows do not read back.
+    const garbled = await newStoredFile({ db: deps.db, dataDir: deps.config.dataDir }, 'frame', YEAR);
+    await garbled.write(Buffer.alloc(fs.statSync(frame).size, 'x'));
+    await garbled.finish();
+    const reference = await writeTransaction(deps.db, (trx) => garbled.keep(trx));
+    await deps.db.updateTable('frame_imports').set({ stored_file: reference }).where('id', '=', imported.id).execute();
+    await expect(runDraw(deps.db, YEAR, { seed: 'sipas-2023', allocation: { kind: 'fixed', perUnit: 10 }, reservePercent: 20 }, 'test')).rejects.toMatchObject({
+      name: 'UserError',
+      message: expect.stringContaining('không khớp với chỉ mục bốc mẫu đã lưu khi nhập'),
+    });
+    expect(await deps.db.selectFrom('draws').select('id').execute()).toEqual([]);
   });
 
   it('an import made before the index (no index recorded) draws from the whole file', async () => {

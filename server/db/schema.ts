@@ -268,7 +268,7 @@ export interface InstallationSecretTable {
 /** An uploaded file kept in the database (services/storage/database-files.ts). Added by 2026-12-01T11-00-stored-files. */
 export interface StoredFileTable {
   id: Generated<number>;
-  /** 'frame' (waits for its draw) or 'verify' (lives while a draw is verified). */
+  /** 'frame' (waits for its draw), 'draw-index' (the frame's, deleted with it) or 'verify' (lives while a draw is verified). */
   purpose: string;
   /** 'writing' until a frame import records it ('kept'); a verify copy stays 'writing'. */
   state: 'writing' | 'kept';

@@ -9,8 +9,8 @@ type AnyDb = Kysely<any>;
  * Random secrets of the installation, one row per use ('attempt-keys': the HMAC key of the
  * attempts table's key hashes). In the database, not in a process or a file, so every instance
  * on one database uses the same. Written by the first instance that needs one (insert if absent,
- * then read back), not here: a freshly migrated database stays empty, as migrate-data needs to
- * copy the source's secrets into it.
+ * then read back), not here: a freshly migrated database stays empty until its first instance
+ * makes its own (migrate-data does not copy it: it keys only the attempts, which are not copied).
  */
 export async function up(db: AnyDb): Promise<void> {
   await db.schema

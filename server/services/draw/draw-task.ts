@@ -18,10 +18,12 @@ export function drawnMessage(draw: Draw): string {
 
 /**
  * Starts the draw and returns its task id once the answer is known to the person waiting: a
- * refusal before reading the frame is thrown (and leaves no task), as when the draw ran inside
- * the request; otherwise it returns when the draw has ended or has read for `patienceMs`, and
- * the draw goes on (a small frame is thus drawn by the time the page opens). Whatever ends
- * the draw later is recorded in its task, including an error, which never reaches the request.
+ * refusal (before reading the frame, or one found by reading it — an allocation the frame's
+ * units cannot meet — while the person still waits) is thrown and leaves no task, as when the
+ * draw ran inside the request; otherwise it returns when the draw has ended or has read for
+ * `patienceMs`, and the draw goes on (a small frame is thus drawn by the time the page opens).
+ * Whatever ends the draw after that is recorded in its task, including an error, which never
+ * reaches the request.
  */
 export async function startDraw(db: Db, year: number, request: DrawRequest, actor: string | null, now: Date, patienceMs = 1000): Promise<number> {
   const frame = await findLatestFrameImport(db, year);
@@ -29,6 +31,10 @@ export async function startDraw(db: Db, year: number, request: DrawRequest, acto
   const task = await startLongTask(db, { year, kind: 'draw', actor, rowsTotal: frame?.report.rowsRead ?? null, bytesTotal: null }, new Date());
   const tracker = trackTask(db, task);
   let reading = false;
+  // Who answers the request, decided once: a refusal while the person waits, or the patience
+  // running out (from then on the draw's end goes to its task).
+  let answered = false;
+  const claimAnswer = () => !answered && (answered = true);
   const ended: Promise<{ refused: unknown } | null> = runDraw(db, year, request, actor, now, (progress) => {
     reading = true;
     tracker.onProgress(progress);
@@ -38,7 +44,7 @@ export async function startDraw(db: Db, year: number, request: DrawRequest, acto
       return null;
     },
     async (error: unknown) => {
-      if (!reading) {
+      if (!reading || (error instanceof UserError && claimAnswer())) {
         await tracker.forget();
         return { refused: error };
       }
@@ -49,7 +55,7 @@ export async function startDraw(db: Db, year: number, request: DrawRequest, acto
   );
   // Recording the end failed too (the database went away): the task is left to the start sweep.
   ended.catch((error: unknown) => console.error(`Lỗi ghi kết quả bốc mẫu đợt ${year}:`, error));
-  const patience = tracker.started.then(() => new Promise<null>((resolve) => setTimeout(() => resolve(null), patienceMs).unref()));
+  const patience = tracker.started.then(() => new Promise<null>((resolve) => setTimeout(() => claimAnswer() && resolve(null), patienceMs).unref()));
   const first = await Promise.race([ended, patience]);
   if (first) throw first.refused;
   return task.id;

@@ -56,7 +56,7 @@ async function drawFromStoredFrame(
   options: DrawOptions,
 ): Promise<{ result: DrawResult; readFrom: 'draw-index' | 'frame-file' }> {
   const index = frame.drawIndexFile;
-  if (index !== null && (await storedFileExists(db, index)) && drawIndexServes(await readDrawIndexHeader(openStoredFile(db, index)), options)) {
+  if (index !== null && (await storedFileExists(db, index)) && drawIndexServes(await asUserError(() => readDrawIndexHeader(openStoredFile(db, index))), options)) {
     return { result: await asUserError(() => drawFromIndex(openStoredFile(db, index), storedFileRanges(db, frame.storedFile), options)), readFrom: 'draw-index' };
   }
   return { result: await drawFromFrame(() => openStoredFile(db, frame.storedFile), options), readFrom: 'frame-file' };
