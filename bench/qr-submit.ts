@@ -80,8 +80,16 @@ export interface LoadResult {
   latenciesMs: number[];
 }
 
-/** `baseUrls`: one server, or several (comma-separated) that take the requests in turn. */
-async function loadGenerator(baseUrls: string, tokensFile: string, connections: number, seconds: number): Promise<void> {
+/**
+ * `baseUrls`: one server, or several (comma-separated) that take the requests in turn.
+ *
+ * Closed loop (`rate` 0): `connections` clients, each posting the next token as soon as its last
+ * one is answered, as fast as the server goes. Open loop (`rate` > 0): one submission every
+ * 1/`rate` s on a fixed schedule, whatever the server does (citizens do not wait for each other),
+ * over at most `connections` sockets; a submission's latency runs from its scheduled time, so time
+ * spent queued behind a slow server counts (no coordinated omission).
+ */
+async function loadGenerator(baseUrls: string, tokensFile: string, connections: number, seconds: number, rate = 0): Promise<void> {
   const tokens = fs.readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
   const body = formBody();
   const servers = baseUrls.split(',').map((u) => ({ url: new URL(u), agent: new http.Agent({ keepAlive: true, maxSockets: connections }) }));
@@ -101,20 +109,34 @@ async function loadGenerator(baseUrls: string, tokensFile: string, connections: 
       request.on('error', () => resolve(0));
       request.end(body);
     });
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (next < tokens.length && performance.now() < deadline) {
-        const server = servers[next % servers.length];
-        const token = tokens[next++];
-        const t0 = performance.now();
-        const status = await post(token, server);
-        result.latenciesMs.push(performance.now() - t0);
-        result.sent++;
-        if (status === 303 || (status >= 200 && status < 300)) result.acknowledged.push(token);
-        else result.errors++;
-      }
-    }),
-  );
+  const submit = async (index: number, since: number) => {
+    const status = await post(tokens[index], servers[index % servers.length]);
+    result.latenciesMs.push(performance.now() - since);
+    result.sent++;
+    if (status === 303 || (status >= 200 && status < 300)) result.acknowledged.push(tokens[index]);
+    else result.errors++;
+  };
+  if (rate > 0) {
+    const pending: Promise<void>[] = [];
+    while (next < tokens.length) {
+      const due = started + (next * 1000) / rate;
+      if (due >= deadline) break;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      // Sent up to 1 ms early (timer granularity): its latency then counts from the send.
+      pending.push(submit(next++, Math.min(due, performance.now())));
+    }
+    await Promise.all(pending);
+  } else {
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next < tokens.length && performance.now() < deadline) {
+          const index = next++;
+          await submit(index, performance.now());
+        }
+      }),
+    );
+  }
   result.elapsedMs = performance.now() - started;
   for (const { agent } of servers) agent.destroy();
   process.stdout.write(JSON.stringify(result));
@@ -367,6 +389,6 @@ async function main(): Promise<void> {
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === '--bare') await bareServer(Number(args[0]));
-else if (mode === '--load') await loadGenerator(args[0], args[1], Number(args[2]), Number(args[3]));
+else if (mode === '--load') await loadGenerator(args[0], args[1], Number(args[2]), Number(args[3]), Number(args[4] ?? 0));
 else if (mode === '--two-instances') await measureInstances(Number(args[0] ?? 16), Number(args[1] ?? 5));
 else await main();

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { drawSample, SAMPLING_CODE_VERSION } from './draw';
-import { drawFromIndex, drawIndexServes, type ReadRanges } from './draw-from-index';
+import { drawFromIndex, drawIndexServes, type BatchRanker, type ReadRanges } from './draw-from-index';
 import { DRAW_INDEX_FORMAT, memoryIndexSink, readDrawIndexHeader } from './draw-index';
 import { scanFrame } from './frame';
+import { rankMessages } from './sha256';
 import { HEADER, UNITS, csv, row, source } from './test-support';
 import type { Allocation, DrawOptions, DrawResult, FrameOptions } from './types';
 
@@ -162,6 +163,35 @@ describe('drawFromIndex', () => {
     const expected = await drawSample(() => source(bytes), { ...options, ...request });
     expect(expected.entries.length).toBe(75);
     expect(await drawFromIndex(source(sink.bytes(), 13), rangesOf(bytes), request)).toEqual(expected);
+  });
+
+  it('draws the same when its batches are ranked elsewhere and the ranks come back late and out of order', async () => {
+    // A person's dossiers on neighbouring rows (p = ⌊i/3⌋), so that they fall in batches ranked at the same time.
+    const rows = Array.from({ length: 600 }, (_, i, p = Math.floor(i / 3) % 150) =>
+      row({ code: `CMO-${i}`, unit: ['CMO', 'LXU', 'STP'][p % 3], id: i % 5 === 0 ? '' : `0890${String(p).padStart(8, '0')}`, name: `Người ${p}`, address: `Số ${p} Lê Lợi` }),
+    );
+    const bytes = new TextEncoder().encode(csv(rows));
+    const sink = memoryIndexSink();
+    await scanFrame(() => source(bytes), { units: UNITS }, sink);
+    const request = { seed: 'hạt giống', allocation: { kind: 'fixed' as const, perUnit: 15 }, reservePercent: 20 };
+    const expected = await drawSample(() => source(bytes), { units: UNITS, ...request });
+    // Most people have several dossiers, so a row applied before its person's first would be lost.
+    expect(expected.report.personsMerged).toBeGreaterThan(300);
+    // A stand-in for other threads: each batch answers after a seeded delay, so later batches often come back first.
+    let state = 7;
+    const delay = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) % 5;
+    const batches: number[] = [];
+    const late: BatchRanker = (seed, data, starts, ends, count) => {
+      batches.push(count);
+      const ranks = rankMessages(seed, data.slice(), starts.slice(), ends.slice(), count);
+      return new Promise((resolve) => setTimeout(() => resolve(ranks), delay()));
+    };
+    expect(await drawFromIndex(source(sink.bytes(), 211), rangesOf(bytes), request, late)).toEqual(expected);
+    expect(batches.length).toBeGreaterThan(10);
+
+    const failing: BatchRanker = (seed, data, starts, ends, count) => (batches.length > 3 ? Promise.reject(new Error('thread lost')) : late(seed, data, starts, ends, count));
+    batches.length = 0;
+    await expect(drawFromIndex(source(sink.bytes(), 211), rangesOf(bytes), request, failing)).rejects.toThrow('thread lost');
   });
 
   it('refuses a method version whose frame rules differ from the index, and a frame file that is not the indexed one', async () => {

@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { checkDrawRequest, describe, drawResult, UnitSelection, type DrawRequest, type Ranked } from './draw';
 import { DRAW_INDEX_FORMAT, KIND_NEW_PERSON, readDrawIndex, type DrawIndexHeader, type IndexRecord } from './draw-index';
 import { recordFields, type RecordLayout } from './frame';
-import { HmacSha256, compareDigests } from './sha256';
+import { HmacSha256, compareDigests, rankMessages } from './sha256';
 import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, FrameOptions } from './types';
 
 /** Bytes of the frame file: from `offset`, up to `length` (fewer at the end of the file). */
@@ -63,25 +63,140 @@ const PROGRESS_EVERY_RECORDS = 65_536;
 
 const MISMATCH = 'Tệp khung mẫu không khớp với chỉ mục bốc mẫu đã lưu khi nhập (dòng được bốc không đọc lại được); hãy nhập lại khung mẫu.';
 
-function dossierRow(record: IndexRecord): DossierRow {
-  // A copy, not a view that would keep the index's whole chunk alive.
-  return { code: new Uint8Array(record.data.subarray(record.dossierStart, record.dossierEnd)), at: record.at, skip: record.skip, chars: record.chars };
+/**
+ * Ranks a batch of persons: for message i, bytes [starts[i], ends[i]) of `data`, the rank HMAC
+ * (HMAC-SHA-256 under `seed`) as eight words at [8i, 8i + 8), exactly as rankMessages
+ * (sha256.ts) gives them. The default is rankMessages on this thread; a caller with spare cores
+ * passes one that runs batches on other threads (the server's draw does): the rank HMACs are
+ * most of a draw's work, and the batches are applied in the index's order whoever ranked them,
+ * so the draw is the same.
+ */
+export type BatchRanker = (seed: string, data: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number) => Promise<Int32Array> | Int32Array;
+
+/** Batches ranked ahead of the one being applied (about 1 MiB of index each): enough that the event loop keeps reading and ranking while other threads work, few enough to hold little. */
+const BATCHES_AHEAD = 8;
+
+/**
+ * One chunk's records, kept until their ranks are known (the chunk's bytes copied: the stream
+ * may reuse them). Batches are reused once applied, so a draw allocates a few, not one per chunk.
+ */
+class RecordBatch {
+  data: Uint8Array = new Uint8Array(0);
+  private owned = new Uint8Array(0);
+  count = 0;
+  persons = 0;
+  kind = new Uint8Array(4096);
+  unit = new Int32Array(4096);
+  personId = new Float64Array(4096);
+  dossierStart = new Uint32Array(4096);
+  dossierEnd = new Uint32Array(4096);
+  at = new Float64Array(4096);
+  skip = new Uint32Array(4096);
+  chars = new Uint32Array(4096);
+  messageStart = new Uint32Array(4096);
+  messageEnd = new Uint32Array(4096);
+
+  push(record: IndexRecord): void {
+    const i = this.count++;
+    if (i === this.kind.length) this.grow();
+    this.data = record.data;
+    this.kind[i] = record.kind;
+    this.unit[i] = record.unit;
+    this.personId[i] = record.personId;
+    this.dossierStart[i] = record.dossierStart;
+    this.dossierEnd[i] = record.dossierEnd;
+    this.at[i] = record.at;
+    this.skip[i] = record.skip;
+    this.chars[i] = record.chars;
+    if (record.kind === KIND_NEW_PERSON) {
+      this.messageStart[this.persons] = record.messageStart;
+      this.messageEnd[this.persons++] = record.messageEnd;
+    }
+  }
+
+  /** Its own copy of the chunk, once the chunk's records are all in. */
+  seal(): this {
+    const length = this.data.length;
+    if (this.owned.length < length) this.owned = new Uint8Array(length + (length >> 2));
+    this.owned.set(this.data);
+    this.data = this.owned.subarray(0, length);
+    return this;
+  }
+
+  /** Empty, for the next chunk. */
+  reset(): this {
+    this.count = 0;
+    this.persons = 0;
+    return this;
+  }
+
+  dossierRow(i: number): DossierRow {
+    // A copy, not a view that would keep the batch's whole chunk alive.
+    return { code: this.data.slice(this.dossierStart[i], this.dossierEnd[i]), at: this.at[i], skip: this.skip[i], chars: this.chars[i] };
+  }
+
+  private grow(): void {
+    const grow = <T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.kind = grow(this.kind);
+    this.unit = grow(this.unit);
+    this.personId = grow(this.personId);
+    this.dossierStart = grow(this.dossierStart);
+    this.dossierEnd = grow(this.dossierEnd);
+    this.at = grow(this.at);
+    this.skip = grow(this.skip);
+    this.chars = grow(this.chars);
+    this.messageStart = grow(this.messageStart);
+    this.messageEnd = grow(this.messageEnd);
+  }
 }
 
 /**
  * The draw of drawSample, from the index scanFrame wrote (a stream or the whole index in
  * memory); `readRanges` reads the frame file the index was made from. The frame's options
  * (units, period, rules) are the ones recorded in the index; a method version whose frame rules
- * differ from the index's is refused (re-check it with drawSample).
+ * differ from the index's is refused (re-check it with drawSample). `rank` computes the rank
+ * HMACs by batches (BatchRanker; by default on this thread).
  */
-export async function drawFromIndex(index: ByteSource | Uint8Array, readRanges: ReadRanges, request: DrawRequest): Promise<DrawResult> {
+export async function drawFromIndex(
+  index: ByteSource | Uint8Array,
+  readRanges: ReadRanges,
+  request: DrawRequest,
+  rank: BatchRanker = rankMessages,
+): Promise<DrawResult> {
   const { codeVersion, frameRules, capacity } = checkDrawRequest(request);
   const hmac = new HmacSha256(request.seed);
-  const rank = new Int32Array(8);
   let header: DrawIndexHeader | null = null;
   let selections: UnitSelection<Kept>[] = [];
   let unitCodes: string[] = [];
   let records = 0;
+  let batch = new RecordBatch();
+  const ahead: { batch: RecordBatch; ranks: Promise<Int32Array> }[] = [];
+  const spare: RecordBatch[] = [];
+
+  /** Each record in the index's order, as drawSample does with its row: one rank per person, the same bounded heaps. */
+  const apply = (done: RecordBatch, ranks: Int32Array) => {
+    const rank = new Int32Array(8);
+    let person = 0;
+    for (let i = 0; i < done.count; i++) {
+      const selection = selections[done.unit[i]];
+      if (done.kind[i] === KIND_NEW_PERSON) {
+        for (let w = 0, o = person++ * 8; w < 8; w++) rank[w] = ranks[o + w];
+        if (!selection.admits(rank)) continue;
+        selection.add({ rank: rank.slice(), personId: done.personId[i], unitCode: unitCodes[done.unit[i]], rows: [done.dossierRow(i)] });
+        continue;
+      }
+      selection.member(done.personId[i])?.rows.push(done.dossierRow(i));
+    }
+  };
+  const settleOldest = async () => {
+    const { batch: done, ranks } = ahead.shift()!;
+    apply(done, await ranks);
+    spare.push(done.reset());
+  };
 
   const trailer = await readDrawIndex(
     index,
@@ -100,16 +215,20 @@ export async function drawFromIndex(index: ByteSource | Uint8Array, readRanges: 
     (record) => {
       // Rows here are the index's records, the frame's eligible rows.
       if (++records % PROGRESS_EVERY_RECORDS === 0) request.onProgress?.({ pass: 1, rows: records, bytes: 0 });
-      const selection = selections[record.unit];
-      if (record.kind === KIND_NEW_PERSON) {
-        hmac.start().addBytes(record.data, record.messageStart, record.messageEnd).finishInto(rank);
-        if (!selection.admits(rank)) return;
-        selection.add({ rank: rank.slice(), personId: record.personId, unitCode: unitCodes[record.unit], rows: [dossierRow(record)] });
-        return;
-      }
-      selection.member(record.personId)?.rows.push(dossierRow(record));
+      batch.push(record);
+    },
+    async () => {
+      if (batch.count === 0) return;
+      const full = batch.seal();
+      batch = spare.pop() ?? new RecordBatch();
+      const ranks = Promise.resolve(rank(request.seed, full.data, full.messageStart, full.messageEnd, full.persons));
+      // Awaited in order below; a failure is reported there, not as an unhandled rejection meanwhile.
+      ranks.catch(() => undefined);
+      ahead.push({ batch: full, ranks });
+      while (ahead.length > BATCHES_AHEAD) await settleOldest();
     },
   );
+  while (ahead.length > 0) await settleOldest();
   const options = header!.options;
   return drawResult(
     trailer.scan,

@@ -251,12 +251,15 @@ export async function readDrawIndexHeader(source: ByteSource): Promise<DrawIndex
 
 /**
  * Reads a draw index in one stream: the header, then `onRecord` for every record in file
- * order (the same object reused), then gives the trailer.
+ * order (the same object reused), then gives the trailer. `onChunkRead`, when given, is awaited
+ * after the records of each chunk read: `record.data` is then still that chunk, and reading
+ * goes on once it settles (a caller may hand the chunk's work to other threads meanwhile).
  */
 export async function readDrawIndex(
   source: ByteSource | Uint8Array,
   onHeader: (header: DrawIndexHeader) => void,
   onRecord: (record: IndexRecord) => void,
+  onChunkRead?: () => Promise<void> | void,
 ): Promise<DrawIndexTrailer> {
   const record: IndexRecord = { kind: 0, unit: 0, personId: 0, data: new Uint8Array(0), messageStart: 0, messageEnd: 0, dossierStart: 0, dossierEnd: 0, at: 0, skip: 0, chars: 0 };
   let carry: Uint8Array = new Uint8Array(0);
@@ -349,8 +352,10 @@ export async function readDrawIndex(
     }
     // Copied: the stream may reuse its chunk, and a kept view would keep the whole chunk.
     carry = new Uint8Array(data.subarray(consume(data, false)));
+    await onChunkRead?.();
   }
   if (carry.length > 0) carry = carry.subarray(consume(carry, true));
+  await onChunkRead?.();
   if (trailer === null || carry.length > 0) throw corrupt();
   return trailer;
 }

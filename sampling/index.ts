@@ -3,7 +3,8 @@ export { allocate, withVersion } from './allocate';
 export { fold, removeAccents } from './text';
 export { drawSample, sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_CODE_VERSIONS, SAMPLING_METHOD, type DrawRequest } from './draw';
 export { memoryIndexSink, readDrawIndexHeader, DRAW_INDEX_FORMAT, type DrawIndexSink, type DrawIndexHeader } from './draw-index';
-export { drawFromIndex, drawIndexServes, type ByteRange, type ReadRanges } from './draw-from-index';
+export { drawFromIndex, drawIndexServes, type BatchRanker, type ByteRange, type ReadRanges } from './draw-from-index';
+export { rankMessages } from './sha256';
 export type {
   UnitRef,
   FrameOptions,

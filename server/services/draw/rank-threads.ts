@@ -1,0 +1,83 @@
+/**
+ * Threads for the rank HMACs of a draw from the draw index (issue 15: the draw after an import
+ * within 1 s at a million rows). The HMACs are most of that draw's work and each batch's are
+ * independent, so batches go to a worker while the event loop reads the next part of the
+ * index; when every worker is busy, or not started yet, the event loop ranks the batch itself,
+ * so the work is shared whatever the machine, and a draw never waits for a thread to start.
+ * drawFromIndex applies the batches in the index's order whoever ranked them: the draw is the
+ * same. A worker that fails has its batches ranked here instead.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { rankMessages, type BatchRanker } from '../../../sampling';
+
+export interface RankTask {
+  id: number;
+  seed: string;
+  data: Uint8Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  count: number;
+}
+
+export interface RankReply {
+  id: number;
+  ranks: Int32Array;
+}
+
+/** Batches a worker holds at once: one being ranked, one waiting, so it never idles between messages. */
+const QUEUED_PER_WORKER = 2;
+
+interface Thread {
+  worker: Worker;
+  ready: boolean;
+  failed: boolean;
+  waiting: Map<number, { task: RankTask; resolve: (ranks: Int32Array) => void }>;
+}
+
+export class RankThreads {
+  readonly #threads: Thread[];
+  #nextId = 0;
+
+  /** `count` workers beside the event loop: by default one fewer than the cores (the event loop reads the index), at most 3. */
+  constructor(count = Math.min(3, os.availableParallelism() - 1)) {
+    this.#threads = Array.from({ length: Math.max(0, count) }, () => this.#start());
+  }
+
+  /** The BatchRanker to give drawFromIndex. */
+  readonly rank: BatchRanker = (seed, data, starts, ends, count) => {
+    const thread = this.#threads.find((t) => t.ready && !t.failed && t.waiting.size < QUEUED_PER_WORKER);
+    if (!thread) return rankMessages(seed, data, starts, ends, count);
+    const task: RankTask = { id: this.#nextId++, seed, data, starts, ends, count };
+    return new Promise((resolve) => {
+      thread.waiting.set(task.id, { task, resolve });
+      thread.worker.postMessage(task);
+    });
+  };
+
+  async close(): Promise<void> {
+    await Promise.all(this.#threads.map((t) => t.worker.terminate()));
+  }
+
+  #start(): Thread {
+    const worker = new Worker(new URL('./rank-worker-start.cjs', import.meta.url));
+    const thread: Thread = { worker, ready: false, failed: false, waiting: new Map() };
+    worker.on('message', (reply: RankReply | 'ready') => {
+      if (reply === 'ready') {
+        thread.ready = true;
+        return;
+      }
+      thread.waiting.get(reply.id)?.resolve(reply.ranks);
+      thread.waiting.delete(reply.id);
+    });
+    const lost = () => {
+      thread.failed = true;
+      // Its batches are ranked here: the draw goes on, a little slower.
+      for (const { task, resolve } of thread.waiting.values()) resolve(rankMessages(task.seed, task.data, task.starts, task.ends, task.count));
+      thread.waiting.clear();
+    };
+    worker.on('error', lost);
+    worker.on('exit', lost);
+    return thread;
+  }
+}

@@ -1,0 +1,2 @@
+require('tsx/cjs/api').register();
+require('./rank-worker.ts');
