@@ -38,6 +38,7 @@ interface Thread {
 export class RankThreads {
   readonly #threads: Thread[];
   #nextId = 0;
+  #closed = false;
 
   /** `count` workers beside the event loop: by default one fewer than the cores (the event loop reads the index), at most 3. */
   constructor(count = Math.min(3, os.availableParallelism() - 1)) {
@@ -55,7 +56,9 @@ export class RankThreads {
     });
   };
 
+  /** Stops the workers; batches still with them are dropped (the draw that sent them has ended). */
   async close(): Promise<void> {
+    this.#closed = true;
     await Promise.all(this.#threads.map((t) => t.worker.terminate()));
   }
 
@@ -73,7 +76,7 @@ export class RankThreads {
     const lost = () => {
       thread.failed = true;
       // Its batches are ranked here: the draw goes on, a little slower.
-      for (const { task, resolve } of thread.waiting.values()) resolve(rankMessages(task.seed, task.data, task.starts, task.ends, task.count));
+      if (!this.#closed) for (const { task, resolve } of thread.waiting.values()) resolve(rankMessages(task.seed, task.data, task.starts, task.ends, task.count));
       thread.waiting.clear();
     };
     worker.on('error', lost);
