@@ -37,6 +37,7 @@ import { createHash } from 'node:crypto';
 import { drawFromIndex, drawSample, scanFrame, type DrawIndexSink, type DrawOptions, type DrawResult, type UnitRef } from '../sampling/index';
 import { migrateToLatest, openDatabase } from '../server/db/connect';
 import { runDraw } from '../server/services/draw/draw';
+import { sharedRankThreads } from '../server/services/draw/rank-threads';
 import { importFrame } from '../server/services/draw/frame-import';
 import { diskFileRanges } from '../server/services/storage/disk-files';
 import { createWave, importUnits } from '../server/services/waves/waves';
@@ -166,6 +167,8 @@ function fileIndexSink(path: string): DrawIndexSink & { close(): void } {
 async function runPhase(phase: Phase, path: string): Promise<void> {
   // The server's database is opened (and for the import made) before the clock starts.
   const server = phase === 'server-import' || phase === 'server-draw' ? await serverDatabase(path, phase === 'server-import') : null;
+  // A running server started its rank threads at boot (server/main.ts); so does this one, before the clock.
+  if (phase === 'server-draw') await sharedRankThreads().ready();
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   let rows = 0;

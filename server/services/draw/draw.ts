@@ -13,7 +13,7 @@ import { formatDateTime, redrawRefusal, type RedrawRequest } from './draw-rules'
 import { describeSeedRule, seedFollowingRule, seedTooEarly } from './seed-rule';
 import { assertSameRules, frameOptions } from './frame-import';
 import { openStoredFile, storedFileExists, storedFileRanges } from '../storage/stored-files';
-import { RankThreads } from './rank-threads';
+import { sharedRankThreads } from './rank-threads';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
 export interface DrawRequest {
@@ -58,12 +58,8 @@ async function drawFromStoredFrame(
 ): Promise<{ result: DrawResult; readFrom: 'draw-index' | 'frame-file' }> {
   const index = frame.drawIndexFile;
   if (index !== null && (await storedFileExists(db, index)) && drawIndexServes(await asUserError(() => readDrawIndexHeader(openStoredFile(db, index))), options)) {
-    const threads = new RankThreads();
-    try {
-      return { result: await asUserError(() => drawFromIndex(openStoredFile(db, index), storedFileRanges(db, frame.storedFile), options, threads.rank)), readFrom: 'draw-index' };
-    } finally {
-      await threads.close();
-    }
+    const ranks = sharedRankThreads().rank;
+    return { result: await asUserError(() => drawFromIndex(openStoredFile(db, index), storedFileRanges(db, frame.storedFile), options, ranks)), readFrom: 'draw-index' };
   }
   return { result: await drawFromFrame(() => openStoredFile(db, frame.storedFile), options), readFrom: 'frame-file' };
 }

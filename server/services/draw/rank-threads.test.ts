@@ -23,22 +23,11 @@ async function* chunks(bytes: Uint8Array, size = bytes.length): AsyncGenerator<U
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-/** Ranks until a batch goes to a worker (it has started), so what follows uses it. */
-async function untilWorkerReady(threads: RankThreads): Promise<void> {
-  const { data, starts, ends } = messages(1);
-  for (let i = 0; i < 3000; i++) {
-    const ranks = threads.rank('s', data, starts, ends, 1);
-    if (ranks instanceof Promise) return void (await ranks);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('rank worker never became ready');
-}
-
 describe('RankThreads', () => {
   it('ranks a batch in a worker exactly as rankMessages does on this thread', async () => {
     const threads = new RankThreads(1);
     try {
-      await untilWorkerReady(threads);
+      await threads.ready();
       const { data, starts, ends } = messages(2000);
       const inWorker = threads.rank('hạt giống 2025', data, starts, ends, 2000);
       expect(inWorker).toBeInstanceOf(Promise);
@@ -64,7 +53,7 @@ describe('RankThreads', () => {
 
     const threads = new RankThreads(1);
     try {
-      await untilWorkerReady(threads);
+      await threads.ready();
       let inWorkers = 0;
       let here = 0;
       const counting: BatchRanker = (...args) => {
