@@ -656,6 +656,23 @@ function changedWhileRead(scan: FrameScan): FrameScan {
   return { ...scan, ok: false, fatal: 'Tệp khung mẫu bị thay đổi trong lúc đọc (hai lần đọc cho hai nội dung khác nhau); hãy nhập lại.' };
 }
 
+/**
+ * What readFrame keeps of a pass. Not its reader: the reader's de-duplication tables (one
+ * fingerprint per row and per person) are garbage once its pass has ended, and holding every
+ * pass's tables until the last pass ended made a 4 M-row import peak tens of MB higher.
+ */
+interface KeptPass {
+  scan: FrameScan;
+  duplicates: DuplicateCodes;
+  noId: FingerprintSet;
+  numbersSeen: Map<number, string | null>;
+}
+
+async function kept(pass: ReturnType<typeof readPass>): Promise<KeptPass> {
+  const { scan, duplicates, reader } = await pass;
+  return { scan, duplicates, noId: reader.noId, numbersSeen: reader.numbersSeen };
+}
+
 export async function readFrame(
   open: () => ByteSource,
   options: FrameOptions,
@@ -664,18 +681,18 @@ export async function readFrame(
   positions = false,
 ): Promise<FrameScan> {
   let pass = 1;
-  const first = await readPass(open(), options, startConsumer?.(), null, undefined, positions);
+  const first = await kept(readPass(open(), options, startConsumer?.(), null, undefined, positions));
   let scan = first.scan;
-  let noId = first.reader.noId;
+  let noId = first.noId;
   if (first.duplicates.size > 0) {
-    const second = await readPass(open(), options, startConsumer?.(), first.duplicates, undefined, positions, ++pass);
+    const second = await kept(readPass(open(), options, startConsumer?.(), first.duplicates, undefined, positions, ++pass));
     const dedupBytes = Math.max(first.scan.dedupBytes, second.scan.dedupBytes);
     // After a fatal error the first pass's verdict stands, whatever a second read of a
     // possibly shorter copy gives; its report, which stopped counting at the first repeated
     // code, is replaced by the second pass's, complete up to where reading stopped.
     if (!first.scan.ok) return { ...first.scan, report: second.scan.report, dedupBytes };
     scan = { ...second.scan, dedupBytes };
-    noId = second.reader.noId;
+    noId = second.noId;
     if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
   }
   if (scan.ok && (options.frameRules ?? 2) === 2 && noId.size > 0) {
@@ -685,11 +702,11 @@ export async function readFrame(
     // links this pass gives the very rows and keys of the complete pass before it (the file
     // is checked unchanged), so consumers keep what that pass gave them.
     const known = first.duplicates.again();
-    const linking = await readPass(open(), options, undefined, known, { noId, linked: null }, false, ++pass);
+    const linking = await kept(readPass(open(), options, undefined, known, { noId, linked: null }, false, ++pass));
     const linked = new Map<number, string>();
-    for (const [key, number] of linking.reader.numbersSeen) if (number !== null) linked.set(key, number);
+    for (const [key, number] of linking.numbersSeen) if (number !== null) linked.set(key, number);
     let last = linking;
-    if (linked.size > 0) last = await readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked }, positions, ++pass);
+    if (linked.size > 0) last = await kept(readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked }, positions, ++pass));
     scan = { ...last.scan, dedupBytes: Math.max(scan.dedupBytes, linking.scan.dedupBytes, last.scan.dedupBytes) };
     if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
   }
