@@ -82,7 +82,7 @@ const BATCHES_AHEAD = 8;
  */
 class RecordBatch {
   data: Uint8Array = new Uint8Array(0);
-  private owned = new Uint8Array(0);
+  private owned: Uint8Array = new Uint8Array(0);
   count = 0;
   persons = 0;
   kind = new Uint8Array(4096);
@@ -117,7 +117,8 @@ class RecordBatch {
   /** Its own copy of the chunk, once the chunk's records are all in. */
   seal(): this {
     const length = this.data.length;
-    if (this.owned.length < length) this.owned = new Uint8Array(length + (length >> 2));
+    // Shared memory: a ranker on another thread reads the batch without a copy of it.
+    if (this.owned.length < length) this.owned = new Uint8Array(new SharedArrayBuffer(length + (length >> 2)));
     this.owned.set(this.data);
     this.data = this.owned.subarray(0, length);
     return this;
