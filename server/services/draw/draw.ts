@@ -4,7 +4,7 @@ import type { Executor } from '../../db/schema';
 import { writeTransaction } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import { recordAudit } from '../../repositories/audit';
-import { countWaveResponses, findCurrentDraw, insertDraw, insertSampleEntry, supersedeDraw, type Draw } from '../../repositories/draws';
+import { countWaveResponses, findCurrentDraw, insertDraw, insertSampleEntries, supersedeDraw, type Draw } from '../../repositories/draws';
 import { findLatestCommitment, type DrawCommitment } from '../../repositories/draw-commitments';
 import { findLatestFrameImport, type FrameImport } from '../../repositories/frame-imports';
 import { findWave, updateWaveStatus } from '../../repositories/waves';
@@ -177,7 +177,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
       createdAt: now.toISOString(),
       createdBy: actor,
     });
-    for (const entry of result.entries) await insertSampleEntry(trx, draw.id, year, entry);
+    await insertSampleEntries(trx, draw.id, year, result.entries);
     await updateWaveStatus(trx, year, 'drawn');
     const wasPublished = replaced?.status === 'published';
     await recordAudit(trx, {
