@@ -39,11 +39,13 @@ async function renderDrawPage(c: Ctx, deps: AppDeps, extra: { message?: FlashMes
   const year = c.var.wave.year;
   // After a draw, publish or verify (POST) the query is empty: the list's first page.
   const query = readListQuery(c.req.query());
-  const { lines, ...overview } = await drawOverview(deps.db, year, query);
-  const list = listView(`/waves/${year}/draw`, query, lines, 'danh-sach');
   // The draw started from this page runs on the server (draw-task.ts): its progress, or how it ended.
+  // Read before the draw itself: a draw ends (its task marked done) only after it is committed,
+  // so a page that saw it done also sees the draw it recorded, never "done" beside "not drawn".
   const followed = Number(c.req.query('task')) || undefined;
   const task = await pageTask(deps.db, year, 'draw', followed, new Date());
+  const { lines, ...overview } = await drawOverview(deps.db, year, query);
+  const list = listView(`/waves/${year}/draw`, query, lines, 'danh-sach');
   const drawing = task.running ? { task: task.running, url: `/waves/${year}/draw${followed ? `?task=${followed}` : ''}` } : undefined;
   return c.html(
     <DrawPage wave={c.var.wave} {...overview} lines={lines.rows} list={list} suggestedSeed={suggestedSeed(deps.clock())} user={c.var.user} drawing={drawing} message={endedFlash(task.ended)} {...extra} />,

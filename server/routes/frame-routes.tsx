@@ -16,9 +16,11 @@ import { pageTask } from '../services/tasks/long-tasks';
 
 async function renderFramePage(c: Context<WaveEnv>, deps: AppDeps, extra: { message?: FlashMessage; refusedReport?: ImportReport } = {}, status: 200 | ErrorStatus = 200) {
   const wave = c.var.wave;
-  const { frameImport, unitNames } = await frameOverview(deps.db, wave.year);
-  // An import of this wave running on the server (perhaps started from another browser), or the latest one's failure.
+  // An import of this wave running on the server (perhaps started from another browser), or the
+  // latest one's failure. Read before the frame: an import ends only after it is committed, so a
+  // page that no longer sees it running sees the frame it recorded.
   const task = await pageTask(deps.db, wave.year, 'frame-import', undefined, new Date());
+  const { frameImport, unitNames } = await frameOverview(deps.db, wave.year);
   return c.html(
     <FramePage
       wave={{ year: wave.year, name: wave.name, status: wave.status, period: wave.settings.period }}
