@@ -165,6 +165,13 @@ class DuplicateCodes {
  * unit, 'na:' and the key) of eligible rows with no usable identity number, and then which of
  * them are linked to exactly one number.
  */
+/** The identity number seen with a name+address key, null once two differ; and the key's fingerprint. */
+interface NumberSeen {
+  number: string | null;
+  hi: number;
+  lo: number;
+}
+
 interface Links {
   /** Complete set from an earlier pass: the next pass notes the numbers seen with these keys. */
   noId: FingerprintSet | null;
@@ -235,10 +242,14 @@ class FrameReader {
   /** Rejections listed for a repeated code, whose message is complete only once every row was seen. */
   private readonly duplicateRejections: { rejection: Rejection; index: number }[] = [];
   readonly persons = new FingerprintSet();
-  /** Identity rules 2: name+address keys of eligible rows without a usable number, this pass. */
+  /**
+   * Identity rules 2: name+address keys of eligible rows without a usable number, this pass; in
+   * a first pass that met a repeated code, also those of the rows it no longer checked
+   * (noteNoIdCandidate).
+   */
   readonly noId = new FingerprintSet();
-  /** Identity rules 2, when `links.noId` is given: key → the number seen with it, or null when several. */
-  readonly numbersSeen = new Map<number, string | null>();
+  /** Identity rules 2, when `links.noId` is given: key → the number seen with it (null when several) and the key's fingerprint. */
+  readonly numbersSeen = new Map<number, NumberSeen>();
   private readonly frameRules: 1 | 2;
   private readonly fingerprint = new Fingerprint();
   private readonly requireAddress: boolean;
@@ -396,8 +407,12 @@ class FrameReader {
       if (!this.dossiers.add(fp.hi, fp.lo)) this.duplicates.add(fp.hi, fp.lo);
       // Once a code repeats, which of its rows is right is unknowable: all of them will be
       // rejected by a second pass, and this pass's report and rows are discarded, so the rest
-      // of this pass only needs to collect the codes.
-      if (this.duplicates.size > 0) return;
+      // of this pass only needs to collect the codes, and the name+address keys the second
+      // pass needs for identity rules 2 (noteNoIdCandidate).
+      if (this.duplicates.size > 0) {
+        if (this.frameRules === 2) this.noteNoIdCandidate(cells);
+        return;
+      }
     }
 
     const unitValue = cleanField(cells[col.unit_code]);
@@ -465,7 +480,7 @@ class FrameReader {
       personBody = key;
       if (key === '' || this.links.noId !== null) {
         const nameAddress = fold(name) + '\u0000' + fold(address);
-        const nf = this.fingerprint.start().add(unitCode).add('\u0000').add('na:').add(nameAddress).end();
+        const nf = this.nameAddressFingerprint(unitCode, nameAddress);
         const nameKey = key53(nf.hi, nf.lo);
         if (key === '') {
           this.noId.add(nf.hi, nf.lo);
@@ -474,8 +489,8 @@ class FrameReader {
           personBody = linked ?? nameAddress;
         } else if (this.links.noId!.has(nf.hi, nf.lo)) {
           const seen = this.numbersSeen.get(nameKey);
-          if (seen === undefined) this.numbersSeen.set(nameKey, key);
-          else if (seen !== null && seen !== key) this.numbersSeen.set(nameKey, null);
+          if (seen === undefined) this.numbersSeen.set(nameKey, { number: key, hi: nf.hi, lo: nf.lo });
+          else if (seen.number !== null && seen.number !== key) seen.number = null;
         }
       }
     }
@@ -499,6 +514,29 @@ class FrameReader {
       row.idNumber = idNumber;
       this.consume(row);
     }
+  }
+
+  /** The fingerprint identity rules 2 give the name+address key of a row without a usable number (unit, 'na:', key). */
+  private nameAddressFingerprint(unitCode: string, nameAddress: string): { hi: number; lo: number } {
+    return this.fingerprint.start().add(unitCode).add('\u0000').add('na:').add(nameAddress).end();
+  }
+
+  /**
+   * After a repeated code, for a row the first pass no longer checks: its name+address key, into
+   * `noId`, when it has no usable number and a unit of the wave. That is every key the second
+   * pass can put into its own `noId` (which only drops rows), and a few more: enough for it to
+   * note, as it goes, the numbers seen with them, so no separate linking pass is needed.
+   */
+  private noteNoIdCandidate(cells: string[]): void {
+    const col = this.col;
+    const rawId = col.id_number >= 0 ? cleanField(cells[col.id_number]) : '';
+    if (rawId !== '' && identityKey(rawId) !== '') return;
+    const unitValue = cleanField(cells[col.unit_code]);
+    const unit = unitValue === '' ? -1 : this.unitOf(unitValue);
+    if (unit === -1) return;
+    const address = col.address >= 0 ? cleanField(cells[col.address]) : '';
+    const nf = this.nameAddressFingerprint(this.unitCodes[unit], fold(cleanField(cells[col.applicant_name])) + '\u0000' + fold(address));
+    this.noId.add(nf.hi, nf.lo);
   }
 
   finishReport(): void {
@@ -665,7 +703,7 @@ interface KeptPass {
   scan: FrameScan;
   duplicates: DuplicateCodes;
   noId: FingerprintSet;
-  numbersSeen: Map<number, string | null>;
+  numbersSeen: Map<number, NumberSeen>;
 }
 
 async function kept(pass: ReturnType<typeof readPass>): Promise<KeptPass> {
@@ -680,12 +718,19 @@ export async function readFrame(
   /** Give each row's place in the file (EligibleRow.at): costs a little, only a draw index needs it. */
   positions = false,
 ): Promise<FrameScan> {
+  const identityRules2 = (options.frameRules ?? 2) === 2;
   let pass = 1;
   const first = await kept(readPass(open(), options, startConsumer?.(), null, undefined, positions));
   let scan = first.scan;
   let noId = first.noId;
+  /** The numbers the complete pass saw with name+address keys of rows without one, when it looked. */
+  let numbersSeen: Map<number, NumberSeen> | null = null;
   if (first.duplicates.size > 0) {
-    const second = await kept(readPass(open(), options, startConsumer?.(), first.duplicates, undefined, positions, ++pass));
+    // Under identity rules 2 the first pass gave every name+address key the second can meet on
+    // a row without a usable number (and a few more): the second notes the numbers seen with
+    // them as it goes, instead of a linking pass after it.
+    const links = identityRules2 && first.noId.size > 0 ? { noId: first.noId, linked: null } : undefined;
+    const second = await kept(readPass(open(), options, startConsumer?.(), first.duplicates, links, positions, ++pass));
     const dedupBytes = Math.max(first.scan.dedupBytes, second.scan.dedupBytes);
     // After a fatal error the first pass's verdict stands, whatever a second read of a
     // possibly shorter copy gives; its report, which stopped counting at the first repeated
@@ -693,22 +738,31 @@ export async function readFrame(
     if (!first.scan.ok) return { ...first.scan, report: second.scan.report, dedupBytes };
     scan = { ...second.scan, dedupBytes };
     noId = second.noId;
+    if (links) numbersSeen = second.numbersSeen;
     if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
   }
-  if (scan.ok && (options.frameRules ?? 2) === 2 && noId.size > 0) {
-    // Rows without a usable number exist: one more pass finds which of them carry, under the
-    // same name and address, exactly one number elsewhere; if any does, a last pass ranks
-    // them as that person. Whether a link exists is only known at the end of a pass. Without
-    // links this pass gives the very rows and keys of the complete pass before it (the file
-    // is checked unchanged), so consumers keep what that pass gave them.
+  if (scan.ok && identityRules2 && noId.size > 0) {
+    // Rows without a usable number exist: which of them carry, under the same name and
+    // address, exactly one number elsewhere? Whether a link exists is only known at the end of
+    // a pass that looked (the second pass, or a linking pass over the file); if any does, a last
+    // pass ranks them as that person. Without links the complete pass gave the very rows and
+    // keys of that last pass (the file is checked unchanged), so consumers keep what it gave them.
     const known = first.duplicates.again();
-    const linking = await kept(readPass(open(), options, undefined, known, { noId, linked: null }, false, ++pass));
+    if (numbersSeen === null) {
+      const linking = await kept(readPass(open(), options, undefined, known, { noId, linked: null }, false, ++pass));
+      scan = { ...scan, dedupBytes: Math.max(scan.dedupBytes, linking.scan.dedupBytes) };
+      if (linking.scan.ok && linking.scan.sha256 !== first.scan.sha256) return changedWhileRead(linking.scan);
+      if (!linking.scan.ok) scan = { ...linking.scan, dedupBytes: scan.dedupBytes };
+      numbersSeen = linking.numbersSeen;
+    }
     const linked = new Map<number, string>();
-    for (const [key, number] of linking.numbersSeen) if (number !== null) linked.set(key, number);
-    let last = linking;
-    if (linked.size > 0) last = await kept(readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked }, positions, ++pass));
-    scan = { ...last.scan, dedupBytes: Math.max(scan.dedupBytes, linking.scan.dedupBytes, last.scan.dedupBytes) };
-    if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
+    // Only keys of the complete pass's rows without a number count (the second pass looked for a few more).
+    for (const [key, seen] of numbersSeen) if (seen.number !== null && noId.has(seen.hi, seen.lo)) linked.set(key, seen.number);
+    if (scan.ok && linked.size > 0) {
+      const last = await kept(readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked }, positions, ++pass));
+      scan = { ...last.scan, dedupBytes: Math.max(scan.dedupBytes, last.scan.dedupBytes) };
+      if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
+    }
   }
   const report = scan.report;
   if (scan.ok && options.strict && report.rowsRejected > 0) {
