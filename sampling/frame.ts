@@ -479,14 +479,13 @@ class FrameReader {
       personKind = key !== '' ? 'id:' : 'na:';
       personBody = key;
       if (key === '' || this.links.noId !== null) {
-        const nameAddress = fold(name) + '\u0000' + fold(address);
-        const nf = this.nameAddressFingerprint(unitCode, nameAddress);
+        const nf = this.nameAddressFingerprint(unitCode, name, address);
         const nameKey = key53(nf.hi, nf.lo);
         if (key === '') {
           this.noId.add(nf.hi, nf.lo);
           const linked = this.links.linked?.get(nameKey);
           if (linked !== undefined) personKind = 'id:';
-          personBody = linked ?? nameAddress;
+          personBody = linked ?? fold(name) + '\u0000' + fold(address);
         } else if (this.links.noId!.has(nf.hi, nf.lo)) {
           const seen = this.numbersSeen.get(nameKey);
           if (seen === undefined) this.numbersSeen.set(nameKey, { number: key, hi: nf.hi, lo: nf.lo });
@@ -516,9 +515,13 @@ class FrameReader {
     }
   }
 
-  /** The fingerprint identity rules 2 give the name+address key of a row without a usable number (unit, 'na:', key). */
-  private nameAddressFingerprint(unitCode: string, nameAddress: string): { hi: number; lo: number } {
-    return this.fingerprint.start().add(unitCode).add('\u0000').add('na:').add(nameAddress).end();
+  /**
+   * The fingerprint of the name+address key identity rules 2 give a row without a usable
+   * number: unit, 'na:', fold(name) U+0000 fold(address), as the person's fingerprint would be
+   * taken of that key, without building it (most rows that need this have a number).
+   */
+  private nameAddressFingerprint(unitCode: string, name: string, address: string): { hi: number; lo: number } {
+    return this.fingerprint.start().add(unitCode).add('\u0000').add('na:').addFolded(name).add('\u0000').addFolded(address).end();
   }
 
   /**
@@ -535,7 +538,7 @@ class FrameReader {
     const unit = unitValue === '' ? -1 : this.unitOf(unitValue);
     if (unit === -1) return;
     const address = col.address >= 0 ? cleanField(cells[col.address]) : '';
-    const nf = this.nameAddressFingerprint(this.unitCodes[unit], fold(cleanField(cells[col.applicant_name])) + '\u0000' + fold(address));
+    const nf = this.nameAddressFingerprint(this.unitCodes[unit], cleanField(cells[col.applicant_name]), address);
     this.noId.add(nf.hi, nf.lo);
   }
 

@@ -47,6 +47,12 @@ describe('Fingerprint', () => {
       seen.add(`${f.hi}:${f.lo}`);
     }
     expect(seen.size).toBe(50_000);
+    // addFolded(t) hashes what add(fold(t)) hashes, also for texts fold() takes the slow way (Chinese, very long).
+    for (const text of ['  Đặng   Thị\tÁnh ', 'Nguyễn Văn Ánh'.normalize('NFD'), '', ' ', 'Số 1,\r\nđường A', '陳 Văn', 'Ấp '.repeat(2000)]) {
+      const direct = new Fingerprint().start().add('CMO').addFolded(text).add('\u0000').end();
+      const viaString = new Fingerprint().start().add('CMO').add(fold(text)).add('\u0000').end();
+      expect([direct.hi, direct.lo]).toEqual([viaString.hi, viaString.lo]);
+    }
     const a = new Fingerprint().of('x');
     const b = new Fingerprint().of('x');
     expect([a.hi, a.lo]).toEqual([b.hi, b.lo]);
@@ -61,5 +67,9 @@ describe('identityKey (method 1.2.0)', () => {
     expect(identityKey('8.91235E+10')).toBe('');
     expect(identityKey('001234567890')).toBe(identityKey('1234567890'));
     expect(identityKey('ab123')).toBe('AB123');
+    // Digits only: no leading zeros, and zeros alone are no number.
+    expect(identityKey('7')).toBe('7');
+    expect(identityKey('000000000000')).toBe('');
+    expect(identityKey('')).toBe('');
   });
 });

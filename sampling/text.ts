@@ -36,12 +36,18 @@ function slowFold(text: string): string {
  * word may arrive typed with or without diacritics, composed or decomposed.
  */
 export function fold(text: string): string {
-  if (text.length > folded.length) return slowFold(text);
+  const n = foldCodes(text);
+  return n < 0 ? slowFold(text) : decoder.decode(folded.subarray(0, n));
+}
+
+/** fold() into `folded`: the number of code units written, or -1 when the text needs slowFold. */
+function foldCodes(text: string): number {
+  if (text.length > folded.length) return -1;
   let n = 0;
   let space = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= TABLE_END) return slowFold(text);
+    if (c >= TABLE_END) return -1;
     const f = FOLD_TABLE[c];
     if (f === 0) continue;
     if (f === 32) {
@@ -52,7 +58,7 @@ export function fold(text: string): string {
     space = false;
     folded[n++] = f;
   }
-  return decoder.decode(folded.subarray(0, n));
+  return n;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -103,6 +109,12 @@ const SCIENTIFIC = /^(\d+)(?:[.,](\d+))?E\+?(\d+)$/;
  * zeros, since Excel drops them (079… → 79…, 001… → 1…).
  */
 export function identityKey(raw: string): string {
+  // Most numbers are digits only: the rules below then only drop leading zeros.
+  if (isDigits(raw, raw.length) && raw.length > 0) {
+    let zeros = 0;
+    while (zeros < raw.length && raw.charCodeAt(zeros) === 48) zeros++;
+    return zeros === 0 ? raw : raw.slice(zeros);
+  }
   const compact = raw.replace(/[\s\-]/g, '').toUpperCase();
   const scientific = SCIENTIFIC.exec(compact);
   let id: string;
@@ -167,6 +179,22 @@ export class Fingerprint {
     let h2 = this.h2;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    return this;
+  }
+
+  /** Adds fold(text), without building that string. */
+  addFolded(text: string): this {
+    const n = foldCodes(text);
+    if (n < 0) return this.add(slowFold(text));
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < n; i++) {
+      const c = folded[i];
       h1 = Math.imul(h1 ^ c, 2654435761);
       h2 = Math.imul(h2 ^ c, 1597334677);
     }
