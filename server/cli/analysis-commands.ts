@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatPercent } from '../../analysis/format';
 import { KIND_LABELS } from '../../analysis/tables';
-import { readTransaction, writeTransaction } from '../db/unit-of-work';
+import { writeTransaction } from '../db/unit-of-work';
 import { UserError } from '../errors';
 import { buildExport, parseExportFormat, parseTableName } from '../services/results/analysis-exports';
-import { waveBoundaries } from '../services/results/boundaries-import';
 import { importPreviousIndexes } from '../services/results/previous-import';
-import { analyseWave } from '../services/results/wave-results';
+import { computeResultsSnapshot } from '../services/results/results-snapshot';
 import { readInputFile, requireOption, requireYear, type CliCommand } from './command';
 
 export const previousImportCommand: CliCommand = {
@@ -37,7 +36,8 @@ export const reportCommand: CliCommand = {
     const out = requireOption(values, 'out', this.usage);
     const table = typeof values.table === 'string' ? parseTableName(values.table.trim()) : undefined;
     if (table && format === 'html') throw new UserError('--table không dùng với --format html: báo cáo in được luôn gồm mọi bảng');
-    const { wave, results, boundaries } = await readTransaction(ctx.db, async (trx) => ({ ...(await analyseWave(trx, year)), boundaries: await waveBoundaries(trx, year) }));
+    // What the results page would show, read the same way: one snapshot of the wave.
+    const { wave, results, boundaries } = await computeResultsSnapshot(ctx.db, year);
     const subtitle = `${wave.name} — lập ngày ${new Date().toLocaleDateString('vi-VN')}`;
     const file = await buildExport(results, { format, table, subtitle, boundaries: boundaries?.file.shapes });
     try {
