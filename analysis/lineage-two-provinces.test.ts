@@ -10,6 +10,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../sampling/test-support.js';
 import { CODES, response, responsesWithShare, settings } from './fixtures/builders.js';
+import { PreviousTally } from './previous.js';
 import { parsePublishedIndexes } from './published.js';
 import { defaultQuestionnaire } from './questionnaire.js';
 import type { AnalysisUnit, PreviousYear, PublishedRow, ResponseRecord } from './types.js';
@@ -88,7 +89,7 @@ function run(previous: PreviousYear) {
 const LAST_YEAR_SIZES: Record<string, number> = { SNV: 26, SLDTBXH: 19, 'KG-SNV': 31, 'KG-SLDTBXH': 9 };
 
 /** Last year in the system as answers: both provinces' departments (as after a migration of both databases). */
-function rawLastYear(without: string[] = []): PreviousYear & { source: 'raw' } {
+function rawLastYear(without: string[] = []): PreviousYear & { source: 'raw'; responses: ResponseRecord[] } {
   const departments = published2024().filter((r) => !without.includes(r.unitCode));
   const responses = departments.flatMap((r, i) => [...varied(r.unitCode, LAST_YEAR_SIZES[r.unitCode] ?? 20, 100 + i), invalidResponse(r.unitCode)]);
   return {
@@ -117,6 +118,21 @@ describe('lineage across the merger of two provinces', () => {
     const meanOfFour = SNV_PREDECESSORS.map((c) => handIndex(previous.responses.filter((x) => x.unitCode === c)).index).reduce((s, v) => s + v, 0) / 4;
     expect(Math.abs(meanOfFour - hand.index)).toBeGreaterThan(0.01);
     expect(r.warnings.filter((w) => w.includes('tiền thân'))).toEqual([]);
+  });
+
+  it('gives the same results when last year is tallied as it is read (PreviousTally), frame sizes bound after the pass', () => {
+    const asRead = rawLastYear();
+    // Frame sizes known only once every answer was seen (the server's case), so the finite population correction applies.
+    const units = asRead.units.map((u, i) => ({ ...u, frameSize: 200 + 10 * i }));
+    const tally = new PreviousTally(2024, asRead.units, defaultQuestionnaire, settings({ minRespondents: 10 }));
+    for (const response of asRead.responses) tally.add(response);
+    const tallied = run(tally.previousYear(units, defaultQuestionnaire));
+    expect(tallied).toEqual(run({ ...asRead, units }));
+    // The frame sizes count: without them last year's intervals are wider.
+    const snv = tallied.units.find((u) => u.code === 'SNV')!;
+    expect(snv.prevIndex).not.toBeNull();
+    expect(run(asRead).units.find((u) => u.code === 'SNV')).not.toEqual(snv);
+    expect(() => tally.previousYear(units.slice(1), defaultQuestionnaire)).toThrow('PreviousTally: not the units the tally was started with');
   });
 
   it('takes last year from the published tables of both provinces as the respondent-weighted mean, tested as published', () => {

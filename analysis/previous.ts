@@ -11,9 +11,9 @@
  *   → pooled over those found, with a warning; none found → a new unit, with a warning.
  */
 import { IndexCalculator, mean, scoringOf, type Scoring } from './scoring.js';
-import { collectSamples, type UnitCollection } from './samples.js';
+import { collectSamples, SampleCollector, type UnitCollection } from './samples.js';
 import type { Questionnaire } from './questionnaire.js';
-import type { AnalysisSettings, AnalysisUnit, PreviousYear, UnitKind } from './types.js';
+import type { AnalysisSettings, AnalysisUnit, PreviousYear, ResponseRecord, UnitKind } from './types.js';
 import { finitePopulationCorrection, indexInterval, jackknifeSe, Sample, type Interval } from './uncertainty.js';
 
 export interface PreviousValue {
@@ -63,7 +63,7 @@ export function previousLookup(
   if (previous.source === 'raw') {
     const scoring = scoringOf(previous.questionnaire ?? questionnaire);
     const calc = new IndexCalculator(scoring);
-    const collected = collectSamples(previous.units, previous.responses, scoring, settings);
+    const collected = 'tallied' in previous ? previous.tallied : collectSamples(previous.units, previous.responses, scoring, settings);
     const ownIndex = new Map<string, number | null>();
     for (const [code, col] of collected.byUnit) ownIndex.set(code, calc.unitIndex(col.sample.counts));
     return {
@@ -106,6 +106,47 @@ export function previousLookup(
       return mean(previous.rows.filter((r) => (r.unitKind ?? inferredKind.get(r.unitCode)) === kind).map((r) => r.index));
     },
   };
+}
+
+/**
+ * Last year's raw answers tallied as they are read, so that a country's wave never holds last
+ * year's million responses (WaveTally's way for this year's): `add` each response, then
+ * `previousYear` gives results() last year as `{ tallied }`. `settings` are those of the wave
+ * whose results it serves (its validity rule applies to last year's answers too).
+ */
+export class PreviousTally {
+  readonly #collector: SampleCollector;
+
+  constructor(
+    readonly year: number,
+    units: readonly AnalysisUnit[],
+    /** Last year's questionnaire. */
+    readonly questionnaire: Questionnaire,
+    settings: AnalysisSettings,
+  ) {
+    this.#collector = new SampleCollector(units, scoringOf(questionnaire), settings);
+  }
+
+  add(r: ResponseRecord): void {
+    this.#collector.add(r);
+  }
+
+  /**
+   * `units` are the units the tally was started with (same codes), with the frame sizes that
+   * may only be known once every response has been seen; `current` is this year's questionnaire.
+   */
+  previousYear(units: AnalysisUnit[], current: Questionnaire): PreviousYear {
+    const byUnit = this.#collector.byUnit;
+    if (units.length !== byUnit.size || units.some((u) => !byUnit.has(u.code))) throw new Error('PreviousTally: not the units the tally was started with');
+    for (const unit of units) byUnit.get(unit.code)!.unit = unit;
+    return {
+      source: 'raw',
+      year: this.year,
+      units,
+      tallied: this.#collector,
+      ...(this.questionnaire.version !== current.version ? { questionnaire: this.questionnaire } : {}),
+    };
+  }
 }
 
 function pooledRaw(cols: UnitCollection[], scoring: Scoring, calc: IndexCalculator, settings: AnalysisSettings): PreviousValue {

@@ -1,4 +1,5 @@
 import type { Questionnaire } from './questionnaire.js';
+import type { Collected } from './samples.js';
 
 export type UnitKind = 'department' | 'district' | 'commune';
 
@@ -59,14 +60,17 @@ export interface PublishedRow {
 }
 
 export type PreviousYear =
-  | {
+  | ({
       source: 'raw';
       year: number;
       units: AnalysisUnit[];
-      responses: ResponseRecord[];
       /** Last year's questionnaire version when it differs from this year's. */
       questionnaire?: Questionnaire;
-    }
+    } & (
+      | { responses: ResponseRecord[] }
+      /** The same answers already tallied as they were read (PreviousTally), none of them held. */
+      | { tallied: Collected }
+    ))
   | { source: 'published'; year: number; rows: PublishedRow[] }
   | null;
 

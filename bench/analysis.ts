@@ -19,7 +19,11 @@
  * PostgreSQL programs installed), SQLite alone is measured. On PostgreSQL the floors' memory is
  * the server's, not the child's: only analyseWave's peak says something there.
  *
- *   npx tsx bench/analysis.ts [responses=100000] [--runs 5] [--only sqlite|postgres]
+ *   npx tsx bench/analysis.ts [responses=100000] [--runs 5] [--only sqlite|postgres] [--previous]
+ *
+ * --previous also seeds last year's wave with as many raw answers, which analyseWave reads for
+ * the year-on-year deltas (the floors do not): its time is then not comparable with theirs, its
+ * peak memory is the point (last year must not be held in memory).
  *   BENCH_POSTGRES_URL=postgres://user@host/postgres npx tsx bench/analysis.ts [responses]
  */
 import { spawn } from 'node:child_process';
@@ -51,10 +55,14 @@ const units: Unit[] = Array.from({ length: UNITS }, (_, i) => ({
   predecessors: null,
 }));
 
-async function seed(db: Db, responses: number): Promise<void> {
+async function seed(db: Db, responses: number, previous: boolean): Promise<void> {
   await migrateToLatest(db);
-  await createWave(db, { year: YEAR, actor: 'bench' });
-  await replaceUnits(db, YEAR, units);
+  // With --previous, last year's wave first, with as many raw answers: analyseWave reads them for the deltas.
+  const years = previous ? [YEAR - 1, YEAR] : [YEAR];
+  for (const year of years) {
+    await createWave(db, { year, actor: 'bench' });
+    await replaceUnits(db, year, units);
+  }
   const options = Object.fromEntries(defaultQuestionnaire.profile.map((p) => [p.code, p.options.map((o) => o.code)]));
   let state = 12345;
   const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
@@ -62,9 +70,9 @@ async function seed(db: Db, responses: number): Promise<void> {
   // 12 values a row: SQLite allows 32,766 parameters per statement, PostgreSQL 65,535.
   const batch = isSqlite(db) ? 2500 : 5000;
   await db.transaction().execute(async (trx) => {
-    for (let start = 1; start <= responses; start += batch) {
+    for (let start = 1; start <= responses * years.length; start += batch) {
       const rows = [];
-      for (let id = start; id < start + batch && id <= responses; id++) {
+      for (let id = start; id < start + batch && id <= responses * years.length; id++) {
         const mood = random();
         const answers: Record<string, number | null> = {};
         for (const item of items) {
@@ -73,7 +81,7 @@ async function seed(db: Db, responses: number): Promise<void> {
         }
         rows.push({
           id,
-          wave_year: YEAR,
+          wave_year: years[Math.floor((id - 1) / responses)],
           questionnaire_id: null,
           unit_code: units[id % UNITS].code,
           channel: 'import' as const,
@@ -180,12 +188,13 @@ const LABELS: Record<Kind, string> = {
   full: 'analyseWave (read transaction: load + computeWaveResults)',
 };
 
-async function measure(label: string, target: DatabaseTarget, responses: number, runs: number): Promise<Figures> {
+async function measure(label: string, target: DatabaseTarget, responses: number, runs: number, previous: boolean): Promise<Figures> {
   const db = openDatabase(target);
   try {
     const seedStart = Date.now();
-    await seed(db, responses);
-    console.log(`${label}: seeded ${responses} responses × ${items.length} items over ${UNITS} units in ${Date.now() - seedStart} ms`);
+    await seed(db, responses, previous);
+    const lastYear = previous ? `, and as many for ${YEAR - 1} (last year's raw answers, read by analyseWave only)` : '';
+    console.log(`${label}: seeded ${responses} responses × ${items.length} items over ${UNITS} units${lastYear} in ${Date.now() - seedStart} ms`);
   } finally {
     await db.destroy();
   }
@@ -209,12 +218,14 @@ async function main(): Promise<void> {
   const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 5;
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined;
+  const previousAt = args.indexOf('--previous');
+  const previous = previousAt >= 0 && args.splice(previousAt, 1).length > 0;
   const responses = Number(args[0] ?? 100_000);
   const results: [string, Figures][] = [];
   if (only !== 'postgres') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipas-bench-wave-results-'));
     try {
-      results.push(['SQLite', await measure('SQLite', { kind: 'sqlite', file: path.join(dir, 'bench.db') }, responses, runs)]);
+      results.push(['SQLite', await measure('SQLite', { kind: 'sqlite', file: path.join(dir, 'bench.db') }, responses, runs, previous)]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -222,7 +233,7 @@ async function main(): Promise<void> {
   const postgres = only === 'sqlite' ? undefined : await benchPostgresDatabase();
   if (postgres) {
     try {
-      results.push(['PostgreSQL', await measure('PostgreSQL', { kind: 'postgres', url: postgres.url }, responses, runs)]);
+      results.push(['PostgreSQL', await measure('PostgreSQL', { kind: 'postgres', url: postgres.url }, responses, runs, previous)]);
     } finally {
       await postgres.close();
     }

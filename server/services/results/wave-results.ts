@@ -12,6 +12,7 @@ import type {
   TrackingInput,
   WaveResults,
 } from '../../../analysis/types';
+import { PreviousTally } from '../../../analysis/previous';
 import { WaveTally } from '../../../analysis/wave-results';
 import type { Executor } from '../../db/schema';
 import { countResponses, publishedFrameSizes } from '../../repositories/analysis-sources';
@@ -113,21 +114,16 @@ async function passResponses(db: Executor, year: number, q: Questionnaire, onRec
  * element deltas and a two-sided significance test), otherwise the published table imported
  * for this wave, otherwise none.
  */
-async function previousYear(db: Executor, year: number, q: Questionnaire, warnings: string[]): Promise<PreviousYear> {
+async function previousYear(db: Executor, year: number, q: Questionnaire, settings: AnalysisSettings, warnings: string[]): Promise<PreviousYear> {
   const prevYear = year - 1;
   const prevWave = await findWave(db, prevYear);
   if (prevWave && (await countResponses(db, prevYear, [...ANALYSED_STATES])) > 0) {
     const prevQuestionnaire = (await findQuestionnaire(db, prevYear)) ?? q;
-    const records: ResponseRecord[] = [];
-    const { answered } = await passResponses(db, prevYear, prevQuestionnaire, (r) => void records.push(r));
-    const [units, frameSizes] = await Promise.all([listUnits(db, prevYear), publishedFrameSizes(db, prevYear)]);
-    return {
-      source: 'raw',
-      year: prevYear,
-      units: analysisUnits(prevYear, units, frameSizes, answered, warnings),
-      responses: records,
-      ...(prevQuestionnaire.version !== q.version ? { questionnaire: prevQuestionnaire } : {}),
-    };
+    const units = await listUnits(db, prevYear);
+    // Tallied as read, like this year's answers: a country's last year is not held in memory.
+    const tally = new PreviousTally(prevYear, analysisUnits(prevYear, units, new Map(), new Map(), []), prevQuestionnaire, settings);
+    const { answered } = await passResponses(db, prevYear, prevQuestionnaire, (r) => tally.add(r));
+    return tally.previousYear(analysisUnits(prevYear, units, await publishedFrameSizes(db, prevYear), answered, warnings), q);
   }
   const rows = await listPreviousIndexes(db, year);
   return rows.length > 0 ? { source: 'published', year: prevYear, rows } : null;
@@ -191,14 +187,15 @@ export async function analyseWave(db: Executor, year: number): Promise<WaveAnaly
   const questionnaire = await requireQuestionnaire(db, year);
   const [units, frameSizes] = await Promise.all([listUnits(db, year), publishedFrameSizes(db, year)]);
   // Frame sizes are known to apply only once every response has been seen (analysisUnits).
-  const tally = new WaveTally(questionnaire, analysisUnits(year, units, new Map(), new Map(), []), analysisSettingsOf(wave.settings));
+  const settings = analysisSettingsOf(wave.settings);
+  const tally = new WaveTally(questionnaire, analysisUnits(year, units, new Map(), new Map(), []), settings);
   const pass = await passResponses(db, year, questionnaire, (r) => tally.add(r));
   // `warnings` are notes about the data for the analyst, added after the results' own.
   const warnings: string[] = [];
   const results = tally.results({
     year,
     units: analysisUnits(year, units, frameSizes, pass.answered, warnings),
-    previous: await previousYear(db, year, questionnaire, warnings),
+    previous: await previousYear(db, year, questionnaire, settings, warnings),
     tracking: await trackingInput(db, year),
   });
   results.warnings.push(...warnings, ...stateDisagreements(pass));
