@@ -84,23 +84,40 @@ export async function trackingByUnit(db: Executor, waveYear: number): Promise<Un
     if (q.status === 'refused') c.refused++;
   }
 
+  // Counted in SQL: a country's wave has a million responses, most of them perhaps imported
+  // without a questionnaire; only those of the drawn list are read one by one below.
+  const responseCounts = await db
+    .selectFrom('responses')
+    .select((eb) => [
+      'unit_code',
+      eb.fn.countAll<number>().filterWhere('state', '=', 'review').as('review'),
+      eb.fn.countAll<number>().filterWhere('state', '=', 'invalid').as('invalid'),
+      eb.fn.countAll<number>().filterWhere('questionnaire_id', 'is', null).as('imported'),
+      eb.fn.countAll<number>().filterWhere((w) => w.and([w('questionnaire_id', 'is', null), w('state', '=', 'counted')])).as('imported_valid'),
+    ])
+    .where('wave_year', '=', waveYear)
+    .groupBy('unit_code')
+    .orderBy('unit_code')
+    .execute();
+  for (const r of responseCounts) {
+    const c = countsOf(r.unit_code);
+    c.review += Number(r.review);
+    c.invalid += Number(r.invalid);
+    c.imported += Number(r.imported);
+    c.importedValid += Number(r.imported_valid);
+  }
+
   const responses = await db
     .selectFrom('responses')
     .select(['questionnaire_id', 'unit_code', 'channel', 'state'])
     .where('wave_year', '=', waveYear)
+    .where('questionnaire_id', 'is not', null)
     .execute();
   const paperForms = new Map<number, string>();
   const qrForms = new Map<number, string>();
   const countedForms = new Set<number>();
   for (const r of responses) {
-    const c = countsOf(r.unit_code);
-    if (r.state === 'review') c.review++;
-    if (r.state === 'invalid') c.invalid++;
-    if (r.questionnaire_id === null) {
-      c.imported++;
-      if (r.state === 'counted') c.importedValid++;
-      continue;
-    }
+    if (r.questionnaire_id === null) continue;
     if (r.state === 'counted') countedForms.add(r.questionnaire_id);
     if (r.channel === 'paper') paperForms.set(r.questionnaire_id, r.unit_code);
     if (r.channel === 'qr') qrForms.set(r.questionnaire_id, r.unit_code);
