@@ -160,11 +160,6 @@ class DuplicateCodes {
   }
 }
 
-/**
- * What earlier passes learnt, for identity rules 2: the name+address keys (fingerprints of
- * unit, 'na:' and the key) of eligible rows with no usable identity number, and then which of
- * them are linked to exactly one number.
- */
 /** The identity number seen with a name+address key, null once two differ; and the key's fingerprint. */
 interface NumberSeen {
   number: string | null;
@@ -172,6 +167,11 @@ interface NumberSeen {
   lo: number;
 }
 
+/**
+ * What earlier passes learnt, for identity rules 2: the name+address keys (fingerprints of
+ * unit, 'na:' and the key) of eligible rows with no usable identity number, and then which of
+ * them are linked to exactly one number.
+ */
 interface Links {
   /** Complete set from an earlier pass: the next pass notes the numbers seen with these keys. */
   noId: FingerprintSet | null;
@@ -753,15 +753,16 @@ export async function readFrame(
     const known = first.duplicates.again();
     if (numbersSeen === null) {
       const linking = await kept(readPass(open(), options, undefined, known, { noId, linked: null }, false, ++pass));
-      scan = { ...scan, dedupBytes: Math.max(scan.dedupBytes, linking.scan.dedupBytes) };
-      if (linking.scan.ok && linking.scan.sha256 !== first.scan.sha256) return changedWhileRead(linking.scan);
-      if (!linking.scan.ok) scan = { ...linking.scan, dedupBytes: scan.dedupBytes };
+      const dedupBytes = Math.max(scan.dedupBytes, linking.scan.dedupBytes);
+      if (!linking.scan.ok) return { ...linking.scan, dedupBytes };
+      if (linking.scan.sha256 !== first.scan.sha256) return changedWhileRead(linking.scan);
+      scan = { ...scan, dedupBytes };
       numbersSeen = linking.numbersSeen;
     }
     const linked = new Map<number, string>();
     // Only keys of the complete pass's rows without a number count (the second pass looked for a few more).
     for (const [key, seen] of numbersSeen) if (seen.number !== null && noId.has(seen.hi, seen.lo)) linked.set(key, seen.number);
-    if (scan.ok && linked.size > 0) {
+    if (linked.size > 0) {
       const last = await kept(readPass(open(), options, startConsumer?.(), known.again(), { noId: null, linked }, positions, ++pass));
       scan = { ...last.scan, dedupBytes: Math.max(scan.dedupBytes, last.scan.dedupBytes) };
       if (scan.ok && scan.sha256 !== first.scan.sha256) return changedWhileRead(scan);
