@@ -11,11 +11,11 @@
  *   (a) papaparse streaming the file, doing nothing with the rows, in its two streaming
  *       forms: Papa.parse on the read stream, and its Parser fed decoded 64 KiB chunks (the
  *       way the library uses it); the faster is the baseline;
- *   (b) what the server does: `frame import` runs scanFrame (decode, SHA-256, validation,
- *       report, de-duplication), `draw` later runs drawSample (all of that again, plus the
- *       draw of 25 per unit + 20 % reserve): "scan+draw"; and drawSample alone, with the
- *       full report. The generated file repeats ~0.1 % of its dossier codes, as real exports
- *       do, so each of these reads it twice (see readFrame);
+ *   (b) `draw verify`: drawSample, which is the import's read (scanFrame writing a draw index
+ *       into scratch files) then the draw from that index, its rank HMACs on the server's rank
+ *       threads, as the server runs it; "scan+draw" is scanFrame then drawSample, the old way
+ *       of drawing. The generated file repeats ~0.1 % of its dossier codes, as real exports do,
+ *       and some rows carry no identity number: both are decided after the one read (scanFrame);
  *   (c) scanFrame alone;
  *   (d) issue 15: the import keeping the draw index (scanFrame writing it to a file beside the
  *       frame), then the draw from that index (drawFromIndex: the index streamed, only the
@@ -30,7 +30,7 @@
  * the phase's start) beside it, since on a shared machine the wall time also counts waiting.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { createHash } from 'node:crypto';
@@ -39,7 +39,7 @@ import { migrateToLatest, openDatabase } from '../server/db/connect';
 import { runDraw } from '../server/services/draw/draw';
 import { sharedRankThreads } from '../server/services/draw/rank-threads';
 import { importFrame } from '../server/services/draw/frame-import';
-import { diskFileRanges } from '../server/services/storage/disk-files';
+import { diskFileRanges, diskScratch } from '../server/services/storage/disk-files';
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { seededRandom } from '../sampling/test-support';
 import { oneStopDate } from '../server/demo/frame-2025';
@@ -152,10 +152,6 @@ function fileIndexSink(path: string): DrawIndexSink & { close(): void } {
   const fd = openSync(path, 'w');
   let position = 0;
   return {
-    restart: () => {
-      ftruncateSync(fd, 0);
-      position = 0;
-    },
     write: (bytes) => {
       for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
       position += bytes.length;
@@ -168,7 +164,9 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
   // The server's database is opened (and for the import made) before the clock starts.
   const server = phase === 'server-import' || phase === 'server-draw' ? await serverDatabase(path, phase === 'server-import') : null;
   // A running server started its rank threads at boot (server/main.ts); so does this one, before the clock.
-  if (phase === 'server-draw') await sharedRankThreads().ready();
+  if (phase === 'server-draw' || phase === 'draw') await sharedRankThreads().ready();
+  // The row log (and drawSample's index) in files, as the server keeps them: memory would grow with the frame.
+  const scratch = diskScratch(`${OUT}scratch-${process.pid}`);
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   let rows = 0;
@@ -211,14 +209,14 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
       });
     });
   } else if (phase === 'draw') {
-    const drawn = await drawSample(() => createReadStream(path), DRAW);
+    const drawn = await drawSample(() => createReadStream(path), DRAW, scratch.space, sharedRankThreads().rank);
     rows = drawn.report.rowsRead;
     dedupBytes = drawn.dedupBytes;
     result = fingerprint(drawn);
   } else if (phase === 'index') {
     const { seed: _seed, allocation: _allocation, reservePercent: _reserve, ...frame } = DRAW;
     const sink = fileIndexSink(indexOf(path));
-    const scan = await scanFrame(() => createReadStream(path), frame, sink);
+    const scan = await scanFrame(createReadStream(path), frame, sink, scratch.space);
     sink.close();
     rows = scan.report.rowsRead;
     dedupBytes = scan.dedupBytes;
@@ -228,13 +226,15 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
     rows = drawn.report.rowsRead;
     result = fingerprint(drawn);
   } else {
-    const scan = await scanFrame(() => createReadStream(path), DRAW);
+    const scan = await scanFrame(createReadStream(path), DRAW, undefined, scratch.space);
     rows = scan.report.rowsRead;
     dedupBytes = scan.dedupBytes;
-    if (phase === 'scan+draw') rows = (await drawSample(() => createReadStream(path), DRAW)).report.rowsRead;
+    if (phase === 'scan+draw') rows = (await drawSample(() => createReadStream(path), DRAW, scratch.space)).report.rowsRead;
   }
   const ms = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
+  scratch.discard();
+  rmSync(`${OUT}scratch-${process.pid}`, { recursive: true, force: true });
   await server?.db.destroy();
   const cpuMs = (cpu.user + cpu.system) / 1000;
   process.stdout.write(JSON.stringify({ ms, cpuMs, rows, dedupBytes, result, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');

@@ -12,6 +12,11 @@ const SPREADSHEET =
 type Decoder = InstanceType<typeof TextDecoder>;
 
 const SNIFF_BYTES = 1024;
+/**
+ * Characters looked at for binary content: as many as the first SNIFF_BYTES bytes always give
+ * (at most 4 bytes a character), so the verdict is the same however the file comes in chunks.
+ */
+const SNIFF_CHARS = SNIFF_BYTES / 4;
 
 export interface DecodeState {
   encoding: string;
@@ -104,7 +109,7 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
     } catch {
       throw new FatalFrameError(NOT_TEXT);
     }
-    const head = text.slice(0, SNIFF_BYTES);
+    const head = text.slice(0, SNIFF_CHARS);
     // Text files hold no NUL and almost no other C0 controls; binary files are full of them.
     const controls = head.match(/[\x00-\x08\x0e-\x1f]/g);
     if (head.includes('\x00') || (controls !== null && controls.length > 8)) throw new FatalFrameError(NOT_TEXT);

@@ -3,16 +3,16 @@
  * the frame again (issue 15). It is written while scanFrame reads the file (scanFrame's
  * `index` argument) and read by drawFromIndex (draw-from-index.ts).
  *
- * One record per eligible row of the pass whose result counts (after every frame rule: repeated
- * dossier codes rejected, persons merged, 1.2.0 linking), in file order:
+ * One record per eligible row (after every frame rule: repeated dossier codes rejected, persons
+ * merged, 1.2.0 linking), in file order:
  *   kind        1 byte: 1 = the first row of a person in its unit, 2 = a further row of one
  *   unit        varint, index into the wave's units
- *   person      7 bytes, little-endian: 53 bits of the person's fingerprint (EligibleRow.personId)
+ *   person      7 bytes, little-endian: 53 bits of the person's fingerprint (ResolvedRow.personId)
  *   message     (kind 1 only) varint length + the exact UTF-8 bytes the rank HMAC is taken of:
  *               unitCode U+0000 personKey
  *   dossier     varint length + UTF-8 of the dossier code (for the smallest-HMAC dossier rule)
  *   at, skip, chars  varints (at as the difference from the previous record's): where the row's
- *               record lies in the raw file (EligibleRow.at), so a drawn row is read alone.
+ *               record lies in the raw file (FrameReader.locate), so a drawn row is read alone.
  * framed by a header (magic, JSON: format, frame options and rules) and, after a 0 byte, a
  * trailer (JSON: the import's result, its SHA-256, the record layout, counts).
  *
@@ -23,8 +23,10 @@
  * The index holds personal keys (identity numbers, names and addresses): it is personal data,
  * stored and purged with the frame file.
  */
-import type { EligibleRow, RecordLayout, RowConsumer } from './frame';
+import type { RecordLayout } from './frame';
+import type { ResolvedRow } from './frame-replay';
 import { encodeUtf8 } from './sha256';
+import { consumeChunks, lengthBefore, readVarint, varintEnd, writeVarint } from './byte-records';
 import type { ByteSource, FrameOptions, FrameScan } from './types';
 
 const MAGIC = 'SIPASIDX';
@@ -34,12 +36,14 @@ export const KIND_NEW_PERSON = 1;
 export const KIND_MORE = 2;
 const BUFFER_BYTES = 1 << 20;
 const TWO_32 = 0x100000000;
+const ID_KIND = Buffer.from('id:', 'latin1');
+const NAME_ADDRESS_KIND = Buffer.from('na:', 'latin1');
 
 /** Where a draw index is written; the bytes passed are only valid during the call. */
 export interface DrawIndexSink {
-  /** Drops all written so far: a later pass over the frame replaces an earlier one. */
-  restart(): void;
   write(bytes: Uint8Array): void;
+  /** When given, awaited between chunks of writing: a sink that stores slowly holds the writing back. */
+  ready?(): Promise<void>;
 }
 
 export interface DrawIndexHeader {
@@ -55,72 +59,47 @@ export interface DrawIndexTrailer {
   rows: number;
 }
 
-/** Collects the index in memory (tests, or a database blob): `bytes()` after scanFrame. */
-export function memoryIndexSink(): DrawIndexSink & { bytes(): Uint8Array } {
-  let parts: Uint8Array[] = [];
-  return {
-    restart: () => {
-      parts = [];
-    },
-    write: (bytes) => {
-      parts.push(bytes.slice());
-    },
-    bytes: () => Buffer.concat(parts),
-  };
-}
-
-function writeVarint(out: Uint8Array, n: number, value: number): number {
-  while (value >= 0x80) {
-    out[n++] = (value % 0x80) | 0x80;
-    value = Math.floor(value / 0x80);
-  }
-  out[n++] = value;
-  return n;
-}
-
 /** Writes records into a buffer handed to the sink when full. */
 export class DrawIndexWriter {
   private buffer = new Uint8Array(BUFFER_BYTES);
   private n = 0;
   private lastAt = 0;
-  private layout: RecordLayout | null = null;
   private persons = 0;
   private rows = 0;
+  /** Per unit: the UTF-8 of its code and U+0000, which begins the rank message of its people. */
+  private readonly unitPrefixes: Uint8Array[];
 
+  /** Writes the header; `layout` is how the frame's records read (null when no header was read). */
   constructor(
     private readonly sink: DrawIndexSink,
-    private readonly options: FrameOptions,
-  ) {}
-
-  /** A consumer for one pass of readFrame; each pass starts the index afresh. */
-  startPass(): RowConsumer {
-    this.sink.restart();
-    this.n = 0;
-    this.lastAt = 0;
-    this.layout = null;
-    this.persons = 0;
-    this.rows = 0;
-    const header: DrawIndexHeader = { format: DRAW_INDEX_FORMAT, options: { ...this.options, frameRules: this.options.frameRules ?? 2 } };
+    options: FrameOptions,
+    private readonly layout: RecordLayout | null,
+  ) {
+    this.unitPrefixes = options.units.map((u) => {
+      const bytes = new Uint8Array(3 * u.code.length + 1);
+      return bytes.subarray(0, encodeUtf8(u.code + '\u0000', bytes, 0));
+    });
+    const header: DrawIndexHeader = { format: DRAW_INDEX_FORMAT, options: { ...options, frameRules: options.frameRules ?? 2 } };
     this.writeJson(MAGIC, header);
-    return (row) => this.add(row);
   }
 
   /** Ends the index with the import's result. */
   finish(scan: FrameScan): void {
     this.room(1);
     this.buffer[this.n++] = KIND_END;
-    const trailer: DrawIndexTrailer = { scan, layout: this.layout, persons: this.persons, rows: this.rows };
+    const trailer: DrawIndexTrailer = { scan, layout: this.rows > 0 ? this.layout : null, persons: this.persons, rows: this.rows };
     this.writeJson('', trailer);
     this.flush();
   }
 
-  private add(row: EligibleRow): void {
-    this.layout ??= row.layout;
+  add(row: ResolvedRow): void {
     this.rows++;
     const kind = row.newPerson ? KIND_NEW_PERSON : KIND_MORE;
-    // Room for the worst case: 3 UTF-8 bytes per UTF-16 unit, varints of up to 8 bytes.
-    const keyUnits = row.newPerson ? row.unitCode.length + 1 + row.personKind.length + row.personBody.length : 0;
-    this.room(64 + 3 * (keyUnits + row.dossierCode.length));
+    const t = row.texts;
+    const prefix = this.unitPrefixes[row.unitIndex];
+    const bodyBytes = row.linkedBody === null ? t.bodyEnd - t.bodyStart : 3 * row.linkedBody.length;
+    // Room for the worst case: varints of up to 8 bytes.
+    this.room(64 + (row.newPerson ? prefix.length + 3 + bodyBytes : 0) + (t.dossierEnd - t.dossierStart));
     const out = this.buffer;
     let n = this.n;
     out[n++] = kind;
@@ -133,28 +112,26 @@ export class DrawIndexWriter {
     if (row.newPerson) {
       this.persons++;
       // One length byte is assumed and the text moved on in the rare case it needs more.
-      const end = encodeUtf8(row.personBody, out, encodeUtf8(row.personKind, out, encodeUtf8(row.unitCode + '\u0000', out, n + 1)));
-      n = this.lengthBefore(n, end);
+      let end = n + 1;
+      out.set(prefix, end);
+      end += prefix.length;
+      out.set(row.kind === 0 ? ID_KIND : NAME_ADDRESS_KIND, end);
+      end += 3;
+      if (row.linkedBody !== null) {
+        end = encodeUtf8(row.linkedBody, out, end);
+      } else {
+        out.set(t.data.subarray(t.bodyStart, t.bodyEnd), end);
+        end += t.bodyEnd - t.bodyStart;
+      }
+      n = lengthBefore(out, n, end);
     }
-    n = this.lengthBefore(n, encodeUtf8(row.dossierCode, out, n + 1));
+    n = writeVarint(out, n, t.dossierEnd - t.dossierStart);
+    out.set(t.data.subarray(t.dossierStart, t.dossierEnd), n);
+    n += t.dossierEnd - t.dossierStart;
     n = writeVarint(out, n, row.at - this.lastAt);
     this.lastAt = row.at;
     n = writeVarint(out, n, row.skip);
     this.n = writeVarint(out, n, row.chars);
-  }
-
-  /** Writes the length of bytes [start + 1, end) at `start`, moving them if it takes more than one byte. */
-  private lengthBefore(start: number, end: number): number {
-    const length = end - start - 1;
-    if (length < 0x80) {
-      this.buffer[start] = length;
-      return end;
-    }
-    const scratch = new Uint8Array(8);
-    const size = writeVarint(scratch, 0, length);
-    this.buffer.copyWithin(start + size, start + 1, end);
-    this.buffer.set(scratch.subarray(0, size), start);
-    return end + size - 1;
   }
 
   private writeJson(magic: string, value: object): void {
@@ -195,22 +172,6 @@ export interface IndexRecord {
   at: number;
   skip: number;
   chars: number;
-}
-
-/** Where the last varint read ended. */
-let cursor = 0;
-
-/** Reads a varint at `q`; an unfinished one (bytes past the end are undefined) ends there. */
-function readVarint(d: Uint8Array, q: number): number {
-  let value = 0;
-  for (let shift = 1; ; shift *= 0x80) {
-    const b = d[q++];
-    if (b === undefined) break;
-    value += (b & 0x7f) * shift;
-    if (b < 0x80) break;
-  }
-  cursor = q;
-  return value;
 }
 
 const SAFE_BYTES = 4096;
@@ -262,7 +223,6 @@ export async function readDrawIndex(
   onChunkRead?: () => Promise<void> | void,
 ): Promise<DrawIndexTrailer> {
   const record: IndexRecord = { kind: 0, unit: 0, personId: 0, data: new Uint8Array(0), messageStart: 0, messageEnd: 0, dossierStart: 0, dossierEnd: 0, at: 0, skip: 0, chars: 0 };
-  let carry: Uint8Array = new Uint8Array(0);
   let phase: 'header' | 'records' | 'trailer' = 'header';
   let trailer: DrawIndexTrailer | null = null;
   let at = 0;
@@ -296,7 +256,7 @@ export async function readDrawIndex(
         // Read optimistically; past the end of `d` bytes read as undefined (0), and the record
         // is taken only if it ended within `d`.
         const unit = readVarint(d, p + 1);
-        let q = cursor;
+        let q = varintEnd;
         const low = (d[q] | (d[q + 1] << 8) | (d[q + 2] << 16) | (d[q + 3] << 24)) >>> 0;
         const personId = (d[q + 4] | (d[q + 5] << 8) | (d[q + 6] << 16)) * TWO_32 + low;
         q += 7;
@@ -304,19 +264,19 @@ export async function readDrawIndex(
         let messageEnd = 0;
         if (kind === KIND_NEW_PERSON) {
           const size = readVarint(d, q);
-          messageStart = cursor;
-          messageEnd = cursor + size;
+          messageStart = varintEnd;
+          messageEnd = varintEnd + size;
           q = messageEnd;
         } else if (kind !== KIND_MORE) {
           throw corrupt();
         }
         const size = readVarint(d, q);
-        const dossierStart = cursor;
-        const dossierEnd = cursor + size;
+        const dossierStart = varintEnd;
+        const dossierEnd = varintEnd + size;
         const atStep = readVarint(d, dossierEnd);
-        const skip = readVarint(d, cursor);
-        const chars = readVarint(d, cursor);
-        q = cursor;
+        const skip = readVarint(d, varintEnd);
+        const chars = readVarint(d, varintEnd);
+        q = varintEnd;
         if (q > length) break;
         record.kind = kind;
         record.unit = unit;
@@ -342,20 +302,8 @@ export async function readDrawIndex(
     return p;
   };
 
-  const chunks: AsyncIterable<Uint8Array> | Uint8Array[] = source instanceof Uint8Array ? [source] : source;
-  for await (const chunk of chunks) {
-    let data = chunk;
-    if (carry.length > 0) {
-      data = new Uint8Array(carry.length + chunk.length);
-      data.set(carry);
-      data.set(chunk, carry.length);
-    }
-    // Copied: the stream may reuse its chunk, and a kept view would keep the whole chunk.
-    carry = new Uint8Array(data.subarray(consume(data, false)));
-    await onChunkRead?.();
-  }
-  if (carry.length > 0) carry = carry.subarray(consume(carry, true));
+  const unread = await consumeChunks(source instanceof Uint8Array ? [source] : source, consume, onChunkRead);
   await onChunkRead?.();
-  if (trailer === null || carry.length > 0) throw corrupt();
+  if (trailer === null || unread.length > 0) throw corrupt();
   return trailer;
 }

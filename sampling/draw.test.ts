@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SAMPLING_CODE_VERSION, compareSamples, drawSample, sampleLines } from './draw';
+import { SAMPLING_CODE_VERSION, compareSamples, sampleLines } from './draw';
+import { drawSample } from './draw-sample';
 import { UNITS, csv, row, shuffled, source } from './test-support';
 import type { DrawOptions } from './types';
 

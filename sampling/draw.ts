@@ -25,9 +25,9 @@
  */
 import { plannedUpperBound, allocate, validateAllocation, withVersion } from './allocate';
 import { isoOfDay } from './dates';
-import { readFrame, type EligibleRow, type RecordFields } from './frame';
-import { HmacSha256, compareDigests } from './sha256';
-import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, FrameScan, SampleLine, UnitDraw, UnitRef } from './types';
+import type { RecordFields } from './frame';
+import { compareDigests } from './sha256';
+import type { DrawOptions, DrawResult, DrawnEntry, FrameScan, SampleLine, UnitDraw, UnitRef } from './types';
 
 export const SAMPLING_METHOD = 'hmac-sha256-rank-v1';
 /**
@@ -49,14 +49,9 @@ export interface Ranked {
   personId: number;
 }
 
-interface Candidate extends Ranked {
-  dossierRank: Int32Array;
-  entry: DrawnEntry;
-}
-
 /**
- * A fresh copy of a field kept beyond the current chunk. Papa's fields are slices of the
- * chunk's text, and a kept slice would keep the whole chunk alive.
+ * A fresh copy of a field kept beyond the text it was read from. Papa's fields are slices of
+ * the text parsed, and a kept slice would keep the whole text alive.
  */
 function own(text: string): string {
   return text === '' ? '' : text.split('').join('');
@@ -66,7 +61,7 @@ function nullable(text: string): string | null {
   return text === '' ? null : own(text);
 }
 
-/** The drawn row as listed: the same whether it comes from the stream or is read back alone. */
+/** The drawn row as listed, from its record read back alone. */
 export function describe(unitCode: string, row: RecordFields): DrawnEntry {
   return {
     unitCode,
@@ -167,41 +162,6 @@ export function checkDrawRequest(request: DrawRequest): { codeVersion: string; f
   }
   const bound = plannedUpperBound(allocation);
   return { codeVersion, frameRules, capacity: bound + reserveSize(bound, reservePercent) };
-}
-
-/** `open` gives a fresh stream of the frame's bytes each time; a frame with repeated dossier codes is read twice. */
-export async function drawSample(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
-  const { seed } = options;
-  const { codeVersion, frameRules, capacity } = checkDrawRequest(options);
-  let selections: UnitSelection<Candidate>[] = [];
-  const hmac = new HmacSha256(seed);
-  const rank = new Int32Array(8);
-  const dossierRank = new Int32Array(8);
-
-  const startPass = () => {
-    selections = options.units.map(() => new UnitSelection(capacity));
-    return consume;
-  };
-  const consume = (row: EligibleRow): void => {
-    const selection = selections[row.unitIndex];
-    if (row.newPerson) {
-      hmac.start().add(row.unitCode).add('\u0000').add(row.personKind).add(row.personBody).finishInto(rank);
-      if (!selection.admits(rank)) return;
-      hmac.start().add('dossier\u0000').add(row.dossierCode).finishInto(dossierRank);
-      selection.add({ rank: rank.slice(), personId: row.personId, dossierRank: dossierRank.slice(), entry: describe(row.unitCode, row) });
-      return;
-    }
-    // A person already ranked: only matters if kept, and then only if this dossier hashes lower.
-    const kept = selection.member(row.personId);
-    if (kept === undefined) return;
-    hmac.start().add('dossier\u0000').add(row.dossierCode).finishInto(dossierRank);
-    if (compareDigests(dossierRank, kept.dossierRank) < 0) {
-      kept.dossierRank = dossierRank.slice();
-      kept.entry = describe(row.unitCode, row);
-    }
-  };
-  const scan = await readFrame(open, { ...options, frameRules }, startPass);
-  return drawResult(scan, options, codeVersion, options.units, (unitIndex) => selections[unitIndex].ordered(), (chosen) => chosen.map((c) => c.entry));
 }
 
 /**

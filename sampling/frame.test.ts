@@ -7,7 +7,7 @@ import type { FrameOptions } from './types';
 const OPTIONS: FrameOptions = { units: UNITS };
 
 async function scan(data: string | Uint8Array, options: Partial<FrameOptions> = {}, chunkSize?: number) {
-  return scanFrame(() => source(data, chunkSize), { ...OPTIONS, ...options });
+  return scanFrame(source(data, chunkSize), { ...OPTIONS, ...options });
 }
 
 const THREE = csv([
@@ -102,6 +102,16 @@ describe('scanFrame: fatal input', () => {
     expect((await scan(xlsx)).fatal).toMatch(/bảng tính Excel.*không phải tệp CSV văn bản/);
   });
 
+  it('judges whether a file is text the same however it comes in chunks', async () => {
+    // A NUL well past the first 256 characters: one bad row, not a binary file, in one chunk or many.
+    const text = csv([row({ code: 'A1' }), row({ code: 'A2' }), row({ code: 'A3' }), row({ code: 'A4', name: 'Lê Văn\u0000 Ba' })]);
+    const utf16 = Buffer.from(Buffer.from('\ufeff' + text, 'utf16le')).swap16();
+    for (const bytes of [new TextEncoder().encode(text), new Uint8Array(utf16)]) {
+      const verdicts = await Promise.all([1, 7, 512, bytes.length].map(async (size) => (await scan(bytes, {}, size)).report.rejectionCounts));
+      expect(verdicts).toEqual(Array(4).fill({ 'Có ký tự NUL (byte 0) trong ô: tệp bị hỏng': 1 }));
+    }
+  });
+
   it('refuses invalid UTF-8 past the first kilobyte, naming where', async () => {
     const head = new TextEncoder().encode(csv(Array.from({ length: 40 }, (_, i) => row({ code: `B${i}` }))));
     const bytes = new Uint8Array([...head, 0xc3, 0x28, 0x0a]);
@@ -144,7 +154,7 @@ describe('scanFrame: fatal input', () => {
         throw new Error('EIO');
       },
     };
-    const result = await scanFrame(() => failing, OPTIONS);
+    const result = await scanFrame(failing, OPTIONS);
     expect(result).toMatchObject({ ok: false, fatal: 'Không đọc được tệp: EIO.', sha256: '' });
   });
 });
@@ -217,15 +227,21 @@ describe('scanFrame: row validation', () => {
     }
   });
 
-  it('reads a file with repeated codes twice and refuses it if the two reads differ', async () => {
-    const rows = [row({ code: 'C1' }), row({ code: 'C1', unit: 'LXU' }), row({ code: 'C2' })];
-    let opened = 0;
-    const result = await scanFrame(() => source(csv(opened++ === 0 ? rows : [...rows, row({ code: 'C3' })])), OPTIONS);
-    expect(opened).toBe(2);
-    expect(result).toMatchObject({ ok: false, fatal: expect.stringMatching(/bị thay đổi trong lúc đọc/) });
-    let cleanOpens = 0;
-    await scanFrame(() => (cleanOpens++, source(THREE)), OPTIONS);
-    expect(cleanOpens).toBe(1);
+  it('reads the file once, repeated codes and rows to link included, as if they were known from the first row', async () => {
+    const rows = [
+      row({ code: 'C1', name: 'Lê Văn An', address: '1 Lê Lợi', id: '' }),
+      row({ code: 'C1', unit: 'LXU' }),
+      row({ code: 'C2', name: 'Lê Văn An', address: '1 Lê Lợi', id: '' }),
+      row({ code: 'C3', name: 'Lê Văn An', address: '1 Lê Lợi', id: '089000000777' }),
+    ];
+    let reads = 0;
+    const data = source(csv(rows));
+    const counted = { [Symbol.asyncIterator]: () => (reads++, data[Symbol.asyncIterator]()) };
+    const result = await scanFrame(counted, OPTIONS);
+    expect(reads).toBe(1);
+    // C1 is rejected on both rows; C2 joins An's number, carried by C3: one person, one merge.
+    expect(result.report).toMatchObject({ rowsRead: 4, rowsRejected: 2, duplicateDossierCodes: 1, personsMerged: 1 });
+    expect(result.report.eligibleByUnit.CMO).toBe(1);
   });
 
   it('fails in strict mode when any row is rejected, still reporting everything', async () => {
@@ -296,21 +312,19 @@ describe('scanFrame: eligibility and persons', () => {
 });
 
 describe('scanFrame: progress', () => {
-  it('tells rows and bytes read after each chunk, pass by pass, ending at the file’s totals', async () => {
-    // 2,000 rows, the last repeating the first's dossier code: a second pass.
+  it('tells rows and bytes read after each chunk, then the totals once as pass 2, while repeats and links are decided', async () => {
+    // 2,000 rows, the last repeating the first's dossier code.
     const rows = Array.from({ length: 2000 }, (_, i) => row({ code: `P${i % 1999}`, id: String(89_000_000_000 + i).padStart(12, '0') }));
     const data = csv(rows);
     const seen: { pass: number; rows: number; bytes: number }[] = [];
     const result = await scan(data, { onProgress: (p) => seen.push({ ...p }) }, 16 * 1024);
     expect(result.report.rowsRead).toBe(2000);
-    const passes = [...new Set(seen.map((p) => p.pass))];
-    expect(passes).toEqual([1, 2]);
-    for (const pass of passes) {
-      const of = seen.filter((p) => p.pass === pass);
-      // Several reports per pass, never going back, the last at the end of the file.
-      expect(of.length).toBeGreaterThan(3);
-      expect(of.every((p, i) => i === 0 || (p.rows >= of[i - 1].rows && p.bytes >= of[i - 1].bytes))).toBe(true);
-      expect(of.at(-1)).toEqual({ pass, rows: 2000, bytes: Buffer.byteLength(data) });
-    }
+    const read = seen.filter((p) => p.pass === 1);
+    // Several reports while reading, never going back, the last at the end of the file.
+    expect(read.length).toBeGreaterThan(3);
+    expect(read.every((p, i) => i === 0 || (p.rows >= read[i - 1].rows && p.bytes >= read[i - 1].bytes))).toBe(true);
+    const totals = { rows: 2000, bytes: Buffer.byteLength(data) };
+    expect(read.at(-1)).toEqual({ pass: 1, ...totals });
+    expect(seen.slice(read.length)).toEqual([{ pass: 2, ...totals }]);
   });
 });

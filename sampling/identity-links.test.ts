@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { drawSample } from './draw';
+import { drawSample } from './draw-sample';
 import { scanFrame } from './frame';
 import { csv, row, source } from './test-support';
 import type { DrawOptions } from './types';
@@ -8,10 +8,9 @@ import type { DrawOptions } from './types';
 /**
  * Identity rules 2 (method 1.2.0): a row without a usable number is the person who carries,
  * under the same name and address in the same unit, exactly one number elsewhere in the frame.
- * When the frame repeats a dossier code, the second pass learns those links as it goes from the
- * keys the first pass collected after the repeat (readFrame); without repeats, a linking pass
- * after the complete one learns them. Both must give what the frame without the repeated codes'
- * rows gives, since those rows are rejected whatever else they hold.
+ * Links are decided after the file's one read, from its row log (frame-replay.ts), where rows
+ * of repeated dossier codes are rejected first: a frame with repeats must give what the frame
+ * without the repeated codes' rows gives, since those rows are rejected whatever else they hold.
  */
 
 const PEOPLE = [
@@ -62,7 +61,7 @@ describe('identity rules 2 with repeated dossier codes', () => {
         const clean = await drawSample(() => source(text(once), 97), OPTIONS);
         expect(whole.units).toEqual(clean.units);
         expect(whole.entries).toEqual(clean.entries);
-        const [wholeScan, cleanScan] = await Promise.all([text(rows), text(once)].map((t) => scanFrame(() => source(t), OPTIONS)));
+        const [wholeScan, cleanScan] = await Promise.all([text(rows), text(once)].map((t) => scanFrame(source(t), OPTIONS)));
         expect(wholeScan.report.eligibleByUnit).toEqual(cleanScan.report.eligibleByUnit);
         expect(wholeScan.report.personsMerged).toBe(cleanScan.report.personsMerged);
       }),
@@ -70,37 +69,34 @@ describe('identity rules 2 with repeated dossier codes', () => {
     );
   });
 
-  it('reads a frame with a repeated code and no possible link twice, and links found after the repeat', async () => {
-    const passes = async (rows: string[]) => {
-      const seen = new Set<number>();
-      const result = await drawSample(() => source(csv(rows)), { ...OPTIONS, onProgress: (p) => seen.add(p.pass) });
-      return { passes: [...seen], result };
+  it('links rows through numbers seen before or after them, never through a rejected row, reading the file once', async () => {
+    const draw = async (rows: string[]) => {
+      let reads = 0;
+      const result = await drawSample(() => (reads++, source(csv(rows))), OPTIONS);
+      // Once whole; once more only for the bytes of the drawn rows.
+      expect(reads).toBe(2);
+      return result;
     };
     const an = PEOPLE[0];
     const company = PEOPLE[5];
     const repeat = [row({ code: 'R1', id: '089000000001' }), row({ code: 'R1', id: '089000000002' })];
-    // The company has no number anywhere: nothing to link, so the repeat costs one pass and no linking pass follows.
-    expect((await passes([...repeat, row({ code: 'C1', name: company.name, address: company.address, id: '' })])).passes).toEqual([1, 2]);
 
-    // An's rows without a number all repeat a code (rejected): the row with his number links nothing
-    // (the company's has another key), so no third pass.
-    const rejected = await passes([
+    // An's rows without a number all repeat a code (rejected): the row with his number links nothing.
+    const rejected = await draw([
       row({ code: 'A1', name: an.name, address: an.address, id: '' }),
       row({ code: 'A1', name: an.name, address: an.address, id: '' }),
       row({ code: 'A2', name: an.name, address: an.address, id: an.id }),
       row({ code: 'C1', name: company.name, address: company.address, id: '' }),
     ]);
-    expect(rejected.passes).toEqual([1, 2]);
-    expect(rejected.result.units.find((u) => u.unitCode === 'CMO')?.eligible).toBe(2);
+    expect(rejected.units.find((u) => u.unitCode === 'CMO')?.eligible).toBe(2);
 
-    // An's row without a number comes after the repeat, where the first pass no longer checks rows,
-    // and before the row with his number: the last pass ranks it as him.
-    const linked = await passes([
+    // An's row without a number comes after a repeat and before the row with his number: ranked as him.
+    const linked = await draw([
       ...repeat,
       row({ code: 'A1', name: an.name, address: an.address, id: '' }),
       row({ code: 'A2', name: an.name, address: an.address, id: an.id }),
     ]);
-    expect(linked.passes).toEqual([1, 2, 3]);
-    expect(linked.result.units.find((u) => u.unitCode === 'CMO')?.eligible).toBe(1);
+    expect(linked.units.find((u) => u.unitCode === 'CMO')?.eligible).toBe(1);
+    expect(linked.report.personsMerged).toBe(1);
   });
 });

@@ -1,8 +1,10 @@
 export { scanFrame } from './frame';
 export { allocate, withVersion } from './allocate';
 export { fold, removeAccents } from './text';
-export { drawSample, sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_CODE_VERSIONS, SAMPLING_METHOD, type DrawRequest } from './draw';
-export { memoryIndexSink, readDrawIndexHeader, DRAW_INDEX_FORMAT, type DrawIndexSink, type DrawIndexHeader } from './draw-index';
+export { sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_CODE_VERSIONS, SAMPLING_METHOD, type DrawRequest } from './draw';
+export { drawSample } from './draw-sample';
+export { memoryScratch } from './scratch-space';
+export { readDrawIndexHeader, DRAW_INDEX_FORMAT, type DrawIndexSink, type DrawIndexHeader } from './draw-index';
 export { drawFromIndex, drawIndexServes, type BatchRanker, type ByteRange, type ReadRanges } from './draw-from-index';
 export { rankMessages } from './sha256';
 export type {
@@ -10,6 +12,7 @@ export type {
   FrameOptions,
   ReadProgress,
   ByteSource,
+  ScratchSpace,
   FrameScan,
   ImportReport,
   Rejection,

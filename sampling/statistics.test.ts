@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sum } from 'simple-statistics';
-import { drawSample } from './draw';
+import { drawSample } from './draw-sample';
 import { personsFrame, source } from './test-support';
 
 // χ² quantile for 39 degrees of freedom at 0.999 (p = 0.001).

@@ -31,18 +31,32 @@ export interface FrameOptions {
   onProgress?: (progress: ReadProgress) => void;
 }
 
-/** Where a read of the frame is: `pass` counts from 1 (a file is read again when dossier codes repeat or rows lack a usable number, readFrame), `rows` and `bytes` restart with each pass. */
+/**
+ * Where a read of the frame is: pass 1 reads the file (`rows` and `bytes` read so far); pass 2,
+ * told once with the file's totals, decides what needed the whole file (repeated dossier codes,
+ * rows linked to a number) from what pass 1 wrote down (scanFrame).
+ */
 export interface ReadProgress {
   pass: number;
   rows: number;
   bytes: number;
 }
 
-/**
- * Raw bytes of the frame file, in order (a Node read stream or a web stream). The readers take
- * a function that opens a fresh one, because a file with repeated dossier codes is read twice.
- */
+/** Raw bytes of the frame file, in order (a Node read stream or a web stream). */
 export type ByteSource = AsyncIterable<Uint8Array>;
+
+/**
+ * Room for what one read of a frame writes down and reads back (its row log, row-log.ts; a
+ * draw index made only to draw from): memory for small frames and tests, a file for large
+ * ones, so that memory stays flat whatever the frame's size. What is written may be personal
+ * data: the caller that gives the space deletes it once the read ends.
+ */
+export interface ScratchSpace {
+  /** The bytes are only valid during the call. */
+  write(bytes: Uint8Array): void;
+  /** A fresh read of everything written so far, in order. */
+  read(): ByteSource;
+}
 
 export interface Rejection {
   /** Row number as Excel shows it: the header is row 1. */

@@ -15,7 +15,7 @@ e.preventDefault();
 var x=new XMLHttpRequest(),done=false;
 box.hidden=false;f.querySelector('button[type=submit]').disabled=true;
 sent.textContent='Đang gửi tệp… giữ trang này mở cho đến khi gửi xong.';
-function poll(){if(done)return;fetch(f.dataset.progress,{headers:{accept:'application/json'}}).then(function(r){return r.json()}).then(function(j){var t=j.running;if(t&&!done)read.textContent='Máy chủ đã đọc '+n(t.rowsRead)+' dòng'+(t.pass>1?' (lượt đọc thứ '+t.pass+')':'')+'.'}).catch(function(){}).then(function(){if(!done)setTimeout(poll,1000)})}
+function poll(){if(done)return;fetch(f.dataset.progress,{headers:{accept:'application/json'}}).then(function(r){return r.json()}).then(function(j){var t=j.running;if(t&&!done)read.textContent='Máy chủ đã đọc '+n(t.rowsRead)+' dòng'+(t.pass>1?', đang đối chiếu mã hồ sơ trùng':'')+'.'}).catch(function(){}).then(function(){if(!done)setTimeout(poll,1000)})}
 x.upload.onprogress=function(ev){if(ev.lengthComputable){var p=Math.floor(100*ev.loaded/ev.total);bar.value=p;sent.textContent='Đang gửi tệp: '+p+' % ('+n(Math.round(ev.loaded/1048576))+' / '+n(Math.round(ev.total/1048576))+' MB). Giữ trang này mở cho đến khi gửi xong.'}};
 x.upload.onload=function(){bar.value=100;sent.textContent='Đã gửi xong tệp: máy chủ đọc nốt và ghi kết quả, kể cả khi trình duyệt đóng.'};
 x.onload=function(){done=true;document.open();document.write(x.responseText);document.close()};

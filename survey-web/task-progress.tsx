@@ -17,7 +17,7 @@ export const TASK_REFRESH_SECONDS = 2;
 /** "Đang bốc mẫu… đã đọc N dòng (P %)", who started it and when, and that the browser may be closed. */
 export function TaskProgress({ doing, task }: { doing: string; task: RunningTaskView }) {
   const percent = task.percent !== null ? ` (${task.percent} %)` : '';
-  const pass = task.pass > 1 ? ` — lượt đọc thứ ${task.pass} (tệp có mã hồ sơ trùng hoặc dòng thiếu số định danh nên được đọc lại)` : '';
+  const pass = task.pass > 1 ? ' — đã đọc hết tệp, đang đối chiếu mã hồ sơ trùng và người nộp nhiều hồ sơ' : '';
   return (
     <div class="ok" id="task-progress" role="status">
       <p style="margin:0">

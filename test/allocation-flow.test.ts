@@ -77,7 +77,7 @@ describe('proportional allocation with bounds', () => {
     const setStored = (value: object) => deps.db.updateTable('draws').set({ allocation: JSON.stringify(value) }).where('id', '=', old.id).execute();
     await setStored(allocation);
     const wave = (await findWave(deps.db, YEAR))!;
-    const verify = () => verifyDraw(deps.db, wave, () => fs.createReadStream(FRAME), 'test');
+    const verify = () => verifyDraw({ db: deps.db, dataDir: deps.config.dataDir }, wave, () => fs.createReadStream(FRAME), 'test');
     expect(await verify()).toMatchObject({ identical: true, sha256Matches: true });
     const page = await (await createApp(deps).request(`/waves/${YEAR}/draw`, { headers: { cookie: await signIn(deps, 'supervisor') } })).text();
     expect(page).toContain('quy tắc phân bổ phiên bản 1');

@@ -54,6 +54,19 @@ describe('sweeping stored files', () => {
     expect(fs.readdirSync(verify)).toEqual([names.running]);
   });
 
+  it("removes scratch files of a frame's read whose process is gone, and at start every one of this process", async () => {
+    const scratch = path.join(deps.config.dataDir, 'scratch');
+    fs.mkdirSync(scratch);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const names = { running: `1-aaaa.${process.ppid}.tmp`, here: `2-bbbb.${process.pid}.tmp`, died: `3-cccc.${dead}.tmp`, unnamed: '4-dddd.tmp' };
+    for (const name of Object.values(names)) fs.writeFileSync(path.join(scratch, name), 'id:089123456789');
+    const sweep = (atStart: boolean) => writeTransaction(deps.db, (trx, afterCommit) => sweepStoredFiles(trx, afterCommit, deps.config.dataDir, { atStart }));
+
+    expect((await sweep(false)).sort()).toEqual([names.died, names.unnamed]);
+    expect(await sweep(true)).toEqual([names.here]);
+    expect(fs.readdirSync(scratch)).toEqual([names.running]);
+  });
+
   it('in the database: keeps a recorded file and uploads being written; deletes a file no record refers to and an upload untouched for long, chunks included', async () => {
     await deps.db.insertInto('waves').values({ year: 2023, name: 'x', status: 'setup', settings: '{}', created_at: 'now' }).execute();
     const upload = async (content: Buffer) => {

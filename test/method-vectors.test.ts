@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IndexCalculator, SATISFIED, UNSATISFIED, BLANK, addRespondent, criterionIndexes, emptyCounts, mean, type Scoring } from '../analysis/scoring';
 import { indexInterval, jackknifeSe, Sample } from '../analysis/uncertainty';
-import { drawFromIndex, drawSample, memoryIndexSink, sampleLines, scanFrame } from '../sampling';
+import { drawFromIndex, drawSample, memoryScratch, sampleLines, scanFrame } from '../sampling';
 import { diskFileRanges } from '../server/services/storage/disk-files';
 
 import { makeQuestionnaireCode } from '../server/forms/questionnaire-codes';
@@ -57,8 +57,8 @@ describe('method document test vectors', () => {
     for (const codeVersion of ['sipas-sampling-1.2.0', 'sipas-sampling-1.1.0']) {
       const { seed, allocation, reservePercent, ...frame } = OPTIONS;
       const frameRules = codeVersion === 'sipas-sampling-1.2.0' ? 2 : 1;
-      const sink = memoryIndexSink();
-      await scanFrame(() => createReadStream(FRAME), { ...frame, frameRules }, sink);
+      const sink = memoryScratch();
+      await scanFrame(createReadStream(FRAME), { ...frame, frameRules }, sink);
       const fromIndex = await drawFromIndex(sink.bytes(), diskFileRanges(FRAME), { seed, allocation, reservePercent, codeVersion });
       expect(fromIndex).toEqual(await draw(codeVersion));
     }

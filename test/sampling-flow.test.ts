@@ -382,7 +382,7 @@ describe('draw, publish, export and verify', () => {
 
     const json = JSON.parse((await cli('draw', 'verify', '--wave', '2023', FRAME, '--json')).stdout);
     expect(json).toMatchObject({ identical: true, sha256Matches: true, expectedSha256: FRAME_SHA256 });
-    const outcome = await verifyDraw(deps.db, await currentWave(), () => fs.createReadStream(path.join(deps.dir, 'tampered.csv')), 'test');
+    const outcome = await verifyDraw({ db: deps.db, dataDir: deps.config.dataDir }, await currentWave(), () => fs.createReadStream(path.join(deps.dir, 'tampered.csv')), 'test');
     expect(outcome).toMatchObject({ identical: false, sha256Matches: false });
   });
 
@@ -393,7 +393,7 @@ describe('draw, publish, export and verify', () => {
     const wave = (await findWave(deps.db, YEAR))!;
     // A later edit that would make more rows eligible must not change what the draw was.
     await updateWaveSettings(deps.db, YEAR, { ...wave.settings, period: { from: '2022-01-01', to: '2023-12-31' } });
-    const outcome = await verifyDraw(deps.db, await currentWave(), () => fs.createReadStream(FRAME), 'test');
+    const outcome = await verifyDraw({ db: deps.db, dataDir: deps.config.dataDir }, await currentWave(), () => fs.createReadStream(FRAME), 'test');
     expect(outcome).toMatchObject({ identical: true, sha256Matches: true });
   });
 });

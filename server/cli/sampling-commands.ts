@@ -242,7 +242,7 @@ export const drawVerifyCommand: CliCommand = {
   async run(ctx, values, positionals) {
     const year = requireYear(values, this.usage);
     const open = openInput(positionals[0], this.usage);
-    const outcome = await verifyDraw(ctx.db, await existingWave(ctx.db, year), open, ctx.actor);
+    const outcome = await verifyDraw({ db: ctx.db, dataDir: ctx.config.dataDir }, await existingWave(ctx.db, year), open, ctx.actor);
     const text = [
       outcome.identical
         ? `Giống hệt (identical): chạy lại lần bốc số ${outcome.drawId} (phương pháp ${outcome.codeVersion}) từ tệp này cho đúng danh sách đã bốc`

@@ -5,12 +5,12 @@ import { openStoredFile } from '../../server/services/storage/stored-files';
 
 /**
  * Every uploaded file the installation still holds, wherever the dialect keeps them
- * (server/services/storage): names under `<dataDir>/frames/` and `<dataDir>/verify/`, and
- * `database:<id>` for each file in the database. A frame's bytes are personal data: tests check
+ * (server/services/storage): names under `<dataDir>/frames/`, `<dataDir>/verify/` and
+ * `<dataDir>/scratch/` (a read's row log), and `database:<id>` for each file in the database. A frame's bytes are personal data: tests check
  * that none is left once it is no longer needed.
  */
 export async function storedUploads(db: Db, dataDir: string): Promise<string[]> {
-  const onDisk = ['frames', 'verify'].flatMap((folder) => {
+  const onDisk = ['frames', 'verify', 'scratch'].flatMap((folder) => {
     const full = path.join(dataDir, folder);
     return fs.existsSync(full) ? fs.readdirSync(full).map((name) => `${folder}/${name}`) : [];
   });

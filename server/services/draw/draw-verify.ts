@@ -9,6 +9,7 @@ import { commitmentProblems } from './commitment';
 import type { Wave } from '../../repositories/waves';
 import { drawFromFrame } from './draw';
 import { frameOptions } from './frame-import';
+import { diskScratch } from '../storage/disk-files';
 import { withSavedCopy } from '../storage/stored-files';
 
 export interface VerifyOutcome {
@@ -42,7 +43,8 @@ export interface VerifyOutcome {
  * give the same people, and a changed one shows where it matters. The re-run reads the file
  * outside any transaction; only the audit entry is written.
  */
-export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, actor: string | null): Promise<VerifyOutcome> {
+export async function verifyDraw(deps: { db: Db; dataDir: string }, wave: Wave, open: () => ByteSource, actor: string | null): Promise<VerifyOutcome> {
+  const { db } = deps;
   const year = wave.year;
   const draw = await findCurrentDraw(db, year);
   if (!draw) throw new UserError(`Đợt ${year} chưa bốc mẫu: không có gì để kiểm tra`, 404);
@@ -52,7 +54,10 @@ export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, act
   const options = rules
     ? { ...current, period: rules.period, requirePostalAddress: rules.requirePostalAddress, excludeOrganisations: rules.excludeOrganisations }
     : current;
-  const rerun = await drawFromFrame(open, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent, codeVersion: draw.codeVersion });
+  const scratch = diskScratch(deps.dataDir);
+  const rerun = await drawFromFrame(open, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent, codeVersion: draw.codeVersion }, scratch.space).finally(
+    () => scratch.discard(),
+  );
   const sha256Matches = rerun.sha256 === draw.frameSha256;
   const fileNote = sha256Matches
     ? null
@@ -96,5 +101,5 @@ export async function verifyDraw(db: Db, wave: Wave, open: () => ByteSource, act
  * since it holds personal data; a copy left by a process that died goes at the next sweep.
  */
 export async function verifyUploadedDraw(deps: { db: Db; dataDir: string }, wave: Wave, upload: ByteSource, actor: string | null): Promise<VerifyOutcome> {
-  return withSavedCopy(deps, wave.year, upload, (open) => verifyDraw(deps.db, wave, open, actor));
+  return withSavedCopy(deps, wave.year, upload, (open) => verifyDraw(deps, wave, open, actor));
 }

@@ -1,4 +1,4 @@
-import { drawFromIndex, drawIndexServes, drawSample, readDrawIndexHeader, type Allocation, type ByteSource, type DrawOptions, type DrawResult, type ReadProgress } from '../../../sampling';
+import { drawFromIndex, drawIndexServes, drawSample, readDrawIndexHeader, type Allocation, type ByteSource, type DrawOptions, type DrawResult, type ReadProgress, type ScratchSpace } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import type { Executor } from '../../db/schema';
 import { writeTransaction } from '../../db/unit-of-work';
@@ -37,8 +37,9 @@ async function asUserError<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function drawFromFrame(open: () => ByteSource, options: DrawOptions): Promise<DrawResult> {
-  return asUserError(() => drawSample(open, options));
+/** drawSample, its rank HMACs on the rank threads; `scratch` is room for what it writes down (memory when not given: small frames). */
+export async function drawFromFrame(open: () => ByteSource, options: DrawOptions, scratch?: () => ScratchSpace): Promise<DrawResult> {
+  return asUserError(() => drawSample(open, options, scratch, sharedRankThreads().rank));
 }
 
 /**

@@ -10,6 +10,7 @@ import { clearStoredFile, insertFrameImport, listStoredFrameImports, type FrameI
 import { listUnits } from '../../repositories/units';
 import { findWave, type Wave } from '../../repositories/waves';
 import { rejectionLines, withoutPersonalData } from './frame-report';
+import { diskScratch } from '../storage/disk-files';
 import { newStoredFile, storedIndexSink, sweepStoredFiles } from '../storage/stored-files';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
@@ -50,9 +51,10 @@ export async function assertSameRules(trx: Executor, wave: Wave, used: FrameOpti
 
 /**
  * Stores the uploaded frame (services/storage: the data folder's disk, or the database) while
- * reading it, so a 2 GB export is never held in memory, and beside it the draw index the reading
- * writes (what the draw needs per eligible person, issue 15: the draw then reads only the drawn
- * rows of the file). The reading runs outside the write lock;
+ * reading it, once, so a 2 GB export is never held in memory, and beside it the draw index the
+ * reading writes (what the draw needs per eligible person, issue 15: the draw then reads only the
+ * drawn rows of the file). The read's row log goes to scratch files on the data folder's disk,
+ * deleted when it ends. The reading runs outside the write lock;
  * only recording it takes the lock, re-checking the wave there. A refused file is deleted and
  * nothing is recorded; an accepted one becomes the wave's frame, replacing (and deleting) any
  * earlier file still waiting for a draw.
@@ -75,30 +77,21 @@ export async function importFrame(
   // Kept (given its reference) only in the transaction that records it.
   const file = await newStoredFile(deps, 'frame', year);
   const index = storedIndexSink(deps, year);
+  const scratch = diskScratch(dataDir);
+  // The upload can be read only once: it is saved as it is read.
   async function* keepCopy(): AsyncGenerator<Uint8Array> {
     for await (const chunk of upload.bytes) {
       await file.write(chunk);
-      await index.ready();
       yield chunk;
     }
   }
-  // The upload can be read only once: the first pass reads it while it is saved, a second
-  // pass (needed when dossier codes repeat) reads the saved copy.
-  async function* savedCopy(): AsyncGenerator<Uint8Array> {
-    await file.finish();
-    for await (const chunk of file.open()) {
-      await index.ready();
-      yield chunk;
-    }
-  }
-  let opened = 0;
-  const open = (): ByteSource => (opened++ === 0 ? keepCopy() : savedCopy());
 
   // Set by the first after-commit task: from then on the record points to the stored file, which
   // must stay even if deleting the files it replaces fails.
   let kept = false;
   try {
-    const scan = await scanFrame(open, { ...options, strict: upload.strict, onProgress }, index);
+    const scan = await scanFrame(keepCopy(), { ...options, strict: upload.strict, onProgress }, index, scratch.space);
+    scratch.discard();
     await file.finish();
     const report = withoutPersonalData(scan.report);
     if (!scan.ok) {
@@ -156,6 +149,7 @@ export async function importFrame(
     });
     return { ok: true, frameImport };
   } finally {
+    scratch.discard();
     if (!kept) await Promise.all([file.discard(), index.discard()]);
   }
 }

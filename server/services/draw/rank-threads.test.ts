@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawFromIndex, drawSample, memoryIndexSink, rankMessages, scanFrame, type BatchRanker, type ReadRanges } from '../../../sampling';
+import { drawFromIndex, drawSample, memoryScratch, rankMessages, scanFrame, type BatchRanker, type ReadRanges } from '../../../sampling';
 import { RankThreads } from './rank-threads';
 
 /** Messages like the draw's ('unit' U+0000 'id:…' or 'na:' name and address), some past one SHA-256 block. */
@@ -45,8 +45,8 @@ describe('RankThreads', () => {
     }
     const frame = new TextEncoder().encode(rows.join('\n'));
     const units = [{ code: 'CMO', name: 'Sở Công Thương' }, { code: 'LXU', name: 'Phường Long Xuyên' }];
-    const sink = memoryIndexSink();
-    await scanFrame(() => chunks(frame), { units }, sink);
+    const sink = memoryScratch();
+    await scanFrame(chunks(frame), { units }, sink);
     const index = sink.bytes();
     const request = { seed: '2025-12-01 xổ số 123456', allocation: { kind: 'fixed' as const, perUnit: 40 }, reservePercent: 20 };
     const ranges: ReadRanges = async (list) => list.map((r) => frame.subarray(r.offset, r.offset + r.length));

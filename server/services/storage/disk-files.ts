@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { ByteSource, ReadRanges } from '../../../sampling';
+import type { ByteSource, ReadRanges, ScratchSpace } from '../../../sampling';
 import type { AfterCommit } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import type { NewStoredFile, StoredFilePurpose } from './stored-files';
@@ -20,6 +20,9 @@ import type { NewStoredFile, StoredFilePurpose } from './stored-files';
 const PARTIAL = /\.(\d+)\.partial$/;
 // Copies of frames uploaded for `draw verify` live only while their process checks them.
 const VERIFY_COPY = /\.(\d+)\.csv$/;
+// Scratch files of a frame's read (a row log, a draw index to draw from) live only during it.
+const SCRATCH_FILE = /\.(\d+)\.tmp$/;
+const SCRATCH_FOLDER = 'scratch';
 
 // A draw index lives beside its frame: kept, swept and deleted by the same rules.
 const folders: Record<StoredFilePurpose, string> = { frame: 'frames', 'draw-index': 'frames', verify: 'verify' };
@@ -66,6 +69,37 @@ export function newDiskFile(dataDir: string, purpose: StoredFilePurpose, year: n
   };
 }
 
+/**
+ * Scratch space on the data folder's disk for reading a large frame (sampling's ScratchSpace):
+ * files under `<dataDir>/scratch/` named after this process, written synchronously (the reader
+ * writes as it goes, 1 MiB at a time), all deleted by `discard` once the read ends, or by the
+ * next sweep if the process died.
+ */
+export function diskScratch(dataDir: string): { space: () => ScratchSpace; discard(): void } {
+  const folder = path.join(dataDir, SCRATCH_FOLDER);
+  const files: { file: string; fd: number }[] = [];
+  return {
+    space() {
+      fs.mkdirSync(folder, { recursive: true });
+      const file = path.join(folder, `${Date.now()}-${randomBytes(6).toString('hex')}.${process.pid}.tmp`);
+      const fd = fs.openSync(file, 'wx', 0o600);
+      files.push({ file, fd });
+      return {
+        write(bytes) {
+          for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
+        },
+        read: () => fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+      };
+    },
+    discard() {
+      for (const { file, fd } of files.splice(0)) {
+        fs.closeSync(fd);
+        fs.rmSync(file, { force: true });
+      }
+    },
+  };
+}
+
 export function openDiskFile(file: string): ByteSource {
   return fs.createReadStream(file);
 }
@@ -100,7 +134,7 @@ export function removeDiskFile(afterCommit: AfterCommit, file: string): void {
  * Lists, under the write lock, the files of `<dataDir>/frames/` that no frame import refers to
  * (publish and purge clear the reference in their transaction, so their files are among them)
  * and that no living process is still writing, and deletes them once the transaction has
- * committed; the same for verify copies whose process is gone. At start, the process's own id
+ * committed; the same for verify copies and scratch files whose process is gone. At start, the process's own id
  * belongs to no upload yet (a restarted server in a container often gets its old id back).
  * Returns the names deleted.
  */
@@ -118,11 +152,17 @@ export function sweepDiskFiles(afterCommit: AfterCommit, dataDir: string, refere
     const writer = VERIFY_COPY.exec(name);
     return !writer || !isWriting(Number(writer[1]), options.atStart);
   });
+  const scratch = path.join(dataDir, SCRATCH_FOLDER);
+  const scratchLeftovers = filesIn(scratch).filter((name) => {
+    const writer = SCRATCH_FILE.exec(name);
+    return !writer || !isWriting(Number(writer[1]), options.atStart);
+  });
   afterCommit(() => {
     for (const name of orphans) fs.rmSync(path.join(frames, name), { force: true });
     for (const name of verifyLeftovers) fs.rmSync(path.join(verify, name), { force: true });
+    for (const name of scratchLeftovers) fs.rmSync(path.join(scratch, name), { force: true });
   });
-  return [...orphans, ...verifyLeftovers];
+  return [...orphans, ...verifyLeftovers, ...scratchLeftovers];
 }
 
 function filesIn(folder: string): string[] {

@@ -98,7 +98,7 @@ const QUEUED_INDEX_BYTES = 4 << 20;
 
 /** A draw index written into a stored file while scanFrame reads the frame (frame-import.ts). */
 export interface StoredIndexSink extends DrawIndexSink {
-  /** Awaited by the frame's reader before each chunk: holds the scan while too much waits to be stored. */
+  /** Awaited by the index's writer between chunks: holds it while too much waits to be stored. */
   ready(): Promise<void>;
   /** Everything is stored; the file to keep. */
   finish(): Promise<NewStoredFile>;
@@ -109,9 +109,7 @@ export interface StoredIndexSink extends DrawIndexSink {
 /**
  * scanFrame writes the index synchronously, the storage takes its time (a disk stream, chunks
  * in the database): writes are copied and queued in order, and `ready()` bounds the queue, so
- * memory stays flat whatever the frame's size. Each pass over the frame that feeds the index
- * restarts it (a file whose dossier codes repeat is read again, and the first pass stops feeding
- * at the first repeat): the file so far is discarded and a new one begun.
+ * memory stays flat whatever the frame's size.
  */
 export function storedIndexSink(deps: { db: Db; dataDir: string }, year: number): StoredIndexSink {
   let file: NewStoredFile | null = null;
@@ -130,15 +128,10 @@ export function storedIndexSink(deps: { db: Db; dataDir: string }, year: number)
     await queue;
     if (failure !== null) throw failure;
   };
+  enqueue(async () => {
+    file = await newStoredFile(deps, 'draw-index', year);
+  });
   return {
-    restart() {
-      enqueue(async () => {
-        const old = file;
-        file = null;
-        await old?.discard();
-        file = await newStoredFile(deps, 'draw-index', year);
-      });
-    },
     write(bytes) {
       // The writer reuses its buffer once this returns.
       const copy = bytes.slice();
