@@ -24,6 +24,19 @@ describe('FingerprintSet', () => {
     expect(set.size).toBe(200_001);
   });
 
+  it('once cleared, holds nothing and takes as many new fingerprints in the memory it had', () => {
+    const set = new FingerprintSet();
+    for (let i = 1; i <= 50_000; i++) set.add(Math.imul(i, 0x9e3779b1), i);
+    const bytes = set.bytes;
+    set.clear();
+    expect([set.size, set.has(Math.imul(7, 0x9e3779b1), 7)]).toEqual([0, false]);
+    let added = 0;
+    for (let i = 1; i <= 50_000; i++) if (set.add(Math.imul(i, 0x85ebca6b), i + 1)) added++;
+    expect([added, set.size, set.has(Math.imul(7, 0x85ebca6b), 8), set.has(Math.imul(7, 0x9e3779b1), 7)]).toEqual([50_000, 50_000, true, false]);
+    // The same number of slots, give or take the few tables the new fingerprints fill more.
+    expect(set.bytes).toBeLessThan(bytes * 1.1);
+  });
+
   it('holds 8 bytes per slot at 53–80 % use once grown', () => {
     const set = new FingerprintSet();
     for (let i = 1; i <= 500_000; i++) set.add(Math.imul(i, 0x9e3779b1), Math.imul(i, 0x85ebca6b));

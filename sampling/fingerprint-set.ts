@@ -56,6 +56,17 @@ export class FingerprintSet {
     }
   }
 
+  /**
+   * Empties the set but keeps its tables: a set filled next with as many fingerprints (the
+   * persons of a frame after its dossier codes) reuses the memory instead of holding two sets
+   * until a garbage collection frees the first.
+   */
+  clear(): void {
+    for (const keys of this.tables) keys.fill(0);
+    this.counts.fill(0);
+    this.size = 0;
+  }
+
   /** Memory held by the tables. */
   get bytes(): number {
     let bytes = 0;

@@ -187,6 +187,8 @@ class Links {
 export async function replayLog(
   openLog: () => ByteSource,
   findings: PassFindings,
+  /** An empty set for the persons' fingerprints. */
+  persons: FingerprintSet,
   emit: ((row: ResolvedRow) => void) | undefined,
   /** Awaited after each chunk of the log (a sink that stores slowly holds the replay back). */
   afterChunk?: () => Promise<void>,
@@ -201,7 +203,6 @@ export async function replayLog(
   const rowsByUnit = new Int32Array(unitCodes.length);
   const eligibleByUnit = new Int32Array(unitCodes.length);
   const unknownUnits = new Map<string, number>();
-  const persons = new FingerprintSet();
   const fingerprint = new Fingerprint();
   const decoder = new TextDecoder();
   const row: ResolvedRow = { unitIndex: 0, newPerson: false, personId: 0, kind: 0, linkedBody: null, texts: null as unknown as LogTexts, at: 0, skip: 0, chars: 0 };

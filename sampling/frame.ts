@@ -118,8 +118,8 @@ class FrameReader {
   private readonly unitByKey = new Map<string, number>();
   private readonly unitCache = new Map<string, number>();
   private readonly typeCache = new Map<string, boolean>();
-  /** Every dossier code seen; dropped once the pass ends (the replay needs only the repeated ones). */
-  dossiers: FingerprintSet | null = new FingerprintSet();
+  /** Every dossier code seen; the replay needs only the repeated ones, and reuses the set for the persons. */
+  readonly dossiers = new FingerprintSet();
   readonly duplicates = new DuplicateCodes();
   /** Identity rules 2: the name+address keys of eligible rows without a usable number (PassFindings.noIdCandidates). */
   readonly noIdCandidates: FingerprintSet | null;
@@ -256,7 +256,7 @@ class FrameReader {
       return;
     }
     const fp = this.fingerprint.of(dossierCode);
-    if (!this.dossiers!.add(fp.hi, fp.lo)) this.duplicates.add(fp.hi, fp.lo);
+    if (!this.dossiers.add(fp.hi, fp.lo)) this.duplicates.add(fp.hi, fp.lo);
     const r = this.record;
     r.codeHi = fp.hi;
     r.codeLo = fp.lo;
@@ -366,7 +366,7 @@ class FrameReader {
 
   /** Bytes held by the pass's de-duplication tables. */
   get dedupBytes(): number {
-    return (this.dossiers?.bytes ?? 0) + (this.noIdCandidates?.bytes ?? 0);
+    return this.dossiers.bytes + (this.noIdCandidates?.bytes ?? 0);
   }
 }
 
@@ -507,13 +507,14 @@ export async function scanFrame(
   const end = await readPass(input, options, reader, index !== undefined);
   reader.log.flush();
   const passBytes = reader.dedupBytes;
-  // Garbage from here: the replay needs only the repeated codes.
-  reader.dossiers = null;
+  // The replay needs only the repeated codes; the room of every code's fingerprint takes the persons'.
+  const persons = reader.dossiers;
+  persons.clear();
 
   const writer = index === undefined ? undefined : new DrawIndexWriter(index, options, reader.layout);
   // Pass 2: the file is read; repeated codes and links are being decided (ReadProgress).
   options.onProgress?.({ pass: 2, rows: reader.report.rowsRead, bytes: end.bytesRead });
-  const replayBytes = await replayLog(() => logSpace.read(), reader.findings(), writer && ((row) => writer.add(row)), index?.ready && (() => index.ready!()));
+  const replayBytes = await replayLog(() => logSpace.read(), reader.findings(), persons, writer && ((row) => writer.add(row)), index?.ready && (() => index.ready!()));
   const report = reader.report;
   const dedupBytes = Math.max(passBytes, replayBytes);
   let scan: FrameScan =
