@@ -53,21 +53,27 @@ function compress(state: Int32Array, bytes: Uint8Array, offset: number): void {
   state[6] = (state[6] + g) | 0; state[7] = (state[7] + h) | 0;
 }
 
-/** Appends the 0x80 marker, zero fill and 64-bit bit length, then compresses the tail. */
-function finish(state: Int32Array, block: Uint8Array, used: number, totalBytes: number): void {
-  block[used++] = 0x80;
-  if (used > 56) {
-    block.fill(0, used, 64);
-    compress(state, block, 0);
-    used = 0;
+/**
+ * Appends the 0x80 marker, zero fill and 64-bit bit length to the tail of `used` bytes at
+ * `offset` of `bytes` (which has a spare block after it), then compresses it.
+ */
+function finish(state: Int32Array, bytes: Uint8Array, offset: number, used: number, totalBytes: number): void {
+  let end = offset + used;
+  bytes[end++] = 0x80;
+  if (end > offset + 56) {
+    bytes.fill(0, end, offset + 64);
+    compress(state, bytes, offset);
+    offset += 64;
+    end = offset;
   }
-  block.fill(0, used, 56);
+  bytes.fill(0, end, offset + 56);
   const bits = totalBytes * 8;
   const high = Math.floor(bits / 0x100000000);
   const low = bits >>> 0;
-  block[56] = high >>> 24; block[57] = high >>> 16; block[58] = high >>> 8; block[59] = high;
-  block[60] = low >>> 24; block[61] = low >>> 16; block[62] = low >>> 8; block[63] = low;
-  compress(state, block, 0);
+  const at = offset + 56;
+  bytes[at] = high >>> 24; bytes[at + 1] = high >>> 16; bytes[at + 2] = high >>> 8; bytes[at + 3] = high;
+  bytes[at + 4] = low >>> 24; bytes[at + 5] = low >>> 16; bytes[at + 6] = low >>> 8; bytes[at + 7] = low;
+  compress(state, bytes, offset);
 }
 
 /** Big-endian unsigned comparison of two digests; the same order as comparing their hex strings. */
@@ -138,9 +144,8 @@ export class HmacSha256 {
     state.set(this.inner);
     let offset = 0;
     for (; offset + 64 <= length; offset += 64) compress(state, message, offset);
-    // The tail is finished in place: encode() always leaves a spare block after the text.
-    const tail = message.subarray(offset, offset + 64);
-    finish(state, tail, length - offset, 64 + length);
+    // The tail is finished in place: encode() and addBytes() always leave two spare blocks after the text.
+    finish(state, message, offset, length - offset, 64 + length);
 
     const ob = this.outerBlock;
     for (let i = 0; i < 8; i++) {
@@ -148,7 +153,7 @@ export class HmacSha256 {
       ob[i * 4] = v >>> 24; ob[i * 4 + 1] = v >>> 16; ob[i * 4 + 2] = v >>> 8; ob[i * 4 + 3] = v;
     }
     out.set(this.outer);
-    finish(out, ob, 32, 96);
+    finish(out, ob, 0, 32, 96);
   }
 
   private encode(text: string, n: number): number {
