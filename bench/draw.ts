@@ -178,9 +178,9 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
     if (!outcome.ok) throw outcome.error;
     rows = outcome.frameImport.report.rowsRead;
   } else if (phase === 'server-draw') {
-    const { db } = server!;
+    const { db, dataDir } = server!;
     const { seed, allocation, reservePercent } = DRAW;
-    const draw = await runDraw(db, 2023, { seed, allocation, reservePercent }, 'bench');
+    const draw = await runDraw(db, 2023, { seed, allocation, reservePercent }, 'bench', { dataDir });
     const audit = await db.selectFrom('audit_log').select('detail').where('action', '=', 'draw.create').orderBy('id', 'desc').executeTakeFirstOrThrow();
     const readFrom = (JSON.parse(audit.detail as string) as { readFrom: string }).readFrom;
     if (readFrom !== 'draw-index') throw new Error(`the draw read the ${readFrom}, not the draw index`);

@@ -106,8 +106,10 @@ describe('the draw from the index kept at import', { timeout: 120_000 }, () => {
       // Read now: the next draft supersedes this one and drops its contacts.
       const indexed = await recorded(fromIndex.id);
       await withoutIndex(imported.id);
-      const fromFile = await runDraw(deps.db, YEAR, request, 'test');
+      // The whole file's read keeps its row log and index in the data folder's scratch files, then deletes them.
+      const fromFile = await runDraw(deps.db, YEAR, request, 'test', { dataDir: deps.config.dataDir });
       expect(await readFrom(fromFile.id)).toBe('frame-file');
+      expect(fs.readdirSync(path.join(deps.config.dataDir, 'scratch'))).toEqual([]);
       await deps.db.updateTable('frame_imports').set({ draw_index_file: imported.drawIndexFile }).where('id', '=', imported.id).execute();
       const expected = await recorded(fromFile.id);
       expect((expected as { entries: unknown[] }).entries.length).toBeGreaterThan(300);

@@ -184,6 +184,7 @@ export const drawCommand: CliCommand = {
         reason: str(values, 'reason') ?? '',
       },
       ctx.actor,
+      { dataDir: ctx.config.dataDir },
     );
     const totals = drawTotals(draw);
     const short = draw.units.filter((u) => u.shortfall > 0);

@@ -103,7 +103,7 @@ export async function seedDemo2025(db: Db, dataDir: string, scale: Demo2025Scale
   if (!imported.ok) throw imported.error;
   const { committedAt, lotteryNumber, ...terms } = DEMO_2025_COMMITMENT;
   await writeTransaction(db, (trx) => commitDraw(trx, year, { ...terms, allocation: scale.allocation ?? terms.allocation }, 'demo', committedAt));
-  await runDraw(db, year, { seed: lotteryNumber }, 'demo');
+  await runDraw(db, year, { seed: lotteryNumber }, 'demo', { dataDir });
   await writeTransaction(db, (trx, afterCommit) => publishDraw(trx, afterCommit, year, {}, 'demo'));
   await writeTransaction(db, async (trx) => {
     await markWaveDispatched(trx, { year, actor: 'demo' });

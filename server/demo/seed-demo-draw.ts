@@ -42,6 +42,6 @@ export async function seedDemoDraw(db: Db, dataDir: string, year: number): Promi
   const { committedAt, lotteryNumber, ...rule } = DEMO_COMMITMENT;
   const terms = { ...rule, allocation: { kind: 'fixed' as const, perUnit: 25 }, reservePercent: 20 };
   await writeTransaction(db, (trx) => commitDraw(trx, year, terms, 'demo', committedAt));
-  await runDraw(db, year, { seed: lotteryNumber }, 'demo');
+  await runDraw(db, year, { seed: lotteryNumber }, 'demo', { dataDir });
   await writeTransaction(db, (trx, afterCommit) => publishDraw(trx, afterCommit, year, {}, 'demo'));
 }

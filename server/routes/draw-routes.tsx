@@ -103,7 +103,7 @@ export function drawRoutes(deps: AppDeps) {
           reason: form.reason,
         };
         // Refusals come back at once; the draw itself goes on without the browser (draw-task.ts).
-        const task = await startDraw(deps.db, c.var.wave.year, request, actorOf(c), deps.clock());
+        const task = await startDraw({ db: deps.db, dataDir: deps.config.dataDir }, c.var.wave.year, request, actorOf(c), deps.clock());
         return c.redirect(`/waves/${c.var.wave.year}/draw?task=${task}`, 303);
       } catch (error) {
         if (!(error instanceof UserError)) throw error;

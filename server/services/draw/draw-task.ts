@@ -25,7 +25,15 @@ export function drawnMessage(draw: Draw): string {
  * Whatever ends the draw after that is recorded in its task, including an error, which never
  * reaches the request.
  */
-export async function startDraw(db: Db, year: number, request: DrawRequest, actor: string | null, now: Date, patienceMs = 1000): Promise<number> {
+export async function startDraw(
+  deps: { db: Db; dataDir: string },
+  year: number,
+  request: DrawRequest,
+  actor: string | null,
+  now: Date,
+  patienceMs = 1000,
+): Promise<number> {
+  const { db, dataDir } = deps;
   const frame = await findLatestFrameImport(db, year);
   // The task's times tell a live process from a dead one: the machine's time, not the draw's `now`.
   const task = await startLongTask(db, { year, kind: 'draw', actor, rowsTotal: frame?.report.rowsRead ?? null, bytesTotal: null }, new Date());
@@ -35,9 +43,13 @@ export async function startDraw(db: Db, year: number, request: DrawRequest, acto
   // running out (from then on the draw's end goes to its task).
   let answered = false;
   const claimAnswer = () => !answered && (answered = true);
-  const ended: Promise<{ refused: unknown } | null> = runDraw(db, year, request, actor, now, (progress) => {
-    reading = true;
-    tracker.onProgress(progress);
+  const ended: Promise<{ refused: unknown } | null> = runDraw(db, year, request, actor, {
+    now,
+    dataDir,
+    onProgress: (progress) => {
+      reading = true;
+      tracker.onProgress(progress);
+    },
   }).then(
     async (draw) => {
       await tracker.finish('done', drawnMessage(draw));

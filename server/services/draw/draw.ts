@@ -12,6 +12,7 @@ import { describeAllocation } from './allocation-input';
 import { formatDateTime, redrawRefusal, type RedrawRequest } from './draw-rules';
 import { describeSeedRule, seedFollowingRule, seedTooEarly } from './seed-rule';
 import { assertSameRules, frameOptions } from './frame-import';
+import { diskScratch } from '../storage/disk-files';
 import { openStoredFile, storedFileExists, storedFileRanges } from '../storage/stored-files';
 import { sharedRankThreads } from './rank-threads';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
@@ -56,13 +57,19 @@ async function drawFromStoredFrame(
   db: Db,
   frame: { storedFile: string; drawIndexFile: string | null },
   options: DrawOptions,
+  dataDir: string | undefined,
 ): Promise<{ result: DrawResult; readFrom: 'draw-index' | 'frame-file' }> {
   const index = frame.drawIndexFile;
   if (index !== null && (await storedFileExists(db, index)) && drawIndexServes(await asUserError(() => readDrawIndexHeader(openStoredFile(db, index))), options)) {
     const ranks = sharedRankThreads().rank;
     return { result: await asUserError(() => drawFromIndex(openStoredFile(db, index), storedFileRanges(db, frame.storedFile), options, ranks)), readFrom: 'draw-index' };
   }
-  return { result: await drawFromFrame(() => openStoredFile(db, frame.storedFile), options), readFrom: 'frame-file' };
+  const scratch = dataDir === undefined ? undefined : diskScratch(dataDir);
+  try {
+    return { result: await drawFromFrame(() => openStoredFile(db, frame.storedFile), options, scratch?.space), readFrom: 'frame-file' };
+  } finally {
+    scratch?.discard();
+  }
 }
 
 async function assertMayReplace(db: Executor, year: number, current: Draw | undefined, request: RedrawRequest): Promise<void> {
@@ -126,8 +133,19 @@ async function assertDrawStillApplies(
   return replaced;
 }
 
-/** `onProgress` is told how far reading the frame has got (a page shows it; draw-task.ts). */
-export async function runDraw(db: Db, year: number, request: DrawRequest, actor: string | null, now = new Date(), onProgress?: (progress: ReadProgress) => void): Promise<Draw> {
+export interface RunDrawOptions {
+  now?: Date;
+  /** Told how far reading the frame has got (a page shows it; draw-task.ts). */
+  onProgress?: (progress: ReadProgress) => void;
+  /**
+   * The data folder, for the scratch files of a draw from the whole frame file (an import whose
+   * index does not serve the draw); without it that draw keeps them in memory (small frames, tests).
+   */
+  dataDir?: string;
+}
+
+export async function runDraw(db: Db, year: number, request: DrawRequest, actor: string | null, options: RunDrawOptions = {}): Promise<Draw> {
+  const { now = new Date(), onProgress, dataDir } = options;
   const wave = await findWave(db, year);
   if (!wave) throw waveNotFound(year);
   assertAllowed(wave, 'draw');
@@ -144,8 +162,8 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
 
   const commitment = await bindingCommitment(db, year, frame);
   const { seed, allocation, reservePercent } = drawTerms(request, commitment, now);
-  const options = await frameOptions(db, wave);
-  const { result, readFrom } = await drawFromStoredFrame(db, { storedFile, drawIndexFile: frame.drawIndexFile }, { ...options, seed, allocation, reservePercent, onProgress }).catch(
+  const frameRules = await frameOptions(db, wave);
+  const { result, readFrom } = await drawFromStoredFrame(db, { storedFile, drawIndexFile: frame.drawIndexFile }, { ...frameRules, seed, allocation, reservePercent, onProgress }, dataDir).catch(
     async (error: unknown) => {
       // A publish or a new import deletes the files, possibly while the draw reads them (the
       // draw from the index reads the drawn rows last): then say that, as recording would.
@@ -159,7 +177,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
   }
 
   return writeTransaction(db, async (trx) => {
-    await assertSameRules(trx, await waveFor(trx, year, 'draw'), options, 'bốc mẫu');
+    await assertSameRules(trx, await waveFor(trx, year, 'draw'), frameRules, 'bốc mẫu');
     const replaced = await assertDrawStillApplies(trx, year, { current, redraw, frame, commitment });
 
     if (replaced) await supersedeDraw(trx, replaced.id);
@@ -174,7 +192,7 @@ export async function runDraw(db: Db, year: number, request: DrawRequest, actor:
       codeVersion: result.codeVersion,
       units: result.units,
       commitmentId: commitment?.id ?? null,
-      eligibility: { period: options.period, requirePostalAddress: options.requirePostalAddress, excludeOrganisations: options.excludeOrganisations },
+      eligibility: { period: frameRules.period, requirePostalAddress: frameRules.requirePostalAddress, excludeOrganisations: frameRules.excludeOrganisations },
       createdAt: now.toISOString(),
       createdBy: actor,
     });
