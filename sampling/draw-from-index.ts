@@ -1,10 +1,10 @@
 /*
- * The draw from a draw index (draw-index.ts) instead of the frame file: the same method and
- * the same result as drawSample (draw.ts) for any seed and allocation, without reading the
- * frame again. The index's records come in the frame's row order, and each goes through what
- * drawSample does with the same row: one rank HMAC per person, the same bounded heaps per
- * unit. The dossier HMACs are taken only for the people kept at the end, and only the rows of
- * the dossiers chosen are read from the frame file, by byte range.
+ * The draw (method in draw.ts) from a draw index (draw-index.ts), so without reading the frame
+ * again: the import wrote the index, and drawSample (draw-sample.ts), which re-checks a draw
+ * from the frame file, writes one itself first. The index's records come in the frame's row
+ * order: one rank HMAC per person, bounded heaps per unit. The dossier HMACs are taken only for
+ * the people kept at the end, and only the rows of the dossiers chosen are read from the frame
+ * file, by byte range.
  */
 import Papa from 'papaparse';
 import { checkDrawRequest, describe, drawResult, UnitSelection, type DrawRequest, type Ranked } from './draw';
@@ -70,8 +70,8 @@ export type BatchRanker = (seed: string, data: Uint8Array, starts: Uint32Array, 
 const BATCHES_AHEAD = 8;
 
 /**
- * The draw of drawSample, from the index scanFrame wrote (a stream or the whole index in
- * memory); `readRanges` reads the frame file the index was made from. The frame's options
+ * The draw from the index scanFrame wrote (a stream or the whole index in memory);
+ * `readRanges` reads the frame file the index was made from. The frame's options
  * (units, period, rules) are the ones recorded in the index; a method version whose frame rules
  * differ from the index's is refused (re-check it with drawSample). `rank` computes the rank
  * HMACs by batches (BatchRanker; by default on this thread).
@@ -92,7 +92,7 @@ export async function drawFromIndex(
   const ahead: { batch: RecordBatch; ranks: Promise<Int32Array> }[] = [];
   const spare: RecordBatch[] = [];
 
-  /** Each record in the index's order, as drawSample does with its row: one rank per person, the same bounded heaps. */
+  /** Each record in the index's order: one rank per person, the same bounded heaps. */
   const apply = (done: RecordBatch, ranks: Int32Array) => {
     const rank = new Int32Array(8);
     let person = 0;
@@ -155,7 +155,7 @@ export async function drawFromIndex(
   );
 }
 
-/** The dossier with the smallest HMAC(S, 'dossier' U+0000 code); on a tie, the first row, as drawSample keeps. */
+/** The dossier with the smallest HMAC(S, 'dossier' U+0000 code); on a tie, the first row. */
 function chosenDossier(kept: Kept, hmac: HmacSha256): DossierRow {
   if (kept.rows.length === 1) return kept.rows[0];
   let best = kept.rows[0];

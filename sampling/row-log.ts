@@ -260,7 +260,7 @@ export async function readRowLog(
 /** Larger than any record but one with texts over a few thousand characters, which is read when more arrives. */
 const SAFE_BYTES = 1 << 16;
 
-/** A row's 53-bit person id (EligibleRow.personId) from its fingerprint. */
+/** A 53-bit key from a fingerprint: a person's id (ResolvedRow.personId), a name+address key in a Map. */
 export function key53(hi: number, lo: number): number {
   return (hi >>> 0) * 0x200000 + (lo >>> 11);
 }
