@@ -95,8 +95,8 @@ export async function verifyDraw(deps: { db: Db; dataDir: string }, wave: Wave, 
 }
 
 /**
- * `verifyDraw` for a file that arrives as a one-time stream (a web upload): the re-run may read
- * the frame twice, so the upload is first saved (services/storage: under `<dataDir>/verify/`,
+ * `verifyDraw` for a file that arrives as a one-time stream (a web upload): the re-run reads
+ * the frame twice (whole, then its drawn rows), so the upload is first saved (services/storage: under `<dataDir>/verify/`,
  * readable only by the platform, or in the database) and deleted afterwards whatever happens,
  * since it holds personal data; a copy left by a process that died goes at the next sweep.
  */

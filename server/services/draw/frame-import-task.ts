@@ -6,7 +6,7 @@ import { importFrame, type FrameImportOutcome, type FrameUpload } from './frame-
 
 /**
  * A frame import started from the page, followed through its task (long_tasks): the rows read
- * while the file arrives and while it is read again, shown to whoever opens the frame page.
+ * while the file arrives, then while repeats and links are decided, shown to whoever opens the frame page.
  * The upload needs the browser until its last byte; from then on nothing here depends on the
  * connection, so the import ends and is recorded even if the browser has gone.
  */

@@ -25,7 +25,7 @@ const CHUNKS_PER_READ = 4;
  * a process is alive cannot be asked across machines (the instances' ids mean nothing to each
  * other), so the file's last write says it instead: a living writer touches its file at every
  * chunk, a few seconds apart; the HTTP server ends an upload that stalls for minutes; reading a
- * saved copy again (the second pass of an import, a verification) takes minutes for the largest
+ * saved copy again (a verification reads it once whole, then for its drawn rows) takes minutes for the largest
  * frames. An hour leaves wide room, and a dead upload's bytes go at the first sweep after it.
  */
 export const ABANDONED_AFTER_MS = 60 * 60_000;
