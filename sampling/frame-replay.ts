@@ -207,7 +207,7 @@ export async function replayLog(
   const decoder = new TextDecoder();
   const row: ResolvedRow = { unitIndex: 0, newPerson: false, personId: 0, kind: 0, linkedBody: null, texts: null as unknown as LogTexts, at: 0, skip: 0, chars: 0 };
   const codeOf = (r: LogRecord, texts: LogTexts) =>
-    r.outcome === Outcome.eligible ? decoder.decode(texts.data.subarray(texts.dossierStart, texts.dossierEnd)) : r.codeText;
+    r.outcome === Outcome.eligible ? decoder.decode(texts.data.subarray(texts.dossierStart, texts.dossierEnd)) : r.dossierCode;
 
   await readRowLog(
     openLog(),

@@ -261,7 +261,7 @@ class FrameReader {
     r.codeHi = fp.hi;
     r.codeLo = fp.lo;
     r.row = rowNumber;
-    r.codeText = dossierCode;
+    r.dossierCode = dossierCode;
     r.value = '';
     this.classify(cells, r);
     if (r.outcome !== Outcome.eligible && !isAccepted(r.outcome)) this.loggedRejections++;
@@ -316,7 +316,6 @@ class FrameReader {
       return;
     }
     r.outcome = Outcome.eligible;
-    r.dossierCode = r.codeText;
     this.personKey(r, this.unitCodes[unit], name, address, col.id_number >= 0 ? cleanField(cells[col.id_number]) : '');
   }
 
@@ -329,8 +328,7 @@ class FrameReader {
   private personKey(r: LogRecord, unitCode: string, name: string, address: string, rawId: string): void {
     let key: string;
     if (this.frameRules === 1) {
-      const idNumber = idNumberOf(rawId);
-      key = idNumber;
+      key = idNumberOf(rawId);
     } else {
       key = rawId === '' ? '' : nfc(identityKey(rawId));
       const nf = this.nameAddressFingerprint(unitCode, name, address);

@@ -57,8 +57,11 @@ export interface LogRecord {
   codeLo: number;
   row: number;
   unit: number;
-  /** With TEXTS: the dossier code (NFC), else ''. Read back as bytes (codeText*). */
-  codeText: string;
+  /**
+   * The dossier code (NFC). Written for an eligible row always, for another with TEXTS. Read
+   * back as a string for another row (else ''), as bytes in LogTexts for an eligible one.
+   */
+  dossierCode: string;
   value: string;
   personHi: number;
   personLo: number;
@@ -66,7 +69,6 @@ export interface LogRecord {
   nameLo: number;
   kind: 0 | 1;
   body: string;
-  dossierCode: string;
   at: number;
   skip: number;
   chars: number;
@@ -74,8 +76,8 @@ export interface LogRecord {
 
 export function emptyLogRecord(): LogRecord {
   return {
-    outcome: 0, codeHi: 0, codeLo: 0, row: 0, unit: 0, codeText: '', value: '', personHi: 0, personLo: 0, nameHi: 0, nameLo: 0,
-    kind: 0, body: '', dossierCode: '', at: 0, skip: 0, chars: 0,
+    outcome: 0, codeHi: 0, codeLo: 0, row: 0, unit: 0, dossierCode: '', value: '', personHi: 0, personLo: 0, nameHi: 0, nameLo: 0,
+    kind: 0, body: '', at: 0, skip: 0, chars: 0,
   };
 }
 
@@ -104,7 +106,7 @@ export class LogWriter {
   add(r: LogRecord, texts: boolean): void {
     const eligible = r.outcome === Outcome.eligible;
     // Room for the worst case: 3 UTF-8 bytes per UTF-16 unit, varints of up to 8 bytes.
-    this.room(80 + 3 * (r.value.length + (texts ? r.codeText.length : 0) + (eligible ? r.body.length + r.dossierCode.length : 0)));
+    this.room(80 + 3 * (r.value.length + r.dossierCode.length + (eligible ? r.body.length : 0)));
     const out = this.buffer;
     let n = this.n;
     out[n++] = r.outcome | (texts && !eligible ? TEXTS : 0);
@@ -113,7 +115,7 @@ export class LogWriter {
     n = writeVarint(out, n, r.row - this.lastRow);
     this.lastRow = r.row;
     if (isAccepted(r.outcome)) n = writeVarint(out, n, r.unit);
-    if (texts && !eligible) n = this.text(n, r.codeText);
+    if (texts && !eligible) n = this.text(n, r.dossierCode);
     if (r.outcome === Outcome.unknownUnit || (texts && r.outcome === Outcome.badDate)) n = this.text(n, r.value);
     if (eligible) {
       n = writeInt32(out, n, r.personHi);
@@ -168,7 +170,7 @@ export interface LogTexts {
 
 /**
  * Reads the log back, calling `onRecord` for each record in order. String fields are decoded
- * only for the rows that need them: `body` and `dossierCode` stay '' (their bytes are in
+ * only for the rows that need them: an eligible row's `body` and `dossierCode` stay '' (their bytes are in
  * `texts`), since the draw index takes them as bytes.
  */
 export async function readRowLog(
@@ -201,10 +203,10 @@ export async function readRowLog(
     let q = varintEnd;
     r.unit = isAccepted(outcome) ? readVarint(d, q) : 0;
     if (isAccepted(outcome)) q = varintEnd;
-    r.codeText = '';
+    r.dossierCode = '';
     r.value = '';
     if (withTexts) {
-      r.codeText = text(d, q);
+      r.dossierCode = text(d, q);
       q = textEnd;
     }
     if (outcome === Outcome.unknownUnit || (withTexts && outcome === Outcome.badDate)) {
