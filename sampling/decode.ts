@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { ByteSource } from './types';
 
 /** A condition that stops the import as a whole; the message is shown to the administrator. */
@@ -19,6 +19,7 @@ const SNIFF_BYTES = 1024;
 const SNIFF_CHARS = SNIFF_BYTES / 4;
 
 export interface DecodeState {
+  /** Found from the first bytes; given, for a part of a file that starts mid-file (frame-parts.ts). */
   encoding: string;
   sha256: string;
   bytesRead: number;
@@ -69,8 +70,12 @@ function detectEncoding(head: Uint8Array): string {
  * normalised here: the reader normalises only the fields it keeps (see nfc() in text.ts),
  * which costs far less than normalising every byte of the file.
  */
-export async function* decodeFrame(input: ByteSource, state: DecodeState): AsyncGenerator<string> {
-  const hash = createHash('sha256');
+export async function* decodeFrame(
+  input: ByteSource,
+  state: DecodeState,
+  /** Fed every byte, digested into state.sha256 at the end; null for a part of a file, whose hash means nothing. */
+  hash: Hash | null = createHash('sha256'),
+): AsyncGenerator<string> {
   let decoder: Decoder | null = null;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
@@ -79,6 +84,8 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
   let charsDecoded = 0;
   let byteOffset = 0;
   let held: number[] = [];
+  // A part of a file (frame-parts.ts) starts mid-file in an encoding already known: no mark, no sniffing.
+  if (state.encoding !== '') decoder = new TextDecoder(state.encoding, { fatal: true, ignoreBOM: true });
   /** Decodes in pieces of ANCHOR_BYTES, noting where each piece's text starts in the file. */
   const anchored = (bytes: Uint8Array, stream: boolean): string => {
     let text = '';
@@ -118,7 +125,7 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
 
   for await (const chunk of input) {
     const bytes = chunk;
-    hash.update(bytes);
+    hash?.update(bytes);
     state.bytesRead += bytes.length;
     let text: string;
     if (decoder === null) {
@@ -147,7 +154,7 @@ export async function* decodeFrame(input: ByteSource, state: DecodeState): Async
       throw new FatalFrameError(`${NOT_TEXT} (tệp kết thúc giữa một ký tự)`);
     }
   }
-  state.sha256 = hash.digest('hex');
+  state.sha256 = hash?.digest('hex') ?? '';
   if (tail !== '') yield tail;
 }
 

@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { checkDrawRequest, describe, drawResult, UnitSelection, type DrawRequest, type Ranked } from './draw';
 import { DRAW_INDEX_FORMAT, KIND_NEW_PERSON, readDrawIndex, type DrawIndexHeader } from './draw-index';
 import { RecordBatch, type DossierRow } from './record-batch';
-import { recordFields, type RecordLayout } from './frame';
+import { recordFields, type RecordLayout } from './frame-reader';
 import { HmacSha256, compareDigests, rankMessages } from './sha256';
 import type { ByteSource, DrawOptions, DrawResult, DrawnEntry, FrameOptions } from './types';
 

@@ -23,7 +23,7 @@
  * The index holds personal keys (identity numbers, names and addresses): it is personal data,
  * stored and purged with the frame file.
  */
-import type { RecordLayout } from './frame';
+import type { RecordLayout } from './frame-reader';
 import type { ResolvedRow } from './frame-replay';
 import { encodeUtf8 } from './sha256';
 import { consumeChunks, lengthBefore, readVarint, varintEnd, writeVarint } from './byte-records';

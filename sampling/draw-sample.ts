@@ -6,26 +6,30 @@
 import { checkDrawRequest } from './draw';
 import { drawFromIndex, type BatchRanker, type ByteRange, type ReadRanges } from './draw-from-index';
 import { scanFrame } from './frame';
+import type { FrameFile } from './frame-parts';
 import { memoryScratch } from './scratch-space';
 import type { ByteSource, DrawOptions, DrawResult, FrameOptions, ScratchSpace } from './types';
 
 /**
- * `open` gives a fresh stream of the frame's bytes each time: it is read once whole, and once
- * more for the drawn rows only. `scratch` gives room for what the read writes down (memory by
- * default; a caller drawing from large frames gives files, and deletes them after); `rank` as
- * for drawFromIndex (by default on this thread).
+ * `frame` is the frame file (read whole, then its drawn rows alone), or gives a fresh stream of
+ * its bytes each time: it is then streamed once whole, and once more for the drawn rows only.
+ * `scratch` gives room for what the read writes down (memory by default; a caller drawing from
+ * large frames gives files, and deletes them after); `rank` as for drawFromIndex (by default on
+ * this thread).
  */
 export async function drawSample(
-  open: () => ByteSource,
+  frame: FrameFile | (() => ByteSource),
   options: DrawOptions,
   scratch: () => ScratchSpace = memoryScratch,
   rank?: BatchRanker,
 ): Promise<DrawResult> {
   const { frameRules } = checkDrawRequest(options);
-  const { seed, allocation, reservePercent, codeVersion, ...frame } = options;
+  const { seed, allocation, reservePercent, codeVersion, ...rules } = options;
   const index = scratch();
-  await scanFrame(open(), { ...frame, frameRules } satisfies FrameOptions, index, scratch);
-  return drawFromIndex(index.read(), streamedRanges(open), { seed, allocation, reservePercent, ...(codeVersion ? { codeVersion } : {}) }, rank);
+  const open = typeof frame === 'function' ? frame : () => frame.read(0, frame.size);
+  await scanFrame(typeof frame === 'function' ? frame() : frame, { ...rules, frameRules } satisfies FrameOptions, index, scratch);
+  const ranges = (typeof frame !== 'function' && frame.ranges) || streamedRanges(open);
+  return drawFromIndex(index.read(), ranges, { seed, allocation, reservePercent, ...(codeVersion ? { codeVersion } : {}) }, rank);
 }
 
 /** Byte ranges read by streaming the whole file once, keeping only them (ReadRanges). */

@@ -25,7 +25,7 @@
  */
 import { plannedUpperBound, allocate, validateAllocation, withVersion } from './allocate';
 import { isoOfDay } from './dates';
-import type { RecordFields } from './frame';
+import type { RecordFields } from './frame-reader';
 import { compareDigests } from './sha256';
 import type { DrawOptions, DrawResult, DrawnEntry, FrameScan, SampleLine, UnitDraw, UnitRef } from './types';
 

@@ -44,4 +44,21 @@ describe('FingerprintSet', () => {
     expect(perEntry).toBeGreaterThan(8 / 0.8);
     expect(perEntry).toBeLessThan(8 / 0.5);
   });
+
+  it('lists every fingerprint it holds once, as (hi, lo) pairs another set can be rebuilt from', () => {
+    const set = new FingerprintSet();
+    const added = new Set<string>();
+    for (let i = 0; i < 30_000; i++) {
+      const hi = Math.imul(i % 7_000, 0x9e3779b1);
+      const lo = i % 7_000 === 3 ? 0 : i % 7_000;
+      set.add(hi, lo);
+      added.add(`${hi},${lo === 0 && hi === 0 ? 1 : lo}`);
+    }
+    const entries = set.entries();
+    expect(entries.length).toBe(set.size * 2);
+    const listed = new Set<string>();
+    for (let k = 0; k < entries.length; k += 2) listed.add(`${entries[k]},${entries[k + 1]}`);
+    expect(listed.size).toBe(set.size);
+    expect([...listed].sort()).toEqual([...added].sort());
+  });
 });

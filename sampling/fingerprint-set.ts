@@ -67,6 +67,20 @@ export class FingerprintSet {
     this.size = 0;
   }
 
+  /** Every fingerprint in the set, as (hi, lo) pairs in one array: what a set built on another thread hands over (frame-parts.ts). */
+  entries(): Int32Array {
+    const out = new Int32Array(this.size * 2);
+    let n = 0;
+    for (const keys of this.tables) {
+      for (let k = 0; k < keys.length; k += 2) {
+        if (keys[k] === 0 && keys[k + 1] === 0) continue;
+        out[n++] = keys[k];
+        out[n++] = keys[k + 1];
+      }
+    }
+    return out;
+  }
+
   /** Memory held by the tables. */
   get bytes(): number {
     let bytes = 0;

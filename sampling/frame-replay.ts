@@ -71,8 +71,16 @@ export class DuplicateCodes {
   }
 
   add(hi: number, lo: number): void {
-    const key = key53(hi, lo);
+    this.addKey(key53(hi, lo));
+  }
+
+  /** Adds a code by its key (key53), as `keys()` gives them: the repeats a part of the file found (frame-parts.ts). */
+  addKey(key: number): void {
     if (!this.index.has(key)) this.index.set(key, this.index.size);
+  }
+
+  keys(): number[] {
+    return [...this.index.keys()];
   }
 
   /** Index of the code with this fingerprint, or -1 when it occurs once. */
@@ -121,6 +129,12 @@ export interface ResolvedRow {
   at: number;
   skip: number;
   chars: number;
+}
+
+/** The row log of the file, or of one part of it: the rows before that part are `rowBase`. */
+export interface RowLogPart {
+  open: () => ByteSource;
+  rowBase: number;
 }
 
 /** An identity number seen with a name+address key, on the row of a dossier code. */
@@ -185,7 +199,8 @@ class Links {
  * resolved, to `emit`. Gives the bytes its de-duplication tables held.
  */
 export async function replayLog(
-  openLog: () => ByteSource,
+  /** The file's logs in file order: one, or one per part of a file read in parts (frame-parts.ts). */
+  logs: RowLogPart[],
   findings: PassFindings,
   /** An empty set for the persons' fingerprints. */
   persons: FingerprintSet,
@@ -209,66 +224,62 @@ export async function replayLog(
   const codeOf = (r: LogRecord, texts: LogTexts) =>
     r.outcome === Outcome.eligible ? decoder.decode(texts.data.subarray(texts.dossierStart, texts.dossierEnd)) : r.dossierCode;
 
-  await readRowLog(
-    openLog(),
-    rules2,
-    (r, texts) => {
-      // Decided at the first row without a number of each key, whether its code repeats or not.
-      const linked = links !== null && r.outcome === Outcome.eligible && r.kind === 1 ? links.numberOf(r) : null;
-      const duplicate = duplicates.indexOf(r.codeHi, r.codeLo);
-      if (duplicate !== -1) {
-        duplicates.noteRow(duplicate, r.row);
-        // The code is logged with every row that may still be listed.
-        const listable = listed.length < MAX_LISTED_REJECTIONS;
-        const rejection = reject(late, r.row, REASON.duplicateDossier, 'dossier_code', listable ? codeOf(r, texts) : undefined);
-        if (rejection) duplicateRejections.push({ rejection, index: duplicate });
-        return;
+  const onRecord = (r: LogRecord, texts: LogTexts): void => {
+    // Decided at the first row without a number of each key, whether its code repeats or not.
+    const linked = links !== null && r.outcome === Outcome.eligible && r.kind === 1 ? links.numberOf(r) : null;
+    const duplicate = duplicates.indexOf(r.codeHi, r.codeLo);
+    if (duplicate !== -1) {
+      duplicates.noteRow(duplicate, r.row);
+      // The code is logged with every row that may still be listed.
+      const listable = listed.length < MAX_LISTED_REJECTIONS;
+      const rejection = reject(late, r.row, REASON.duplicateDossier, 'dossier_code', listable ? codeOf(r, texts) : undefined);
+      if (rejection) duplicateRejections.push({ rejection, index: duplicate });
+      return;
+    }
+    const rejected = REJECTED[r.outcome];
+    if (rejected !== undefined) {
+      if (r.outcome === Outcome.unknownUnit) {
+        const count = unknownUnits.get(r.value);
+        if (count !== undefined) unknownUnits.set(r.value, count + 1);
+        else if (unknownUnits.size < MAX_LISTED_UNKNOWN_UNITS) unknownUnits.set(r.value, 1);
       }
-      const rejected = REJECTED[r.outcome];
-      if (rejected !== undefined) {
-        if (r.outcome === Outcome.unknownUnit) {
-          const count = unknownUnits.get(r.value);
-          if (count !== undefined) unknownUnits.set(r.value, count + 1);
-          else if (unknownUnits.size < MAX_LISTED_UNKNOWN_UNITS) unknownUnits.set(r.value, 1);
-        }
-        const quoted = r.outcome === Outcome.unknownUnit || r.outcome === Outcome.badDate ? r.value : undefined;
-        reject(late, r.row, rejected.reason, rejected.field, quoted);
-        return;
-      }
-      report.rowsAccepted++;
-      rowsByUnit[r.unit]++;
-      if (r.outcome === Outcome.outsidePeriod) report.ineligible.outsidePeriod++;
-      else if (r.outcome === Outcome.organisation) report.ineligible.organisation++;
-      else if (r.outcome === Outcome.noAddress) report.ineligible.noAddress++;
-      if (r.outcome !== Outcome.eligible) return;
+      const quoted = r.outcome === Outcome.unknownUnit || r.outcome === Outcome.badDate ? r.value : undefined;
+      reject(late, r.row, rejected.reason, rejected.field, quoted);
+      return;
+    }
+    report.rowsAccepted++;
+    rowsByUnit[r.unit]++;
+    if (r.outcome === Outcome.outsidePeriod) report.ineligible.outsidePeriod++;
+    else if (r.outcome === Outcome.organisation) report.ineligible.organisation++;
+    else if (r.outcome === Outcome.noAddress) report.ineligible.noAddress++;
+    if (r.outcome !== Outcome.eligible) return;
 
-      let hi = r.personHi;
-      let lo = r.personLo;
-      let kind = r.kind;
-      if (links !== null && kind === 0) links.noteNumber(r, texts);
-      if (linked !== null) {
-        kind = 0;
-        fingerprint.start().add(unitCodes[r.unit]).add('\u0000').add('id:').add(linked).end();
-        hi = fingerprint.hi;
-        lo = fingerprint.lo;
-      }
-      const newPerson = persons.add(hi, lo);
-      if (newPerson) eligibleByUnit[r.unit]++;
-      else report.personsMerged++;
-      if (emit === undefined) return;
-      row.unitIndex = r.unit;
-      row.newPerson = newPerson;
-      row.personId = key53(hi, lo);
-      row.kind = kind;
-      row.linkedBody = linked;
-      row.texts = texts;
-      row.at = r.at;
-      row.skip = r.skip;
-      row.chars = r.chars;
-      emit(row);
-    },
-    afterChunk,
-  );
+    let hi = r.personHi;
+    let lo = r.personLo;
+    let kind = r.kind;
+    if (links !== null && kind === 0) links.noteNumber(r, texts);
+    if (linked !== null) {
+      kind = 0;
+      fingerprint.start().add(unitCodes[r.unit]).add('\u0000').add('id:').add(linked).end();
+      hi = fingerprint.hi;
+      lo = fingerprint.lo;
+    }
+    const newPerson = persons.add(hi, lo);
+    if (newPerson) eligibleByUnit[r.unit]++;
+    else report.personsMerged++;
+    if (emit === undefined) return;
+    row.unitIndex = r.unit;
+    row.newPerson = newPerson;
+    row.personId = key53(hi, lo);
+    row.kind = kind;
+    row.linkedBody = linked;
+    row.texts = texts;
+    row.at = r.at;
+    row.skip = r.skip;
+    row.chars = r.chars;
+    emit(row);
+  };
+  for (const log of logs) await readRowLog(log.open(), { nameKeys: rules2, rowBase: log.rowBase }, onRecord, afterChunk);
 
   for (const { rejection, index } of duplicateRejections) rejection.reason = `${REASON.duplicateDossier} ${duplicates.describe(index)}`;
   report.rejections = mergeByRow(report.rejections, listed);

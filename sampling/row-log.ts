@@ -175,14 +175,20 @@ export interface LogTexts {
  */
 export async function readRowLog(
   source: ByteSource,
-  nameKeys: boolean,
+  how: {
+    /** Identity rules 2: eligible rows carry their name+address key's fingerprint (LogWriter). */
+    nameKeys: boolean;
+    /** Added to the row numbers: the rows before the part of the file this log is of (frame-parts.ts). */
+    rowBase?: number;
+  },
   onRecord: (record: LogRecord, texts: LogTexts) => void,
   /** Awaited after each chunk (a sink that holds the replay while it stores). */
   afterChunk?: () => Promise<void> | void,
 ): Promise<void> {
+  const nameKeys = how.nameKeys;
   const r = emptyLogRecord();
   const texts: LogTexts = { data: new Uint8Array(0), bodyStart: 0, bodyEnd: 0, dossierStart: 0, dossierEnd: 0 };
-  let row = 0;
+  let row = how.rowBase ?? 0;
   let at = 0;
   /** Where the last text read ended. */
   let textEnd = 0;

@@ -1,3 +1,4 @@
+import { readFramePart, type FrameFile, type PartReader } from './frame-parts';
 import { seededRandom } from './seeded-random';
 import type { ByteSource, UnitRef } from './types';
 
@@ -8,6 +9,22 @@ export function source(data: string | Uint8Array, chunkSize = 64 * 1024): ByteSo
     async *[Symbol.asyncIterator]() {
       for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
     },
+  };
+}
+
+/**
+ * A frame file read in parts (frame-parts.ts) from any size up: its second part is read by
+ * readFramePart on this same thread, interleaved with the first (the server gives a real
+ * thread). `readPart` can be replaced to watch or to fail the part.
+ */
+export function partedFile(data: string | Uint8Array, chunkSize = 4096, readPart?: PartReader): FrameFile {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  return {
+    size: bytes.length,
+    read: (start, end) => source(bytes.subarray(start, end), chunkSize),
+    ranges: async (ranges) => ranges.map((r) => bytes.slice(r.offset, r.offset + r.length)),
+    readPart: readPart ?? ((task, log, onProgress) => readFramePart(source(bytes.subarray(task.start, task.end), chunkSize), task, log, onProgress)),
+    partsFromBytes: 0,
   };
 }
 
