@@ -12,8 +12,10 @@
  *       forms: Papa.parse on the read stream, and its Parser fed decoded 64 KiB chunks (the
  *       way the library uses it); the faster is the baseline;
  *   (b) `draw verify`: drawSample, which is the import's read (scanFrame writing a draw index
- *       into scratch files) then the draw from that index, its rank HMACs on the server's rank
- *       threads, as the server runs it; "scan+draw" is scanFrame then drawSample, the old way
+ *       into scratch files) then the draw from that index, its rank HMACs on the server's
+ *       sampling threads, as the server runs it: the file read in two parts at once (one on a
+ *       sampling thread, sampling/frame-parts.ts), and beside it as one stream, the way it was
+ *       read before; "scan+draw" is scanFrame then drawSample, the old way
  *       of drawing. The generated file repeats ~0.1 % of its dossier codes, as real exports do,
  *       and some rows carry no identity number: both are decided after the one read (scanFrame);
  *   (c) scanFrame alone;
@@ -23,7 +25,9 @@
  *       drawSample's (b) in the same run;
  *   (e) the server's own path on a real SQLite file (bench/out/frame-N.csv.server/): the
  *       `frame import` service (importFrame: the frame stored, the draw index written beside
- *       it, the import recorded), then the `draw` service (runDraw: from the stored index,
+ *       it, the import recorded) for a local file, as the command line imports it (stored
+ *       whole, then read in two parts), and for an upload stream, as the page's upload is read
+ *       as it arrives; then the `draw` service (runDraw: from the stored index,
  *       checked in the audit log, the draft recorded).
  * The phases are run in turn, 3 rounds, so a change in the machine's load hits all of them;
  * wall time is the median of the rounds, CPU time (user + system of the phase's process, from
@@ -37,8 +41,8 @@ import { createHash } from 'node:crypto';
 import { drawFromIndex, drawSample, scanFrame, type DrawIndexSink, type DrawOptions, type DrawResult, type UnitRef } from '../sampling/index';
 import { migrateToLatest, openDatabase } from '../server/db/connect';
 import { runDraw } from '../server/services/draw/draw';
-import { sharedRankThreads } from '../server/services/draw/rank-threads';
-import { importFrame } from '../server/services/draw/frame-import';
+import { localFrameFile, sharedSamplingThreads } from '../server/services/draw/sampling-threads';
+import { importFrame, localUpload } from '../server/services/draw/frame-import';
 import { diskFileRanges, diskScratch } from '../server/services/storage/disk-files';
 import { createWave, importUnits } from '../server/services/waves/waves';
 import { seededRandom } from '../sampling/test-support';
@@ -118,7 +122,7 @@ async function generate(path: string, rows: number): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-type Phase = 'papaparse' | 'papa-parser' | 'draw' | 'scan' | 'scan+draw' | 'index' | 'draw-index' | 'server-import' | 'server-draw';
+type Phase = 'papaparse' | 'papa-parser' | 'draw' | 'draw-stream' | 'scan' | 'scan+draw' | 'index' | 'draw-index' | 'server-import' | 'server-import-upload' | 'server-draw';
 
 const indexOf = (path: string) => `${path}.index`;
 
@@ -162,9 +166,10 @@ function fileIndexSink(path: string): DrawIndexSink & { close(): void } {
 
 async function runPhase(phase: Phase, path: string): Promise<void> {
   // The server's database is opened (and for the import made) before the clock starts.
-  const server = phase === 'server-import' || phase === 'server-draw' ? await serverDatabase(path, phase === 'server-import') : null;
-  // A running server started its rank threads at boot (server/main.ts); so does this one, before the clock.
-  if (phase === 'server-draw' || phase === 'draw') await sharedRankThreads().ready();
+  const importing = phase === 'server-import' || phase === 'server-import-upload';
+  const server = importing || phase === 'server-draw' ? await serverDatabase(path, importing) : null;
+  // A running server started its sampling threads at boot (server/main.ts); so does this one, before the clock.
+  if (phase.startsWith('server') || phase.startsWith('draw')) await sharedSamplingThreads().ready();
   // The row log (and drawSample's index) in files, as the server keeps them: memory would grow with the frame.
   const scratch = diskScratch(`${OUT}scratch-${process.pid}`);
   const start = performance.now();
@@ -172,9 +177,11 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
   let rows = 0;
   let dedupBytes = 0;
   let result = '';
-  if (phase === 'server-import') {
+  if (importing) {
     const { db, dataDir } = server!;
-    const outcome = await importFrame({ db, dataDir }, 2023, { fileName: 'frame.csv', bytes: createReadStream(path), strict: false }, 'bench');
+    // The command line's import (a local file: stored whole, then read in two parts) or the page's (an upload read as it comes).
+    const upload = phase === 'server-import' ? localUpload(path, false) : { fileName: 'frame.csv', bytes: createReadStream(path), strict: false };
+    const outcome = await importFrame({ db, dataDir }, 2023, upload, 'bench');
     if (!outcome.ok) throw outcome.error;
     rows = outcome.frameImport.report.rowsRead;
   } else if (phase === 'server-draw') {
@@ -208,8 +215,10 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
         error: reject,
       });
     });
-  } else if (phase === 'draw') {
-    const drawn = await drawSample(() => createReadStream(path), DRAW, scratch.space, sharedRankThreads().rank);
+  } else if (phase === 'draw' || phase === 'draw-stream') {
+    // `draw verify` reads the file in two parts (a local file, or the saved copy of an upload); before, as one stream.
+    const frame = phase === 'draw' ? localFrameFile(path) : () => createReadStream(path);
+    const drawn = await drawSample(frame, DRAW, scratch.space, sharedSamplingThreads().rank);
     rows = drawn.report.rowsRead;
     dedupBytes = drawn.dedupBytes;
     result = fingerprint(drawn);
@@ -313,11 +322,13 @@ async function main(): Promise<void> {
       ['(a) Papa.parse(read stream), rows ignored', 'papaparse'],
       ['(a) Papa.Parser on decoded chunks, rows ignored', 'papa-parser'],
       ['(b) scanFrame then drawSample (the server)', 'scan+draw'],
-      ['(b) drawSample alone (full report)', 'draw'],
+      ['(b) drawSample, the file in two parts (draw verify)', 'draw'],
+      ['(b) drawSample, the file as one stream', 'draw-stream'],
       ['(c) scanFrame alone', 'scan'],
       ['(d) import: scanFrame writing the draw index', 'index'],
       ['(d) draw: drawFromIndex (index + drawn rows only)', 'draw-index'],
-      ['(e) server: importFrame (file + draw index stored)', 'server-import'],
+      ['(e) server: importFrame, local file (command line)', 'server-import'],
+      ['(e) server: importFrame, upload stream (the page)', 'server-import-upload'],
       ['(e) server: runDraw (from the stored index)', 'server-draw'],
     ];
     // The scale run is about memory against rows; the two-pass phases would only add minutes.

@@ -26,12 +26,12 @@ const OPTIONS: DrawOptions = {
 };
 const { seed: _seed, allocation: _allocation, reservePercent: _reserve, ...FRAME } = OPTIONS;
 
-// Addresses without commas, so most lines hold no quote and the file can be split near its middle.
+// Addresses with and without commas: quoted cells on many lines, as in real exports.
 const PEOPLE = [
   { name: 'Nguyễn Văn An', address: 'Số 1 đường Lê Lợi phường Mỹ Bình', id: '089123456789' },
   { name: 'NGUYỄN VĂN AN', address: 'số 1 đường lê lợi phường mỹ bình', id: '089123456780' },
-  { name: 'Trần Thị Bình', address: 'Ấp Long Hòa Chợ Mới', id: '001234567890' },
-  { name: 'Lê Văn Ba', address: 'Tổ 3 khóm Đông Thịnh', id: '079000000123' },
+  { name: 'Trần Thị Bình', address: 'Ấp Long Hòa, xã Chợ Mới', id: '001234567890' },
+  { name: 'Lê Văn Ba', address: 'Tổ 3, khóm Đông Thịnh', id: '079000000123' },
   { name: 'Võ Thị Ánh'.normalize('NFD'), address: 'Ấp Mỹ Hòa xã Tân Hòa', id: '089200000009' },
   { name: 'Phạm Văn Cường', address: 'Số 9, "Nhà trọ" Bình Khánh', id: '089300000001' },
 ];
@@ -91,12 +91,15 @@ function watched(file: FrameFile): { file: FrameFile; scratch: () => ScratchSpac
   return { file: { ...file, readPart }, scratch, calls: () => calls, used: () => spaces[1]?.read === true };
 }
 
+/** A read's or a draw's result without the memory its tables took (two parts hold two sets at once). */
+const result = <T extends { dedupBytes: number }>(read: T): T => ({ ...read, dedupBytes: 0 });
+
 /** One stream and the file in parts, each writing a draw index (so each row's position is worked out). */
 async function scanBoth(text: string | Uint8Array, chunkSize = 512) {
   const stream = await scanFrame(source(text, 97), FRAME, memoryScratch());
   const parted = watched(partedFile(text, chunkSize));
   const parts = await scanFrame(parted.file, FRAME, memoryScratch(), parted.scratch);
-  return { stream, parts, calls: parted.calls(), used: parted.used() };
+  return { stream: result(stream), parts: result(parts), calls: parted.calls(), used: parted.used() };
 }
 
 describe('scanFrame in two parts', () => {
@@ -123,7 +126,7 @@ describe('scanFrame in two parts', () => {
         const text = frameText(lines);
         const fromStream = await drawSample(() => source(text, 97), everyone);
         const fromParts = await drawSample(partedFile(text, 512), everyone);
-        expect(fromParts).toEqual(fromStream);
+        expect(result(fromParts)).toEqual(result(fromStream));
         expect(fromParts.entries.length).toBe(Object.values(fromParts.report.eligibleByUnit).reduce((a, b) => a + b, 0));
       }),
       { seed: 7, numRuns: 60 },
@@ -185,8 +188,8 @@ describe('scanFrame in two parts', () => {
   it('reads on alone when the second part fails, and names a bad byte there as one stream does, near where it is', async () => {
     const lines = Array.from({ length: 200 }, (_, i) => row({ code: `H${i}`, address: 'Ấp Long Hòa', id: `0893000${String(i).padStart(5, '0')}` }));
     const text = csv(lines);
-    const failing = partedFile(text, 512, async () => ({ fatal: 'the thread died', records: 0, report: null!, codes: new Int32Array(0), repeated: [], noIdCandidates: null, numbersAfter: [] }));
-    expect(await scanFrame(failing, FRAME)).toEqual(await scanFrame(source(text, 512), FRAME));
+    const failing = partedFile(text, 512, async () => ({ fatal: 'the thread died', records: 0, report: null!, codes: new Int32Array(0), dedupBytes: 0, repeated: [], noIdCandidates: null, numbersAfter: [] }));
+    expect(result(await scanFrame(failing, FRAME))).toEqual(result(await scanFrame(source(text, 512), FRAME)));
 
     const bytes = Buffer.from(text);
     const bad = bytes.length - 40;
@@ -227,7 +230,7 @@ describe('scanFrame in two parts', () => {
     expect(await findSplit(partedFile(utf16, 512, counting))).toBeNull();
     const { readPart: _none, ...alone } = partedFile(text);
     expect(await findSplit(alone)).toBeNull();
-    expect(await scanFrame(partedFile(utf16, 512, counting), FRAME)).toEqual(await scanFrame(source(utf16), FRAME));
+    expect(result(await scanFrame(partedFile(utf16, 512, counting), FRAME))).toEqual(result(await scanFrame(source(utf16), FRAME)));
     expect(calls).toBe(0);
   });
 });

@@ -5,8 +5,8 @@
  * two logs are then replayed in file order (frame-replay.ts), as one read would have been.
  *
  * Nothing about the result may depend on the split:
- *   - the split is only a guess (a line break whose neighbour lines hold no quote, so unlikely
- *     to be inside a quoted cell); this thread's reader confirms it, by standing at the start of
+ *   - the split is only a guess (a line break whose neighbour lines each hold an even number
+ *     of quotes, so unlikely to be inside a quoted cell); this thread's reader confirms it, by standing at the start of
  *     a record once it has read up to it. If it does not, or if the second part fails in any
  *     way, this thread reads the second part itself, as if nothing had been tried;
  *   - the second part's rows are numbered after the first part's, and its logged positions are
@@ -31,6 +31,8 @@ import type { ByteSource, FrameOptions, ImportReport, ScratchSpace } from './typ
 export const PARTS_FROM_BYTES = 8 << 20;
 /** Bytes looked at around the middle of the file for a line break to split at. */
 const SPLIT_WINDOW = 64 * 1024;
+/** Lines on each side of the split that must look whole (findSplit). */
+const SPLIT_QUIET_LINES = 3;
 const QUOTE = 0x22;
 const LINE_FEED = 0x0a;
 
@@ -71,6 +73,8 @@ export interface FramePart {
   report: ImportReport;
   /** Every dossier code's fingerprint, as (hi, lo) pairs (FingerprintSet.entries). */
   codes: Int32Array;
+  /** Bytes the part's de-duplication tables held (FrameScan.dedupBytes). */
+  dedupBytes: number;
   /** The codes repeated within the part (DuplicateCodes.keys). */
   repeated: number[];
   /** Identity rules 2 (else null): name+address keys of eligible rows without a number, as (hi, lo) pairs. */
@@ -97,6 +101,7 @@ export async function readFramePart(input: ByteSource, task: FramePartTask, log:
     records: reader.records,
     report: reader.report,
     codes: reader.dossiers.entries(),
+    dedupBytes: reader.dedupBytes,
     repeated: reader.duplicates.keys(),
     noIdCandidates: reader.noIdCandidates?.entries() ?? null,
     numbersAfter: [...reader.numbersAfter],
@@ -110,8 +115,11 @@ async function readBytes(file: FrameFile, start: number, end: number): Promise<U
 }
 
 /**
- * Where to split the file: the start of a line near the middle whose line and the one before
- * hold no quote character, or null when the file is read whole (small, UTF-16, no such line).
+ * Where to split the file: the start of a line near the middle such that it and the lines
+ * around it each hold an even number of quote characters (a line break inside a quoted cell has
+ * an odd count on the cell's first and last lines), or null when the file is read whole (small,
+ * UTF-16, no such line). Only a cell of more than SPLIT_QUIET_LINES quiet lines can fool it, and
+ * the first part's reader then finds out.
  */
 export async function findSplit(file: FrameFile): Promise<number | null> {
   if (file.readPart === undefined || file.size < (file.partsFromBytes ?? PARTS_FROM_BYTES)) return null;
@@ -120,17 +128,27 @@ export async function findSplit(file: FrameFile): Promise<number | null> {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return null;
   const from = Math.floor(file.size / 2);
   const window = await readBytes(file, from, Math.min(file.size, from + SPLIT_WINDOW));
-  let lineStart = window.indexOf(LINE_FEED) + 1;
-  if (lineStart === 0) return null;
-  for (;;) {
-    const lineEnd = window.indexOf(LINE_FEED, lineStart);
-    if (lineEnd === -1) return null;
-    const nextEnd = window.indexOf(LINE_FEED, lineEnd + 1);
-    if (nextEnd === -1) return null;
-    const quiet = window.subarray(lineStart, nextEnd).indexOf(QUOTE) === -1;
-    if (quiet) return from + lineEnd + 1;
-    lineStart = lineEnd + 1;
+  // Whether each whole line of the window (from one line feed to the next) has an even number of quotes.
+  const even: boolean[] = [];
+  const ends: number[] = [];
+  let quotes = 0;
+  let started = false;
+  for (let i = 0; i < window.length; i++) {
+    const byte = window[i];
+    if (byte === QUOTE) quotes++;
+    else if (byte === LINE_FEED) {
+      if (started) even.push(quotes % 2 === 0);
+      ends.push(i);
+      started = true;
+      quotes = 0;
+    }
   }
+  // Line k runs from ends[k] to ends[k + 1]; a split after ends[k] needs lines k - n .. k + n - 1 even.
+  const n = SPLIT_QUIET_LINES;
+  for (let k = n; k + n <= even.length; k++) {
+    if (even.slice(k - n, k + n).every(Boolean)) return from + ends[k] + 1;
+  }
+  return null;
 }
 
 /**
@@ -143,6 +161,8 @@ export class ReadInParts {
   /** Rows and bytes the other thread has read so far. */
   partRows = 0;
   partBytes = 0;
+  /** Bytes its de-duplication tables held, once merged. */
+  partDedupBytes = 0;
   /** Set once the second part is merged: its log, to replay after the first's, and the whole file's SHA-256. */
   merged: { log: RowLogPart; sha256: string } | null = null;
   #part: Promise<FramePart> | null = null;
@@ -208,8 +228,10 @@ export class ReadInParts {
     const log: RowLogPart = { open: () => this.how.logSpace.read(), rowBase };
     mergeReport(reader.report, part.report, rowBase);
     for (const key of part.repeated) reader.duplicates.addKey(key);
+    // A code of both parts is repeated. The sets stay apart: only the repeats are needed from here on.
     const codes = part.codes;
-    for (let k = 0; k < codes.length; k += 2) if (!reader.dossiers.add(codes[k], codes[k + 1])) reader.duplicates.add(codes[k], codes[k + 1]);
+    for (let k = 0; k < codes.length; k += 2) if (reader.dossiers.has(codes[k], codes[k + 1])) reader.duplicates.add(codes[k], codes[k + 1]);
+    this.partDedupBytes = part.dedupBytes;
     const first = reader.noIdCandidates;
     if (first !== null) {
       const noted = first.size > 0 ? await notePartNumbers(log, first, reader.numbersAfter) : new Set<number>();

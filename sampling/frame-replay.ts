@@ -1,5 +1,5 @@
 /*
- * The second half of reading a frame: once the one pass (frame.ts) has read every row, what
+ * The second half of reading a frame: once the one pass (frame-pass.ts) has read every row, what
  * depended on the whole file is decided from its row log (row-log.ts), in file order, exactly
  * as a read that knew it from the first row would have:
  *   - a dossier code on several rows gets all of them rejected (which one is right cannot be

@@ -54,7 +54,8 @@ export async function scanFrame(
   const merged = parts?.merged ?? null;
   const sha256 = merged !== null && end.fatal === undefined ? merged.sha256 : end.sha256;
   const bytesRead = merged !== null ? file!.size : end.bytesRead;
-  const passBytes = reader.dedupBytes;
+  // Both parts' tables were alive at once.
+  const passBytes = reader.dedupBytes + (parts?.partDedupBytes ?? 0);
   // The replay needs only the repeated codes; the room of every code's fingerprint takes the persons'.
   const persons = reader.dossiers;
   persons.clear();

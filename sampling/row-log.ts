@@ -1,5 +1,5 @@
 /*
- * The row log: what the one pass over a frame (frame.ts) learns of each row whose fate may
+ * The row log: what the one pass over a frame (frame-reader.ts) learns of each row whose fate may
  * still change once the whole file is known, written as it reads and replayed after
  * (frame-replay.ts). Whether a dossier code repeats, which rows without an identity number are
  * linked to one, and so who is a new person, are only known at the end of the file; the log

@@ -9,7 +9,7 @@ import { withStartLock } from './db/dialect';
 import { writeTransaction } from './db/unit-of-work';
 import { sweepStoredFiles } from './services/storage/stored-files';
 import { failAbandonedTasks } from './services/tasks/long-tasks';
-import { sharedRankThreads } from './services/draw/rank-threads';
+import { sharedSamplingThreads } from './services/draw/sampling-threads';
 import { seedDemoIfEmpty } from './demo/seed-demo';
 import { countUsers } from './repositories/users';
 
@@ -31,9 +31,9 @@ async function main() {
   const noAccounts = (await countUsers(db)) === 0;
   const deps = createAppDeps({ db, config });
   // The results thread loads while the server starts serving, not when the first analyst waits;
-  // so do the draw's rank threads (they only pay off warm).
+  // so do the sampling threads (rank HMACs, a frame's second part: they only pay off warm).
   deps.results.start();
-  sharedRankThreads();
+  sharedSamplingThreads();
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host });
   keepRequestsOfClosedConnections(server);
   server.once('error', (error: NodeJS.ErrnoException) => {

@@ -13,7 +13,8 @@ import { describeSeedRule } from '../services/draw/seed-rule';
 import { exportDrawCsv } from '../services/draw/draw-export';
 import { publishDraw } from '../services/draw/draw-publish';
 import { verifyDraw } from '../services/draw/draw-verify';
-import { importFrame } from '../services/draw/frame-import';
+import { localFrameFile } from '../services/draw/sampling-threads';
+import { importFrame, localUpload } from '../services/draw/frame-import';
 import { rejectionLines } from '../services/draw/frame-report';
 import { waveNotFound } from '../services/waves/wave-policy';
 import { requireOption, requireYear, type CliCommand } from './command';
@@ -21,7 +22,8 @@ import { requireOption, requireYear, type CliCommand } from './command';
 const LISTED_REJECTIONS = 20;
 
 /** Checks the file can be read, then gives a way to open it (the readers may read it twice). */
-function openInput(file: string | undefined, usage: string): () => fs.ReadStream {
+/** The frame file named on the command line, checked to be a readable file. */
+function inputFile(file: string | undefined, usage: string): string {
   if (!file) throw new UserError(`thiếu tệp khung mẫu. Cách dùng: ${usage}`);
   let stat: fs.Stats;
   try {
@@ -30,7 +32,7 @@ function openInput(file: string | undefined, usage: string): () => fs.ReadStream
     throw new UserError(`không đọc được tệp ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   if (!stat.isFile()) throw new UserError(`${file} không phải là một tệp`);
-  return () => fs.createReadStream(file);
+  return file;
 }
 
 const formatCount = (n: number) => n.toLocaleString('vi-VN');
@@ -69,7 +71,7 @@ export const frameImportCommand: CliCommand = {
     const year = requireYear(values, this.usage);
     const strict = values.strict === true;
     const file = positionals[0];
-    const outcome = await importFrame({ db: ctx.db, dataDir: ctx.config.dataDir }, year, { fileName: path.basename(file ?? ''), bytes: openInput(file, this.usage)(), strict }, ctx.actor);
+    const outcome = await importFrame({ db: ctx.db, dataDir: ctx.config.dataDir }, year, localUpload(inputFile(file, this.usage), strict), ctx.actor);
     if (!outcome.ok) throw outcome.error;
     const { frameImport } = outcome;
     const text = [
@@ -242,8 +244,9 @@ export const drawVerifyCommand: CliCommand = {
   options: { wave: { type: 'string' } },
   async run(ctx, values, positionals) {
     const year = requireYear(values, this.usage);
-    const open = openInput(positionals[0], this.usage);
-    const outcome = await verifyDraw({ db: ctx.db, dataDir: ctx.config.dataDir }, await existingWave(ctx.db, year), open, ctx.actor);
+    // A file on this machine: read by byte range, in two parts at once when large.
+    const frame = localFrameFile(inputFile(positionals[0], this.usage));
+    const outcome = await verifyDraw({ db: ctx.db, dataDir: ctx.config.dataDir }, await existingWave(ctx.db, year), frame, ctx.actor);
     const text = [
       outcome.identical
         ? `Giống hệt (identical): chạy lại lần bốc số ${outcome.drawId} (phương pháp ${outcome.codeVersion}) từ tệp này cho đúng danh sách đã bốc`

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/connect';
@@ -7,7 +6,7 @@ import { findWave, updateWaveSettings } from '../repositories/waves';
 import { commitDraw } from '../services/draw/commitment';
 import { runDraw } from '../services/draw/draw';
 import { publishDraw } from '../services/draw/draw-publish';
-import { importFrame } from '../services/draw/frame-import';
+import { importFrame, localUpload } from '../services/draw/frame-import';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -37,7 +36,7 @@ export async function seedDemoDraw(db: Db, dataDir: string, year: number): Promi
     await updateWaveSettings(trx, year, { ...wave.settings, period: { from: '2023-01-01', to: '2023-12-31' } });
   });
   const file = path.join(here, 'frame-2023-sample.csv');
-  const imported = await importFrame({ db, dataDir }, year, { fileName: 'frame-2023-sample.csv', bytes: fs.createReadStream(file), strict: false }, 'demo');
+  const imported = await importFrame({ db, dataDir }, year, localUpload(file, false), 'demo');
   if (!imported.ok) throw imported.error;
   const { committedAt, lotteryNumber, ...rule } = DEMO_COMMITMENT;
   const terms = { ...rule, allocation: { kind: 'fixed' as const, perUnit: 25 }, reservePercent: 20 };

@@ -1,4 +1,4 @@
-import { compareSamples, sampleLines, type ByteSource } from '../../../sampling';
+import { compareSamples, sampleLines, type ByteSource, type FrameFile } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import { writeTransaction } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
@@ -8,6 +8,7 @@ import { findCurrentDraw, listDrawnLines } from '../../repositories/draws';
 import { commitmentProblems } from './commitment';
 import type { Wave } from '../../repositories/waves';
 import { drawFromFrame } from './draw';
+import { localFrameFile } from './sampling-threads';
 import { frameOptions } from './frame-import';
 import { diskScratch } from '../storage/disk-files';
 import { withSavedCopy } from '../storage/stored-files';
@@ -43,7 +44,7 @@ export interface VerifyOutcome {
  * give the same people, and a changed one shows where it matters. The re-run reads the file
  * outside any transaction; only the audit entry is written.
  */
-export async function verifyDraw(deps: { db: Db; dataDir: string }, wave: Wave, open: () => ByteSource, actor: string | null): Promise<VerifyOutcome> {
+export async function verifyDraw(deps: { db: Db; dataDir: string }, wave: Wave, frame: FrameFile | (() => ByteSource), actor: string | null): Promise<VerifyOutcome> {
   const { db } = deps;
   const year = wave.year;
   const draw = await findCurrentDraw(db, year);
@@ -55,7 +56,7 @@ export async function verifyDraw(deps: { db: Db; dataDir: string }, wave: Wave, 
     ? { ...current, period: rules.period, requirePostalAddress: rules.requirePostalAddress, excludeOrganisations: rules.excludeOrganisations }
     : current;
   const scratch = diskScratch(deps.dataDir);
-  const rerun = await drawFromFrame(open, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent, codeVersion: draw.codeVersion }, scratch.space).finally(
+  const rerun = await drawFromFrame(frame, { ...options, seed: draw.seed, allocation: draw.allocation, reservePercent: draw.reservePercent, codeVersion: draw.codeVersion }, scratch.space).finally(
     () => scratch.discard(),
   );
   const sha256Matches = rerun.sha256 === draw.frameSha256;
@@ -101,5 +102,5 @@ export async function verifyDraw(deps: { db: Db; dataDir: string }, wave: Wave, 
  * since it holds personal data; a copy left by a process that died goes at the next sweep.
  */
 export async function verifyUploadedDraw(deps: { db: Db; dataDir: string }, wave: Wave, upload: ByteSource, actor: string | null): Promise<VerifyOutcome> {
-  return withSavedCopy(deps, wave.year, upload, (open) => verifyDraw(deps, wave, open, actor));
+  return withSavedCopy(deps, wave.year, upload, ({ open, localPath }) => verifyDraw(deps, wave, localPath !== null ? localFrameFile(localPath) : open, actor));
 }

@@ -1,4 +1,4 @@
-import { drawFromIndex, drawIndexServes, drawSample, readDrawIndexHeader, type Allocation, type ByteSource, type DrawOptions, type DrawResult, type ReadProgress, type ScratchSpace } from '../../../sampling';
+import { drawFromIndex, drawIndexServes, drawSample, readDrawIndexHeader, type Allocation, type ByteSource, type DrawOptions, type DrawResult, type FrameFile, type ReadProgress, type ScratchSpace } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import type { Executor } from '../../db/schema';
 import { writeTransaction } from '../../db/unit-of-work';
@@ -14,7 +14,8 @@ import { describeSeedRule, seedFollowingRule, seedTooEarly } from './seed-rule';
 import { assertSameRules, frameOptions } from './frame-import';
 import { diskScratch } from '../storage/disk-files';
 import { openStoredFile, storedFileExists, storedFileRanges } from '../storage/stored-files';
-import { sharedRankThreads } from './rank-threads';
+import { localFrameFile, sharedSamplingThreads } from './sampling-threads';
+import { databaseFileId } from '../storage/database-files';
 import { assertAllowed, waveFor, waveNotFound } from '../waves/wave-policy';
 
 export interface DrawRequest {
@@ -38,9 +39,13 @@ async function asUserError<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** drawSample, its rank HMACs on the rank threads; `scratch` is room for what it writes down (memory when not given: small frames). */
-export async function drawFromFrame(open: () => ByteSource, options: DrawOptions, scratch?: () => ScratchSpace): Promise<DrawResult> {
-  return asUserError(() => drawSample(open, options, scratch, sharedRankThreads().rank));
+/**
+ * drawSample, its rank HMACs on the sampling threads, a frame file on this machine's disk read
+ * in two parts at once when large (localFrameFile); `scratch` is room for what it writes down
+ * (memory when not given: small frames).
+ */
+export async function drawFromFrame(frame: FrameFile | (() => ByteSource), options: DrawOptions, scratch?: () => ScratchSpace): Promise<DrawResult> {
+  return asUserError(() => drawSample(frame, options, scratch, sharedSamplingThreads().rank));
 }
 
 /**
@@ -61,12 +66,14 @@ async function drawFromStoredFrame(
 ): Promise<{ result: DrawResult; readFrom: 'draw-index' | 'frame-file' }> {
   const index = frame.drawIndexFile;
   if (index !== null && (await storedFileExists(db, index)) && drawIndexServes(await asUserError(() => readDrawIndexHeader(openStoredFile(db, index))), options)) {
-    const ranks = sharedRankThreads().rank;
+    const ranks = sharedSamplingThreads().rank;
     return { result: await asUserError(() => drawFromIndex(openStoredFile(db, index), storedFileRanges(db, frame.storedFile), options, ranks)), readFrom: 'draw-index' };
   }
   const scratch = dataDir === undefined ? undefined : diskScratch(dataDir);
   try {
-    return { result: await drawFromFrame(() => openStoredFile(db, frame.storedFile), options, scratch?.space), readFrom: 'frame-file' };
+    const onDisk = databaseFileId(frame.storedFile) === null;
+    const file = onDisk ? localFrameFile(frame.storedFile) : () => openStoredFile(db, frame.storedFile);
+    return { result: await drawFromFrame(file, options, scratch?.space), readFrom: 'frame-file' };
   } finally {
     scratch?.discard();
   }

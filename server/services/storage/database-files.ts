@@ -87,6 +87,7 @@ export async function newDatabaseFile(db: Db, purpose: StoredFilePurpose): Promi
       if (!(await writeTransaction(db, (trx) => finishStoredFile(trx, id, chunks, new Date().toISOString())))) throw gone();
     },
     open: () => readDatabaseFile(db, id),
+    localPath: null,
     async keep(trx) {
       await lockStoredFiles(trx);
       if (!(await keepStoredFile(trx, id))) throw gone();

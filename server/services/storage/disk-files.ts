@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { ByteSource, ReadRanges, ScratchSpace } from '../../../sampling';
+import type { ByteSource, FrameFile, PartReader, ReadRanges, ScratchSpace } from '../../../sampling';
 import type { AfterCommit } from '../../db/unit-of-work';
 import { UserError } from '../../errors';
 import type { NewStoredFile, StoredFilePurpose } from './stored-files';
@@ -57,6 +58,7 @@ export function newDiskFile(dataDir: string, purpose: StoredFilePurpose, year: n
       if (writeError) throw new UserError(`Không lưu được tệp tải lên vào ${folder}: ${(writeError as Error).message}`);
     },
     open: () => fs.createReadStream(partial),
+    localPath: partial,
     async keep() {
       if (purpose === 'verify') throw new Error(`a ${purpose} copy is never kept`);
       fs.renameSync(partial, final);
@@ -119,6 +121,16 @@ export function diskFileRanges(file: string): ReadRanges {
     } finally {
       await handle.close();
     }
+  };
+}
+
+/** A file on this machine's disk as sampling reads it, by byte range and, given `readPart`, in two parts at once (FrameFile). */
+export function diskFrameFile(file: string, readPart?: PartReader): FrameFile {
+  return {
+    size: fs.statSync(file).size,
+    read: (start, end) => (end > start ? fs.createReadStream(file, { start, end: end - 1 }) : Readable.from([])),
+    ranges: diskFileRanges(file),
+    ...(readPart ? { readPart } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export interface NewStoredFile {
   finish(): Promise<void>;
   /** The bytes written, once finished. */
   open(): ByteSource;
+  /** Where those bytes are on this machine's disk, to read by byte range (a file read in parts); null in the database. */
+  readonly localPath: string | null;
   /**
    * Inside the transaction that records it: from its commit on the file stays until a record
    * stops referring to it. Returns the reference to record.
@@ -43,12 +45,17 @@ export async function newStoredFile(deps: { db: Db; dataDir: string }, purpose: 
  * deletes it whatever happens. Since it holds personal data, a copy left by a process that died
  * is deleted by the next sweep (sweepStoredFiles).
  */
-export async function withSavedCopy<T>(deps: { db: Db; dataDir: string }, year: number, upload: ByteSource, work: (open: () => ByteSource) => Promise<T>): Promise<T> {
+export async function withSavedCopy<T>(
+  deps: { db: Db; dataDir: string },
+  year: number,
+  upload: ByteSource,
+  work: (saved: { open: () => ByteSource; localPath: string | null }) => Promise<T>,
+): Promise<T> {
   const file = await newStoredFile(deps, 'verify', year);
   try {
     for await (const chunk of upload) await file.write(chunk);
     await file.finish();
-    return await work(() => file.open());
+    return await work({ open: () => file.open(), localPath: file.localPath });
   } finally {
     await file.discard();
   }

@@ -1,2 +1,2 @@
 require('tsx/cjs/api').register();
-require('./rank-worker.ts');
+require('./sampling-worker.ts');
