@@ -217,7 +217,7 @@ describe('scanFrame in two parts', () => {
     expect(scan.report.rowsRead).toBe(300);
   });
 
-  it('reads small files, UTF-16 files and files without a thread for the second part whole', async () => {
+  it('reads small and very large files, UTF-16 files and files without a thread for the second part whole', async () => {
     const text = csv(Array.from({ length: 100 }, (_, i) => row({ code: `S${i}` })));
     let calls = 0;
     const counting: PartReader = (task, log, onProgress) => {
@@ -226,6 +226,9 @@ describe('scanFrame in two parts', () => {
     };
     const small = { ...partedFile(text, 512, counting), partsFromBytes: undefined };
     expect(await findSplit(small)).toBeNull();
+    const large = { ...partedFile(text, 512, counting), partsUpToBytes: Buffer.byteLength(text) - 1 };
+    expect(await findSplit(large)).toBeNull();
+    expect(await findSplit({ ...large, partsUpToBytes: undefined })).not.toBeNull();
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     expect(await findSplit(partedFile(utf16, 512, counting))).toBeNull();
     const { readPart: _none, ...alone } = partedFile(text);

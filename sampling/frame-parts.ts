@@ -29,6 +29,13 @@ import type { ByteSource, FrameOptions, ImportReport, ScratchSpace } from './typ
 
 /** Below this size a file is read whole on one thread: starting the second would cost about what it saves. */
 export const PARTS_FROM_BYTES = 8 << 20;
+/**
+ * Above this size (about 2.4 million rows of a one-stop export) a file is read whole on one
+ * thread too: a second parser's memory, with the tables of that many rows, would pass the
+ * 300 MB a read may take (bench/README.md, eighth session). Time matters less than a bound on
+ * memory for the rare file this large.
+ */
+export const PARTS_UP_TO_BYTES = 512 << 20;
 /** Bytes looked at around the middle of the file for a line break to split at. */
 const SPLIT_WINDOW = 64 * 1024;
 /** Lines on each side of the split that must look whole (findSplit). */
@@ -47,6 +54,8 @@ export interface FrameFile {
   readPart?: PartReader;
   /** Files smaller than this are read whole on this thread (default PARTS_FROM_BYTES; tests set it low). */
   partsFromBytes?: number;
+  /** Files larger than this are read whole on this thread (default PARTS_UP_TO_BYTES). */
+  partsUpToBytes?: number;
 }
 
 export function isFrameFile(input: ByteSource | FrameFile): input is FrameFile {
@@ -117,12 +126,12 @@ async function readBytes(file: FrameFile, start: number, end: number): Promise<U
 /**
  * Where to split the file: the start of a line near the middle such that it and the lines
  * around it each hold an even number of quote characters (a line break inside a quoted cell has
- * an odd count on the cell's first and last lines), or null when the file is read whole (small,
- * UTF-16, no such line). Only a cell of more than SPLIT_QUIET_LINES quiet lines can fool it, and
+ * an odd count on the cell's first and last lines), or null when the file is read whole (small
+ * or very large, UTF-16, no such line). Only a cell of more than SPLIT_QUIET_LINES quiet lines can fool it, and
  * the first part's reader then finds out.
  */
 export async function findSplit(file: FrameFile): Promise<number | null> {
-  if (file.readPart === undefined || file.size < (file.partsFromBytes ?? PARTS_FROM_BYTES)) return null;
+  if (file.readPart === undefined || file.size < (file.partsFromBytes ?? PARTS_FROM_BYTES) || file.size > (file.partsUpToBytes ?? PARTS_UP_TO_BYTES)) return null;
   const head = await readBytes(file, 0, 2);
   // UTF-16 has no byte-wise line breaks; the one reader says what it says of other files.
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return null;
@@ -165,7 +174,10 @@ export class ReadInParts {
   partDedupBytes = 0;
   /** Set once the second part is merged: its log, to replay after the first's, and the whole file's SHA-256. */
   merged: { log: RowLogPart; sha256: string } | null = null;
+  /** The other thread's read, once started; dropped once merged, so that what it found (its codes) is not kept through the replay. */
   #part: Promise<FramePart> | null = null;
+  #started = false;
+  #settled: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly file: FrameFile & { readPart: PartReader },
@@ -188,13 +200,14 @@ export class ReadInParts {
   async *source(): AsyncGenerator<Uint8Array> {
     for await (const chunk of this.file.read(0, this.at)) {
       yield chunk;
-      if (this.#part === null && this.reader.partHeader?.encoding === 'utf-8') this.#start(this.reader.partHeader);
+      if (!this.#started && this.reader.partHeader?.encoding === 'utf-8') this.#start(this.reader.partHeader);
     }
     if (this.#part !== null && this.reader.pendingChars === 0) {
       // The other thread is likely still reading: this one hashes the rest meanwhile.
       const hashed = this.how.hash.copy();
       for await (const chunk of this.file.read(this.at, this.file.size)) hashed.update(chunk);
       const part = await this.#part;
+      this.#part = null;
       if (part.fatal === undefined) {
         await this.#merge(part);
         this.merged!.sha256 = hashed.digest('hex');
@@ -209,17 +222,19 @@ export class ReadInParts {
 
   /** Settles once the other thread is done: a part not used may still be reading when the source ends. */
   async settled(): Promise<void> {
-    await this.#part;
+    await this.#settled;
   }
 
   #start(header: PartHeader): void {
     const { onProgress: _onProgress, ...options } = this.how.options;
     const task: FramePartTask = { start: this.at, end: this.file.size, header, options, positions: this.how.positions };
+    this.#started = true;
     this.#part = this.file.readPart(task, this.how.logSpace, (rows, bytes) => {
       this.partRows = rows;
       this.partBytes = bytes;
       this.how.onPartProgress();
     });
+    this.#settled = this.#part.then(() => undefined);
   }
 
   async #merge(part: FramePart): Promise<void> {

@@ -129,7 +129,8 @@ export class SamplingThreads {
     // Kept alive until it is ready (so awaiting ready() alone, as a command may, is not cut short),
     // then only while it holds work (idle). Node refs a worker again when a 'message' listener is
     // added, so the unref must come after the listener, not at creation.
-    const worker = new Worker(new URL('./sampling-worker-start.cjs', import.meta.url));
+    // A small young generation: a frame part's parser makes garbage fast, and 300 MB is the whole read's budget.
+    const worker = new Worker(new URL('./sampling-worker-start.cjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     const thread: Thread = { worker, ready: false, failed: false, waiting: new Map(), parts: new Map() };
     let settle!: () => void;
     started.push(new Promise((resolve) => (settle = resolve)));
