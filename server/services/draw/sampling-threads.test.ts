@@ -90,9 +90,9 @@ describe('SamplingThreads', () => {
     fs.writeFileSync(file, '\uFEFF' + rows.join('\r\n') + '\r\n');
     const units = [{ code: 'CMO', name: 'Sở Công Thương' }, { code: 'LXU', name: 'Phường Long Xuyên' }];
     const request = { seed: 'hai phần 2025', allocation: { kind: 'fixed' as const, perUnit: 2000 }, reservePercent: 0 };
+    // Not awaited ready, as a command starting its first read: the part waits for the worker.
     const threads = new SamplingThreads(1);
     try {
-      await threads.ready();
       const outcomes: (string | undefined)[] = [];
       const watching: PartReader = async (task, log, onProgress) => {
         const part = await threads.partReader(file)!(task, log, onProgress);

@@ -107,9 +107,11 @@ export class SamplingThreads {
    */
   partReader(path: string): PartReader | undefined {
     if (this.#threads.length === 0) return undefined;
-    return (task, log, onProgress) => {
+    return async (task, log, onProgress) => {
+      // A command's first read may come before its worker is ready: the part waits for it (the first part reads on meanwhile).
+      await this.#started;
       const thread = this.#threads.find((t) => t.ready && !t.failed && t.parts.size === 0 && t.waiting.size === 0);
-      if (!thread) return Promise.resolve(notRead('no free worker'));
+      if (!thread) return notRead('no free worker');
       const id = this.#nextId++;
       return new Promise((resolve) => {
         thread.parts.set(id, { log, onProgress, resolve });
