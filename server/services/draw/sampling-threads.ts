@@ -14,8 +14,9 @@
  *
  * A worker takes ~0.3 s of CPU to start under tsx and its first batches run unoptimised, which
  * is what a million-row draw would gain from it, so the server keeps one set for its lifetime
- * (sharedSamplingThreads, started at boot, warmed before it says it is ready; idle, a worker keeps
- * ~30 MB and no CPU, and never keeps the process alive).
+ * (sharedSamplingThreads, started at boot, warmed before it says it is ready; until then it keeps
+ * the process alive, as it does while it holds work; otherwise, idle, a worker keeps ~30 MB and
+ * no CPU, and never keeps the process alive).
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
