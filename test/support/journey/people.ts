@@ -11,8 +11,26 @@ export function prepareArtifacts(): void {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }
 
+/**
+ * A screenshot for a person to look at, not an assertion. Chromium now and then refuses to
+ * capture a full page on a loaded machine ("Unable to capture screenshot", seen once in CI on
+ * 2 December); it is asked once more after a moment, then the journey goes on without that image.
+ */
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.screenshot({ path: file, fullPage: true });
+      return;
+    } catch (error) {
+      if (!String(error).includes('Unable to capture screenshot')) throw error;
+      if (attempt === 2) {
+        fs.writeFileSync(`${file}.missing.txt`, `Chromium could not capture this screenshot: ${String(error)}\n`);
+        return;
+      }
+      await page.waitForTimeout(500);
+    }
+  }
 }
 
 /** A desk computer: what administrators, clerks, supervisors and analysts work on. */
