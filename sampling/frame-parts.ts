@@ -6,8 +6,8 @@
  *
  * Nothing about the result may depend on the split:
  *   - the split is only a guess (a line break whose neighbour lines each hold an even number
- *     of quotes, so unlikely to be inside a quoted cell); this thread's reader confirms it, by standing at the start of
- *     a record once it has read up to it. If it does not, or if the second part fails in any
+ *     of quotes, so unlikely to be inside a quoted cell); this thread's reader confirms it, by
+ *     standing at the start of a record once it has read up to it. If it does not, or if the second part fails in any
  *     way, this thread reads the second part itself, as if nothing had been tried;
  *   - the second part's rows are numbered after the first part's, and its logged positions are
  *     positions in the whole file;
@@ -75,7 +75,7 @@ export interface FramePartTask {
 
 /** What reading a part found, besides its log (plain data: it is posted back). */
 export interface FramePart {
-  fatal?: string;
+  fatal?: undefined;
   /** Records read, blank ones included: the part's row numbers start after the first part's. */
   records: number;
   /** Rows read and those refused during the read, numbered within the part. */
@@ -92,21 +92,24 @@ export interface FramePart {
   numbersAfter: [number, NumberSeen[]][];
 }
 
+/** A part read, or why it was not (the first part's reader then reads it itself). */
+export type PartOutcome = FramePart | { fatal: string };
+
 /**
  * Reads a part on another thread: readFramePart there, over bytes [task.start, task.end) of the
  * file, its log written here into `log`, in order, before it resolves; told how far the part has
  * got. Resolves with `fatal` (never rejects) when the part cannot be read there, so that this
  * thread reads it instead.
  */
-export type PartReader = (task: FramePartTask, log: ScratchSpace, onProgress: (rows: number, bytes: number) => void) => Promise<FramePart>;
+export type PartReader = (task: FramePartTask, log: ScratchSpace, onProgress: (rows: number, bytes: number) => void) => Promise<PartOutcome>;
 
 /** What the other thread runs: reads the part as the one pass reads a file, its log into `log`. */
-export async function readFramePart(input: ByteSource, task: FramePartTask, log: ScratchSpace, onProgress?: (rows: number, bytes: number) => void): Promise<FramePart> {
+export async function readFramePart(input: ByteSource, task: FramePartTask, log: ScratchSpace, onProgress?: (rows: number, bytes: number) => void): Promise<PartOutcome> {
   const reader = new FrameReader(task.options, log, task.start);
   const end = await readPass(input, reader, { positions: task.positions, part: task.header, onChunk: onProgress });
   reader.log.flush();
+  if (end.fatal !== undefined) return { fatal: end.fatal };
   return {
-    ...(end.fatal !== undefined ? { fatal: end.fatal } : {}),
     records: reader.records,
     report: reader.report,
     codes: reader.dossiers.entries(),
@@ -127,8 +130,8 @@ async function readBytes(file: FrameFile, start: number, end: number): Promise<U
  * Where to split the file: the start of a line near the middle such that it and the lines
  * around it each hold an even number of quote characters (a line break inside a quoted cell has
  * an odd count on the cell's first and last lines), or null when the file is read whole (small
- * or very large, UTF-16, no such line). Only a cell of more than SPLIT_QUIET_LINES quiet lines can fool it, and
- * the first part's reader then finds out.
+ * or very large, UTF-16, no such line). Only a cell of more than SPLIT_QUIET_LINES quiet lines
+ * can fool it, and the first part's reader then finds out.
  */
 export async function findSplit(file: FrameFile): Promise<number | null> {
   if (file.readPart === undefined || file.size < (file.partsFromBytes ?? PARTS_FROM_BYTES) || file.size > (file.partsUpToBytes ?? PARTS_UP_TO_BYTES)) return null;
@@ -175,7 +178,7 @@ export class ReadInParts {
   /** Set once the second part is merged: its log, to replay after the first's, and the whole file's SHA-256. */
   merged: { log: RowLogPart; sha256: string } | null = null;
   /** The other thread's read, once started; dropped once merged, so that what it found (its codes) is not kept through the replay. */
-  #part: Promise<FramePart> | null = null;
+  #part: Promise<PartOutcome> | null = null;
   #started = false;
   #settled: Promise<unknown> = Promise.resolve();
 

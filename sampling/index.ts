@@ -1,5 +1,5 @@
 export { scanFrame } from './frame';
-export { readFramePart, PARTS_FROM_BYTES, type FrameFile, type FramePart, type FramePartTask, type PartReader } from './frame-parts';
+export { readFramePart, PARTS_FROM_BYTES, type FrameFile, type FramePart, type FramePartTask, type PartOutcome, type PartReader } from './frame-parts';
 export { allocate, withVersion } from './allocate';
 export { fold, removeAccents } from './text';
 export { sampleLines, compareSamples, SAMPLING_CODE_VERSION, SAMPLING_CODE_VERSIONS, SAMPLING_METHOD, type DrawRequest } from './draw';

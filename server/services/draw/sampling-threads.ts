@@ -21,7 +21,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { diskFrameFile } from '../storage/disk-files';
-import { rankMessages, type BatchRanker, type FrameFile, type FramePart, type FramePartTask, type PartReader, type ScratchSpace } from '../../../sampling';
+import { rankMessages, type BatchRanker, type FrameFile, type FramePartTask, type PartOutcome, type PartReader, type ScratchSpace } from '../../../sampling';
 
 export interface RankTask {
   id: number;
@@ -45,13 +45,13 @@ export interface PartTask {
 }
 
 /** From a worker reading a part: a chunk of its log, how far it has got, or what it found (last). */
-export type PartReply = { id: number; log: Uint8Array } | { id: number; progress: [rows: number, bytes: number] } | { id: number; part: FramePart };
+export type PartReply = { id: number; log: Uint8Array } | { id: number; progress: [rows: number, bytes: number] } | { id: number; part: PartOutcome };
 
 interface WaitingPart {
   log: ScratchSpace;
   failed?: unknown;
   onProgress: (rows: number, bytes: number) => void;
-  resolve: (part: FramePart) => void;
+  resolve: (part: PartOutcome) => void;
 }
 
 /** Batches a worker holds at once: one being ranked, one waiting, so it never idles between messages. */
@@ -65,10 +65,6 @@ interface Thread {
   parts: Map<number, WaitingPart>;
 }
 
-/** What a part that is not read on a worker resolves with: the event loop reads it instead. */
-function notRead(why: string): FramePart {
-  return { fatal: why, records: 0, report: null!, codes: new Int32Array(0), dedupBytes: 0, repeated: [], noIdCandidates: null, numbersAfter: [] };
-}
 
 export class SamplingThreads {
   readonly #threads: Thread[];
@@ -112,7 +108,7 @@ export class SamplingThreads {
       // A command's first read may come before its worker is ready: the part waits for it (the first part reads on meanwhile).
       await this.#started;
       const thread = this.#threads.find((t) => t.ready && !t.failed && t.parts.size === 0 && t.waiting.size === 0);
-      if (!thread) return notRead('no free worker');
+      if (!thread) return { fatal: 'no free worker' };
       const id = this.#nextId++;
       return new Promise((resolve) => {
         thread.parts.set(id, { log, onProgress, resolve });
@@ -164,7 +160,7 @@ export class SamplingThreads {
         part.onProgress(...reply.progress);
       } else {
         thread.parts.delete(reply.id);
-        part.resolve(part.failed === undefined ? reply.part : notRead(`log not kept: ${String(part.failed)}`));
+        part.resolve(part.failed === undefined ? reply.part : { fatal: `log not kept: ${String(part.failed)}` });
         idle();
       }
     });
@@ -174,7 +170,7 @@ export class SamplingThreads {
       // Its batches are ranked here: the draw goes on, a little slower.
       if (!this.#closed) for (const { task, resolve } of thread.waiting.values()) resolve(rankMessages(task.seed, task.data, task.starts, task.ends, task.count));
       thread.waiting.clear();
-      for (const part of thread.parts.values()) part.resolve(notRead('worker lost'));
+      for (const part of thread.parts.values()) part.resolve({ fatal: 'worker lost' });
       thread.parts.clear();
     };
     worker.on('error', lost);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { readFramePart } from '../../../sampling';
+import { readFramePart, type PartOutcome } from '../../../sampling';
 import { rankMessages } from '../../../sampling/sha256';
 import type { PartReply, PartTask, RankReply, RankTask } from './sampling-threads';
 
@@ -36,7 +36,7 @@ async function readPart({ id, path, task }: PartTask): Promise<void> {
       told = bytes;
       post({ id, progress: [rows, bytes] });
     },
-  ).catch((error: unknown) => ({ fatal: `part not read: ${String(error)}` }) as Awaited<ReturnType<typeof readFramePart>>);
+  ).catch((error: unknown): PartOutcome => ({ fatal: `part not read: ${String(error)}` }));
   const transfer = part.fatal === undefined ? [part.codes.buffer as ArrayBuffer, ...(part.noIdCandidates ? [part.noIdCandidates.buffer as ArrayBuffer] : [])] : [];
   post({ id, part }, transfer);
 }
