@@ -24,6 +24,12 @@ const VERIFY_COPY = /\.(\d+)\.csv$/;
 // Scratch files of a frame's read (a row log, a draw index to draw from) live only during it.
 const SCRATCH_FILE = /\.(\d+)\.tmp$/;
 const SCRATCH_FOLDER = 'scratch';
+/**
+ * Bytes a stored file's writer takes before its caller waits for the disk. With the stream's
+ * default (16 KiB), each 64 KiB chunk of an upload waited for its own write before being read,
+ * so the disk's time was added to the reading's instead of overlapping it.
+ */
+const WRITE_AHEAD_BYTES = 8 << 20;
 
 // A draw index lives beside its frame: kept, swept and deleted by the same rules.
 const folders: Record<StoredFilePurpose, string> = { frame: 'frames', 'draw-index': 'frames', verify: 'verify' };
@@ -44,18 +50,21 @@ export function newDiskFile(dataDir: string, purpose: StoredFilePurpose, year: n
   const name = `${year}-${Date.now()}-${randomBytes(6).toString('hex')}`;
   const final = path.join(folder, `${name}${extensions[purpose]}`);
   const partial = purpose === 'verify' ? path.join(folder, `${name}.${process.pid}.csv`) : `${final}.${process.pid}.partial`;
-  const out = fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 });
+  const out = fs.createWriteStream(partial, { flags: 'wx', mode: 0o600, highWaterMark: WRITE_AHEAD_BYTES });
   let writeError: Error | null = null;
   out.on('error', (error) => (writeError = error));
+  // The same answer whether the disk fails on a chunk or on the last bytes, which with writing
+  // ahead are often written only after the reading has moved on.
+  const refusal = (error: Error) => new UserError(`Không lưu được tệp tải lên vào ${folder}${diskFull(error) ? ' (ổ đĩa đã đầy hoặc tệp vượt giới hạn dung lượng của máy chủ)' : ''}: ${error.message}`);
   return {
     async write(chunk) {
-      if (writeError) throw writeError;
-      if (!out.write(chunk)) await once(out, 'drain');
+      if (writeError) throw refusal(writeError);
+      if (!out.write(chunk)) await once(out, 'drain').catch((error: Error) => Promise.reject(refusal(error)));
     },
     async finish() {
       if (!out.writableEnded) out.end();
       await finished(out).catch((error: Error) => (writeError ??= error));
-      if (writeError) throw new UserError(`Không lưu được tệp tải lên vào ${folder}: ${(writeError as Error).message}`);
+      if (writeError) throw refusal(writeError);
     },
     open: () => fs.createReadStream(partial),
     localPath: partial,
@@ -100,6 +109,11 @@ export function diskScratch(dataDir: string): { space: () => ScratchSpace; disca
       }
     },
   };
+}
+
+function diskFull(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT';
 }
 
 export function openDiskFile(file: string): ByteSource {
