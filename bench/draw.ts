@@ -38,7 +38,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, 
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { createHash } from 'node:crypto';
-import { drawFromIndex, drawSample, scanFrame, type DrawIndexSink, type DrawOptions, type DrawResult, type UnitRef } from '../sampling/index';
+import { drawFromIndex, drawSample, scanFrame, type DrawIndexSink, type DrawOptions, type DrawResult, type ReadProgress, type UnitRef } from '../sampling/index';
 import { migrateToLatest, openDatabase } from '../server/db/connect';
 import { runDraw } from '../server/services/draw/draw';
 import { localFrameFile, sharedSamplingThreads } from '../server/services/draw/sampling-threads';
@@ -177,11 +177,16 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
   let rows = 0;
   let dedupBytes = 0;
   let result = '';
+  // When the read (both parts, merged) ended and the replay began: the import says so (pass 2).
+  let readMs = 0;
+  const onProgress = (progress: ReadProgress) => {
+    if (progress.pass === 2 && readMs === 0) readMs = performance.now() - start;
+  };
   if (importing) {
     const { db, dataDir } = server!;
     // The command line's import (a local file: stored whole, then read in two parts) or the page's (an upload read as it comes).
     const upload = phase === 'server-import' ? localUpload(path, false) : { fileName: 'frame.csv', bytes: createReadStream(path), strict: false };
-    const outcome = await importFrame({ db, dataDir }, 2023, upload, 'bench');
+    const outcome = await importFrame({ db, dataDir }, 2023, upload, 'bench', onProgress);
     if (!outcome.ok) throw outcome.error;
     rows = outcome.frameImport.report.rowsRead;
   } else if (phase === 'server-draw') {
@@ -218,7 +223,7 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
   } else if (phase === 'draw' || phase === 'draw-stream') {
     // `draw verify` reads the file in two parts (a local file, or the saved copy of an upload); before, as one stream.
     const frame = phase === 'draw' ? localFrameFile(path) : () => createReadStream(path);
-    const drawn = await drawSample(frame, DRAW, scratch.space, sharedSamplingThreads().rank);
+    const drawn = await drawSample(frame, { ...DRAW, onProgress }, scratch.space, sharedSamplingThreads().rank);
     rows = drawn.report.rowsRead;
     dedupBytes = drawn.dedupBytes;
     result = fingerprint(drawn);
@@ -246,11 +251,13 @@ async function runPhase(phase: Phase, path: string): Promise<void> {
   rmSync(`${OUT}scratch-${process.pid}`, { recursive: true, force: true });
   await server?.db.destroy();
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  process.stdout.write(JSON.stringify({ ms, cpuMs, rows, dedupBytes, result, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, readMs, cpuMs, rows, dedupBytes, result, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }
 
 interface Measure {
   seconds: number;
+  /** Of which the read itself, up to the replay (0 for phases that do not say). */
+  readSeconds: number;
   cpuSeconds: number;
   peakRssMb: number;
   rows: number;
@@ -258,14 +265,14 @@ interface Measure {
   result: string;
 }
 
-function runOnce(phase: Phase, path: string): { seconds: number; cpuSeconds: number; rssMb: number; rows: number; dedupBytes: number; result: string } {
+function runOnce(phase: Phase, path: string): { seconds: number; readSeconds: number; cpuSeconds: number; rssMb: number; rows: number; dedupBytes: number; result: string } {
   const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', phase, path], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
   if (child.status !== 0) throw new Error(`phase ${phase} failed: ${child.stderr}`);
-  const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; cpuMs: number; maxRssMb: number; rows: number; dedupBytes: number; result: string };
-  return { seconds: out.ms / 1000, cpuSeconds: out.cpuMs / 1000, rssMb: out.maxRssMb, rows: out.rows, dedupBytes: out.dedupBytes, result: out.result };
+  const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; readMs: number; cpuMs: number; maxRssMb: number; rows: number; dedupBytes: number; result: string };
+  return { seconds: out.ms / 1000, readSeconds: out.readMs / 1000, cpuSeconds: out.cpuMs / 1000, rssMb: out.maxRssMb, rows: out.rows, dedupBytes: out.dedupBytes, result: out.result };
 }
 
 /** Every phase once per round, so load changes on a shared machine hit all phases alike. */
@@ -278,6 +285,7 @@ function measure(phases: Phase[], path: string): Map<Phase, Measure> {
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
       const measure: Measure = {
         seconds: median(list.map((r) => r.seconds)),
+        readSeconds: median(list.map((r) => r.readSeconds)),
         cpuSeconds: median(list.map((r) => r.cpuSeconds)),
         result: list[0].result,
         peakRssMb: Math.max(...list.map((r) => r.rssMb)),
@@ -343,6 +351,13 @@ async function main(): Promise<void> {
       const m = measures.get(phase)!;
       const perRow = m.dedupBytes > 0 ? (m.dedupBytes / m.rows).toFixed(1) : '';
       console.log(row([label, m.seconds.toFixed(2), (mb / m.seconds).toFixed(0), `${(m.seconds / base).toFixed(2)}×`, m.cpuSeconds.toFixed(2), m.peakRssMb.toFixed(0), perRow], widths));
+    }
+    // The floor of the design: the read alone (the second part ends within it), before the replay.
+    const split = chosen.filter(([, p]) => measures.get(p)!.readSeconds > 0);
+    if (split.length > 0) console.log('\nwhere the time goes: the read (up to the replay), then the replay, the draw index and the rest');
+    for (const [label, phase] of split) {
+      const m = measures.get(phase)!;
+      console.log(`${label.padEnd(widths[0])}  read ${m.readSeconds.toFixed(2)} s (${(m.readSeconds / base).toFixed(2)}× (a)), then ${(m.seconds - m.readSeconds).toFixed(2)} s`);
     }
     if (measures.has('draw') && measures.has('draw-index')) {
       const fromFile = measures.get('draw')!.result;
