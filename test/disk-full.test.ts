@@ -19,8 +19,8 @@ import { openDatabase } from '../server/db/connect';
 
 const DEMO = path.resolve(import.meta.dirname, '../server/demo');
 const ROOT = path.resolve(import.meta.dirname, '..');
-// In 512-byte blocks: 2 MiB, well above the database, well below the frame.
-const FILE_SIZE_LIMIT_BLOCKS = 4096;
+// bash's `ulimit -f` counts 1024-byte blocks: 3 MiB, well above the database, well below the frame.
+const FILE_SIZE_LIMIT_KIB = 3072;
 
 let dir: string;
 let file: string;
@@ -35,9 +35,9 @@ function bigFrame(): string {
   return out;
 }
 
-/** A repository entry and its arguments in a process of its own whose files may not grow past FILE_SIZE_LIMIT_BLOCKS. */
+/** A repository entry and its arguments in a process of its own whose files may not grow past FILE_SIZE_LIMIT_KIB. */
 function runWithSmallDisk(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const command = `ulimit -f ${FILE_SIZE_LIMIT_BLOCKS}; exec "$0" --import tsx "$@"`;
+  const command = `ulimit -f ${FILE_SIZE_LIMIT_KIB}; exec "$0" --import tsx "$@"`;
   const child = spawn('bash', ['-c', command, process.execPath, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: file }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -74,7 +74,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('a disk that fills up during an import', { timeout: 60_000 }, () => {
   it('from the command line (a local file, stored whole first): stops with a clear message, records nothing and leaves no copy', async () => {
     const frame = bigFrame();
-    expect(fs.statSync(frame).size).toBeGreaterThan(FILE_SIZE_LIMIT_BLOCKS * 512 * 2);
+    expect(fs.statSync(frame).size).toBeGreaterThan(FILE_SIZE_LIMIT_KIB * 1024 * 2);
 
     const { code, stderr } = await runWithSmallDisk('server/cli.ts', 'frame', 'import', '--wave', '2023', frame);
 
@@ -94,5 +94,27 @@ describe('a disk that fills up during an import', { timeout: 60_000 }, () => {
     expect(answer.thrown).toBe('UserError');
     expect(answer.message).toContain(REFUSAL());
     await expectNothingLeft();
+  });
+  it('the read’s scratch space (its row log) refuses the same way, and leaves no file', async () => {
+    // Written synchronously as the read goes: the failure is the write's own error, thrown to the read.
+    const script = `
+      const { diskScratch } = await import('./server/services/storage/disk-files.ts');
+      const scratch = diskScratch(process.argv[1]);
+      try {
+        const space = scratch.space();
+        for (let i = 0; i < 8; i++) space.write(new Uint8Array(1 << 20));
+        console.log(JSON.stringify({ thrown: null }));
+      } catch (error) {
+        console.log(JSON.stringify({ thrown: error.constructor.name, message: error.message }));
+      } finally {
+        scratch.discard();
+      }`;
+
+    const { stdout, stderr } = await runWithSmallDisk('--eval', script, dir);
+
+    const answer = JSON.parse(stdout.trim().split('\n').pop() ?? stderr) as { thrown: string | null; message: string };
+    expect(answer.thrown).toBe('UserError');
+    expect(answer.message).toContain(`Không ghi được tệp tạm của lần đọc vào ${path.join(dir, 'scratch')} (ổ đĩa đã đầy hoặc tệp vượt giới hạn dung lượng của máy chủ)`);
+    expect(fs.readdirSync(path.join(dir, 'scratch'))).toEqual([]);
   });
 });

@@ -55,7 +55,7 @@ export function newDiskFile(dataDir: string, purpose: StoredFilePurpose, year: n
   out.on('error', (error) => (writeError = error));
   // The same answer whether the disk fails on a chunk or on the last bytes, which with writing
   // ahead are often written only after the reading has moved on.
-  const refusal = (error: Error) => new UserError(`Không lưu được tệp tải lên vào ${folder}${diskFull(error) ? ' (ổ đĩa đã đầy hoặc tệp vượt giới hạn dung lượng của máy chủ)' : ''}: ${error.message}`);
+  const refusal = (error: Error) => diskRefusal('Không lưu được tệp tải lên vào', folder, error);
   return {
     async write(chunk) {
       if (writeError) throw refusal(writeError);
@@ -97,7 +97,11 @@ export function diskScratch(dataDir: string): { space: () => ScratchSpace; disca
       files.push({ file, fd });
       return {
         write(bytes) {
-          for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
+          try {
+            for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
+          } catch (error) {
+            throw diskRefusal('Không ghi được tệp tạm của lần đọc vào', folder, error as Error);
+          }
         },
         read: () => fs.createReadStream(file, { highWaterMark: 1 << 20 }),
       };
@@ -111,9 +115,11 @@ export function diskScratch(dataDir: string): { space: () => ScratchSpace; disca
   };
 }
 
-function diskFull(error: Error): boolean {
+/** What a failed write of the data folder tells the administrator: what could not be written where, and a full disk said so. */
+function diskRefusal(what: string, folder: string, error: Error): UserError {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT';
+  const full = code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT';
+  return new UserError(`${what} ${folder}${full ? ' (ổ đĩa đã đầy hoặc tệp vượt giới hạn dung lượng của máy chủ)' : ''}: ${error.message}`);
 }
 
 export function openDiskFile(file: string): ByteSource {
