@@ -12,9 +12,10 @@ import { openDatabase } from '../server/db/connect';
  * written ahead of the reading (server/services/storage/disk-files.ts), so the failure often
  * reaches the import only after it has read further; it must read the same.
  *
- * The disk is made to fail for real: the command runs in its own process with a limit on the
- * size of any file it writes (`ulimit -f`), so writing the frame's copy fails with EFBIG, as
- * ENOSPC would on a full disk, while the database (smaller) is written as usual.
+ * The disk is made to fail for real: each case runs in its own process with a limit on the
+ * size of any file it writes (`ulimit -f`), so writing the frame's copy (or the read's scratch
+ * file) fails with EFBIG, as ENOSPC would on a full disk, while the database (smaller) is
+ * written as usual.
  */
 
 const DEMO = path.resolve(import.meta.dirname, '../server/demo');
@@ -44,6 +45,13 @@ function runWithSmallDisk(...args: string[]): Promise<{ code: number | null; std
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The JSON line an entry printed last (its answer); the process's stderr in the failure message when there is none. */
+function answerOf(run: { stdout: string; stderr: string }): { thrown?: string | null; message: string } {
+  const line = run.stdout.trim().split('\n').pop();
+  if (!line) throw new Error(`no answer printed: ${run.stderr}`);
+  return JSON.parse(line) as { thrown?: string | null; message: string };
 }
 
 const REFUSAL = () => `Không lưu được tệp tải lên vào ${path.join(dir, 'frames')} (ổ đĩa đã đầy hoặc tệp vượt giới hạn dung lượng của máy chủ)`;
@@ -87,14 +95,15 @@ describe('a disk that fills up during an import', { timeout: 60_000 }, () => {
   it('from the page (an upload read as it arrives): the same refusal, nothing recorded, no copy left', async () => {
     const frame = bigFrame();
 
-    const { code, stdout, stderr } = await runWithSmallDisk('test/support/upload-import-entry.ts', file, frame);
+    const run = await runWithSmallDisk('test/support/upload-import-entry.ts', file, frame);
 
-    expect(code, stderr).toBe(0);
-    const answer = JSON.parse(stdout.trim().split('\n').pop()!) as { thrown?: string; message: string };
+    expect(run.code, run.stderr).toBe(0);
+    const answer = answerOf(run);
     expect(answer.thrown).toBe('UserError');
     expect(answer.message).toContain(REFUSAL());
     await expectNothingLeft();
   });
+
   it('the read’s scratch space (its row log) refuses the same way, and leaves no file', async () => {
     // Written synchronously as the read goes: the failure is the write's own error, thrown to the read.
     const script = `
@@ -110,9 +119,7 @@ describe('a disk that fills up during an import', { timeout: 60_000 }, () => {
         scratch.discard();
       }`;
 
-    const { stdout, stderr } = await runWithSmallDisk('--eval', script, dir);
-
-    const answer = JSON.parse(stdout.trim().split('\n').pop() ?? stderr) as { thrown: string | null; message: string };
+    const answer = answerOf(await runWithSmallDisk('--eval', script, dir));
     expect(answer.thrown).toBe('UserError');
     expect(answer.message).toContain(`Không ghi được tệp tạm của lần đọc vào ${path.join(dir, 'scratch')} (ổ đĩa đã đầy hoặc tệp vượt giới hạn dung lượng của máy chủ)`);
     expect(fs.readdirSync(path.join(dir, 'scratch'))).toEqual([]);
