@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ImportReport } from '../../sampling';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/unit-of-work';

@@ -1,4 +1,4 @@
-import type { ByteSource, ReadRanges } from '../../../sampling';
+import type { ReadRanges } from '../../../sampling';
 import type { Db } from '../../db/connect';
 import { lockStoredFiles } from '../../db/dialect';
 import type { Executor } from '../../db/schema';
