@@ -293,6 +293,8 @@ export interface StoredFileChunkTable {
 export interface ResultsVersionTable {
   wave_year: number;
   version: number;
+  /** Added by 2026-12-02T19-00-tally-resets: changes that make a kept pass over the responses start over. */
+  tally_resets: Generated<number>;
 }
 
 /**

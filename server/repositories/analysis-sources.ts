@@ -22,13 +22,14 @@ export async function publishedFrameSizes(db: Executor, waveYear: number): Promi
   return sizes;
 }
 
-/** Responses of a wave in the given states, counted without loading their answers. */
-export async function countResponses(db: Executor, waveYear: number, states: ResponseState[]): Promise<number> {
+/** Responses of a wave in the given states (with `upToId`, those with an id up to it), counted without loading their answers. */
+export async function countResponses(db: Executor, waveYear: number, states: ResponseState[], upToId?: number): Promise<number> {
   const { n } = await db
     .selectFrom('responses')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('wave_year', '=', waveYear)
     .where('state', 'in', states)
+    .$if(upToId !== undefined, (q) => q.where('id', '<=', upToId!))
     .executeTakeFirstOrThrow();
   return Number(n);
 }

@@ -37,7 +37,7 @@ describe('reading a wave’s responses in batches', () => {
   async function batches(size: number): Promise<StoredResponse[][]> {
     return readTransaction(deps.db, async (trx) => {
       const out: StoredResponse[][] = [];
-      for await (const batch of responseBatches(trx, 2024, ['counted', 'invalid'], size)) out.push(batch);
+      for await (const batch of responseBatches(trx, 2024, ['counted', 'invalid'], { batchSize: size })) out.push(batch);
       return out;
     });
   }
@@ -66,7 +66,7 @@ describe('reading a wave’s responses in batches', () => {
 
   it('frees the connection when the reader stops early, so the next query runs', async () => {
     await seed(9);
-    for await (const batch of responseBatches(deps.db, 2024, ['counted', 'invalid'], 2)) {
+    for await (const batch of responseBatches(deps.db, 2024, ['counted', 'invalid'], { batchSize: 2 })) {
       expect(batch).toHaveLength(2);
       break;
     }

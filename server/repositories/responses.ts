@@ -119,12 +119,13 @@ export interface StoredResponse {
 
 type StoredRow = Pick<Selectable<ResponseTable>, 'id' | 'questionnaire_id' | 'unit_code' | 'channel' | 'state' | 'profile' | 'answers_json'>;
 
-function selectResponses(db: Executor, waveYear: number, states: ResponseState[]) {
+function selectResponses(db: Executor, waveYear: number, states: ResponseState[], afterId = 0) {
   return db
     .selectFrom('responses')
     .select(['id', 'questionnaire_id', 'unit_code', 'channel', 'state', 'profile', 'answers_json'])
     .where('wave_year', '=', waveYear)
     .where('state', 'in', states)
+    .$if(afterId > 0, (q) => q.where('id', '>', afterId))
     .orderBy('id');
 }
 
@@ -161,16 +162,16 @@ export const RESPONSE_BATCH = 1000;
  * wave (a million responses) is read from one query (one snapshot) without ever holding all its
  * rows. The query holds its connection until the last batch is taken or the loop stops: run
  * nothing else on the same executor meanwhile (on SQLite a write would fail, the statement
- * still being read).
+ * still being read). With `afterId`, only the responses with a greater id.
  */
 export async function* responseBatches(
   db: Executor,
   waveYear: number,
   states: ResponseState[],
-  batchSize = RESPONSE_BATCH,
+  { batchSize = RESPONSE_BATCH, afterId = 0 }: { batchSize?: number; afterId?: number } = {},
 ): AsyncGenerator<StoredResponse[]> {
   let batch: StoredResponse[] = [];
-  for await (const row of selectResponses(db, waveYear, states).stream(batchSize)) {
+  for await (const row of selectResponses(db, waveYear, states, afterId).stream(batchSize)) {
     batch.push(storedResponse(row));
     if (batch.length === batchSize) {
       yield batch;

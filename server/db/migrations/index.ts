@@ -18,6 +18,8 @@ import * as installationSecrets from './2026-12-01T11-31-installation-secrets';
 import * as resultsVersions from './2026-12-01T12-00-results-versions';
 import * as longTasks from './2026-12-02T01-00-long-tasks';
 import * as drawIndexFile from './2026-12-02T01-10-draw-index-file';
+import * as tallyResets from './2026-12-02T19-00-tally-resets';
+import * as responseCountsIndex from './2026-12-02T19-10-response-counts-index';
 
 /** Listed by hand (not read from the folder) so migrations run the same under tsx, vitest and a bundle. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +42,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T12-00-results-versions': resultsVersions,
   '2026-12-02T01-00-long-tasks': longTasks,
   '2026-12-02T01-10-draw-index-file': drawIndexFile,
+  '2026-12-02T19-00-tally-resets': tallyResets,
+  '2026-12-02T19-10-response-counts-index': responseCountsIndex,
 };

@@ -2,7 +2,7 @@ import { PAGES, SITE_PAGES, type StaffPage } from '../../../survey-web/navigatio
 import type { Executor, Role } from '../../db/schema';
 import { countResponses } from '../../repositories/analysis-sources';
 import { listWaves } from '../../repositories/waves';
-import { ANALYSED_STATES } from '../results/wave-results';
+import { ANALYSED_STATES } from '../results/response-pass';
 
 const wavePage = (year: number, page: StaffPage) => `/waves/${year}${page.path}`;
 

@@ -12,7 +12,7 @@ import { replacePreviousIndexes } from '../../repositories/previous-indexes';
 import { listUnits, type Unit } from '../../repositories/units';
 import { decodeText } from '../../forms/csv-text';
 import { waveFor } from '../waves/wave-policy';
-import { ANALYSED_STATES } from './wave-results';
+import { ANALYSED_STATES } from './response-pass';
 
 /** Every row of the file, or every bad line: one bad line and nothing is imported. */
 function readPreviousIndexFile(bytes: Uint8Array): PublishedRow[] {

@@ -3,7 +3,7 @@ import { readTransaction } from '../../db/unit-of-work';
 import { listPreviousIndexes } from '../../repositories/previous-indexes';
 import { resultsVersion } from '../../repositories/results-versions';
 import { waveBoundaries, type WaveBoundaries } from './boundaries-import';
-import { analyseWave, type WaveAnalysis } from './wave-results';
+import { analyseWave, type KeptTallies, type WaveAnalysis } from './wave-results';
 
 /**
  * Everything the results page and its downloads show from the database, read in one snapshot,
@@ -21,13 +21,14 @@ export interface ResultsSnapshot extends WaveAnalysis {
   boundaries: WaveBoundaries | null;
 }
 
-export function computeResultsSnapshot(db: Db, year: number): Promise<ResultsSnapshot> {
+/** With `kept`, the pass over the responses is carried on from the last computation when still right (wave-results.ts). */
+export function computeResultsSnapshot(db: Db, year: number, kept?: KeptTallies): Promise<ResultsSnapshot> {
   const computedAt = new Date().toISOString();
   return readTransaction(db, async (trx) => {
     // The first read fixes the snapshot (SQLite at its first read, PostgreSQL's repeatable read
     // at its first statement): the counter and every table below are of one moment.
     const version = await resultsVersion(trx, year);
-    const analysis = await analyseWave(trx, year);
+    const analysis = await analyseWave(trx, year, kept);
     const publishedRows = (await listPreviousIndexes(trx, year)).length;
     return { ...analysis, version, computedAt, publishedRows, boundaries: await waveBoundaries(trx, year) };
   });

@@ -4,26 +4,20 @@
  * personal data, and neither does anything built from them.
  */
 import type { Questionnaire } from '../../../analysis/questionnaire';
-import type {
-  AnalysisSettings,
-  AnalysisUnit,
-  PreviousYear,
-  ResponseRecord,
-  TrackingInput,
-  WaveResults,
-} from '../../../analysis/types';
+import type { AnalysisSettings, AnalysisUnit, PreviousYear, TrackingInput, WaveResults } from '../../../analysis/types';
 import { PreviousTally } from '../../../analysis/previous';
 import { WaveTally } from '../../../analysis/wave-results';
 import type { Executor } from '../../db/schema';
 import { countResponses, publishedFrameSizes } from '../../repositories/analysis-sources';
 import { listPreviousIndexes } from '../../repositories/previous-indexes';
 import { findQuestionnaire } from '../../repositories/questionnaire-versions';
-import { responseBatches, type StoredResponse } from '../../repositories/responses';
+import { tallyVersions, type TallyVersions } from '../../repositories/results-versions';
 import { trackingByUnit } from '../../repositories/tracking';
 import { listUnits, type Unit } from '../../repositories/units';
 import { findWave, type Wave, type WaveSettings } from '../../repositories/waves';
 import { waveNotFound } from '../waves/wave-policy';
 import { requireQuestionnaire } from '../waves/wave-questionnaire';
+import { ANALYSED_STATES, newPass, passResponses, type AnsweredCounts, type ResponsePass } from './response-pass';
 
 function analysisSettingsOf(settings: WaveSettings): AnalysisSettings {
   return {
@@ -34,26 +28,6 @@ function analysisSettingsOf(settings: WaveSettings): AnalysisSettings {
     validity: settings.validity,
   };
 }
-
-/**
- * Responses the collection side marked counted or invalid. Both go to analysis, which applies
- * the wave's validity rule itself, so a rule changed after entry takes effect everywhere.
- * Duplicates kept for review and pending double-entry forms are not results.
- */
-export const ANALYSED_STATES = ['counted', 'invalid'] as const;
-
-/**
- * Only the questionnaire's choice items reach analysis: anything else stored with the answers
- * (free text from older forms, the comment) may name people.
- */
-function toRecord(r: StoredResponse, choiceItems: Set<string>): ResponseRecord {
-  const profile: ResponseRecord['profile'] = {};
-  for (const [code, value] of Object.entries(r.profile)) if (choiceItems.has(code)) profile[code] = value;
-  return { unitCode: r.unitCode, channel: r.channel, answers: r.answers, profile };
-}
-
-/** Per unit: responses from the drawn list and anonymous ones (imported rows naming only the unit). */
-type AnsweredCounts = Map<string, { drawn: number; anonymous: number }>;
 
 /**
  * The finite population correction is only right when the unit's answers are a sample of the
@@ -79,54 +53,27 @@ function analysisUnits(year: number, units: Unit[], frameSizes: Map<string, numb
   return result;
 }
 
-/** What one pass over a wave's responses tells the service besides the tables. */
-interface ResponsePass {
-  answered: AnsweredCounts;
-  /** Stored as counted, invalid under the wave's rule now; and the other way round. */
-  countedButInvalid: number;
-  invalidButValid: number;
-}
-
-/**
- * Reads the wave's analysed responses in batches and hands each to `onRecord` as the analysis
- * library's record, keeping none: a wave of a million responses never sits in memory whole.
- * `onRecord` returns whether the response is valid under the wave's rule when it applies it.
- */
-async function passResponses(db: Executor, year: number, q: Questionnaire, onRecord: (r: ResponseRecord) => boolean | void): Promise<ResponsePass> {
-  const choiceItems = new Set(q.profile.map((p) => p.code));
-  const pass: ResponsePass = { answered: new Map(), countedButInvalid: 0, invalidButValid: 0 };
-  for await (const batch of responseBatches(db, year, [...ANALYSED_STATES])) {
-    for (const r of batch) {
-      let counts = pass.answered.get(r.unitCode);
-      if (!counts) pass.answered.set(r.unitCode, (counts = { drawn: 0, anonymous: 0 }));
-      if (r.questionnaireId === null) counts.anonymous++;
-      else counts.drawn++;
-      const valid = onRecord(toRecord(r, choiceItems));
-      if (r.state === 'counted' && valid === false) pass.countedButInvalid++;
-      if (r.state === 'invalid' && valid === true) pass.invalidButValid++;
-    }
-  }
-  return pass;
-}
-
 /**
  * Last year's figures: the raw answers of wave year−1 when the system holds them (they give
  * element deltas and a two-sided significance test), otherwise the published table imported
- * for this wave, otherwise none.
+ * for this wave, otherwise none. With the notes about last year's data for the analyst.
  */
-async function previousYear(db: Executor, year: number, q: Questionnaire, settings: AnalysisSettings, warnings: string[]): Promise<PreviousYear> {
+async function previousYear(db: Executor, year: number, q: Questionnaire, settings: AnalysisSettings): Promise<{ previous: PreviousYear; warnings: string[] }> {
   const prevYear = year - 1;
   const prevWave = await findWave(db, prevYear);
+  const warnings: string[] = [];
   if (prevWave && (await countResponses(db, prevYear, [...ANALYSED_STATES])) > 0) {
     const prevQuestionnaire = (await findQuestionnaire(db, prevYear)) ?? q;
     const units = await listUnits(db, prevYear);
     // Tallied as read, like this year's answers: a country's last year is not held in memory.
     const tally = new PreviousTally(prevYear, analysisUnits(prevYear, units, new Map(), new Map(), []), prevQuestionnaire, settings);
-    const { answered } = await passResponses(db, prevYear, prevQuestionnaire, (r) => tally.add(r));
-    return tally.previousYear(analysisUnits(prevYear, units, await publishedFrameSizes(db, prevYear), answered, warnings), q);
+    const pass = newPass();
+    await passResponses(db, prevYear, prevQuestionnaire, pass, (r) => tally.add(r));
+    const previous = tally.previousYear(analysisUnits(prevYear, units, await publishedFrameSizes(db, prevYear), pass.answered, warnings), q);
+    return { previous, warnings };
   }
   const rows = await listPreviousIndexes(db, year);
-  return rows.length > 0 ? { source: 'published', year: prevYear, rows } : null;
+  return { previous: rows.length > 0 ? { source: 'published', year: prevYear, rows } : null, warnings };
 }
 
 /**
@@ -178,26 +125,66 @@ export interface WaveAnalysis {
 }
 
 /**
- * The wave's results. Call it inside readTransaction, so the tables describe one moment of the
- * wave: the wave's settings are read there too, not taken from the request.
+ * A wave's pass over its responses as a computation left it, with last year's figures, kept by
+ * the results' thread so that its next computation reads only the responses that arrived since
+ * (results-worker.ts): at 100,000 responses a whole pass takes over a second. Right while
+ * `versions` are unchanged (results-versions.ts): nothing the pass reads has changed but new
+ * responses, and last year not at all.
  */
-export async function analyseWave(db: Executor, year: number): Promise<WaveAnalysis> {
+export interface KeptTally {
+  versions: TallyVersions;
+  tally: WaveTally;
+  pass: ResponsePass;
+  previous: PreviousYear;
+  previousWarnings: string[];
+}
+
+/** Per wave year. */
+export type KeptTallies = Map<number, KeptTally>;
+
+/**
+ * `kept` if it can be carried on. On PostgreSQL a response's id is given at its insert and the
+ * response seen at its commit, so one may commit after a later one the kept pass has read: the
+ * pass is carried on only if it still has every response up to its last id.
+ */
+async function stillRight(db: Executor, year: number, kept: KeptTally | undefined, versions: TallyVersions): Promise<KeptTally | undefined> {
+  if (!kept || kept.versions.resets !== versions.resets || kept.versions.lastYear !== versions.lastYear) return undefined;
+  const upToLast = await countResponses(db, year, [...ANALYSED_STATES], kept.pass.lastId);
+  return upToLast === kept.pass.responses ? kept : undefined;
+}
+
+/**
+ * The wave's results. Call it inside readTransaction, so the tables describe one moment of the
+ * wave: the wave's settings are read there too, not taken from the request. With `kept`, the
+ * pass it holds for the wave is carried on when still right, and the pass made is kept there.
+ */
+export async function analyseWave(db: Executor, year: number, kept?: KeptTallies): Promise<WaveAnalysis> {
   const wave = await findWave(db, year);
   if (!wave) throw waveNotFound(year);
   const questionnaire = await requireQuestionnaire(db, year);
-  const [units, frameSizes] = await Promise.all([listUnits(db, year), publishedFrameSizes(db, year)]);
-  // Frame sizes are known to apply only once every response has been seen (analysisUnits).
+  const [units, frameSizes, versions] = await Promise.all([listUnits(db, year), publishedFrameSizes(db, year), tallyVersions(db, year)]);
   const settings = analysisSettingsOf(wave.settings);
-  const tally = new WaveTally(questionnaire, analysisUnits(year, units, new Map(), new Map(), []), settings);
-  const pass = await passResponses(db, year, questionnaire, (r) => tally.add(r));
+  // Taken out while it is carried on: a pass that fails half-way is not kept.
+  const candidate = kept?.get(year);
+  kept?.delete(year);
+  let state = await stillRight(db, year, candidate, versions);
+  if (!state) {
+    // Frame sizes are known to apply only once every response has been seen (analysisUnits).
+    const tally = new WaveTally(questionnaire, analysisUnits(year, units, new Map(), new Map(), []), settings);
+    const { previous, warnings: previousWarnings } = await previousYear(db, year, questionnaire, settings);
+    state = { versions, tally, pass: newPass(), previous, previousWarnings };
+  }
+  const { tally, pass } = state;
+  await passResponses(db, year, questionnaire, pass, (r) => tally.add(r));
   // `warnings` are notes about the data for the analyst, added after the results' own.
   const warnings: string[] = [];
   const results = tally.results({
     year,
     units: analysisUnits(year, units, frameSizes, pass.answered, warnings),
-    previous: await previousYear(db, year, questionnaire, settings, warnings),
+    previous: state.previous,
     tracking: await trackingInput(db, year),
   });
-  results.warnings.push(...warnings, ...stateDisagreements(pass));
+  results.warnings.push(...warnings, ...state.previousWarnings, ...stateDisagreements(pass));
+  kept?.set(year, state);
   return { wave, results };
 }
